@@ -1,0 +1,81 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_PROTOCOL_DESCRIPTOR_H
+#define INCLUDED_SPEAD_PROTOCOL_DESCRIPTOR_H
+
+#include <gnuradio/spead/protocol/flavour.h>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gr {
+namespace spead {
+
+/// One field of a SPEAD format: a type code ('u', 'i', 'f', 'c', 'b', '0') and a bit length.
+struct format_field {
+    char code = 'u';
+    int bits = 8;
+
+    bool operator==(const format_field& o) const { return code == o.code && bits == o.bits; }
+    bool operator!=(const format_field& o) const { return !(*this == o); }
+};
+
+/**
+ * \brief What a DESCRIPTOR item says about one item (SPEAD-PROTOCOL.md section 5).
+ *
+ * Held as on the wire: the numpy header stays text here and is parsed when the item type
+ * is resolved (item_type), because a bad header must fail that heap's decode, not the
+ * descriptor's transport.
+ */
+struct descriptor {
+    std::uint64_t id = 0;
+    std::string name;
+    std::string description;
+    std::vector<format_field> format;
+    /// Dimensions; -1 marks a variable dimension. Empty for a scalar.
+    std::vector<std::int64_t> shape;
+    /// Text of DESCRIPTOR_DTYPE, or empty when absent. When present it wins over format
+    /// and shape.
+    std::string numpy_header;
+
+    bool operator==(const descriptor& o) const
+    {
+        return id == o.id && name == o.name && description == o.description &&
+               format == o.format && shape == o.shape && numpy_header == o.numpy_header;
+    }
+    bool operator!=(const descriptor& o) const { return !(*this == o); }
+};
+
+/**
+ * \brief Decodes the value of a DESCRIPTOR item: one or more whole SPEAD packets in any
+ * 64-bit flavour forming one heap.
+ *
+ * Field widths follow the embedded packets' flavour, or 4/8 bytes with
+ * BUG_COMPAT_DESCRIPTOR_WIDTHS; the variable-dimension flag is 0x02 with
+ * BUG_COMPAT_SHAPE_BIT_1. Returns std::nullopt when there is no immediate
+ * DESCRIPTOR_ID (such a descriptor is ignored).
+ * \throws decode_error when the packets are malformed, a format or shape has a partial
+ * field, or more than one dimension is variable.
+ */
+std::optional<descriptor>
+decode_descriptor(const std::uint8_t* data, std::size_t length, int bug_compat);
+
+/**
+ * \brief Encodes a descriptor as the value of a DESCRIPTOR item: one packet in \p flav,
+ * honouring its bug_compat widths and shape flag.
+ * \throws std::invalid_argument when the ID, a bit length or a dimension does not fit
+ * the flavour's fields.
+ */
+std::vector<std::uint8_t> encode_descriptor(const descriptor& desc, const flavour& flav);
+
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_PROTOCOL_DESCRIPTOR_H */

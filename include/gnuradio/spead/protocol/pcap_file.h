@@ -1,0 +1,64 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_PROTOCOL_PCAP_FILE_H
+#define INCLUDED_SPEAD_PROTOCOL_PCAP_FILE_H
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gr {
+namespace spead {
+
+/// One UDP datagram as found in (or written to) a capture file.
+struct udp_datagram {
+    std::uint16_t src_port = 0;
+    std::uint16_t dst_port = 0;
+    std::vector<std::uint8_t> payload;
+};
+
+/**
+ * \brief Writes SPEAD packets into a pcap file (libpcap), one Ethernet/IPv4/UDP frame per
+ * packet, source and destination 127.0.0.1 as spead2's reference captures have them.
+ *
+ * For test fixtures, the demo capture and the load generator's file output.
+ */
+class pcap_udp_writer
+{
+public:
+    /// \throws std::runtime_error naming \p path when it cannot be created.
+    pcap_udp_writer(const std::string& path, std::uint16_t dst_port,
+                    std::uint16_t src_port = 40000);
+    ~pcap_udp_writer();
+    pcap_udp_writer(const pcap_udp_writer&) = delete;
+    pcap_udp_writer& operator=(const pcap_udp_writer&) = delete;
+
+    /// \throws std::invalid_argument when the payload does not fit one IPv4 datagram.
+    void write(const std::uint8_t* payload, std::size_t length);
+    void write(const std::vector<std::uint8_t>& payload) { write(payload.data(), payload.size()); }
+    /// Flushes and closes; the destructor does the same.
+    void close();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> d_impl;
+};
+
+/**
+ * \brief Reads every UDP datagram of a capture file (Ethernet or Linux cooked capture,
+ * IPv4 or IPv6), skipping everything that is not UDP, optionally through a BPF filter.
+ * \throws std::runtime_error naming the file when it cannot be opened, or the filter when
+ * it does not compile.
+ */
+std::vector<udp_datagram> read_pcap_udp(const std::string& path, const std::string& filter = "");
+
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_PROTOCOL_PCAP_FILE_H */
