@@ -12,7 +12,10 @@
 namespace gr {
 namespace spead {
 
-flavour::flavour(int version, int item_pointer_bits, int heap_address_bits, int bug_compat)
+flavour::flavour(int version,
+                 int item_pointer_bits,
+                 int heap_address_bits,
+                 int bug_compat)
     : d_version(version),
       d_item_pointer_bits(item_pointer_bits),
       d_heap_address_bits(heap_address_bits),

@@ -18,12 +18,16 @@
 namespace gr {
 namespace spead {
 
-/// One field of a SPEAD format: a type code ('u', 'i', 'f', 'c', 'b', '0') and a bit length.
+/// One field of a SPEAD format: a type code ('u', 'i', 'f', 'c', 'b', '0') and a bit
+/// length.
 struct format_field {
     char code = 'u';
     int bits = 8;
 
-    bool operator==(const format_field& o) const { return code == o.code && bits == o.bits; }
+    bool operator==(const format_field& o) const
+    {
+        return code == o.code && bits == o.bits;
+    }
     bool operator!=(const format_field& o) const { return !(*this == o); }
 };
 
@@ -59,19 +63,27 @@ struct descriptor {
  *
  * Field widths follow the embedded packets' flavour, or 4/8 bytes with
  * BUG_COMPAT_DESCRIPTOR_WIDTHS; the variable-dimension flag is 0x02 with
- * BUG_COMPAT_SHAPE_BIT_1. Returns std::nullopt when there is no immediate
- * DESCRIPTOR_ID (such a descriptor is ignored).
- * \throws decode_error when the packets are malformed, a format or shape has a partial
- * field, or more than one dimension is variable.
+ * BUG_COMPAT_SHAPE_BIT_1. NAME, DESCRIPTION, FORMAT, SHAPE and DTYPE may be immediate:
+ * their bytes are then the heap_address_bits/8 bytes of the value field, big-endian
+ * (leading zeros included, as spead2 reads them). A repeated item replaces the earlier
+ * one; unknown items are ignored. Returns std::nullopt when there is no immediate
+ * DESCRIPTOR_ID or it is 0 (such a descriptor is ignored, as spead2 does).
+ * \throws decode_error when the packets are malformed, they do not form exactly one
+ * complete heap, a format or shape has a partial field, or more than one dimension is
+ * variable.
  */
 std::optional<descriptor>
 decode_descriptor(const std::uint8_t* data, std::size_t length, int bug_compat);
 
 /**
  * \brief Encodes a descriptor as the value of a DESCRIPTOR item: one packet in \p flav,
- * honouring its bug_compat widths and shape flag.
- * \throws std::invalid_argument when the ID, a bit length or a dimension does not fit
- * the flavour's fields.
+ * honouring its bug_compat widths and shape flag, byte for byte as spead2 writes it
+ * (HEAP_CNT 1, HEAP_LENGTH, PAYLOAD_OFFSET, PAYLOAD_LENGTH, immediate DESCRIPTOR_ID,
+ * then NAME, DESCRIPTION, FORMAT, SHAPE and, when numpy_header is not empty, DTYPE,
+ * addressed and back to back in the payload).
+ * \throws std::invalid_argument when the ID is 0 or does not fit the flavour's ID and
+ * immediate fields, a bit length or a dimension does not fit its field, more than one
+ * dimension is variable, or the payload exceeds the flavour's address range.
  */
 std::vector<std::uint8_t> encode_descriptor(const descriptor& desc, const flavour& flav);
 

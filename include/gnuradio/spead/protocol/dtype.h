@@ -20,8 +20,8 @@ namespace spead {
  *
  * Scalars are a kind, a size in bytes and a byte order; records (numpy structured types)
  * hold named fields at byte offsets. This is what a numpy header's `descr` describes and
- * what a SPEAD format turns into, so the Python layer maps it 1:1 onto numpy.dtype and the
- * GNU Radio blocks onto their output types.
+ * what a SPEAD format turns into, so the Python layer maps it 1:1 onto numpy.dtype and
+ * the GNU Radio blocks onto their output types.
  */
 struct dtype {
     enum class kind : char {
@@ -42,7 +42,13 @@ struct dtype {
     /// Fields of a record, in order; empty for scalars.
     std::vector<field> fields;
 
-    /// A scalar type; byte order '|' is forced for itemsize 1.
+    /**
+     * A scalar type (kind::record gives a raw void of \p itemsize bytes). Byte order '|'
+     * is forced for itemsize 1, bytes and void; '=' (and '|' on a multi-byte number, as
+     * numpy reads it) means native.
+     * \throws std::invalid_argument for a size the kind does not have (b: 1; i, u: 1, 2,
+     * 4, 8; f: 2, 4, 8; c: 8, 16; S, V: at least 1) or a byte order other than < > | =.
+     */
     static dtype scalar(kind k, std::size_t itemsize, char byte_order);
     /// Byte order of this machine: '<' or '>'.
     static char native_byte_order();
@@ -54,10 +60,15 @@ struct dtype {
 
     /**
      * numpy's descr as a Python literal: `'<u8'`, `'|i1'`, `'>c16'`, or for records
-     * `[('f0', '>u2'), ('x', '<f4')]` (padding between fields appears as `('', '|V2')`).
+     * `[('f0', '>u2'), ('x', '<f4')]` (padding between fields and after the last one
+     * appears as `('', '|V2')`; nested records as nested lists).
+     * \throws std::invalid_argument when record fields overlap or are out of offset order
+     * (numpy's descr cannot express that).
      */
     std::string descr() const;
 
+    /// Equal kind, size, fields and byte order (byte order compared only where it
+    /// exists, so a hand-built '<u1' equals '|u1').
     bool operator==(const dtype& other) const;
     bool operator!=(const dtype& other) const { return !(*this == other); }
 };

@@ -25,7 +25,8 @@ constexpr int BUG_COMPAT_PYSPEAD_0_5_2 = 0x7;
 constexpr int BUG_COMPAT_ALL = 0x7;
 
 /**
- * \brief The variant of SPEAD in use: protocol version, pointer widths, bug compatibility.
+ * \brief The variant of SPEAD in use: protocol version, pointer widths, bug
+ * compatibility.
  *
  * Same meaning as spead2's Flavour. Only version 4 with 64-bit item pointers exists in
  * practice; the heap-address width (40 for SPEAD-64-40, 48 for SPEAD-64-48) may be any
@@ -43,7 +44,10 @@ public:
      * \p item_pointer_bits is not 64, \p heap_address_bits is not a multiple of 8 in
      * [8, 56], or \p bug_compat has bits outside BUG_COMPAT_ALL.
      */
-    flavour(int version, int item_pointer_bits, int heap_address_bits, int bug_compat = 0);
+    flavour(int version,
+            int item_pointer_bits,
+            int heap_address_bits,
+            int bug_compat = 0);
 
     int version() const { return d_version; }
     int item_pointer_bits() const { return d_item_pointer_bits; }

@@ -52,12 +52,25 @@ struct encoder_options {
 /**
  * \brief Splits a heap into packets.
  *
- * The item pointers (HEAP_CNT, HEAP_LENGTH, PAYLOAD_OFFSET, PAYLOAD_LENGTH in every packet;
- * the heap's own pointers, descriptors first, spread over the first packets as they fit)
- * and the payload (descriptors, then addressed items, back to back) are laid out as
- * spead2 does. A heap with no payload still produces one packet.
- * \throws std::invalid_argument when max_packet_size cannot hold the header, the four
- * packet pointers and one more pointer or byte, or an ID or value does not fit the flavour.
+ * The item pointers (HEAP_CNT, HEAP_LENGTH, PAYLOAD_OFFSET, PAYLOAD_LENGTH in every
+ * packet; the heap's own pointers, descriptors first, spread over the first packets as
+ * they fit) and the payload (descriptors, then addressed items, back to back) are laid
+ * out as spead2 does: max_packet_size is rounded down to a multiple of 8, a packet
+ * carries at most as many heap pointers as leave 8 bytes of payload room, and payload
+ * fills each packet to the size limit. Zero-length addressed items still get their
+ * pointer.
+ *
+ * A heap with no payload whose pointers fit one packet produces exactly one packet with
+ * no payload (spead2 instead pads such a heap with one zero byte behind a NULL pointer).
+ * When the pointers need several packets and the payload is too short to reach the last
+ * of them, the payload is padded with zeros behind a NULL pointer, so that no packet
+ * arrives after the receiver considers the heap complete.
+ * \throws std::invalid_argument when max_packet_size (rounded down to a multiple of 8)
+ * cannot hold the header, the packet pointers, one item pointer and 8 payload bytes
+ * (56 bytes, or 48 without HEAP_LENGTH); when an ID, an immediate value, the heap cnt or
+ * the heap size does not fit the flavour; when an item uses one of the IDs 1-4 that the
+ * encoder writes itself; when stream_ctrl is below -1; or when encode_descriptor rejects
+ * a descriptor.
  */
 std::vector<std::vector<std::uint8_t>> encode_heap(const heap_contents& heap,
                                                    const encoder_options& options);
@@ -68,7 +81,8 @@ std::vector<std::vector<std::uint8_t>> encode_stop_heap(std::uint64_t cnt,
 
 /// Concatenates packets into one buffer (stream framing, as a memory buffer or TCP reader
 /// consumes them).
-std::vector<std::uint8_t> concatenate_packets(const std::vector<std::vector<std::uint8_t>>& packets);
+std::vector<std::uint8_t>
+concatenate_packets(const std::vector<std::vector<std::uint8_t>>& packets);
 
 } // namespace spead
 } // namespace gr

@@ -20,7 +20,8 @@ namespace spead {
  * \brief One item of an assembled heap.
  *
  * For an immediate item \a value holds the immediate value and \a offset / \a length are
- * zero. For an addressed item \a offset and \a length locate its bytes in the heap payload.
+ * zero. For an addressed item \a offset and \a length locate its bytes in the heap
+ * payload.
  */
 struct heap_item {
     std::uint64_t id = 0;

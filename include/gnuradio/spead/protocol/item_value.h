@@ -31,6 +31,8 @@ struct decoded_value {
     bool is_string = false;
     std::vector<std::uint8_t> data;
 
+    /// Product of \a shape (1 for a scalar, 0 when any dimension is 0).
+    /// \throws std::overflow_error when the product does not fit a size_t.
     std::size_t element_count() const;
 };
 
@@ -41,8 +43,8 @@ struct decoded_value {
  * A numpy header wins over format and shape. Formats: `u`/`i` of 8/16/32/64 bits map to
  * big-endian integers, `f` 32/64 to big-endian floats, `b` 8 to bool, `c` 8 to a 1-byte
  * character; any other `u`/`i` bit width (1..64) is read MSB-first bit by bit and widened
- * to the smallest of 8/16/32/64 bits (sign-extended for `i`); several fields make a record
- * with fields named f0, f1, ... Values come out in native byte order.
+ * to the smallest of 8/16/32/64 bits (sign-extended for `i`); several fields make a
+ * record with fields named f0, f1, ... Values come out in native byte order.
  */
 class item_type
 {
@@ -69,12 +71,15 @@ public:
      *
      * For an addressed item pass its payload bytes: the value is read from the leading
      * bytes. For an immediate item pass the heap_address_bits/8 bytes of the pointer's
-     * value field, big-endian: the value is read from the trailing bytes. Surplus bytes
+     * value field, big-endian: the value is read from the trailing bytes (the last
+     * ceil(element bits * elements / 8) of them, whose leading bits hold the value: a u12
+     * immediate `00 00 00 AB C0` is 0xABC, as spead2 reads it). Surplus bytes
      * are ignored; a variable dimension takes floor(available elements / product of the
      * fixed dimensions).
      * \throws decode_error when there are too few bytes for the shape.
      */
-    decoded_value decode(const std::uint8_t* data, std::size_t length, bool immediate) const;
+    decoded_value
+    decode(const std::uint8_t* data, std::size_t length, bool immediate) const;
 
     /**
      * \brief Encodes a value of this type into its wire bytes (the inverse of decode for

@@ -26,7 +26,8 @@ namespace spead {
 struct numpy_header {
     dtype type;
     bool fortran_order = false;
-    /// Dimensions; a negative entry marks a variable dimension.
+    /// Dimensions, all non-negative: like spead2, a numpy header has no variable
+    /// dimension.
     std::vector<std::int64_t> shape;
 
     bool operator==(const numpy_header& o) const
@@ -40,13 +41,22 @@ struct numpy_header {
  *
  * Accepts single or double quotes, any key order, optional trailing commas, surrounding
  * whitespace and trailing padding spaces/newline (as .npy files have), `descr` as a type
- * string or a list of (name, type[, shape]) tuples without the shape element.
+ * string or a list of (name, type) tuples (a type may itself be such a list: nested
+ * records). Fields are packed in order; a nameless `|Vn` entry is padding, another
+ * nameless field is called f<index> as numpy names it. `shape` must be a tuple of
+ * non-negative ints, `fortran_order` True or False.
  * \throws decode_error naming what is wrong: a missing, unknown or repeated key, an
- * unsupported type string, a malformed literal.
+ * unsupported type string, a negative dimension, a malformed literal.
  */
 numpy_header parse_numpy_header(const std::string& text);
 
-/// Produces the header text in numpy's own spelling (round-trips through the parser).
+/**
+ * \brief Produces the header text as spead2 writes it (what Python's repr gives for the
+ * dict, e.g. `{'descr': '<u8', 'fortran_order': False, 'shape': ()}`, no padding);
+ * it round-trips through the parser and through Python's ast.literal_eval.
+ * \throws std::invalid_argument for a negative dimension or a record whose fields
+ * overlap.
+ */
 std::string format_numpy_header(const numpy_header& header);
 
 /**

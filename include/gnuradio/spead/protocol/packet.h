@@ -46,10 +46,11 @@ enum class packet_status : std::uint8_t {
     missing_payload_offset,
     /// No PAYLOAD_LENGTH item pointer.
     missing_payload_length,
-    /// HEAP_CNT, HEAP_LENGTH, PAYLOAD_OFFSET or PAYLOAD_LENGTH present as an addressed item.
+    /// HEAP_CNT, HEAP_LENGTH, PAYLOAD_OFFSET or PAYLOAD_LENGTH present as an addressed
+    /// item.
     non_immediate_required_item,
-    /// Datagram framing: header + pointers + PAYLOAD_LENGTH differs from the datagram size.
-    /// Stream framing: the packet claims more bytes than the buffer holds.
+    /// Datagram framing: header + pointers + PAYLOAD_LENGTH differs from the datagram
+    /// size. Stream framing: the packet claims more bytes than the buffer holds.
     length_mismatch,
     /// PAYLOAD_OFFSET + PAYLOAD_LENGTH exceeds the packet's own HEAP_LENGTH.
     payload_beyond_heap_length,
@@ -121,9 +122,8 @@ packet_status decode_packet(const std::uint8_t* data,
  * or 0 with \a status set to the reason when what is there is already malformed. A TCP
  * reader calls this until it has the whole packet, then decode_packet().
  */
-std::size_t packet_size_needed(const std::uint8_t* data,
-                               std::size_t length,
-                               packet_status& status);
+std::size_t
+packet_size_needed(const std::uint8_t* data, std::size_t length, packet_status& status);
 
 } // namespace spead
 } // namespace gr

@@ -33,7 +33,8 @@ class pcap_udp_writer
 {
 public:
     /// \throws std::runtime_error naming \p path when it cannot be created.
-    pcap_udp_writer(const std::string& path, std::uint16_t dst_port,
+    pcap_udp_writer(const std::string& path,
+                    std::uint16_t dst_port,
                     std::uint16_t src_port = 40000);
     ~pcap_udp_writer();
     pcap_udp_writer(const pcap_udp_writer&) = delete;
@@ -41,7 +42,10 @@ public:
 
     /// \throws std::invalid_argument when the payload does not fit one IPv4 datagram.
     void write(const std::uint8_t* payload, std::size_t length);
-    void write(const std::vector<std::uint8_t>& payload) { write(payload.data(), payload.size()); }
+    void write(const std::vector<std::uint8_t>& payload)
+    {
+        write(payload.data(), payload.size());
+    }
     /// Flushes and closes; the destructor does the same.
     void close();
 
@@ -56,7 +60,8 @@ private:
  * \throws std::runtime_error naming the file when it cannot be opened, or the filter when
  * it does not compile.
  */
-std::vector<udp_datagram> read_pcap_udp(const std::string& path, const std::string& filter = "");
+std::vector<udp_datagram> read_pcap_udp(const std::string& path,
+                                        const std::string& filter = "");
 
 } // namespace spead
 } // namespace gr

@@ -27,7 +27,8 @@ namespace spead {
 struct simple_heap {
     std::uint64_t cnt = 0;
     int heap_address_bits = 40;
-    std::vector<std::uint64_t> raw_pointers; ///< distinct, arrival order
+    /// Distinct item pointers in arrival order, without the per-packet ones (IDs 1-4).
+    std::vector<std::uint64_t> raw_pointers;
     std::vector<std::uint8_t> payload;
     std::size_t received_bytes = 0;
     std::int64_t heap_length = -1;
@@ -73,7 +74,8 @@ private:
  * \brief Assembles every heap of a byte stream of whole packets (stream framing).
  * \throws decode_error when a packet is malformed or truncated, or add() refuses it.
  */
-std::vector<simple_heap> assemble_packet_stream(const std::uint8_t* data, std::size_t length);
+std::vector<simple_heap> assemble_packet_stream(const std::uint8_t* data,
+                                                std::size_t length);
 
 } // namespace spead
 } // namespace gr

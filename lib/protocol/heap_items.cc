@@ -1,0 +1,87 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <gnuradio/spead/protocol/heap_items.h>
+#include <gnuradio/spead/protocol/item_ids.h>
+#include <gnuradio/spead/protocol/item_pointer.h>
+#include <algorithm>
+
+namespace gr {
+namespace spead {
+
+namespace {
+
+/// IDs 1-4 describe the packet that carried them, not an item of the heap.
+bool describes_packet(std::uint64_t id)
+{
+    return id >= HEAP_CNT_ID && id <= PAYLOAD_LENGTH_ID;
+}
+
+/// An addressed pointer taking part in the length computation.
+struct addressed_entry {
+    std::size_t index; ///< position in raw_pointers
+    std::uint64_t offset;
+};
+
+} // namespace
+
+std::vector<heap_item> extract_heap_items(const std::vector<std::uint64_t>& raw_pointers,
+                                          int heap_address_bits,
+                                          std::size_t payload_size)
+{
+    const std::size_t n = raw_pointers.size();
+    std::vector<item_pointer> decoded(n);
+    std::vector<addressed_entry> addressed;
+    for (std::size_t i = 0; i < n; i++) {
+        decoded[i] = item_pointer::decode(raw_pointers[i], heap_address_bits);
+        // Addressed NULL pointers are kept here: they end the item before them.
+        if (!decoded[i].immediate && !describes_packet(decoded[i].id))
+            addressed.push_back({ i, decoded[i].value });
+    }
+
+    // An item runs from its offset to the next offset in sorted order; ties keep arrival
+    // order so that, of several pointers at one offset, only the last gets the bytes.
+    std::stable_sort(addressed.begin(),
+                     addressed.end(),
+                     [](const addressed_entry& a, const addressed_entry& b) {
+                         return a.offset < b.offset;
+                     });
+    std::vector<std::size_t> length(n, 0);
+    for (std::size_t k = 0; k < addressed.size(); k++) {
+        const std::uint64_t start = addressed[k].offset;
+        if (start >= payload_size)
+            continue; // beyond the payload (or empty at its very end): nothing to give
+        std::uint64_t end = k + 1 < addressed.size() ? addressed[k + 1].offset
+                                                     : std::uint64_t(payload_size);
+        end = std::min<std::uint64_t>(end, payload_size);
+        length[addressed[k].index] = std::size_t(end - start);
+    }
+
+    std::vector<heap_item> items;
+    items.reserve(n);
+    for (std::size_t i = 0; i < n; i++) {
+        const item_pointer& p = decoded[i];
+        if (p.id == NULL_ID || describes_packet(p.id))
+            continue;
+        heap_item item;
+        item.id = p.id;
+        item.immediate = p.immediate;
+        if (p.immediate) {
+            item.value = p.value;
+        } else {
+            if (length[i] == 0)
+                continue; // zero-length, or beyond the payload
+            item.offset = std::size_t(p.value);
+            item.length = length[i];
+        }
+        items.push_back(item);
+    }
+    return items;
+}
+
+} // namespace spead
+} // namespace gr

@@ -1,0 +1,175 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "qa_packet_builder.h"
+#include <gnuradio/spead/protocol/heap_items.h>
+#include <cppunit/TestFixture.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace gr::spead;
+using namespace gr::spead::qa;
+
+namespace {
+
+constexpr int A40 = 40;
+
+std::uint64_t imm(std::uint64_t id, std::uint64_t v) { return immediate_ptr(id, v, A40); }
+std::uint64_t adr(std::uint64_t id, std::uint64_t v) { return addressed_ptr(id, v, A40); }
+
+heap_item addressed(std::uint64_t id, std::size_t offset, std::size_t length)
+{
+    heap_item item;
+    item.id = id;
+    item.offset = offset;
+    item.length = length;
+    return item;
+}
+
+heap_item immediate(std::uint64_t id, std::uint64_t value)
+{
+    heap_item item;
+    item.id = id;
+    item.immediate = true;
+    item.value = value;
+    return item;
+}
+
+std::string describe(const std::vector<heap_item>& items)
+{
+    std::string out;
+    for (const heap_item& i : items)
+        out += "{id " + std::to_string(i.id) + (i.immediate ? " imm " : " adr ") +
+               std::to_string(i.value) + " @" + std::to_string(i.offset) + "+" +
+               std::to_string(i.length) + "} ";
+    return out;
+}
+
+void check(const std::vector<heap_item>& expected, const std::vector<heap_item>& actual)
+{
+    CPPUNIT_ASSERT_EQUAL(describe(expected), describe(actual));
+}
+
+} // namespace
+
+class qa_heap_items : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(qa_heap_items);
+    CPPUNIT_TEST(test_lengths_by_offset_order);
+    CPPUNIT_TEST(test_unsorted_offsets_keep_arrival_order);
+    CPPUNIT_TEST(test_null_terminator);
+    CPPUNIT_TEST(test_immediate_null_dropped);
+    CPPUNIT_TEST(test_zero_length_skipped);
+    CPPUNIT_TEST(test_equal_offsets_stable);
+    CPPUNIT_TEST(test_offset_beyond_payload_skipped);
+    CPPUNIT_TEST(test_packet_ids_skipped);
+    CPPUNIT_TEST(test_immediates);
+    CPPUNIT_TEST(test_address_width_48);
+    CPPUNIT_TEST(test_empty);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void test_lengths_by_offset_order()
+    {
+        // Offsets 0, 4, 10 in a 20-byte payload: lengths 4, 6, 10.
+        check({ addressed(0x1000, 0, 4),
+                addressed(0x1001, 4, 6),
+                addressed(0x1002, 10, 10) },
+              extract_heap_items(
+                  { adr(0x1000, 0), adr(0x1001, 4), adr(0x1002, 10) }, A40, 20));
+    }
+
+    void test_unsorted_offsets_keep_arrival_order()
+    {
+        check({ addressed(0x1002, 10, 10),
+                addressed(0x1000, 0, 4),
+                addressed(0x1001, 4, 6) },
+              extract_heap_items(
+                  { adr(0x1002, 10), adr(0x1000, 0), adr(0x1001, 4) }, A40, 20));
+    }
+
+    void test_null_terminator()
+    {
+        // The NULL at 5 ends the item at 0; bytes 5-7 belong to nobody.
+        check({ addressed(0x1000, 0, 5), addressed(0x1001, 8, 2) },
+              extract_heap_items({ adr(0x1000, 0), adr(0, 5), adr(0x1001, 8) }, A40, 10));
+        // A NULL at the very end changes nothing and is itself dropped.
+        check({ addressed(0x1000, 0, 10) },
+              extract_heap_items({ adr(0, 10), adr(0x1000, 0) }, A40, 10));
+    }
+
+    void test_immediate_null_dropped()
+    {
+        // An immediate NULL is padding: it neither appears nor ends an addressed item.
+        check({ addressed(0x1000, 0, 10) },
+              extract_heap_items({ adr(0x1000, 0), imm(0, 5) }, A40, 10));
+    }
+
+    void test_zero_length_skipped()
+    {
+        // 0x1000 and 0x1001 share offset 4; the first gets no bytes.
+        check({ addressed(0x1001, 4, 6) },
+              extract_heap_items(
+                  { adr(0x1000, 4), adr(0x1001, 4), adr(0x1002, 10) }, A40, 10));
+    }
+
+    void test_equal_offsets_stable()
+    {
+        // Of the two at offset 8, arrival order decides which one is cut to zero length,
+        // even when they arrive after a smaller offset.
+        check({ addressed(0x1003, 8, 2), addressed(0x1004, 0, 8) },
+              extract_heap_items(
+                  { adr(0x1002, 8), adr(0x1003, 8), adr(0x1004, 0) }, A40, 10));
+        check({ addressed(0x1002, 8, 2), addressed(0x1004, 0, 8) },
+              extract_heap_items(
+                  { adr(0x1003, 8), adr(0x1002, 8), adr(0x1004, 0) }, A40, 10));
+    }
+
+    void test_offset_beyond_payload_skipped()
+    {
+        // 0x1001 points past the 20-byte payload; 0x1000 still ends at the payload's end.
+        check({ addressed(0x1000, 0, 20) },
+              extract_heap_items({ adr(0x1000, 0), adr(0x1001, 50) }, A40, 20));
+        // Past a sent HEAP_LENGTH that is smaller than what the pointers claim.
+        check({}, extract_heap_items({ adr(0x1000, 30) }, A40, 20));
+    }
+
+    void test_packet_ids_skipped()
+    {
+        check(
+            { immediate(0x6, 2), addressed(0x1000, 0, 8) },
+            extract_heap_items(
+                { imm(1, 9), imm(2, 8), imm(6, 2), imm(3, 0), imm(4, 8), adr(0x1000, 0) },
+                A40,
+                8));
+    }
+
+    void test_immediates()
+    {
+        const std::uint64_t max40 = (std::uint64_t(1) << 40) - 1;
+        check({ immediate(0x1600, 1000000),
+                addressed(0x1601, 0, 8),
+                immediate(0x1603, max40),
+                addressed(0x1602, 8, 24) },
+              extract_heap_items({ imm(0x1600, 1000000),
+                                   adr(0x1601, 0),
+                                   imm(0x1603, max40),
+                                   adr(0x1602, 8) },
+                                 A40,
+                                 32));
+    }
+
+    void test_address_width_48()
+    {
+        // 64-48: the spec's example item 0x1000 at offset 0 is 10 00 00 00 00 00 00 00.
+        check({ addressed(0x1000, 0, 3), immediate(0x7fff, 0xffffffffffff) },
+              extract_heap_items({ 0x1000000000000000, 0xffffffffffffffff }, 48, 3));
+    }
+
+    void test_empty() { CPPUNIT_ASSERT(extract_heap_items({}, A40, 100).empty()); }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(qa_heap_items);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Copyright 2026 gr-spead authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The README's test command: installs what is missing, builds, and runs every test:
+#   1. the formatting check,
+#   2. the whole ctest suite (C++ CppUnit runner, Python QA) in build/,
+#   3. the C++ suite again under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/.
+# Tests run with HOME inside the build tree (GNU Radio and grcc write there).
+
+set -euo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+start=$(date +%s)
+
+scripts/setup.sh "$top/build"
+
+echo "== formatting"
+scripts/check-format.sh
+
+echo "== test suite (build/)"
+mkdir -p build/home
+(cd build && HOME="$top/build/home" ctest --output-on-failure --timeout 600)
+
+echo "== C++ suite under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+mkdir -p build-asan
+(
+    cd build-asan
+    if [ ! -f CMakeCache.txt ]; then
+        cmake "$top" -DCMAKE_BUILD_TYPE=Debug -DSPEAD_SANITIZE=ON >cmake.log ||
+            { cat cmake.log; exit 1; }
+    fi
+    make -j"$(nproc)" --no-print-directory qa_spead_engine >make.log 2>&1 ||
+        { tail -60 make.log; exit 1; }
+    mkdir -p home
+    HOME="$PWD/home" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ./lib/qa_spead_engine
+)
+
+echo "== all tests passed in $(($(date +%s) - start)) s"
