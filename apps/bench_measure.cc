@@ -1,0 +1,293 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "bench_measure.h"
+#include <gnuradio/spead/recv/mem_reader.h>
+#include <gnuradio/spead/recv/memory_pool.h>
+#include <gnuradio/spead/recv/ring_stream.h>
+#include <gnuradio/spead/recv/thread_pool.h>
+#include <condition_variable>
+#include <time.h>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <cstring>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace gr {
+namespace spead {
+namespace bench {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point start)
+{
+    return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+double cpu_clock_seconds(clockid_t clock)
+{
+    timespec t{};
+    clock_gettime(clock, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
+}
+
+/// CPU time used so far by every thread of the process.
+double process_cpu_seconds() { return cpu_clock_seconds(CLOCK_PROCESS_CPUTIME_ID); }
+
+/// CPU time used so far by the calling thread.
+double thread_cpu_seconds() { return cpu_clock_seconds(CLOCK_THREAD_CPUTIME_ID); }
+
+/// CPU time used so far by the pool's worker, read on the worker itself (the pool does
+/// not expose its threads; with one thread, the handler runs on it).
+double worker_cpu_seconds(thread_pool& workers)
+{
+    std::promise<double> reading;
+    std::future<double> result = reading.get_future();
+    boost::asio::post(workers.get_io_context(),
+                      [&reading] { reading.set_value(thread_cpu_seconds()); });
+    return result.get();
+}
+
+/// Tells the compiler that \p p's memory is read, so that copies into it are not elided.
+inline void keep_alive(const void* p) { asm volatile("" : : "r"(p) : "memory"); }
+
+[[noreturn]] void fail(const scenario& s, const std::string& what)
+{
+    throw bench_failure("scenario " + s.name + ": " + what);
+}
+
+/// Checks one delivered heap against what the buffer encoded for counter \p cnt.
+void verify_heap(const scenario& s, const workload& w, const heap& h, std::uint64_t cnt)
+{
+    const std::string where = "heap " + std::to_string(h.get_cnt());
+    if (h.get_cnt() != cnt)
+        fail(s, where + " arrived where heap " + std::to_string(cnt) + " was expected");
+    if (!h.is_complete())
+        fail(s, where + " is incomplete");
+    if (h.payload_size() != w.heap_size)
+        fail(s,
+             where + " has " + std::to_string(h.payload_size()) + " payload bytes, not " +
+                 std::to_string(w.heap_size));
+    const auto& items = h.get_items();
+    if (items.size() != 1 || items[0].id != BENCH_ITEM_ID || items[0].immediate ||
+        items[0].offset != 0 || items[0].length != w.heap_size)
+        fail(s, where + " does not hold exactly the one addressed benchmark item");
+    for (std::size_t i = 0; i < w.heap_size; i++) {
+        if (h.payload()[i] != workload::expected_byte(cnt, i))
+            fail(s, where + ": payload byte " + std::to_string(i) + " is wrong");
+    }
+}
+
+/// The figures of one pass that must match the buffer exactly.
+void check_pass(const scenario& s,
+                const workload& w,
+                std::uint64_t popped,
+                const stream_stats& stats)
+{
+    namespace idx = stream_stat_indices;
+    auto expect = [&](const char* what, std::uint64_t got, std::uint64_t want) {
+        if (got != want)
+            fail(s,
+                 std::string(what) + " = " + std::to_string(got) +
+                     " in one pass, expected " + std::to_string(want));
+    };
+    expect("complete heaps received", popped, w.heaps);
+    expect("stream statistic heaps", stats[idx::heaps], w.heaps);
+    expect("stream statistic packets", stats[idx::packets], w.packets);
+    expect("packets_rejected", stats[idx::packets_rejected], 0);
+    expect("incomplete_heaps_evicted", stats[idx::incomplete_heaps_evicted], 0);
+    expect("incomplete_heaps_flushed", stats[idx::incomplete_heaps_flushed], 0);
+    expect("heaps_dropped_incomplete", stats[idx::heaps_dropped_incomplete], 0);
+    expect("heaps_dropped_allocation_failed",
+           stats[idx::heaps_dropped_allocation_failed],
+           0);
+    expect("heaps_dropped_ring_stopped", stats[idx::heaps_dropped_ring_stopped], 0);
+}
+
+/**
+ * The diagnostic sink: heaps are counted and released on the worker thread, with no
+ * ring and no consumer. The stream ends by itself at the end of the buffer.
+ */
+class dropping_stream : public stream
+{
+public:
+    using stream::stream;
+    ~dropping_stream() override { stop(); }
+
+    /// Waits for the end of the buffer; returns the complete heaps seen.
+    std::uint64_t wait_for_end()
+    {
+        std::unique_lock<std::mutex> lock(d_mutex);
+        d_ended_cv.wait(lock, [this] { return d_ended; });
+        return d_complete_heaps;
+    }
+
+protected:
+    void heap_ready(heap&& h, stream_batch& /*batch*/) override
+    {
+        // Released here, on the worker, as the consumer would release it.
+        const heap dropped = std::move(h);
+        if (dropped.is_complete())
+            d_complete_heaps++; // only the worker writes it, before d_ended
+    }
+
+    void stop_received() override
+    {
+        {
+            std::lock_guard<std::mutex> lock(d_mutex);
+            d_ended = true;
+        }
+        d_ended_cv.notify_all();
+    }
+
+private:
+    std::mutex d_mutex;
+    std::condition_variable d_ended_cv;
+    bool d_ended = false;
+    std::uint64_t d_complete_heaps = 0;
+};
+
+stream_config make_stream_config(const scenario& s,
+                                 const engine_setup& setup,
+                                 const std::shared_ptr<memory_pool>& pool)
+{
+    stream_config config;
+    config.set_max_heaps(setup.max_heaps)
+        .set_allow_out_of_order(s.shuffle_within_heap)
+        .set_memcpy(s.copy)
+        .set_memory_allocator(pool);
+    return config;
+}
+
+/// One timed pass through a dropping_stream; returns the stream's statistics.
+stream_stats run_dropping_pass(const scenario& s,
+                               const workload& w,
+                               const engine_setup& setup,
+                               thread_pool& workers,
+                               const std::shared_ptr<memory_pool>& pool)
+{
+    dropping_stream stream(workers, make_stream_config(s, setup, pool));
+    stream.emplace_reader<mem_reader>(w.buffer.data(), w.buffer.size());
+    const std::uint64_t complete = stream.wait_for_end();
+    stream.stop();
+    stream_stats stats = stream.get_stats();
+    check_pass(s, w, complete, stats);
+    return stats;
+}
+
+/// One pass of the buffer through a new ring_stream; returns the stream's statistics.
+stream_stats run_pass(const scenario& s,
+                      const workload& w,
+                      const engine_setup& setup,
+                      thread_pool& workers,
+                      const std::shared_ptr<memory_pool>& pool,
+                      bool verify)
+{
+    const stream_config config = make_stream_config(s, setup, pool);
+    ring_stream_config ring_config;
+    ring_config.set_heaps(setup.ring_heaps);
+
+    ring_stream stream(workers, config, ring_config);
+    stream.emplace_reader<mem_reader>(w.buffer.data(), w.buffer.size());
+    std::uint64_t popped = 0;
+    while (true) {
+        try {
+            heap h = stream.pop();
+            popped++;
+            if (verify)
+                verify_heap(s, w, h, popped);
+        } catch (const ringbuffer_stopped&) {
+            break;
+        }
+    }
+    // stop() waits for the reader to finish, so its last batch's statistics are in.
+    stream.stop();
+    stream_stats stats = stream.get_stats();
+    check_pass(s, w, popped, stats);
+    return stats;
+}
+
+} // namespace
+
+engine_result measure_engine(const scenario& s,
+                             const workload& w,
+                             const engine_setup& setup,
+                             double seconds)
+{
+    thread_pool workers(1);
+    // Enough buffers for every heap that can be out at once: the live window, the
+    // ring, the one the consumer holds and the one a new heap takes before an eviction
+    // frees its slot; two more so that the background refill never has to run.
+    engine_result result;
+    result.pool_buffers = setup.max_heaps + setup.ring_heaps + 4;
+    auto pool = std::make_shared<memory_pool>(
+        workers, w.heap_size, w.heap_size, result.pool_buffers, result.pool_buffers, 2);
+
+    run_pass(s, w, setup, workers, pool, true); // untimed: checks every byte, warms up
+
+    const double worker_start = worker_cpu_seconds(workers);
+    const double consumer_start = thread_cpu_seconds();
+    const double cpu_start = process_cpu_seconds();
+    const auto start = clock_type::now();
+    do {
+        stream_stats stats = setup.drop_on_worker
+                                 ? run_dropping_pass(s, w, setup, workers, pool)
+                                 : run_pass(s, w, setup, workers, pool, false);
+        if (result.passes == 0)
+            result.stats = stats;
+        else
+            result.stats += stats;
+        result.passes++;
+    } while (seconds_since(start) < seconds);
+    result.seconds = seconds_since(start);
+    result.cpu_seconds = process_cpu_seconds() - cpu_start;
+    result.consumer_cpu_seconds = thread_cpu_seconds() - consumer_start;
+    result.worker_cpu_seconds = worker_cpu_seconds(workers) - worker_start;
+    result.heaps = std::uint64_t(result.passes) * w.heaps;
+    result.packets = std::uint64_t(result.passes) * w.packets;
+    result.payload_bytes = std::uint64_t(result.passes) * w.payload_bytes;
+    return result;
+}
+
+copy_result measure_copy(const workload& w, memcpy_function_ptr copy, double seconds)
+{
+    // Called through a volatile pointer so that the compiler cannot specialise it away.
+    memcpy_function_ptr volatile copy_fn = copy ? copy : std::memcpy;
+    std::vector<std::uint8_t> destination(w.heap_size);
+    const std::uint8_t* source = w.buffer.data();
+    auto one_pass = [&] {
+        const memcpy_function_ptr fn = copy_fn;
+        for (const payload_span& span : w.spans)
+            fn(destination.data() + span.heap_offset,
+               source + span.buffer_offset,
+               span.length);
+        keep_alive(destination.data());
+    };
+
+    one_pass(); // untimed: faults the destination in
+    copy_result result;
+    const double cpu_start = thread_cpu_seconds();
+    const auto start = clock_type::now();
+    do {
+        one_pass();
+        result.passes++;
+    } while (seconds_since(start) < seconds);
+    result.seconds = seconds_since(start);
+    result.cpu_seconds = thread_cpu_seconds() - cpu_start;
+    result.payload_bytes = std::uint64_t(result.passes) * w.payload_bytes;
+    return result;
+}
+
+} // namespace bench
+} // namespace spead
+} // namespace gr

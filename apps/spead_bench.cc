@@ -1,0 +1,219 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+// Benchmarks of the receive engine. `spead_bench mem` pushes a prebuilt buffer of
+// encoded packets through a ring_stream again and again and compares the payload rate
+// with a plain memcpy of the same bytes measured in the same run, so that the figure
+// says how much the engine costs over the copy it cannot avoid, whatever the machine.
+
+#include "bench_measure.h"
+#include "bench_report.h"
+#include "bench_workload.h"
+#include <gnuradio/spead/recv/memcpy.h>
+#include <unistd.h>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+using namespace gr::spead;
+using namespace gr::spead::bench;
+
+namespace {
+
+struct mem_options {
+    bool json = false;
+    double seconds = 2.0;
+    std::vector<std::string> scenarios; ///< empty: all
+    engine_setup setup;
+};
+
+[[noreturn]] void usage(int status)
+{
+    std::ostream& out = status ? std::cerr : std::cout;
+    out << "usage: spead_bench mem [--json] [--seconds S] [--scenario NAME]...\n"
+           "                       [--max-heaps N] [--ring-heaps N] [--drop-on-worker]\n"
+           "\n"
+           "Receives a prebuilt buffer of SPEAD packets through a ring_stream (one "
+           "worker\n"
+           "thread, memory pool, consumer popping and dropping heaps) for about S "
+           "seconds\n"
+           "per scenario (default 2) and prints payload Gb/s, heaps/s, packets/s and "
+           "the\n"
+           "ratio to a plain memcpy of the same payload bytes measured in the same run.\n"
+           "Exits 1 if the engine loses, rejects or garbles anything.\n"
+           "\n"
+           "--drop-on-worker is a diagnostic: the timed passes drop each heap on the "
+           "worker\n"
+           "thread (no ring, no consumer), which shows what the hand-off to the "
+           "consumer\n"
+           "costs.\n"
+           "\n"
+           "scenarios (all by default):\n";
+    for (const scenario& s : mem_scenarios())
+        out << "  " << s.name
+            << std::string(20 - std::min<std::size_t>(s.name.size(), 18), ' ')
+            << s.description << "\n";
+    std::exit(status);
+}
+
+std::size_t positive_integer(const std::string& option, const char* text)
+{
+    char* end = nullptr;
+    const long value = std::strtol(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || value <= 0) {
+        std::cerr << "spead_bench: " << option << " needs a positive integer, not '"
+                  << text << "'\n";
+        std::exit(2);
+    }
+    return std::size_t(value);
+}
+
+mem_options parse_mem(int argc, char** argv)
+{
+    mem_options o;
+    for (int i = 2; i < argc; i++) {
+        const std::string arg = argv[i];
+        auto value = [&]() -> const char* {
+            if (i + 1 >= argc) {
+                std::cerr << "spead_bench: " << arg << " needs a value\n";
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (arg == "-h" || arg == "--help") {
+            usage(0);
+        } else if (arg == "--json") {
+            o.json = true;
+        } else if (arg == "--seconds") {
+            const char* text = value();
+            char* end = nullptr;
+            o.seconds = std::strtod(text, &end);
+            if (*text == '\0' || *end != '\0' || !(o.seconds > 0) || o.seconds > 3600) {
+                std::cerr << "spead_bench: --seconds needs a number in (0, 3600], not '"
+                          << text << "'\n";
+                std::exit(2);
+            }
+        } else if (arg == "--scenario") {
+            const std::string name = value();
+            bool known = false;
+            for (const scenario& s : mem_scenarios())
+                known |= s.name == name;
+            if (!known) {
+                std::cerr << "spead_bench: unknown scenario '" << name << "'\n";
+                usage(2);
+            }
+            o.scenarios.push_back(name);
+        } else if (arg == "--max-heaps") {
+            o.setup.max_heaps = positive_integer(arg, value());
+        } else if (arg == "--drop-on-worker") {
+            o.setup.drop_on_worker = true;
+        } else if (arg == "--ring-heaps") {
+            o.setup.ring_heaps = positive_integer(arg, value());
+        } else {
+            std::cerr << "spead_bench: unknown option '" << arg << "'\n";
+            usage(2);
+        }
+    }
+    return o;
+}
+
+bool selected(const mem_options& o, const scenario& s)
+{
+    if (o.scenarios.empty())
+        return true;
+    for (const std::string& name : o.scenarios)
+        if (name == s.name)
+            return true;
+    return false;
+}
+
+/// The 1-minute load average, or -1 when /proc does not tell.
+double load_average()
+{
+    double load = -1;
+    if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+        if (std::fscanf(f, "%lf", &load) != 1)
+            load = -1;
+        std::fclose(f);
+    }
+    return load;
+}
+
+scenario_report run_scenario(const scenario& s, const mem_options& o)
+{
+    const workload w = build_workload(s);
+    scenario_report r;
+    r.spec = s;
+    r.heaps_per_pass = w.heaps;
+    r.packets_per_pass = w.packets;
+    r.payload_bytes_per_pass = w.payload_bytes;
+    r.buffer_bytes = w.buffer.size();
+    r.load_average = load_average();
+
+    // The baseline runs right before and right after the engine, so that a machine
+    // whose speed drifts (another job, thermal limits) shows as a gap between the two.
+    const double copy_seconds = std::max(o.seconds / 4, 0.05);
+    const memcpy_function_ptr own_copy =
+        s.copy == memcpy_function::standard ? nullptr : get_memcpy(s.copy);
+    r.memcpy_before = measure_copy(w, std::memcpy, copy_seconds);
+    if (own_copy)
+        r.same_copy_before = measure_copy(w, own_copy, copy_seconds);
+    r.engine = measure_engine(s, w, o.setup, o.seconds);
+    if (own_copy)
+        r.same_copy_after = measure_copy(w, own_copy, copy_seconds);
+    r.memcpy_after = measure_copy(w, std::memcpy, copy_seconds);
+    return r;
+}
+
+int run_mem(int argc, char** argv)
+{
+    const mem_options o = parse_mem(argc, argv);
+    run_report report;
+    const long nproc = sysconf(_SC_NPROCESSORS_ONLN);
+    report.nproc = nproc > 0 ? unsigned(nproc) : 0;
+    report.seconds = o.seconds;
+    report.setup = o.setup;
+    try {
+        for (const scenario& s : mem_scenarios()) {
+            if (!selected(o, s))
+                continue;
+            if (!o.json)
+                std::cerr << "running " << s.name << "...\n";
+            report.scenarios.push_back(run_scenario(s, o));
+        }
+    } catch (const bench_failure& e) {
+        std::cerr << "spead_bench: error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "spead_bench: error: " << e.what() << "\n";
+        return 1;
+    }
+    if (o.json)
+        print_json(std::cout, report);
+    else
+        print_text(std::cout, report);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 2)
+        usage(2);
+    const std::string command = argv[1];
+    if (command == "-h" || command == "--help")
+        usage(0);
+    if (command == "mem")
+        return run_mem(argc, argv);
+    std::cerr << "spead_bench: unknown command '" << command << "' (known: mem)\n";
+    return 2;
+}

@@ -1,0 +1,126 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_RECV_LIVE_HEAP_H
+#define INCLUDED_SPEAD_RECV_LIVE_HEAP_H
+
+#include <gnuradio/spead/protocol/packet.h>
+#include <gnuradio/spead/recv/heap.h>
+#include <gnuradio/spead/recv/memcpy.h>
+#include <gnuradio/spead/recv/memory_allocator.h>
+#include <unordered_set>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace gr {
+namespace spead {
+
+/// What a live heap needs from the stream configuration (resolved once per stream).
+struct live_heap_options {
+    bool allow_out_of_order = false;
+    bool allow_unsized_heaps = true;
+    std::size_t max_heap_size = std::size_t(64) << 20;
+    int bug_compat = 0;
+    memcpy_function_ptr copy = nullptr;          ///< nullptr means std::memcpy
+    std::shared_ptr<memory_allocator> allocator; ///< must be set
+};
+
+/**
+ * \brief A heap being assembled from its packets (SPEAD-PROTOCOL.md section 4); the
+ * stream's window holds these. Internal to the engine, public for its tests.
+ *
+ * Memory is allocated once from HEAP_LENGTH at the heap's first packet (never beyond
+ * max_heap_size); an unsized heap grows geometrically as data arrives. Each payload is
+ * copied once, straight to its place. In-order mode requires each packet to start where
+ * the previous ended; out-of-order mode tracks received ranges and rejects overlaps.
+ */
+class live_heap
+{
+public:
+    /// Why add_packet refused a packet (the stream counts each).
+    enum class add_result {
+        accepted,
+        duplicate,            ///< payload overlaps bytes already received
+        out_of_order,         ///< in-order mode and offset != bytes received
+        heap_length_mismatch, ///< HEAP_LENGTH disagrees with earlier packets / pointer
+                              ///< offsets
+        flavour_mismatch,     ///< heap_address_bits differs from the heap's first packet
+        too_large,            ///< HEAP_LENGTH or offset + length beyond max_heap_size
+        unsized,              ///< no HEAP_LENGTH and unsized heaps are not allowed
+        allocation_failed,    ///< the allocator threw std::bad_alloc
+    };
+
+    /**
+     * An empty heap for \p cnt; the first accepted packet fixes its address width.
+     * Allocation-free. \p options is kept by reference: it must outlive the heap.
+     * \throws std::invalid_argument when options.allocator is null.
+     */
+    live_heap(std::uint64_t cnt, const live_heap_options& options);
+    live_heap(live_heap&&) noexcept = default;
+    live_heap& operator=(live_heap&&) noexcept = default;
+
+    /**
+     * Adds one decoded packet of this heap (packet.heap_cnt == get_cnt()). A refused
+     * packet leaves the heap exactly as it was (its item pointers are not kept either).
+     */
+    add_result add_packet(const packet_view& packet);
+
+    std::uint64_t get_cnt() const { return d_cnt; }
+    /// True once every byte of a sized heap has arrived.
+    bool is_complete() const;
+    /// True when what arrived starts at 0 with no gap (an unsized heap can then be
+    /// delivered as complete when evicted or flushed).
+    bool is_contiguous() const;
+    std::int64_t get_heap_length() const { return d_heap_length; }
+    std::size_t get_received_length() const { return d_received_length; }
+    /// Packets accepted so far.
+    std::size_t get_packets() const { return d_packets; }
+    /// A STREAM_CTRL = stop pointer arrived.
+    bool is_end_of_stream() const { return d_end_of_stream; }
+
+    /**
+     * \brief Turns the live heap into a delivered heap (moves the memory out).
+     * Complete when is_complete(), or when unsized and contiguous; incomplete otherwise,
+     * with payload ranges when \p keep_payload_ranges. Leaves this live heap empty.
+     */
+    heap finish(bool keep_payload_ranges);
+
+private:
+    bool reserve(std::size_t bytes); // grows the heap's memory; false on failure
+    add_result check_length(const packet_view& packet, std::int64_t& length) const;
+    bool overlaps_received(std::size_t start, std::size_t end) const;
+    void add_range(std::size_t start, std::size_t end);
+    bool has_pointer(std::uint64_t raw) const;
+    void add_pointer(std::uint64_t raw);
+    void truncate_pointers(std::size_t count);
+
+    std::uint64_t d_cnt;
+    const live_heap_options* d_options;
+    int d_heap_address_bits = 0;
+    std::int64_t d_heap_length = -1;
+    std::size_t d_received_length = 0;
+    std::size_t d_extent = 0; ///< furthest byte received (offset + length)
+    std::size_t d_packets = 0;
+    std::size_t d_min_length = 0; ///< largest addressed pointer offset seen
+    bool d_start_of_stream = false;
+    bool d_end_of_stream = false;
+    memory_allocator::pointer d_payload;
+    std::size_t d_capacity = 0;
+    std::vector<std::uint64_t> d_pointers; ///< distinct, arrival order
+    /// Index of d_pointers, filled only once a heap has many distinct pointers (so that
+    /// the common small heap stays allocation-free and a hostile one stays linear).
+    std::unordered_set<std::uint64_t> d_pointer_index;
+    std::map<std::size_t, std::size_t> d_ranges; ///< out-of-order mode: start -> end
+};
+
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_RECV_LIVE_HEAP_H */

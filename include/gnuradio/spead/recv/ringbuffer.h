@@ -1,0 +1,94 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_RECV_RINGBUFFER_H
+#define INCLUDED_SPEAD_RECV_RINGBUFFER_H
+
+#include <condition_variable>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+
+namespace gr {
+namespace spead {
+
+/// The ring was stopped and (for a consumer) holds nothing more (spead2's Stopped).
+class ringbuffer_stopped : public std::runtime_error
+{
+public:
+    ringbuffer_stopped() : std::runtime_error("ringbuffer stopped") {}
+};
+
+/// A non-blocking pop found nothing (spead2's Empty).
+class ringbuffer_empty : public std::runtime_error
+{
+public:
+    ringbuffer_empty() : std::runtime_error("ringbuffer is empty") {}
+};
+
+/**
+ * \brief Bounded queue between producer threads (stream workers) and a consumer, with a
+ * file descriptor for event loops.
+ *
+ * After stop(), pushes throw ringbuffer_stopped, while pops still return what is queued
+ * and throw ringbuffer_stopped once it is empty. fd() is readable while items are queued
+ * or the ring is stopped, so asyncio (or any poll loop) can wait for it; it is an eventfd
+ * in semaphore mode that every push raises by one and every pop lowers by one.
+ */
+template <typename T>
+class ringbuffer
+{
+public:
+    /// \throws std::invalid_argument when \p capacity is 0.
+    explicit ringbuffer(std::size_t capacity);
+    ~ringbuffer();
+    ringbuffer(const ringbuffer&) = delete;
+    ringbuffer& operator=(const ringbuffer&) = delete;
+
+    /// Adds \p item, or returns false when full. \throws ringbuffer_stopped.
+    bool try_push(T&& item);
+    /// Adds \p item, waiting while full; sets *\p blocked when it had to wait.
+    /// \throws ringbuffer_stopped (also when stopped while waiting; item is dropped).
+    void push(T&& item, bool* blocked = nullptr);
+
+    /// Waits for an item. \throws ringbuffer_stopped when stopped and empty.
+    T pop();
+    /// \throws ringbuffer_empty when nothing is queued, ringbuffer_stopped when stopped
+    /// and empty.
+    T try_pop();
+    /// Waits at most \p timeout; std::nullopt on time-out. \throws ringbuffer_stopped.
+    std::optional<T> pop_for(std::chrono::steady_clock::duration timeout);
+
+    /// Wakes every waiter; further pushes fail, queued items can still be popped.
+    /// Idempotent.
+    void stop();
+    bool is_stopped() const;
+
+    std::size_t size() const;
+    std::size_t capacity() const { return d_capacity; }
+    /// Readable while items are queued or after stop().
+    int fd() const { return d_fd; }
+
+private:
+    T take_front(); // with the lock held
+    std::size_t d_capacity;
+    int d_fd;
+    mutable std::mutex d_mutex;
+    std::condition_variable d_not_empty, d_not_full;
+    std::deque<T> d_items;
+    bool d_stopped = false;
+};
+
+} // namespace spead
+} // namespace gr
+
+#include <gnuradio/spead/recv/ringbuffer_impl.h>
+
+#endif /* INCLUDED_SPEAD_RECV_RINGBUFFER_H */

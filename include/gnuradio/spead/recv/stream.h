@@ -1,0 +1,195 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_RECV_STREAM_H
+#define INCLUDED_SPEAD_RECV_STREAM_H
+
+#include <gnuradio/spead/protocol/packet.h>
+#include <gnuradio/spead/recv/heap.h>
+#include <gnuradio/spead/recv/live_heap.h>
+#include <gnuradio/spead/recv/rate_limited_log.h>
+#include <gnuradio/spead/recv/reader.h>
+#include <gnuradio/spead/recv/stream_config.h>
+#include <gnuradio/spead/recv/stream_stats.h>
+#include <gnuradio/spead/recv/thread_pool.h>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace gr {
+namespace spead {
+
+class stream_batch;
+
+/**
+ * \brief Assembles heaps from the packets its readers receive (spead2's recv stream).
+ *
+ * Packets are grouped by heap counter into live heaps, at most max_heaps per substream
+ * (substream = cnt mod substreams); a packet of a new heap that does not fit evicts the
+ * substream's oldest live heap. Finished heaps go to heap_ready(), implemented by a
+ * subclass (ring_stream hands them to a consumer). A stop item (with stop_on_stop_item),
+ * the end of a reader's input, or stop() end the stream: live heaps are flushed and
+ * readers stopped.
+ *
+ * Thread safety: readers on the thread pool add packets concurrently (one lock per
+ * batch); stop(), start(), get_stats() and emplace_reader() may be called from any
+ * thread.
+ */
+class stream
+{
+public:
+    stream(thread_pool& pool, const stream_config& config = stream_config());
+    /// Subclasses must call stop() in their own destructor (heap_ready is theirs).
+    virtual ~stream();
+    stream(const stream&) = delete;
+    stream& operator=(const stream&) = delete;
+
+    const stream_config& get_config() const { return d_config; }
+    thread_pool& get_thread_pool() { return d_pool; }
+
+    /**
+     * \brief Adds a reader built as T(*this, args...). Without explicit_start it starts
+     * at once. \throws std::logic_error when the stream is stopped, or when
+     * explicit_start is set and start() was already called.
+     */
+    template <typename T, typename... Args>
+    T& emplace_reader(Args&&... args)
+    {
+        auto r = std::make_unique<T>(*this, std::forward<Args>(args)...);
+        T& ref = *r;
+        add_reader(std::move(r));
+        return ref;
+    }
+
+    /// With explicit_start: lets the readers added so far begin. Otherwise does nothing.
+    void start();
+
+    /**
+     * \brief Stops the stream: readers are stopped and joined, live heaps flushed (as
+     * incomplete heaps, or dropped), and no further heap is produced. Idempotent; safe
+     * while packets keep arriving. Must not be called from a reader's handler.
+     */
+    virtual void stop();
+
+    /// A consistent snapshot of the statistics.
+    stream_stats get_stats() const;
+
+    /// True once the stream has stopped (stop item, end of input, or stop()).
+    bool is_stopped() const;
+
+protected:
+    /// Receives every finished heap, with the stream's lock held, on a reader's thread
+    /// (or the thread calling stop() for flushed heaps). May block (ring_stream does
+    /// when its ring is full); \p batch lets it count statistics.
+    virtual void heap_ready(heap&& h, stream_batch& batch) = 0;
+
+    /// Called once when the stream stops (stop item, end of input, or stop()), after
+    /// live heaps are flushed and the statistics of the batch that stopped it are
+    /// published, with the lock held. ring_stream stops its ring here so that the
+    /// consumer sees the end after the queued heaps, and then final statistics.
+    virtual void stop_received() {}
+
+    /// Called once at the start of stop(), before readers are joined and without the
+    /// lock: ring_stream stops its ring so that a worker blocked on it wakes.
+    virtual void stop_requested() {}
+
+    /// Whether incomplete heaps handed to heap_ready carry their received byte ranges
+    /// (heap::get_payload_ranges); ring_stream answers from its configuration.
+    virtual bool keep_payload_ranges() const { return false; }
+
+private:
+    friend class stream_batch;
+    friend class reader;
+
+    void add_reader(std::unique_ptr<reader> r);
+    /// Adds one decoded packet to its live heap; with the lock held.
+    void add_packet(const packet_view& packet, stream_batch& batch);
+    /// Hands a live heap that leaves the window to heap_ready; with the lock held.
+    void deliver(live_heap&& h, stream_batch& batch);
+    /// Flushes live heaps (oldest first), marks the stream stopped and asks readers to
+    /// stop; with the lock held. stop_received() follows when \p batch ends, once its
+    /// statistics are published.
+    void stop_locked(stream_batch& batch);
+    void merge_stats(const std::vector<std::uint64_t>& deltas);
+
+    struct substream_window {
+        std::vector<std::optional<live_heap>> slots; ///< max_heaps entries
+        /// When each slot's heap began (a per-window sequence number): the oldest live
+        /// heap is the one evicted when a new heap finds no free slot, and flushes go
+        /// oldest first.
+        std::vector<std::uint64_t> started;
+        std::uint64_t next_start = 0;
+    };
+
+    thread_pool& d_pool;
+    const stream_config d_config;
+    live_heap_options d_heap_options;
+    /// Guards the windows, readers and flags: held for a whole batch.
+    mutable std::mutex d_mutex;
+    std::vector<substream_window> d_windows;
+    std::vector<std::unique_ptr<reader>> d_readers;
+    /// Statistics have their own lock, so that a worker blocked on a full ring (holding
+    /// d_mutex) does not block get_stats().
+    mutable std::mutex d_stats_mutex;
+    std::vector<std::uint64_t> d_stats; ///< indexed like d_config.get_stats()
+    rate_limited_log d_malformed_log;
+    bool d_started = false;
+    bool d_stopped = false;
+    bool d_stop_requested = false;
+};
+
+/**
+ * \brief A reader's handle for feeding a batch of packets: takes the stream's lock for
+ * its lifetime and publishes the batch's statistics once, when destroyed.
+ */
+class stream_batch
+{
+public:
+    explicit stream_batch(stream& s);
+    ~stream_batch();
+    stream_batch(const stream_batch&) = delete;
+    stream_batch& operator=(const stream_batch&) = delete;
+
+    /**
+     * \brief Decodes and adds one packet. Malformed packets are counted per reason and
+     * logged (rate-limited). Returns false once the stream is stopped: the reader should
+     * then stop reading. With stream framing, *\p consumed receives the packet's size;
+     * for a malformed packet, the size its header and immediate PAYLOAD_LENGTH declare
+     * when those can be trusted (so that it can be stepped over), else 0 (a byte stream
+     * then cannot be resynchronised).
+     */
+    bool add_packet(const std::uint8_t* data,
+                    std::size_t length,
+                    packet_framing framing = packet_framing::datagram,
+                    std::size_t* consumed = nullptr);
+
+    /// Counts a packet the reader itself rejected (e.g. larger than max_size) under
+    /// statistic \p stat_index (also adding to packets and packets_rejected).
+    void reject_packet(std::size_t stat_index);
+
+    /// Adds \p delta to statistic \p index (a counter) or raises it (a maximum).
+    void add_stat(std::size_t index, std::uint64_t delta);
+
+    /// The reader reached the end of its input: the stream stops as for a stop item.
+    void end_of_stream();
+
+    bool is_stopped() const { return d_stream.d_stopped; }
+
+private:
+    friend class stream;
+    stream& d_stream;
+    std::unique_lock<std::mutex> d_lock;
+    std::vector<std::uint64_t> d_stats; ///< this batch's deltas, merged at the end
+    std::size_t d_packets = 0;
+    bool d_stopped_stream = false; ///< this batch stopped the stream: stop_received due
+};
+
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_RECV_STREAM_H */

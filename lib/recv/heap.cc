@@ -1,0 +1,45 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <gnuradio/spead/protocol/decode_error.h>
+#include <gnuradio/spead/protocol/item_ids.h>
+#include <gnuradio/spead/protocol/log.h>
+#include <gnuradio/spead/recv/heap.h>
+#include <string>
+
+namespace gr {
+namespace spead {
+
+std::vector<descriptor> heap::get_descriptors() const
+{
+    std::vector<descriptor> descriptors;
+    for (const heap_item& item : d_items) {
+        if (item.immediate || item.id != DESCRIPTOR_ID)
+            continue; // a descriptor is a packet stream: it needs payload bytes
+        // Items come from extract_heap_items, which keeps them inside the payload; the
+        // check guards a heap built some other way.
+        if (!d_payload || item.offset > d_payload_size ||
+            item.length > d_payload_size - item.offset)
+            continue;
+        try {
+            auto decoded = decode_descriptor(
+                d_payload.get() + item.offset, item.length, d_flavour.bug_compat());
+            if (decoded)
+                descriptors.push_back(std::move(*decoded));
+        } catch (const decode_error& e) {
+            // One bad descriptor must not cost the others, nor the heap's values.
+            log_message(log_level::warning,
+                        "heap " + std::to_string(d_cnt) +
+                            ": skipping malformed descriptor at payload offset " +
+                            std::to_string(item.offset) + ": " + e.what());
+        }
+    }
+    return descriptors;
+}
+
+} // namespace spead
+} // namespace gr

@@ -1,0 +1,393 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <gnuradio/spead/protocol/item_ids.h>
+#include <gnuradio/spead/recv/stream.h>
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace gr {
+namespace spead {
+
+namespace {
+
+std::size_t reject_stat(packet_status status)
+{
+    // One counter per failing status, in enum order after ok.
+    return stream_stat_indices::packets_rejected_malformed_first + std::size_t(status) -
+           1;
+}
+
+std::size_t reject_stat(live_heap::add_result result)
+{
+    using r = live_heap::add_result;
+    namespace idx = stream_stat_indices;
+    switch (result) {
+    case r::duplicate:
+        return idx::packets_rejected_duplicate;
+    case r::out_of_order:
+        return idx::packets_rejected_out_of_order;
+    case r::heap_length_mismatch:
+        return idx::packets_rejected_heap_length_mismatch;
+    case r::flavour_mismatch:
+        return idx::packets_rejected_flavour_mismatch;
+    case r::too_large:
+        return idx::packets_rejected_heap_too_large;
+    case r::unsized:
+        return idx::packets_rejected_unsized;
+    case r::allocation_failed:
+        return idx::packets_rejected_allocation_failed;
+    case r::accepted:
+        break;
+    }
+    return idx::packets_rejected;
+}
+
+/**
+ * For a malformed packet in a byte stream: the bytes it occupies according to its own
+ * header and immediate PAYLOAD_LENGTH, or 0 when that cannot be trusted (a bad header,
+ * pointers beyond the buffer, no immediate PAYLOAD_LENGTH, or a payload beyond the
+ * buffer). A packet that is well framed but wrong inside (no HEAP_CNT, a payload beyond
+ * its HEAP_LENGTH...) can then be stepped over instead of ending the stream.
+ */
+std::size_t self_declared_size(const std::uint8_t* data, std::size_t length)
+{
+    if (length < PACKET_HEADER_SIZE || data[0] != SPEAD_MAGIC || data[1] != SPEAD_VERSION)
+        return 0;
+    const unsigned pointer_bytes = data[2];
+    const unsigned address_bytes = data[3];
+    if (pointer_bytes == 0 || address_bytes == 0 || pointer_bytes + address_bytes != 8)
+        return 0;
+    const std::size_t n = (std::size_t(data[6]) << 8) | data[7];
+    if (n > (length - PACKET_HEADER_SIZE) / ITEM_POINTER_SIZE)
+        return 0;
+    const std::size_t header_size = PACKET_HEADER_SIZE + n * ITEM_POINTER_SIZE;
+    bool have_length = false;
+    std::uint64_t payload_length = 0;
+    for (std::size_t i = 0; i < n; i++) {
+        const item_pointer p = item_pointer::decode(
+            load_be64(data + PACKET_HEADER_SIZE + i * ITEM_POINTER_SIZE),
+            int(address_bytes) * 8);
+        if (p.id != PAYLOAD_LENGTH_ID)
+            continue;
+        if (!p.immediate)
+            return 0;
+        payload_length = p.value; // the last one wins, as in decode_packet
+        have_length = true;
+    }
+    if (!have_length || payload_length > length - header_size)
+        return 0;
+    return header_size + std::size_t(payload_length);
+}
+
+} // namespace
+
+/////////////////////////////////////////////////////////////////////////////
+// stream
+/////////////////////////////////////////////////////////////////////////////
+
+stream::stream(thread_pool& pool, const stream_config& config)
+    : d_pool(pool), d_config(config), d_stats(config.get_stats()->size(), 0)
+{
+    d_heap_options.allow_out_of_order = config.get_allow_out_of_order();
+    d_heap_options.allow_unsized_heaps = config.get_allow_unsized_heaps();
+    d_heap_options.max_heap_size = config.get_max_heap_size();
+    d_heap_options.bug_compat = config.get_bug_compat();
+    d_heap_options.copy = get_memcpy(config.get_memcpy());
+    d_heap_options.allocator = config.get_memory_allocator();
+    d_windows.resize(config.get_substreams());
+    for (auto& window : d_windows) {
+        window.slots.resize(config.get_max_heaps());
+        window.started.resize(config.get_max_heaps(), 0);
+    }
+}
+
+stream::~stream()
+{
+    // The subclass has stopped us already (heap_ready is gone by now); this only makes
+    // sure no reader handler can still touch the stream.
+    for (auto& r : d_readers) {
+        r->stop();
+        r->wait_finished();
+    }
+}
+
+void stream::add_reader(std::unique_ptr<reader> r)
+{
+    reader* added = r.get();
+    bool start_now;
+    {
+        std::lock_guard<std::mutex> lock(d_mutex);
+        if (d_stopped || d_stop_requested)
+            throw std::logic_error("cannot add a reader to a stopped stream");
+        if (d_config.get_explicit_start() && d_started)
+            throw std::logic_error(
+                "cannot add a reader after start() when explicit_start is set");
+        d_readers.push_back(std::move(r));
+        start_now = !d_config.get_explicit_start();
+    }
+    if (start_now)
+        added->start();
+}
+
+void stream::start()
+{
+    std::vector<reader*> to_start;
+    {
+        std::lock_guard<std::mutex> lock(d_mutex);
+        if (d_started)
+            return;
+        d_started = true;
+        if (!d_config.get_explicit_start() || d_stopped || d_stop_requested)
+            return;
+        for (auto& r : d_readers)
+            to_start.push_back(r.get());
+    }
+    for (reader* r : to_start)
+        r->start();
+}
+
+void stream::stop()
+{
+    stop_requested();
+    std::vector<reader*> readers;
+    {
+        std::lock_guard<std::mutex> lock(d_mutex);
+        d_stop_requested = true;
+        for (auto& r : d_readers)
+            readers.push_back(r.get());
+    }
+    for (reader* r : readers)
+        r->stop();
+    for (reader* r : readers)
+        r->wait_finished();
+    stream_batch batch(*this);
+    stop_locked(batch);
+}
+
+bool stream::is_stopped() const
+{
+    std::lock_guard<std::mutex> lock(d_mutex);
+    return d_stopped;
+}
+
+stream_stats stream::get_stats() const
+{
+    std::lock_guard<std::mutex> lock(d_stats_mutex);
+    return stream_stats(d_config.get_stats(), d_stats);
+}
+
+void stream::merge_stats(const std::vector<std::uint64_t>& deltas)
+{
+    const auto& configs = *d_config.get_stats();
+    std::lock_guard<std::mutex> lock(d_stats_mutex);
+    for (std::size_t i = 0; i < deltas.size(); i++) {
+        if (deltas[i])
+            d_stats[i] = configs[i].combine(d_stats[i], deltas[i]);
+    }
+}
+
+void stream::deliver(live_heap&& h, stream_batch& batch)
+{
+    batch.add_stat(stream_stat_indices::heaps, 1);
+    heap_ready(h.finish(keep_payload_ranges()), batch);
+}
+
+void stream::add_packet(const packet_view& packet, stream_batch& batch)
+{
+    namespace idx = stream_stat_indices;
+    substream_window& window = d_windows[packet.heap_cnt % d_windows.size()];
+
+    // The window is small (max_heaps): a linear scan beats any map.
+    const std::size_t n_slots = window.slots.size();
+    std::size_t found = n_slots;
+    std::size_t scanned = 0;
+    for (std::size_t i = 0; i < n_slots; i++) {
+        scanned++;
+        if (window.slots[i] && window.slots[i]->get_cnt() == packet.heap_cnt) {
+            found = i;
+            break;
+        }
+    }
+    batch.add_stat(idx::search_dist, scanned);
+
+    live_heap::add_result result;
+    if (found == window.slots.size()) {
+        // A new heap. Its first packet is tried on a heap outside the window, so that a
+        // packet that is going to be refused cannot evict a good heap.
+        live_heap fresh(packet.heap_cnt, d_heap_options);
+        result = fresh.add_packet(packet);
+        if (result == live_heap::add_result::accepted) {
+            if (fresh.is_end_of_stream() && d_config.get_stop_on_stop_item()) {
+                stop_locked(batch); // the stop heap itself is not delivered
+                return;
+            }
+            if (fresh.is_complete()) {
+                batch.add_stat(idx::single_packet_heaps, 1);
+                deliver(std::move(fresh), batch);
+                return;
+            }
+            // A free slot if there is one, otherwise the oldest live heap's.
+            std::size_t target = n_slots;
+            for (std::size_t i = 0; i < n_slots; i++) {
+                if (!window.slots[i]) {
+                    target = i;
+                    break;
+                }
+                if (target == n_slots || window.started[i] < window.started[target])
+                    target = i;
+            }
+            auto& slot = window.slots[target];
+            window.started[target] = window.next_start++;
+            if (slot) {
+                if (!slot->is_complete())
+                    batch.add_stat(idx::incomplete_heaps_evicted, 1);
+                live_heap evicted = std::move(*slot);
+                slot.reset();
+                deliver(std::move(evicted), batch);
+            }
+            slot.emplace(std::move(fresh));
+            return;
+        }
+    } else {
+        auto& slot = window.slots[found];
+        result = slot->add_packet(packet);
+        if (result == live_heap::add_result::accepted) {
+            if (slot->is_end_of_stream() && d_config.get_stop_on_stop_item()) {
+                slot.reset();
+                stop_locked(batch);
+                return;
+            }
+            if (slot->is_complete()) {
+                live_heap done = std::move(*slot);
+                slot.reset();
+                deliver(std::move(done), batch);
+            }
+            return;
+        }
+    }
+
+    if (result == live_heap::add_result::allocation_failed) {
+        batch.add_stat(idx::heaps_dropped_allocation_failed, 1);
+        if (found != window.slots.size())
+            window.slots[found].reset(); // its memory never came; drop what it had
+    }
+    batch.add_stat(idx::packets_rejected, 1);
+    if (reject_stat(result) != idx::packets_rejected)
+        batch.add_stat(reject_stat(result), 1);
+}
+
+void stream::stop_locked(stream_batch& batch)
+{
+    if (d_stopped)
+        return;
+    d_stopped = true;
+    for (auto& window : d_windows) {
+        // Oldest first, in the order the heaps began.
+        std::vector<std::size_t> order;
+        for (std::size_t i = 0; i < window.slots.size(); i++) {
+            if (window.slots[i])
+                order.push_back(i);
+        }
+        std::sort(order.begin(), order.end(), [&window](std::size_t a, std::size_t b) {
+            return window.started[a] < window.started[b];
+        });
+        for (std::size_t i : order) {
+            auto& slot = window.slots[i];
+            if (!slot->is_complete())
+                batch.add_stat(stream_stat_indices::incomplete_heaps_flushed, 1);
+            live_heap flushed = std::move(*slot);
+            slot.reset();
+            deliver(std::move(flushed), batch);
+        }
+    }
+    // stop_received() waits for the end of the batch, so that a consumer who sees the
+    // end of the stream also sees final statistics.
+    batch.d_stopped_stream = true;
+    // Readers are asked, not joined: this may run inside a reader's own handler.
+    for (auto& r : d_readers)
+        r->stop();
+}
+
+/////////////////////////////////////////////////////////////////////////////
+// stream_batch
+/////////////////////////////////////////////////////////////////////////////
+
+stream_batch::stream_batch(stream& s)
+    : d_stream(s), d_lock(s.d_mutex), d_stats(s.d_stats.size(), 0)
+{
+}
+
+stream_batch::~stream_batch()
+{
+    if (d_packets) {
+        add_stat(stream_stat_indices::batches, 1);
+        add_stat(stream_stat_indices::max_batch, d_packets);
+    }
+    // Published before the lock is released (statistics have their own lock, which
+    // get_stats() takes alone), and before the end of the stream is announced.
+    d_stream.merge_stats(d_stats);
+    if (d_stopped_stream)
+        d_stream.stop_received();
+    d_lock.unlock();
+}
+
+void stream_batch::add_stat(std::size_t index, std::uint64_t delta)
+{
+    const auto& configs = *d_stream.d_config.get_stats();
+    d_stats[index] = configs[index].combine(d_stats[index], delta);
+}
+
+void stream_batch::reject_packet(std::size_t stat_index)
+{
+    d_packets++;
+    add_stat(stream_stat_indices::packets, 1);
+    add_stat(stream_stat_indices::packets_rejected, 1);
+    if (stat_index != stream_stat_indices::packets_rejected)
+        add_stat(stat_index, 1);
+}
+
+bool stream_batch::add_packet(const std::uint8_t* data,
+                              std::size_t length,
+                              packet_framing framing,
+                              std::size_t* consumed)
+{
+    namespace idx = stream_stat_indices;
+    packet_view packet;
+    const packet_status status = decode_packet(data, length, packet, framing);
+    if (consumed) {
+        *consumed = status == packet_status::ok ? packet.size : 0;
+        // Some malformed packets still say how long they are (e.g. a payload beyond
+        // HEAP_LENGTH): a byte stream can then skip them and go on.
+        if (status != packet_status::ok)
+            *consumed = self_declared_size(data, length);
+    }
+    if (d_stream.d_stopped) {
+        reject_packet(idx::packets_rejected_after_stop);
+        return false;
+    }
+    d_packets++;
+    add_stat(idx::packets, 1);
+    if (status != packet_status::ok) {
+        add_stat(idx::packets_rejected, 1);
+        add_stat(reject_stat(status), 1);
+        d_stream.d_malformed_log.log_lazy(log_level::warning, [&] {
+            return "stream " + std::to_string(d_stream.d_config.get_stream_id()) +
+                   ": dropped a malformed packet (" + to_string(status) + ", " +
+                   std::to_string(length) + " bytes)";
+        });
+        return true;
+    }
+    d_stream.add_packet(packet, *this);
+    return !d_stream.d_stopped;
+}
+
+void stream_batch::end_of_stream() { d_stream.stop_locked(*this); }
+
+} // namespace spead
+} // namespace gr
