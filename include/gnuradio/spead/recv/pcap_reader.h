@@ -1,0 +1,69 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_RECV_PCAP_READER_H
+#define INCLUDED_SPEAD_RECV_PCAP_READER_H
+
+#include <gnuradio/spead/recv/reader.h>
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace gr {
+namespace spead {
+
+class pcap_capture;
+
+/**
+ * \brief Feeds the UDP datagrams of a capture file through a stream, one datagram per
+ * packet, on the stream's thread pool (spead2's add_udp_pcap_file_reader).
+ *
+ * Ethernet (with VLAN tags), Linux cooked capture (SLL and SLL2) and bare IP captures
+ * are understood; frames that hold no whole UDP datagram (other protocols, IP
+ * fragments, frames cut by the snap length) are skipped without being counted. An
+ * optional BPF filter (tcpdump syntax, e.g. "udp dst port 7148") selects frames first.
+ * Frames are read in batches of batch_frames, one stream_batch each. The end of the file
+ * ends the stream; so does a read error (a truncated or corrupt file), which is logged.
+ */
+class pcap_reader : public reader
+{
+public:
+    /**
+     * \brief Opens \p filename at once, so that a bad file or filter is reported here.
+     * \throws std::runtime_error naming the file when it cannot be opened or its link
+     * type is not supported, or naming the filter when it does not compile.
+     */
+    pcap_reader(stream& owner,
+                const std::string& filename,
+                const std::string& filter = std::string());
+    ~pcap_reader() override;
+
+    void start() override;
+    void stop() override;
+
+    /// Frames read per batch (one stream lock and one statistics update each).
+    static constexpr std::size_t batch_frames = 64;
+
+private:
+    void run();
+    void finish();
+
+    std::unique_ptr<pcap_capture> d_capture; ///< used only by run(), one call at a time
+    std::atomic<bool> d_stop_requested{ false };
+    /// Guards d_started and d_done, never held during a batch (stop() may be called
+    /// from inside one, when a stop item arrives).
+    std::mutex d_state_mutex;
+    bool d_started = false;
+    bool d_done = false;
+};
+
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_RECV_PCAP_READER_H */
