@@ -154,11 +154,11 @@ void stream::start()
 
 void stream::stop()
 {
+    d_stop_requested = true;
     stop_requested();
     std::vector<reader*> readers;
     {
         std::lock_guard<std::mutex> lock(d_mutex);
-        d_stop_requested = true;
         for (auto& r : d_readers)
             readers.push_back(r.get());
     }
@@ -367,7 +367,7 @@ bool stream_batch::add_packet(const std::uint8_t* data,
         if (status != packet_status::ok)
             *consumed = self_declared_size(data, length);
     }
-    if (d_stream.d_stopped) {
+    if (d_stream.d_stopped || d_stream.d_stop_requested) {
         reject_packet(idx::packets_rejected_after_stop);
         return false;
     }

@@ -16,6 +16,7 @@
 #include <gnuradio/spead/recv/stream_config.h>
 #include <gnuradio/spead/recv/stream_stats.h>
 #include <gnuradio/spead/recv/thread_pool.h>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -140,7 +141,10 @@ private:
     rate_limited_log d_malformed_log;
     bool d_started = false;
     bool d_stopped = false;
-    bool d_stop_requested = false;
+    /// Set by stop() before anything else, without the lock, so that a worker in the
+    /// middle of a batch stops at its next packet instead of racing to the end of its
+    /// input while stop() waits for the lock.
+    std::atomic<bool> d_stop_requested{ false };
 };
 
 /**
