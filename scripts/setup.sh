@@ -19,7 +19,7 @@ packages=(
     cmake g++ make pkg-config git
     gnuradio-dev libvolk2-dev libboost-system-dev libpcap-dev pybind11-dev libcppunit-dev
     python3-numpy castxml python3-pygccxml
-    clang-format
+    clang-format iproute2
 )
 
 missing=()
