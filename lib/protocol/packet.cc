@@ -227,5 +227,36 @@ packet_size_needed(const std::uint8_t* data, std::size_t length, packet_status& 
     return header_size + std::size_t(fields.payload_length);
 }
 
+std::size_t declared_packet_size(const std::uint8_t* data, std::size_t length)
+{
+    if (length < PACKET_HEADER_SIZE || data[0] != SPEAD_MAGIC || data[1] != SPEAD_VERSION)
+        return 0;
+    const unsigned pointer_bytes = data[2];
+    const unsigned address_bytes = data[3];
+    if (pointer_bytes == 0 || address_bytes == 0 || pointer_bytes + address_bytes != 8)
+        return 0;
+    const std::size_t n = (std::size_t(data[6]) << 8) | data[7];
+    if (n > (length - PACKET_HEADER_SIZE) / ITEM_POINTER_SIZE)
+        return 0;
+    const std::size_t header_size = PACKET_HEADER_SIZE + n * ITEM_POINTER_SIZE;
+    bool have_length = false;
+    std::uint64_t payload_length = 0;
+    for (std::size_t i = 0; i < n; i++) {
+        const item_pointer p = item_pointer::decode(
+            load_be64(data + PACKET_HEADER_SIZE + i * ITEM_POINTER_SIZE),
+            int(address_bytes) * 8);
+        if (p.id != PAYLOAD_LENGTH_ID)
+            continue;
+        if (!p.immediate)
+            return 0;
+        payload_length = p.value; // the last one wins, as in decode_packet
+        have_length = true;
+    }
+    if (!have_length ||
+        payload_length > std::numeric_limits<std::size_t>::max() - header_size)
+        return 0;
+    return header_size + std::size_t(payload_length);
+}
+
 } // namespace spead
 } // namespace gr

@@ -48,42 +48,6 @@ std::size_t reject_stat(live_heap::add_result result)
     return idx::packets_rejected;
 }
 
-/**
- * For a malformed packet in a byte stream: the bytes it occupies according to its own
- * header and immediate PAYLOAD_LENGTH, or 0 when that cannot be trusted (a bad header,
- * pointers beyond the buffer, no immediate PAYLOAD_LENGTH, or a payload beyond the
- * buffer). A packet that is well framed but wrong inside (no HEAP_CNT, a payload beyond
- * its HEAP_LENGTH...) can then be stepped over instead of ending the stream.
- */
-std::size_t self_declared_size(const std::uint8_t* data, std::size_t length)
-{
-    if (length < PACKET_HEADER_SIZE || data[0] != SPEAD_MAGIC || data[1] != SPEAD_VERSION)
-        return 0;
-    const unsigned pointer_bytes = data[2];
-    const unsigned address_bytes = data[3];
-    if (pointer_bytes == 0 || address_bytes == 0 || pointer_bytes + address_bytes != 8)
-        return 0;
-    const std::size_t n = (std::size_t(data[6]) << 8) | data[7];
-    if (n > (length - PACKET_HEADER_SIZE) / ITEM_POINTER_SIZE)
-        return 0;
-    const std::size_t header_size = PACKET_HEADER_SIZE + n * ITEM_POINTER_SIZE;
-    bool have_length = false;
-    std::uint64_t payload_length = 0;
-    for (std::size_t i = 0; i < n; i++) {
-        const item_pointer p = item_pointer::decode(
-            load_be64(data + PACKET_HEADER_SIZE + i * ITEM_POINTER_SIZE),
-            int(address_bytes) * 8);
-        if (p.id != PAYLOAD_LENGTH_ID)
-            continue;
-        if (!p.immediate)
-            return 0;
-        payload_length = p.value; // the last one wins, as in decode_packet
-        have_length = true;
-    }
-    if (!have_length || payload_length > length - header_size)
-        return 0;
-    return header_size + std::size_t(payload_length);
-}
 
 } // namespace
 
@@ -362,10 +326,12 @@ bool stream_batch::add_packet(const std::uint8_t* data,
     const packet_status status = decode_packet(data, length, packet, framing);
     if (consumed) {
         *consumed = status == packet_status::ok ? packet.size : 0;
-        // Some malformed packets still say how long they are (e.g. a payload beyond
-        // HEAP_LENGTH): a byte stream can then skip them and go on.
-        if (status != packet_status::ok)
-            *consumed = self_declared_size(data, length);
+        if (status != packet_status::ok) {
+            // Some malformed packets still say how long they are (e.g. a payload beyond
+            // HEAP_LENGTH): a byte stream can then step over them and go on.
+            const std::size_t size = declared_packet_size(data, length);
+            *consumed = size <= length ? size : 0;
+        }
     }
     if (d_stream.d_stopped || d_stream.d_stop_requested) {
         reject_packet(idx::packets_rejected_after_stop);

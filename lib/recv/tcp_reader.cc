@@ -60,30 +60,6 @@ bool is_header_fault(packet_status status)
            status == packet_status::bad_widths;
 }
 
-/**
- * The size a packet with a valid header and complete item pointers declares through its
- * immediate PAYLOAD_LENGTH (the last one, as decode_packet reads it), even when it is
- * malformed otherwise; 0 when it has none, or the size cannot be represented.
- */
-std::size_t declared_size(const std::uint8_t* data, std::size_t header_size)
-{
-    const int address_bits = int(data[3]) * 8;
-    const std::size_t n = (header_size - PACKET_HEADER_SIZE) / ITEM_POINTER_SIZE;
-    std::optional<std::uint64_t> payload_length;
-    for (std::size_t i = 0; i < n; i++) {
-        const item_pointer p = item_pointer::decode(
-            load_be64(data + PACKET_HEADER_SIZE + i * ITEM_POINTER_SIZE), address_bits);
-        if (p.id != PAYLOAD_LENGTH_ID)
-            continue;
-        if (!p.immediate)
-            return 0;
-        payload_length = p.value;
-    }
-    if (!payload_length ||
-        *payload_length > std::numeric_limits<std::size_t>::max() - header_size)
-        return 0;
-    return header_size + std::size_t(*payload_length);
-}
 
 } // namespace
 
@@ -364,12 +340,7 @@ bool tcp_reader::process_buffer(bool connection_closed)
         if (status != packet_status::ok) {
             // Malformed. When the pointers still state a length it can be stepped over
             // once whole (the stream counts it then); otherwise the stream is lost.
-            size = is_header_fault(status)
-                       ? 0
-                       : declared_size(data,
-                                       PACKET_HEADER_SIZE +
-                                           ((std::size_t(data[6]) << 8) | data[7]) *
-                                               ITEM_POINTER_SIZE);
+            size = is_header_fault(status) ? 0 : declared_packet_size(data, available);
             if (size == 0) {
                 get_batch().reject_packet(malformed_stat(status));
                 end_stream(log_level::warning,

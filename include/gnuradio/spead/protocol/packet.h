@@ -125,6 +125,18 @@ packet_status decode_packet(const std::uint8_t* data,
 std::size_t
 packet_size_needed(const std::uint8_t* data, std::size_t length, packet_status& status);
 
+/**
+ * \brief The size a packet states for itself: header + item pointers + its immediate
+ * PAYLOAD_LENGTH (the last one, as decode_packet takes it), even when the packet is
+ * otherwise malformed (e.g. missing HEAP_CNT).
+ *
+ * Byte-stream readers use it to step over a malformed packet. Returns 0 when the
+ * header is bad (magic, version, widths), the item pointers do not all lie within
+ * \p length, PAYLOAD_LENGTH is absent or addressed, or the size overflows. The result
+ * may exceed \p length (the packet is not all there yet).
+ */
+std::size_t declared_packet_size(const std::uint8_t* data, std::size_t length);
+
 } // namespace spead
 } // namespace gr
 
