@@ -69,6 +69,7 @@ class qa_ringbuffer : public CppUnit::TestFixture
     CPPUNIT_TEST(test_pop_for_unbounded_timeout);
     CPPUNIT_TEST(test_pop_for_after_stop);
     CPPUNIT_TEST(test_fd_tracks_queue);
+    CPPUNIT_TEST(test_fd_made_late_matches_queue);
     CPPUNIT_TEST(test_fd_readable_after_stop);
     CPPUNIT_TEST(test_fd_is_nonblocking_cloexec);
     CPPUNIT_TEST(test_move_only_items);
@@ -374,6 +375,31 @@ public:
             ring.pop();
         }
         CPPUNIT_ASSERT(!readable(ring.fd()));
+    }
+
+    void test_fd_made_late_matches_queue()
+    {
+        // The eventfd only exists once asked for: it must start in step with what is
+        // already queued (an event loop may attach to a stream that is already running).
+        ringbuffer<int> ring(4);
+        ring.push(1);
+        ring.push(2);
+        const int fd = ring.fd();
+        CPPUNIT_ASSERT(readable(fd));
+        ring.pop();
+        CPPUNIT_ASSERT(readable(fd));
+        ring.pop();
+        CPPUNIT_ASSERT(!readable(fd));
+        CPPUNIT_ASSERT_EQUAL(fd, ring.fd()); // made once
+
+        ringbuffer<int> stopped(2);
+        stopped.push(7);
+        stopped.stop();
+        const int stopped_fd = stopped.fd();
+        CPPUNIT_ASSERT(readable(stopped_fd));
+        CPPUNIT_ASSERT_EQUAL(7, stopped.pop());
+        CPPUNIT_ASSERT(readable(stopped_fd)); // stopped: stays readable
+        CPPUNIT_ASSERT_THROW(stopped.pop(), ringbuffer_stopped);
     }
 
     void test_fd_readable_after_stop()

@@ -9,6 +9,7 @@
 #define INCLUDED_SPEAD_RECV_RINGBUFFER_H
 
 #include <condition_variable>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -41,6 +42,12 @@ public:
  * and throw ringbuffer_stopped once it is empty. fd() is readable while items are queued
  * or the ring is stopped, so asyncio (or any poll loop) can wait for it; it is an eventfd
  * in semaphore mode that every push raises by one and every pop lowers by one.
+ *
+ * Hand-off cost is what limits small heaps, so the common path makes no system call:
+ * the eventfd is only made (and kept in step) once someone asks for fd(); a waiting
+ * thread is only signalled when one is actually asleep; and a consumer that finds the
+ * ring empty first spins for a few microseconds (a producer mid-burst usually delivers
+ * within that time) before it sleeps.
  */
 template <typename T>
 class ringbuffer
@@ -73,17 +80,30 @@ public:
 
     std::size_t size() const;
     std::size_t capacity() const { return d_capacity; }
-    /// Readable while items are queued or after stop().
-    int fd() const { return d_fd; }
+    /// Readable while items are queued or after stop(). Made at the first call.
+    /// \throws std::system_error when the eventfd cannot be made.
+    int fd() const;
 
 private:
-    T take_front(); // with the lock held
+    T take_front();                      // with the lock held
+    void push_back(T&& item);            // with the lock held
+    void wait_briefly_for_item() const;  // the consumer's spin, without the lock
+    void wait_briefly_for_space() const; // the producer's spin, without the lock
+    void wake_consumer();                // after unlocking
+    void wake_producer();                // after unlocking
+
     std::size_t d_capacity;
-    int d_fd;
+    mutable int d_fd = -1;
     mutable std::mutex d_mutex;
     std::condition_variable d_not_empty, d_not_full;
     std::deque<T> d_items;
     bool d_stopped = false;
+    // Threads asleep in a wait (guarded by d_mutex): nobody to signal means no syscall.
+    std::size_t d_sleeping_consumers = 0;
+    std::size_t d_sleeping_producers = 0;
+    // Read without the lock by the consumer's spin only; written with the lock held.
+    std::atomic<bool> d_has_news{ false }; ///< items queued, or stopped
+    std::atomic<bool> d_has_space{ true }; ///< room for an item, or stopped
 };
 
 } // namespace spead

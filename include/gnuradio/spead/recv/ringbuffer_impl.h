@@ -14,6 +14,7 @@
 #include <system_error>
 #include <unistd.h>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -40,19 +41,31 @@ inline void lower_eventfd(int fd)
     }
 }
 
+/// How long a consumer that finds the ring empty keeps looking before it sleeps. Long
+/// enough to cover the gap between heaps of a busy stream (a few microseconds), short
+/// enough that an idle consumer costs nothing noticeable.
+constexpr std::chrono::microseconds RING_CONSUMER_SPIN{ 20 };
+
+inline void cpu_relax()
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
 } // namespace ringbuffer_detail
 
-// The eventfd counter always equals the number of queued items, plus one once stopped;
-// it is only changed with the mutex held so that it never disagrees with the deque.
+// Once fd() has been called, the eventfd counter equals the number of queued items, plus
+// one once stopped; it is only changed with the mutex held so that it never disagrees
+// with the deque.
 
 template <typename T>
-ringbuffer<T>::ringbuffer(std::size_t capacity) : d_capacity(capacity), d_fd(-1)
+ringbuffer<T>::ringbuffer(std::size_t capacity) : d_capacity(capacity)
 {
     if (capacity == 0)
         throw std::invalid_argument("ringbuffer capacity must be at least 1 (got 0)");
-    d_fd = ::eventfd(0, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
-    if (d_fd < 0)
-        throw std::system_error(errno, std::generic_category(), "ringbuffer: eventfd");
 }
 
 template <typename T>
@@ -63,40 +76,28 @@ ringbuffer<T>::~ringbuffer()
 }
 
 template <typename T>
-bool ringbuffer<T>::try_push(T&& item)
+int ringbuffer<T>::fd() const
 {
-    {
-        std::lock_guard<std::mutex> lock(d_mutex);
-        if (d_stopped)
-            throw ringbuffer_stopped();
-        if (d_items.size() >= d_capacity)
-            return false;
-        d_items.push_back(std::move(item));
-        ringbuffer_detail::raise_eventfd(d_fd);
+    std::lock_guard<std::mutex> lock(d_mutex);
+    if (d_fd < 0) {
+        const unsigned int initial = unsigned(d_items.size()) + (d_stopped ? 1 : 0);
+        d_fd = ::eventfd(initial, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
+        if (d_fd < 0)
+            throw std::system_error(
+                errno, std::generic_category(), "ringbuffer: eventfd");
     }
-    d_not_empty.notify_one();
-    return true;
+    return d_fd;
 }
 
 template <typename T>
-void ringbuffer<T>::push(T&& item, bool* blocked)
+void ringbuffer<T>::push_back(T&& item)
 {
-    bool waited = false;
-    {
-        std::unique_lock<std::mutex> lock(d_mutex);
-        while (!d_stopped && d_items.size() >= d_capacity) {
-            waited = true;
-            d_not_full.wait(lock);
-        }
-        // Reported even when the wait ended in stop(): the caller did block.
-        if (blocked)
-            *blocked = waited;
-        if (d_stopped)
-            throw ringbuffer_stopped();
-        d_items.push_back(std::move(item));
+    d_items.push_back(std::move(item));
+    d_has_news.store(true, std::memory_order_release);
+    d_has_space.store(d_items.size() < d_capacity || d_stopped,
+                      std::memory_order_relaxed);
+    if (d_fd >= 0)
         ringbuffer_detail::raise_eventfd(d_fd);
-    }
-    d_not_empty.notify_one();
 }
 
 template <typename T>
@@ -104,20 +105,117 @@ T ringbuffer<T>::take_front()
 {
     T item = std::move(d_items.front());
     d_items.pop_front();
-    ringbuffer_detail::lower_eventfd(d_fd);
+    d_has_news.store(!d_items.empty() || d_stopped, std::memory_order_relaxed);
+    d_has_space.store(true, std::memory_order_release);
+    if (d_fd >= 0)
+        ringbuffer_detail::lower_eventfd(d_fd);
     return item;
+}
+
+template <typename T>
+void ringbuffer<T>::wait_briefly_for_item() const
+{
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + ringbuffer_detail::RING_CONSUMER_SPIN;
+    for (unsigned i = 1;; i++) {
+        if (d_has_news.load(std::memory_order_acquire))
+            return;
+        ringbuffer_detail::cpu_relax();
+        if (i % 64 == 0 && clock::now() >= deadline)
+            return;
+    }
+}
+
+template <typename T>
+void ringbuffer<T>::wait_briefly_for_space() const
+{
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + ringbuffer_detail::RING_CONSUMER_SPIN;
+    for (unsigned i = 1;; i++) {
+        if (d_has_space.load(std::memory_order_acquire))
+            return;
+        ringbuffer_detail::cpu_relax();
+        if (i % 64 == 0 && clock::now() >= deadline)
+            return;
+    }
+}
+
+template <typename T>
+void ringbuffer<T>::wake_consumer()
+{
+    d_not_empty.notify_one();
+}
+
+template <typename T>
+void ringbuffer<T>::wake_producer()
+{
+    d_not_full.notify_one();
+}
+
+template <typename T>
+bool ringbuffer<T>::try_push(T&& item)
+{
+    bool consumer_asleep;
+    {
+        std::lock_guard<std::mutex> lock(d_mutex);
+        if (d_stopped)
+            throw ringbuffer_stopped();
+        if (d_items.size() >= d_capacity)
+            return false;
+        push_back(std::move(item));
+        consumer_asleep = d_sleeping_consumers > 0;
+    }
+    if (consumer_asleep)
+        wake_consumer();
+    return true;
+}
+
+template <typename T>
+void ringbuffer<T>::push(T&& item, bool* blocked)
+{
+    bool waited = false;
+    bool consumer_asleep;
+    if (!d_has_space.load(std::memory_order_acquire)) {
+        waited = true;
+        wait_briefly_for_space();
+    }
+    {
+        std::unique_lock<std::mutex> lock(d_mutex);
+        while (!d_stopped && d_items.size() >= d_capacity) {
+            waited = true;
+            d_sleeping_producers++;
+            d_not_full.wait(lock);
+            d_sleeping_producers--;
+        }
+        // Reported even when the wait ended in stop(): the caller did block.
+        if (blocked)
+            *blocked = waited;
+        if (d_stopped)
+            throw ringbuffer_stopped();
+        push_back(std::move(item));
+        consumer_asleep = d_sleeping_consumers > 0;
+    }
+    if (consumer_asleep)
+        wake_consumer();
 }
 
 template <typename T>
 T ringbuffer<T>::pop()
 {
+    wait_briefly_for_item();
     std::unique_lock<std::mutex> lock(d_mutex);
-    d_not_empty.wait(lock, [this] { return !d_items.empty() || d_stopped; });
+    while (d_items.empty() && !d_stopped) {
+        d_sleeping_consumers++;
+        d_not_empty.wait(lock);
+        d_sleeping_consumers--;
+    }
     if (d_items.empty())
         throw ringbuffer_stopped();
     T item = take_front();
+    const bool producer_asleep = d_sleeping_producers > 0;
     lock.unlock();
-    d_not_full.notify_one();
+    if (producer_asleep)
+        wake_producer();
     return item;
 }
 
@@ -131,8 +229,10 @@ T ringbuffer<T>::try_pop()
         throw ringbuffer_empty();
     }
     T item = take_front();
+    const bool producer_asleep = d_sleeping_producers > 0;
     lock.unlock();
-    d_not_full.notify_one();
+    if (producer_asleep)
+        wake_producer();
     return item;
 }
 
@@ -140,21 +240,31 @@ template <typename T>
 std::optional<T> ringbuffer<T>::pop_for(std::chrono::steady_clock::duration timeout)
 {
     using clock = std::chrono::steady_clock;
-    const auto ready = [this] { return !d_items.empty() || d_stopped; };
+    const auto start = clock::now();
+    // A deadline past the end of the clock (e.g. duration::max()) would overflow: that
+    // is no deadline at all.
+    const bool unbounded = timeout > clock::time_point::max() - start;
+    if (timeout >= ringbuffer_detail::RING_CONSUMER_SPIN)
+        wait_briefly_for_item();
     std::unique_lock<std::mutex> lock(d_mutex);
-    const auto now = clock::now();
-    if (timeout > clock::time_point::max() - now) {
-        // A deadline past the end of the clock (e.g. duration::max()) would overflow:
-        // that is no deadline at all.
-        d_not_empty.wait(lock, ready);
-    } else if (!d_not_empty.wait_until(lock, now + timeout, ready)) {
-        return std::nullopt;
+    while (d_items.empty() && !d_stopped) {
+        d_sleeping_consumers++;
+        std::cv_status status = std::cv_status::no_timeout;
+        if (unbounded)
+            d_not_empty.wait(lock);
+        else
+            status = d_not_empty.wait_until(lock, start + timeout);
+        d_sleeping_consumers--;
+        if (status == std::cv_status::timeout && d_items.empty() && !d_stopped)
+            return std::nullopt;
     }
     if (d_items.empty())
         throw ringbuffer_stopped();
     std::optional<T> item(take_front());
+    const bool producer_asleep = d_sleeping_producers > 0;
     lock.unlock();
-    d_not_full.notify_one();
+    if (producer_asleep)
+        wake_producer();
     return item;
 }
 
@@ -166,9 +276,12 @@ void ringbuffer<T>::stop()
         if (d_stopped)
             return;
         d_stopped = true;
+        d_has_news.store(true, std::memory_order_release);
+        d_has_space.store(true, std::memory_order_release);
         // The extra count keeps the fd readable once the queue is drained, so that a
         // poll loop wakes up, pops, and learns of the stop.
-        ringbuffer_detail::raise_eventfd(d_fd);
+        if (d_fd >= 0)
+            ringbuffer_detail::raise_eventfd(d_fd);
     }
     d_not_empty.notify_all();
     d_not_full.notify_all();
