@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <utility>
 
 namespace gr {
@@ -53,6 +54,17 @@ inline void cpu_relax()
 #elif defined(__aarch64__)
     asm volatile("yield");
 #endif
+}
+
+/// One step of a bounded wait for the other side of the ring: a few pause instructions
+/// first (the other thread is running on another core and about to deliver), then
+/// yields, so that when both threads share one core the one we wait for gets to run.
+inline void pause_or_yield(unsigned iteration)
+{
+    if (iteration < 64)
+        cpu_relax();
+    else
+        std::this_thread::yield();
 }
 
 } // namespace ringbuffer_detail
@@ -120,8 +132,8 @@ void ringbuffer<T>::wait_briefly_for_item() const
     for (unsigned i = 1;; i++) {
         if (d_has_news.load(std::memory_order_acquire))
             return;
-        ringbuffer_detail::cpu_relax();
-        if (i % 64 == 0 && clock::now() >= deadline)
+        ringbuffer_detail::pause_or_yield(i);
+        if (i % 16 == 0 && clock::now() >= deadline)
             return;
     }
 }
@@ -134,8 +146,8 @@ void ringbuffer<T>::wait_briefly_for_space() const
     for (unsigned i = 1;; i++) {
         if (d_has_space.load(std::memory_order_acquire))
             return;
-        ringbuffer_detail::cpu_relax();
-        if (i % 64 == 0 && clock::now() >= deadline)
+        ringbuffer_detail::pause_or_yield(i);
+        if (i % 16 == 0 && clock::now() >= deadline)
             return;
     }
 }
