@@ -5,7 +5,8 @@
 # The README's test command: installs what is missing, builds, and runs every test:
 #   1. the formatting check,
 #   2. the whole ctest suite (C++ CppUnit runner, Python QA) in build/,
-#   3. the C++ suite again under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/.
+#   3. the C++ suite again under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/,
+#   4. Doxygen over the public headers, where any warning is an error (build-doxygen/).
 # Tests run with HOME inside the build tree (GNU Radio and grcc write there).
 
 set -euo pipefail
@@ -35,6 +36,14 @@ mkdir -p build-asan
     mkdir -p home
     HOME="$PWD/home" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ./lib/qa_spead_engine
+)
+
+echo "== Doxygen of the public headers, warnings are errors (build-doxygen/)"
+mkdir -p build-doxygen
+(
+    cd build-doxygen
+    cmake "$top" -DENABLE_DOXYGEN=ON >cmake.log || { cat cmake.log; exit 1; }
+    make --no-print-directory doxygen_target >make.log 2>&1 || { tail -40 make.log; exit 1; }
 )
 
 echo "== all tests passed in $(($(date +%s) - start)) s"

@@ -59,6 +59,8 @@ public:
     /**
      * \brief Listens on \p endpoint (an address, or any address, and a port; port 0
      * picks a free one: see local_endpoint()).
+     * \param owner the stream that receives the packets.
+     * \param endpoint address and port to listen on.
      * \param max_size largest packet accepted, header included; at least 8 bytes.
      * \param buffer_size kernel receive buffer requested for the connection (set on the
      *        listening socket, from which the connection inherits it); 0 keeps the
