@@ -27,6 +27,29 @@ struct addressed_entry {
     std::uint64_t offset;
 };
 
+/// Stable sort by offset. Senders almost always list addressed items in offset order, and
+/// heaps have few items: so check first, and sort small lists by insertion, which
+/// (unlike std::stable_sort) allocates nothing.
+void sort_by_offset(std::vector<addressed_entry>& entries)
+{
+    const auto by_offset = [](const addressed_entry& a, const addressed_entry& b) {
+        return a.offset < b.offset;
+    };
+    if (std::is_sorted(entries.begin(), entries.end(), by_offset))
+        return;
+    if (entries.size() > 32) {
+        std::stable_sort(entries.begin(), entries.end(), by_offset);
+        return;
+    }
+    for (std::size_t i = 1; i < entries.size(); i++) {
+        const addressed_entry moving = entries[i];
+        std::size_t j = i;
+        for (; j > 0 && moving.offset < entries[j - 1].offset; j--)
+            entries[j] = entries[j - 1];
+        entries[j] = moving;
+    }
+}
+
 } // namespace
 
 std::vector<heap_item> extract_heap_items(const std::vector<std::uint64_t>& raw_pointers,
@@ -34,23 +57,22 @@ std::vector<heap_item> extract_heap_items(const std::vector<std::uint64_t>& raw_
                                           std::size_t payload_size)
 {
     const std::size_t n = raw_pointers.size();
-    std::vector<item_pointer> decoded(n);
-    std::vector<addressed_entry> addressed;
+    // Scratch space kept per thread: a receiver extracts items of every heap, and these
+    // would otherwise be allocated and freed each time.
+    thread_local std::vector<addressed_entry> addressed;
+    thread_local std::vector<std::size_t> length;
+    addressed.clear();
+    length.assign(n, 0);
     for (std::size_t i = 0; i < n; i++) {
-        decoded[i] = item_pointer::decode(raw_pointers[i], heap_address_bits);
+        const item_pointer p = item_pointer::decode(raw_pointers[i], heap_address_bits);
         // Addressed NULL pointers are kept here: they end the item before them.
-        if (!decoded[i].immediate && !describes_packet(decoded[i].id))
-            addressed.push_back({ i, decoded[i].value });
+        if (!p.immediate && !describes_packet(p.id))
+            addressed.push_back({ i, p.value });
     }
 
     // An item runs from its offset to the next offset in sorted order; ties keep arrival
     // order so that, of several pointers at one offset, only the last gets the bytes.
-    std::stable_sort(addressed.begin(),
-                     addressed.end(),
-                     [](const addressed_entry& a, const addressed_entry& b) {
-                         return a.offset < b.offset;
-                     });
-    std::vector<std::size_t> length(n, 0);
+    sort_by_offset(addressed);
     for (std::size_t k = 0; k < addressed.size(); k++) {
         const std::uint64_t start = addressed[k].offset;
         if (start >= payload_size)
@@ -64,7 +86,7 @@ std::vector<heap_item> extract_heap_items(const std::vector<std::uint64_t>& raw_
     std::vector<heap_item> items;
     items.reserve(n);
     for (std::size_t i = 0; i < n; i++) {
-        const item_pointer& p = decoded[i];
+        const item_pointer p = item_pointer::decode(raw_pointers[i], heap_address_bits);
         if (p.id == NULL_ID || describes_packet(p.id))
             continue;
         heap_item item;

@@ -60,6 +60,7 @@ class qa_heap_items : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(qa_heap_items);
     CPPUNIT_TEST(test_lengths_by_offset_order);
     CPPUNIT_TEST(test_unsorted_offsets_keep_arrival_order);
+    CPPUNIT_TEST(test_many_items_reversed);
     CPPUNIT_TEST(test_null_terminator);
     CPPUNIT_TEST(test_immediate_null_dropped);
     CPPUNIT_TEST(test_zero_length_skipped);
@@ -126,6 +127,25 @@ public:
         check({ addressed(0x1002, 8, 2), addressed(0x1004, 0, 8) },
               extract_heap_items(
                   { adr(0x1003, 8), adr(0x1002, 8), adr(0x1004, 0) }, A40, 10));
+    }
+
+    void test_many_items_reversed()
+    {
+        // 40 items of 3 bytes, listed last first (beyond the short-list sort): each still
+        // gets its own 3 bytes, in arrival order; a repeated offset among them (the pair
+        // at 60) leaves the later-listed one the bytes, as for short lists.
+        std::vector<std::uint64_t> pointers;
+        std::vector<heap_item> expected;
+        for (int i = 39; i >= 0; i--) {
+            pointers.push_back(adr(0x1000 + i, 3 * i));
+            if (i != 20)
+                expected.push_back(addressed(0x1000 + i, 3 * i, 3));
+            if (i == 20) {
+                pointers.push_back(adr(0x2000, 60));
+                expected.push_back(addressed(0x2000, 60, 3));
+            }
+        }
+        check(expected, extract_heap_items(pointers, A40, 120));
     }
 
     void test_offset_beyond_payload_skipped()

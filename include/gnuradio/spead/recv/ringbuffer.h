@@ -101,9 +101,10 @@ private:
     // Threads asleep in a wait (guarded by d_mutex): nobody to signal means no syscall.
     std::size_t d_sleeping_consumers = 0;
     std::size_t d_sleeping_producers = 0;
-    // Read without the lock by the consumer's spin only; written with the lock held.
-    std::atomic<bool> d_has_news{ false }; ///< items queued, or stopped
-    std::atomic<bool> d_has_space{ true }; ///< room for an item, or stopped
+    // Read without the lock by the spinning side only; written with the lock held. Each
+    // on a cache line of its own, so that spinning does not fight over the mutex's line.
+    alignas(64) std::atomic<bool> d_has_news{ false }; ///< items queued, or stopped
+    alignas(64) std::atomic<bool> d_has_space{ true }; ///< room for an item, or stopped
 };
 
 } // namespace spead
