@@ -219,6 +219,9 @@ live_heap::add_result live_heap::add_packet(const packet_view& packet)
     // Now the changes. The allocating ones come first, each undone if a later one fails.
     const std::size_t old_pointer_count = d_pointers.size();
     try {
+        // Most heaps take all their pointers from their first packet: one allocation.
+        if (d_pointers.empty())
+            d_pointers.reserve(packet.n_items);
         for (std::size_t i = 0; i < packet.n_items; i++) {
             const std::uint64_t raw = packet.raw_pointer(i);
             if (!describes_packet(
