@@ -56,6 +56,21 @@ def packet(cnt, items, address_bits=40, heap_length=True, ctrl=None):
     return header + b''.join(pointers) + payload
 
 
+def fragment(cnt, heap_length, offset, payload, items=(), address_bits=40):
+    """One packet carrying part of a heap: ``payload`` at ``offset`` of a heap of
+    ``heap_length`` bytes (None: unsized), with extra item pointers ``items`` given as
+    (immediate, id, value) triples."""
+    pointers = [pointer(True, 0x01, cnt, address_bits)]
+    if heap_length is not None:
+        pointers.append(pointer(True, 0x02, heap_length, address_bits))
+    pointers += [pointer(True, 0x03, offset, address_bits),
+                 pointer(True, 0x04, len(payload), address_bits)]
+    pointers += [pointer(imm, item_id, value, address_bits) for imm, item_id, value in items]
+    header = bytes([0x53, 0x04, (64 - address_bits) // 8, address_bits // 8, 0, 0]) + \
+        len(pointers).to_bytes(2, 'big')
+    return header + b''.join(pointers) + bytes(payload)
+
+
 def stop_packet(cnt, address_bits=40):
     return packet(cnt, [], address_bits, ctrl=2)
 
