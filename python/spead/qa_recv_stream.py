@@ -223,9 +223,21 @@ class qa_recv_stream(gr_unittest.TestCase):
         stream.add_buffer_reader(packet(1, [(ID, 1)]))
         self.assertEqual([h.cnt for h in get_heaps(stream)], [1])
 
+    def test_reader_errors(self):
+        stream = recv.Stream(spead2.ThreadPool())
+        with self.assertRaisesRegex(ValueError, 'port'):
+            stream.add_udp_reader(70000)
+        with self.assertRaises(TypeError):
+            recv.Stream(None)
+        stream.stop()
+        with self.assertRaisesRegex(RuntimeError, 'stopped'):
+            stream.add_buffer_reader(packet(1, [(ID, 1)]))
+
     # --- Ctrl-C and logging ------------------------------------------------------------
 
     def test_blocking_get_is_interrupted_by_ctrl_c(self):
+        # Also shows that get() releases the GIL: the interrupter is a Python thread that
+        # must run while the main thread waits.
         stream, _ = inproc_stream()
         watchdog = threading.Timer(PATIENCE, stream.stop)  # never hang: fail instead
         watchdog.start()

@@ -94,7 +94,3 @@ class Stream(_bound.recv.Stream):
             return await self.get()
         except _bound.Stopped:
             raise StopAsyncIteration from None
-
-    def stop(self):
-        super().stop()
-        # Waiters learn of the end from the descriptor, which stop() makes readable.
