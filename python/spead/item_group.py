@@ -114,7 +114,31 @@ class Descriptor:
         return self._item_type
 
     def is_variable_size(self):
+        """Whether a dimension of the shape is variable (None)."""
         return any(dim is None for dim in self.shape)
+
+    @property
+    def itemsize_bits(self):
+        """Bits one element occupies on the wire."""
+        if self.dtype is not None:
+            return self.dtype.itemsize * 8
+        return sum(bits for _, bits in self.format)
+
+    def dynamic_shape(self, max_elements):
+        """The shape with the variable dimension set to as many whole rows as
+        ``max_elements`` elements fill."""
+        known = 1
+        for dim in self.shape:
+            if dim is not None:
+                known *= dim
+        rows = max_elements // known if known else 0
+        return tuple(rows if dim is None else dim for dim in self.shape)
+
+    def compatible_shape(self, shape):
+        """Whether a value of ``shape`` fits this descriptor's shape."""
+        if len(shape) != len(self.shape):
+            return False
+        return all(want is None or want == have for want, have in zip(self.shape, shape))
 
     def _key(self):
         return (self.id, self.name, self.description, self.shape, self.dtype, self.order,

@@ -264,6 +264,22 @@ class qa_item_group(gr_unittest.TestCase):
         self.assertEqual(updated['x'].value.tolist(), [0x102, 3])
         self.assertEqual(updated['y'].value.tolist(), [1, 2, 3, 4])
 
+    def test_descriptor_shape_helpers(self):
+        d = spead2.Descriptor(ID, 'x', '', (None, 3), format=[('u', 12)])
+        self.assertTrue(d.is_variable_size())
+        self.assertEqual(d.itemsize_bits, 12)
+        self.assertEqual(d.dynamic_shape(10), (3, 3))
+        self.assertTrue(d.compatible_shape((5, 3)))
+        self.assertFalse(d.compatible_shape((5, 2)))
+        self.assertFalse(d.compatible_shape((3,)))
+        fixed = spead2.Descriptor(ID, 'y', '', (2,), dtype='<c8')
+        self.assertFalse(fixed.is_variable_size())
+        self.assertEqual(fixed.itemsize_bits, 64)
+        with self.assertRaises(ValueError):
+            spead2.Descriptor(ID, 'z', '', (None, None), format=[('u', 8)])
+        with self.assertRaises(ValueError):
+            spead2.Descriptor(ID, 'z', '', ())
+
     # --- memory ----------------------------------------------------------------------
 
     def test_values_view_heap_memory_and_keep_it_alive(self):

@@ -92,6 +92,9 @@ class qa_recv_config(gr_unittest.TestCase):
         for index, name in enumerate(SPEAD2_STATS):
             self.assertEqual(getattr(recv.stream_stat_indices, name.upper()), index)
         self.assertEqual(recv.stream_stat_indices.PACKETS_REJECTED, 9)
+        # Importable as a module too, as spead2.recv.stream_stat_indices is.
+        from gnuradio.spead.recv.stream_stat_indices import HEAPS, WORKER_BLOCKED
+        self.assertEqual((HEAPS, WORKER_BLOCKED), (0, 8))
 
     def test_stream_stats_mapping_sequence_and_addition(self):
         c = recv.StreamConfig()

@@ -193,6 +193,7 @@ class qa_recv_stream(gr_unittest.TestCase):
 
     def test_get_nowait_fd_and_ringbuffer(self):
         stream, queue = inproc_stream(ring_config=recv.RingStreamConfig(heaps=3))
+        self.assertIsInstance(stream.ringbuffer, recv.Stream.Ringbuffer)
         self.assertEqual(stream.ringbuffer.capacity(), 3)
         self.assertEqual(stream.ringbuffer.size(), 0)
         with self.assertRaises(spead2.Empty):

@@ -154,18 +154,18 @@ py::object pop_blocking(ring_stream& stream)
 
 void bind_stream(py::module& m, py::module& recv)
 {
+    py::class_<stream_wrapper> cls(recv,
+                                   "Stream",
+                                   "A receive stream whose heaps wait in a ring for the "
+                                   "consumer (spead2.recv.Stream).");
     py::class_<ringbuffer_view>(
-        recv, "_Ringbuffer", "The ring between stream and consumer.")
+        cls, "Ringbuffer", "The ring between stream and consumer.")
         .def("size",
              [](const ringbuffer_view& r) { return r.stream->get_ringbuffer().size(); })
         .def("capacity", [](const ringbuffer_view& r) {
             return r.stream->get_ringbuffer().capacity();
         });
 
-    py::class_<stream_wrapper> cls(recv,
-                                   "Stream",
-                                   "A receive stream whose heaps wait in a ring for the "
-                                   "consumer (spead2.recv.Stream).");
     cls.attr("DEFAULT_UDP_MAX_SIZE") = DEFAULT_UDP_MAX_SIZE;
     cls.attr("DEFAULT_UDP_BUFFER_SIZE") = DEFAULT_UDP_BUFFER_SIZE;
     cls.attr("DEFAULT_TCP_MAX_SIZE") = DEFAULT_TCP_MAX_SIZE;

@@ -22,7 +22,7 @@ HeapBase = _bound.HeapBase
 Heap = _bound.Heap
 IncompleteHeap = _bound.IncompleteHeap
 RawItem = _bound.RawItem
-stream_stat_indices = _bound.stream_stat_indices
+from . import stream_stat_indices  # noqa: E402
 
 # spead2.recv.asyncio must be reachable as an attribute after "import spead2" alone.
 from . import asyncio  # noqa: E402,F401
