@@ -162,13 +162,25 @@ class qa_recv_readers(gr_unittest.TestCase):
 
     def test_multicast_arguments_checked(self):
         stream = self.stream()
+        with self.assertRaisesRegex(ValueError, 'multicast_group'):
+            stream.add_udp_reader('no-such-host.invalid', 7148, interface_address='127.0.0.1')
+        with self.assertRaisesRegex(ValueError, 'interface_address'):
+            stream.add_udp_reader('239.255.78.94', 7148, interface_address='bogus.invalid')
+        with self.assertRaisesRegex(ValueError, 'interface_address'):
+            stream.add_udp_reader('127.0.0.1', 7148, interface_address='127.0.0.2')
         with self.assertRaises(ValueError):
-            stream.add_udp_reader('not-an-address', 7148, interface_address='127.0.0.1')
-        with self.assertRaises(ValueError):
-            stream.add_udp_reader('239.255.78.94', 7148, interface_address='bogus')
-        with self.assertRaises(ValueError):
-            stream.add_udp_reader('127.0.0.1', 7148, interface_index=1)  # not multicast
+            stream.add_udp_reader('127.0.0.1', 7148, interface_index=1)  # not IPv6 multicast
         stream.stop()
+
+    def test_multicast_form_with_a_unicast_interface_address(self):
+        # As spead2: a unicast address equal to the interface address is just bound.
+        port = free_port()
+        stream = self.stream()
+        stream.add_udp_reader('127.0.0.1', port, buffer_size=0, interface_address='127.0.0.1')
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as tx:
+            for p in HEAPS + [STOP]:
+                tx.sendto(p, ('127.0.0.1', port))
+        self.assertEqual(payloads(get_heaps(stream)), EXPECTED)
 
     def test_port_in_use_raises_os_error(self):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:

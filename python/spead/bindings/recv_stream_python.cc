@@ -119,21 +119,25 @@ bool is_ipv6(const py::object& sock)
     return sock.attr("family").cast<int>() == AF_INET6;
 }
 
-boost::asio::ip::address parse_address(const std::string& text, const char* name)
+/// An address literal or a host name (resolved, first address), for the parameter
+/// \p name.
+boost::asio::ip::address resolve_address(const std::string& text, const char* name)
 {
-    boost::system::error_code ec;
-    const auto address = boost::asio::ip::make_address(text, ec);
-    if (ec)
-        throw py::value_error(std::string(name) + " '" + text +
-                              "' is not an IP address literal");
-    return address;
+    if (text.empty())
+        throw py::value_error(std::string(name) + " must not be empty");
+    try {
+        py::gil_scoped_release release; // a name lookup may take a while
+        return make_udp_bind_endpoint(text, 0).address();
+    } catch (const std::runtime_error& e) {
+        throw py::value_error(std::string(name) + ": " + e.what());
+    }
 }
 
 udp::endpoint group_endpoint(const std::string& group, int port)
 {
     if (port < 0 || port > 65535)
         throw py::value_error("port must be in 0..65535, not " + std::to_string(port));
-    return udp::endpoint(parse_address(group, "multicast_group"),
+    return udp::endpoint(resolve_address(group, "multicast_group"),
                          static_cast<unsigned short>(port));
 }
 
@@ -224,7 +228,18 @@ void bind_stream(py::module& m, py::module& recv)
                 const auto interface =
                     interface_address.empty()
                         ? boost::asio::ip::address(boost::asio::ip::address_v4::any())
-                        : parse_address(interface_address, "interface_address");
+                        : resolve_address(interface_address, "interface_address");
+                if (endpoint.address().is_v4() && !endpoint.address().is_multicast()) {
+                    // A unicast address is accepted when it is the interface's own (or
+                    // no interface is named): the socket simply binds to it.
+                    if (!interface.is_unspecified() && interface != endpoint.address())
+                        throw py::value_error("multicast_group " +
+                                              endpoint.address().to_string() +
+                                              " is a unicast address: it must then equal "
+                                              "interface_address");
+                    s.add_reader<udp_reader>(endpoint, max_size, buffer_size);
+                    return;
+                }
                 s.add_reader<udp_reader>(endpoint, max_size, buffer_size, interface);
             },
             py::arg("multicast_group"),
