@@ -88,8 +88,12 @@ class Descriptor:
         descriptor._item_type = item_type
         return descriptor
 
-    def to_raw(self):
-        """This descriptor as a RawDescriptor (a numpy header when it has a dtype)."""
+    def to_raw(self, flavour=None):
+        """This descriptor as a RawDescriptor (a numpy header when it has a dtype).
+
+        ``flavour`` is accepted for spead2 compatibility; a RawDescriptor does not depend
+        on it (field widths are chosen when it is encoded).
+        """
         raw = _bound.RawDescriptor()
         raw.id = self.id
         raw.name = self.name.encode('ascii')
