@@ -88,6 +88,8 @@ struct item_type_wrapper {
 
     py::object shaped(py::array flat, const std::vector<py::ssize_t>& shape) const
     {
+        if (shape.size() == 1)
+            return std::move(flat); // already the 1-d array wanted, in either order
         return flat.attr("reshape")(py::tuple(py::cast(shape)),
                                     py::arg("order") = type.fortran_order() ? "F" : "C");
     }
@@ -106,8 +108,10 @@ struct item_type_wrapper {
                 count *= std::size_t(d);
             // A view of the heap's memory: the array's base is the raw item, which holds
             // the heap.
-            py::array flat = py::module::import("numpy").attr("frombuffer")(
-                item_object, wire, py::int_(count));
+            // Deliberately leaked, as literal_eval above.
+            static const py::object* frombuffer =
+                new py::object(py::module::import("numpy").attr("frombuffer"));
+            py::array flat = (*frombuffer)(item_object, wire, py::int_(count));
             return shaped(flat, shape);
         }
         return decode_bytes(item.data(), item.size(), item.item.immediate);
