@@ -14,6 +14,7 @@ bytes.
 
 import gc
 import logging
+import random
 import struct
 
 import numpy as np
@@ -293,6 +294,44 @@ class qa_item_group(gr_unittest.TestCase):
         del raw, heaps
         gc.collect()
         self.assertEqual(value.tolist(), list(range(1000)))
+
+    def test_corrupted_descriptors_and_values_only_raise_value_error(self):
+        # Deterministic fuzzing: damaged descriptor packets, numpy headers and values of
+        # every size must give ValueError (or be ignored), never another exception.
+        rng = random.Random(7)
+        headers = ["{'descr': '<i2', 'fortran_order': False, 'shape': (3,)}",
+                   "{'descr': [('a', '<u2'), ('b', '>f4')], 'fortran_order': True, "
+                   "'shape': (2, 1)}",
+                   "{'descr': '|V7', 'fortran_order': False, 'shape': (99999999999,)}"]
+        formats = [[('u', 12)], [('i', 40), ('f', 32)], [('c', 8)], [('b', 8)]]
+        shapes = [(), (None,), (3, None), (2 ** 39, 2 ** 39), (0,)]
+        packets = []
+        for cnt in range(2, 302):
+            if rng.random() < 0.5:
+                text = list(rng.choice(headers))
+                for _ in range(rng.randint(0, 3)):
+                    text[rng.randrange(len(text))] = rng.choice("{}[]()',:<>|V0123456789")
+                desc = descriptor(ID, 'x', numpy_header=''.join(text))
+            else:
+                desc = descriptor(ID, 'x', format=rng.choice(formats), shape=rng.choice(shapes))
+            desc = bytearray(desc)
+            for _ in range(rng.randint(0, 2)):
+                desc[rng.randrange(len(desc))] = rng.randrange(256)
+            value = bytes(rng.randrange(256) for _ in range(rng.randint(0, 40)))
+            if rng.random() < 0.3:
+                value = rng.randrange(1 << 40)
+            packets.append(packet(cnt, [(0x05, bytes(desc)), (ID, value)]))
+        heaps = receive(packets, bug_compat=spead2.BUG_COMPAT_PYSPEAD_0_5_2)
+        self.assertGreater(len(heaps), 250)
+        outcomes = {'ok': 0, 'ValueError': 0}
+        for heap in heaps:
+            try:
+                spead2.ItemGroup().update(heap)
+                outcomes['ok'] += 1
+            except ValueError:
+                outcomes['ValueError'] += 1
+        self.assertGreater(outcomes['ok'], 0)
+        self.assertGreater(outcomes['ValueError'], 0)
 
     # --- bug compatibility and flavours --------------------------------------------
 
