@@ -21,7 +21,7 @@ import numpy as np
 from gnuradio import gr_unittest
 
 import gnuradio.spead as spead2
-from recv_test_support import descriptor, packet, stop_packet
+from recv_test_support import descriptor, get_heaps, packet, stop_packet
 
 ID = 0x1000
 
@@ -31,7 +31,7 @@ def receive(packets, **config):
     stream = spead2.recv.Stream(spead2.ThreadPool(),
                                 spead2.recv.StreamConfig(**config))
     stream.add_buffer_reader(b''.join(packets))
-    return list(stream)
+    return get_heaps(stream)
 
 
 def decode(value_bytes, immediate=False, address_bits=40, bug_compat=0, new_order='=',

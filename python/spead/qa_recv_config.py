@@ -12,7 +12,7 @@ from gnuradio import gr_unittest
 
 import gnuradio.spead as spead2
 from gnuradio.spead import recv
-from recv_test_support import packet, stop_packet
+from recv_test_support import get_heaps, packet, stop_packet
 
 SPEAD2_STATS = ['heaps', 'incomplete_heaps_evicted', 'incomplete_heaps_flushed', 'packets',
                 'batches', 'max_batch', 'single_packet_heaps', 'search_dist',
@@ -102,7 +102,7 @@ class qa_recv_config(gr_unittest.TestCase):
         tp = spead2.ThreadPool()
         stream = recv.Stream(tp, c)
         stream.add_buffer_reader(packet(1, [(0x1000, b'ab')]) + stop_packet(2))
-        self.assertEqual(len(list(stream)), 1)
+        self.assertEqual(len(get_heaps(stream)), 1)
         stats = stream.stats
         self.assertEqual(stats.config, c.stats)
         self.assertEqual(len(stats), len(c.stats))
@@ -180,7 +180,7 @@ class qa_recv_config(gr_unittest.TestCase):
         for allocator in (mmap, pool, plain, spead2.MemoryAllocator()):
             stream = recv.Stream(tp, recv.StreamConfig(memory_allocator=allocator))
             stream.add_buffer_reader(packet(1, [(0x1000, b'payload!')]))
-            heaps = list(stream)
+            heaps = get_heaps(stream)
             item = [i for i in heaps[0].get_items() if i.id == 0x1000][0]
             self.assertEqual(bytes(item), b'payload!')
 

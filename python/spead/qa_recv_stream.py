@@ -50,7 +50,7 @@ class qa_recv_stream(gr_unittest.TestCase):
         stream = buffer_stream(packet(7, [(0x05, desc), (0x05, desc2), (ID, 0x2a),
                                           (ID + 1, b'\x01\x02\x03')]),
                                recv.StreamConfig(bug_compat=spead2.BUG_COMPAT_SWAP_ENDIAN))
-        heaps = list(stream)
+        heaps = get_heaps(stream)
         self.assertEqual(len(heaps), 1)
         heap = heaps[0]
         self.assertIsInstance(heap, recv.Heap)
@@ -80,7 +80,7 @@ class qa_recv_stream(gr_unittest.TestCase):
     def test_start_and_end_of_stream_flags(self):
         stream = buffer_stream(packet(1, [(ID, 1)], ctrl=0) + stop_packet(2) + packet(3, [(ID, 3)]),
                                recv.StreamConfig(stop_on_stop_item=False))
-        heaps = list(stream)
+        heaps = get_heaps(stream)
         self.assertEqual([h.cnt for h in heaps], [1, 2, 3])
         self.assertTrue(heaps[0].is_start_of_stream())
         self.assertTrue(heaps[1].is_end_of_stream())
@@ -91,7 +91,7 @@ class qa_recv_stream(gr_unittest.TestCase):
         stream = buffer_stream(data, recv.StreamConfig(allow_out_of_order=True),
                                recv.RingStreamConfig(contiguous_only=False,
                                                      incomplete_keep_payload_ranges=True))
-        heaps = list(stream)
+        heaps = get_heaps(stream)
         self.assertEqual(len(heaps), 1)
         heap = heaps[0]
         self.assertIsInstance(heap, recv.IncompleteHeap)
@@ -102,7 +102,7 @@ class qa_recv_stream(gr_unittest.TestCase):
 
     def test_incomplete_heap_dropped_when_contiguous_only(self):
         stream = buffer_stream(fragment(5, 20, 0, b'A' * 8) + packet(6, [(ID, 1)]))
-        self.assertEqual([h.cnt for h in stream], [6])
+        self.assertEqual([h.cnt for h in get_heaps(stream)], [6])
         stats = stream.stats
         self.assertEqual(stats['incomplete_heaps_flushed'], 1)
         self.assertEqual(stats['heaps_dropped_incomplete'], 1)
@@ -114,22 +114,22 @@ class qa_recv_stream(gr_unittest.TestCase):
         data = (fragment(1, 8, 0, b'a' * 4) + fragment(2, 8, 0, b'b' * 4)
                 + fragment(2, 8, 4, b'b' * 4) + fragment(1, 8, 4, b'a' * 4))
         narrow = buffer_stream(data, recv.StreamConfig(max_heaps=1))
-        self.assertEqual([h.cnt for h in narrow], [2])
+        self.assertEqual([h.cnt for h in get_heaps(narrow)], [2])
         stats = narrow.stats
         self.assertEqual(stats['incomplete_heaps_evicted'], 1)
         self.assertEqual(stats['packets_rejected_out_of_order'], 1)
         wide = buffer_stream(data)
-        self.assertEqual(sorted(h.cnt for h in wide), [1, 2])
+        self.assertEqual(sorted(h.cnt for h in get_heaps(wide)), [1, 2])
 
     def test_out_of_order_and_unsized_options(self):
         shuffled = fragment(1, 8, 4, b'2222') + fragment(1, 8, 0, b'1111', [(False, ID, 0)])
-        self.assertEqual(list(buffer_stream(shuffled)), [])
-        heaps = list(buffer_stream(shuffled, recv.StreamConfig(allow_out_of_order=True)))
+        self.assertEqual(get_heaps(buffer_stream(shuffled)), [])
+        heaps = get_heaps(buffer_stream(shuffled, recv.StreamConfig(allow_out_of_order=True)))
         self.assertEqual(bytes([i for i in heaps[0].get_items() if i.id == ID][0]), b'11112222')
         unsized = fragment(1, None, 0, b'xy', [(False, ID, 0)])
-        self.assertEqual(len(list(buffer_stream(unsized))), 1)
+        self.assertEqual(len(get_heaps(buffer_stream(unsized))), 1)
         refused = buffer_stream(unsized, recv.StreamConfig(allow_unsized_heaps=False))
-        self.assertEqual(list(refused), [])
+        self.assertEqual(get_heaps(refused), [])
         self.assertEqual(refused.stats['packets_rejected_unsized'], 1)
 
     def test_substreams(self):
@@ -138,9 +138,9 @@ class qa_recv_stream(gr_unittest.TestCase):
         data = (fragment(2, 8, 0, b'e' * 4) + fragment(3, 8, 0, b'o' * 4)
                 + fragment(2, 8, 4, b'e' * 4) + fragment(3, 8, 4, b'o' * 4))
         shared = buffer_stream(data, recv.StreamConfig(max_heaps=1))
-        self.assertEqual([h.cnt for h in shared], [3])  # heap 3 evicted heap 2
+        self.assertEqual([h.cnt for h in get_heaps(shared)], [3])  # heap 3 evicted heap 2
         split = buffer_stream(data, recv.StreamConfig(max_heaps=1, substreams=2))
-        self.assertEqual([h.cnt for h in split], [2, 3])
+        self.assertEqual([h.cnt for h in get_heaps(split)], [2, 3])
 
     # --- stopping --------------------------------------------------------------------
 
