@@ -77,7 +77,8 @@ class qa_recv_config(gr_unittest.TestCase):
         with self.assertRaises(ValueError):
             c.add_stat('heaps')
         self.assertEqual([s.name for s in c.stats][:9], SPEAD2_STATS)
-        self.assertEqual(c.stats[-1], recv.StreamStatConfig('peak', recv.StreamStatConfig.Mode.MAXIMUM))
+        self.assertEqual(c.stats[-1],
+                         recv.StreamStatConfig('peak', recv.StreamStatConfig.Mode.MAXIMUM))
 
     def test_stat_config(self):
         counter = recv.StreamStatConfig('n')
