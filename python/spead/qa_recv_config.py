@@ -8,6 +8,8 @@
 """spead2.recv's configuration and statistics classes, the top-level helpers
 (ThreadPool, allocators, MemoryPool) and constants, as spead2 documents them."""
 
+import logging
+
 from gnuradio import gr_unittest
 
 import gnuradio.spead as spead2
@@ -184,6 +186,31 @@ class qa_recv_config(gr_unittest.TestCase):
             heaps = get_heaps(stream)
             item = [i for i in heaps[0].get_items() if i.id == 0x1000][0]
             self.assertEqual(bytes(item), b'payload!')
+
+    def test_nontemporal_copy_delivers_the_same_bytes(self):
+        payload = bytes(range(256)) * 64
+        for memcpy in (spead2.MEMCPY_STD, spead2.MEMCPY_NONTEMPORAL):
+            stream = recv.Stream(spead2.ThreadPool(), recv.StreamConfig(memcpy=memcpy))
+            stream.add_buffer_reader(packet(1, [(0x1000, payload)]))
+            heaps = get_heaps(stream)
+            item = [i for i in heaps[0].get_items() if i.id == 0x1000][0]
+            self.assertEqual(bytes(item), payload)
+
+    def test_memory_pool_warns_on_the_python_logger_when_empty(self):
+        def receive_two(pool):
+            stream = recv.Stream(spead2.ThreadPool(), recv.StreamConfig(memory_allocator=pool))
+            stream.add_buffer_reader(packet(1, [(0x1000, b'a' * 64)])
+                                     + packet(2, [(0x1000, b'b' * 64)]))
+            return get_heaps(stream)
+
+        # A pool that starts empty must allocate on the receive path: it says so.
+        with self.assertLogs('gnuradio.spead', logging.WARNING) as logs:
+            receive_two(spead2.MemoryPool(1, 4096, 4, 0))
+        self.assertTrue(any('empty' in line for line in logs.output), logs.output)
+        quiet = spead2.MemoryPool(1, 4096, 4, 0)
+        quiet.warn_on_empty = False
+        with self.assertNoLogs('gnuradio.spead', logging.WARNING):
+            receive_two(quiet)
 
 
 if __name__ == '__main__':
