@@ -7,12 +7,10 @@
  */
 
 // Top-level pieces of the spead2-compatible API: ThreadPool, memory allocators and
-// pools, InprocQueue, the Stopped/Empty/Full exceptions, constants, and the route from
-// the engine's log to the Python logger "gnuradio.spead".
+// pools, InprocQueue, the Stopped/Empty/Full exceptions and constants.
 
 #include "recv_python.h"
 
-#include <gnuradio/spead/protocol/log.h>
 #include <gnuradio/spead/recv/inproc_queue.h>
 #include <gnuradio/spead/recv/memcpy.h>
 #include <gnuradio/spead/recv/memory_allocator.h>
@@ -22,7 +20,6 @@
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <gnuradio/spead/recv/udp_reader.h>
 #include <pybind11/stl.h>
-#include <atomic>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -42,44 +39,6 @@ struct thread_pool_deleter {
         delete pool;
     }
 };
-
-std::atomic<bool> python_logging_enabled{ false };
-
-int python_log_level(log_level level)
-{
-    switch (level) {
-    case log_level::debug:
-        return 10;
-    case log_level::info:
-        return 20;
-    case log_level::warning:
-        return 30;
-    case log_level::error:
-        break;
-    }
-    return 40;
-}
-
-/// The engine's log function while the module is loaded: readers call it from their
-/// own threads, so it takes the GIL; once the interpreter is finishing it leaves the
-/// message to the engine's default (stderr) instead of touching Python.
-void log_to_python(log_level level, const std::string& message)
-{
-    if (!python_logging_enabled.load() || !Py_IsInitialized() || _Py_IsFinalizing()) {
-        if (level >= log_level::warning)
-            PySys_FormatStderr("spead: %s\n", message.c_str());
-        return;
-    }
-    py::gil_scoped_acquire acquire;
-    try {
-        py::module::import("logging")
-            .attr("getLogger")("gnuradio.spead")
-            .attr("log")(python_log_level(level), "%s", message);
-    } catch (py::error_already_set& e) {
-        // A failing handler must not throw into a reader's thread.
-        e.discard_as_unraisable("gnuradio.spead log handler");
-    }
-}
 
 void bind_constants(py::module& m)
 {
@@ -224,12 +183,7 @@ void bind_recv_common(py::module& m)
     bind_thread_pool(m);
     bind_allocators(m);
     bind_inproc_queue(m);
-
-    python_logging_enabled = true;
-    set_log_function(log_to_python);
-    // After this the interpreter is going away: messages go to stderr.
-    py::module::import("atexit").attr("register")(
-        py::cpp_function([]() { python_logging_enabled = false; }));
+    install_python_log_bridge();
 }
 
 } // namespace python

@@ -89,6 +89,17 @@ private:
     Py_buffer d_view;
 };
 
+/**
+ * Routes the engine's log to the Python logger "gnuradio.spead". Messages from threads
+ * that hold the GIL are logged at once; those from reader threads are queued and
+ * handed to Python by the interpreter's main thread (a pending call) or by the next
+ * flush_python_log(), so that no reader thread ever waits for the GIL: it may hold the
+ * stream's lock, and at interpreter exit a thread waiting for the GIL is terminated.
+ */
+void install_python_log_bridge();
+/// Hands queued engine messages to Python logging; with the GIL held.
+void flush_python_log();
+
 void bind_recv_common(py::module& m);
 void bind_recv_config(py::module& recv);
 void bind_recv_heap(py::module& m, py::module& recv);

@@ -72,8 +72,11 @@ public:
     template <typename T, typename... Args>
     void add_reader(Args&&... args)
     {
-        py::gil_scoped_release release;
-        d_stream->emplace_reader<T>(std::forward<Args>(args)...);
+        {
+            py::gil_scoped_release release;
+            d_stream->emplace_reader<T>(std::forward<Args>(args)...);
+        }
+        flush_python_log(); // e.g. a socket buffer the kernel did not grant in full
     }
 
     void add_buffer_reader(const py::object& buffer)
@@ -149,6 +152,9 @@ py::object pop_blocking(ring_stream& stream)
             py::gil_scoped_release release;
             h = stream.pop_for(signal_check_interval);
         }
+        // Messages readers logged meanwhile reach Python logging from here too, so
+        // that a consumer blocked in get() sees them without a main-thread pending call.
+        flush_python_log();
         if (h)
             return wrap_heap(std::move(*h));
         if (PyErr_CheckSignals() != 0)
@@ -335,6 +341,7 @@ void bind_stream(py::module& m, py::module& recv)
             "get_nowait",
             [](stream_wrapper& s) {
                 std::optional<heap> h;
+                flush_python_log();
                 {
                     py::gil_scoped_release release;
                     h = s.get().try_pop();
@@ -359,12 +366,16 @@ void bind_stream(py::module& m, py::module& recv)
              })
         .def("stop",
              [](stream_wrapper& s) {
-                 py::gil_scoped_release release;
-                 s.get().stop();
+                 {
+                     py::gil_scoped_release release;
+                     s.get().stop();
+                 }
+                 flush_python_log();
              })
         .def_property_readonly("fd", [](stream_wrapper& s) { return s.get().get_fd(); })
         .def_property_readonly("stats",
                                [](stream_wrapper& s) {
+                                   flush_python_log();
                                    py::gil_scoped_release release;
                                    return s.get().get_stats();
                                })
