@@ -29,16 +29,13 @@ namespace python {
 
 namespace {
 
-
 /// How long a blocking get() waits between checks for Ctrl-C.
 constexpr auto signal_check_interval = std::chrono::milliseconds(50);
-
 
 /// Ring statistics of a stream (spead2's Stream.ringbuffer).
 struct ringbuffer_view {
     ring_stream* stream;
 };
-
 
 py::object pop_blocking(ring_stream& stream)
 {
@@ -71,7 +68,6 @@ void bind_stream(py::module& m, py::module& recv)
         .def("capacity", [](const ringbuffer_view& r) {
             return r.stream->get_ringbuffer().capacity();
         });
-
 
     cls.def(py::init([](const py::object& pool,
                         const stream_config& config,
