@@ -20,6 +20,18 @@ namespace py = pybind11;
 
 void bind_protocol(py::module& m);
 
+namespace gr {
+namespace spead {
+namespace python {
+void bind_recv_common(py::module& m);
+void bind_recv_config(py::module& recv);
+void bind_recv_heap(py::module& m, py::module& recv);
+void bind_recv_stream(py::module& m, py::module& recv);
+void bind_item_type(py::module& m);
+} // namespace python
+} // namespace spead
+} // namespace gr
+
 // import_array() is a macro that returns from the calling function; wrapping it keeps
 // that away from the module initialiser.
 void* init_numpy()
@@ -36,4 +48,13 @@ PYBIND11_MODULE(spead_python, m)
     py::module::import("gnuradio.gr");
 
     bind_protocol(m);
+
+    // The spead2-compatible receive API: top-level pieces here, spead2.recv's in the
+    // "recv" submodule (re-exported by the gnuradio.spead.recv package).
+    py::module recv = m.def_submodule("recv", "spead2.recv look-alike");
+    gr::spead::python::bind_recv_common(m);
+    gr::spead::python::bind_recv_config(recv);
+    gr::spead::python::bind_recv_heap(m, recv);
+    gr::spead::python::bind_recv_stream(m, recv);
+    gr::spead::python::bind_item_type(m);
 }

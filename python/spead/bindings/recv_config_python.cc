@@ -1,0 +1,314 @@
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * This file is part of gr-spead
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+// spead2.recv's StreamConfig, RingStreamConfig, StreamStatConfig, StreamStats and
+// stream_stat_indices over the engine's stream_config, ring_stream_config and
+// stream_stats.
+
+#include "recv_python.h"
+
+#include <gnuradio/spead/recv/stream_config.h>
+#include <gnuradio/spead/recv/stream_stats.h>
+#include <pybind11/operators.h>
+#include <pybind11/stl.h>
+#include <cctype>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+namespace gr {
+namespace spead {
+namespace python {
+
+namespace {
+
+/// Python ints may be negative or huge: name the parameter rather than fail a cast.
+std::size_t to_size(const py::handle& value, const char* name, std::size_t minimum)
+{
+    if (!py::isinstance<py::int_>(value) || py::isinstance<py::bool_>(value))
+        throw py::type_error(std::string(name) + " must be an int, not " +
+                             std::string(py::str(value.get_type().attr("__name__"))));
+    const py::int_ number = py::reinterpret_borrow<py::int_>(value);
+    if (number < py::int_(minimum) ||
+        number > py::int_(std::numeric_limits<std::size_t>::max()))
+        throw py::value_error(std::string(name) + " must be at least " +
+                              std::to_string(minimum) + ", not " +
+                              std::string(py::repr(number)));
+    return number.cast<std::size_t>();
+}
+
+/// A default object with keyword arguments applied as property assignments, as
+/// spead2's configuration constructors do (so both validate alike).
+template <typename T>
+T from_kwargs(const py::kwargs& kwargs, const char* class_name)
+{
+    py::object self = py::cast(T());
+    for (const auto& entry : kwargs) {
+        const std::string key = py::str(entry.first);
+        if (key.empty() || key[0] == '_' || !py::hasattr(self.get_type(), key.c_str()))
+            throw py::type_error(std::string(class_name) +
+                                 "() got an unexpected keyword argument '" + key + "'");
+        py::setattr(self, key.c_str(), entry.second);
+    }
+    return self.cast<T>();
+}
+
+std::string upper(std::string name)
+{
+    for (char& c : name)
+        c = char(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
+void bind_stat_config(py::module& recv)
+{
+    py::class_<stream_stat_config> cls(recv,
+                                       "StreamStatConfig",
+                                       "Name of one statistic and how two values combine "
+                                       "(spead2.recv.StreamStatConfig).");
+    py::enum_<stream_stat_config::mode>(cls, "Mode")
+        .value("COUNTER", stream_stat_config::mode::COUNTER)
+        .value("MAXIMUM", stream_stat_config::mode::MAXIMUM);
+    cls.def(py::init<std::string, stream_stat_config::mode>(),
+            py::arg("name"),
+            py::arg("mode") = stream_stat_config::mode::COUNTER)
+        .def_property_readonly("name", &stream_stat_config::get_name)
+        .def_property_readonly("mode", &stream_stat_config::get_mode)
+        .def("combine", &stream_stat_config::combine, py::arg("a"), py::arg("b"))
+        .def(py::self == py::self)
+        .def(py::self != py::self)
+        .def("__repr__", [](const stream_stat_config& c) {
+            return "StreamStatConfig('" + c.get_name() + "', " +
+                   (c.get_mode() == stream_stat_config::mode::COUNTER ? "Mode.COUNTER)"
+                                                                      : "Mode.MAXIMUM)");
+        });
+}
+
+py::list stat_list(const std::shared_ptr<const std::vector<stream_stat_config>>& stats)
+{
+    py::list out;
+    for (const auto& s : *stats)
+        out.append(s);
+    return out;
+}
+
+void bind_stream_config(py::module& recv)
+{
+    py::class_<stream_config>(
+        recv,
+        "StreamConfig",
+        "How a stream assembles heaps (spead2.recv.StreamConfig): keyword arguments or "
+        "properties.")
+        .def(py::init([](const py::kwargs& kwargs) {
+            return from_kwargs<stream_config>(kwargs, "StreamConfig");
+        }))
+        .def_property("max_heaps",
+                      &stream_config::get_max_heaps,
+                      [](stream_config& c, const py::object& v) {
+                          c.set_max_heaps(to_size(v, "max_heaps", 1));
+                      })
+        .def_property("substreams",
+                      &stream_config::get_substreams,
+                      [](stream_config& c, const py::object& v) {
+                          c.set_substreams(to_size(v, "substreams", 1));
+                      })
+        .def_property("bug_compat",
+                      &stream_config::get_bug_compat,
+                      [](stream_config& c, int v) { c.set_bug_compat(v); })
+        .def_property(
+            "memcpy",
+            [](const stream_config& c) { return int(c.get_memcpy()); },
+            [](stream_config& c, int v) {
+                if (v != int(memcpy_function::standard) &&
+                    v != int(memcpy_function::nontemporal))
+                    throw py::value_error(
+                        "memcpy must be MEMCPY_STD (0) or MEMCPY_NONTEMPORAL (1), not " +
+                        std::to_string(v));
+                c.set_memcpy(memcpy_function(v));
+            })
+        .def_property("memory_allocator",
+                      &stream_config::get_memory_allocator,
+                      [](stream_config& c, std::shared_ptr<memory_allocator> a) {
+                          if (!a)
+                              throw py::value_error("memory_allocator must not be None");
+                          c.set_memory_allocator(std::move(a));
+                      })
+        .def_property("stop_on_stop_item",
+                      &stream_config::get_stop_on_stop_item,
+                      [](stream_config& c, bool v) { c.set_stop_on_stop_item(v); })
+        .def_property("allow_unsized_heaps",
+                      &stream_config::get_allow_unsized_heaps,
+                      [](stream_config& c, bool v) { c.set_allow_unsized_heaps(v); })
+        .def_property("allow_out_of_order",
+                      &stream_config::get_allow_out_of_order,
+                      [](stream_config& c, bool v) { c.set_allow_out_of_order(v); })
+        .def_property("stream_id",
+                      &stream_config::get_stream_id,
+                      [](stream_config& c, const py::object& v) {
+                          c.set_stream_id(std::uintptr_t(to_size(v, "stream_id", 0)));
+                      })
+        .def_property("explicit_start",
+                      &stream_config::get_explicit_start,
+                      [](stream_config& c, bool v) { c.set_explicit_start(v); })
+        .def_property(
+            "max_heap_size",
+            &stream_config::get_max_heap_size,
+            [](stream_config& c, const py::object& v) {
+                c.set_max_heap_size(to_size(v, "max_heap_size", 1));
+            },
+            "gr-spead addition: largest heap payload accepted, in bytes (64 MiB).")
+        .def("add_stat",
+             &stream_config::add_stat,
+             py::arg("name"),
+             py::arg("mode") = stream_stat_config::mode::COUNTER)
+        .def("get_stat_index", &stream_config::get_stat_index, py::arg("name"))
+        .def("next_stat_index", &stream_config::next_stat_index)
+        .def_property_readonly(
+            "stats", [](const stream_config& c) { return stat_list(c.get_stats()); });
+
+    py::class_<ring_stream_config>(
+        recv,
+        "RingStreamConfig",
+        "How heaps wait for the consumer (spead2.recv.RingStreamConfig).")
+        .def(py::init([](const py::kwargs& kwargs) {
+            return from_kwargs<ring_stream_config>(kwargs, "RingStreamConfig");
+        }))
+        .def_property("heaps",
+                      &ring_stream_config::get_heaps,
+                      [](ring_stream_config& c, const py::object& v) {
+                          c.set_heaps(to_size(v, "heaps", 1));
+                      })
+        .def_property("contiguous_only",
+                      &ring_stream_config::get_contiguous_only,
+                      [](ring_stream_config& c, bool v) { c.set_contiguous_only(v); })
+        .def_property("incomplete_keep_payload_ranges",
+                      &ring_stream_config::get_incomplete_keep_payload_ranges,
+                      [](ring_stream_config& c, bool v) {
+                          c.set_incomplete_keep_payload_ranges(v);
+                      });
+}
+
+std::size_t stat_index(const stream_stats& s, const py::object& key)
+{
+    if (py::isinstance<py::str>(key)) {
+        const std::string name = key.cast<std::string>();
+        const auto& config = *s.get_config();
+        for (std::size_t i = 0; i < config.size(); i++)
+            if (config[i].get_name() == name)
+                return i;
+        throw py::key_error(name);
+    }
+    if (py::isinstance<py::int_>(key)) {
+        std::int64_t index = key.cast<std::int64_t>();
+        if (index < 0)
+            index += std::int64_t(s.size());
+        if (index < 0 || std::size_t(index) >= s.size())
+            throw py::index_error("statistic index " + std::string(py::repr(key)) +
+                                  " out of range");
+        return std::size_t(index);
+    }
+    throw py::type_error("statistics are indexed by name (str) or index (int)");
+}
+
+void bind_stream_stats(py::module& recv)
+{
+    py::class_<stream_stats> cls(recv,
+                                 "StreamStats",
+                                 "A snapshot of a stream's statistics "
+                                 "(spead2.recv.StreamStats): a mapping by name, "
+                                 "indexable by position, addable.");
+    cls.def(py::init([](const py::object& config) {
+                if (config.is_none())
+                    return stream_stats();
+                auto stats = std::make_shared<std::vector<stream_stat_config>>();
+                for (const py::handle& entry : config)
+                    stats->push_back(entry.cast<stream_stat_config>());
+                return stream_stats(stats);
+            }),
+            py::arg("config") = py::none())
+        .def_property_readonly(
+            "config", [](const stream_stats& s) { return stat_list(s.get_config()); })
+        .def("__getitem__",
+             [](const stream_stats& s, const py::object& key) {
+                 return s[stat_index(s, key)];
+             })
+        .def("__setitem__",
+             [](stream_stats& s, const py::object& key, std::uint64_t value) {
+                 s[stat_index(s, key)] = value;
+             })
+        .def("__len__", &stream_stats::size)
+        .def("__contains__",
+             [](const stream_stats& s, const py::object& key) {
+                 return py::isinstance<py::str>(key) &&
+                        s.contains(key.cast<std::string>());
+             })
+        .def("__iter__",
+             [](const stream_stats& s) {
+                 py::list names;
+                 for (const auto& c : *s.get_config())
+                     names.append(c.get_name());
+                 return py::iter(names);
+             })
+        .def("keys",
+             [](const stream_stats& s) {
+                 py::list names;
+                 for (const auto& c : *s.get_config())
+                     names.append(c.get_name());
+                 return names;
+             })
+        .def("values", [](const stream_stats& s) { return s.values(); })
+        .def("items", &stream_stats::items)
+        .def(
+            "get",
+            [](const stream_stats& s, const std::string& name, py::object fallback) {
+                return s.contains(name) ? py::cast(s[name]) : fallback;
+            },
+            py::arg("key"),
+            py::arg("default") = py::none())
+        .def(py::self + py::self)
+        .def(py::self += py::self)
+        .def("__repr__", [](const stream_stats& s) {
+            std::string out = "StreamStats({";
+            bool first = true;
+            for (const auto& entry : s.items()) {
+                if (!first)
+                    out += ", ";
+                first = false;
+                out += "'" + entry.first + "': " + std::to_string(entry.second);
+            }
+            return out + "})";
+        });
+    // Attribute access to the core statistics, as spead2 keeps it for old code.
+    for (const auto& c : builtin_stream_stats()) {
+        const std::string name = c.get_name();
+        cls.def_property(
+            name.c_str(),
+            [name](const stream_stats& s) { return s[name]; },
+            [name](stream_stats& s, std::uint64_t v) { s[name] = v; });
+    }
+
+    py::module indices = recv.def_submodule(
+        "stream_stat_indices", "Index of every built-in statistic in StreamStats.");
+    const auto& builtin = builtin_stream_stats();
+    for (std::size_t i = 0; i < builtin.size(); i++)
+        indices.attr(upper(builtin[i].get_name()).c_str()) = i;
+    indices.attr("CUSTOM") = stream_stat_indices::custom;
+}
+
+} // namespace
+
+void bind_recv_config(py::module& recv)
+{
+    bind_stat_config(recv);
+    bind_stream_config(recv);
+    bind_stream_stats(recv);
+}
+
+} // namespace python
+} // namespace spead
+} // namespace gr

@@ -1,0 +1,228 @@
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * This file is part of gr-spead
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+// The add_*_reader methods of recv.Stream, as spead2 has them: memory buffer, UDP (port,
+// IPv4 multicast with an interface address, IPv6 multicast with an interface index, a
+// caller's socket), TCP (port, a caller's listening socket), pcap file, in-process queue.
+
+#include "recv_stream_wrapper.h"
+
+#include <gnuradio/spead/recv/inproc_reader.h>
+#include <gnuradio/spead/recv/pcap_reader.h>
+#include <gnuradio/spead/recv/tcp_reader.h>
+#include <gnuradio/spead/recv/udp_endpoint.h>
+#include <gnuradio/spead/recv/udp_reader.h>
+#include <pybind11/stl.h>
+#include <sys/socket.h>
+#include <system_error>
+#include <unistd.h>
+#include <boost/asio/ip/address.hpp>
+#include <boost/system/system_error.hpp>
+#include <cerrno>
+#include <string>
+
+namespace gr {
+namespace spead {
+namespace python {
+
+namespace {
+
+using boost::asio::ip::tcp;
+using boost::asio::ip::udp;
+
+/// A descriptor the caller keeps owning is duplicated, so that the reader can close its
+/// own copy (the caller may go on using or close the Python socket).
+int duplicate_fd(const py::object& sock)
+{
+    const int fd = sock.attr("fileno")().cast<int>();
+    if (fd < 0)
+        throw py::value_error("socket is closed");
+    const int copy = ::dup(fd);
+    if (copy < 0)
+        throw std::system_error(errno, std::generic_category(), "dup of socket");
+    return copy;
+}
+
+bool is_ipv6(const py::object& sock)
+{
+    return sock.attr("family").cast<int>() == AF_INET6;
+}
+
+/// An address literal or a host name (resolved, first address), for the parameter
+/// \p name.
+boost::asio::ip::address resolve_address(const std::string& text, const char* name)
+{
+    if (text.empty())
+        throw py::value_error(std::string(name) + " must not be empty");
+    try {
+        py::gil_scoped_release release; // a name lookup may take a while
+        return make_udp_bind_endpoint(text, 0).address();
+    } catch (const std::runtime_error& e) {
+        throw py::value_error(std::string(name) + ": " + e.what());
+    }
+}
+
+udp::endpoint group_endpoint(const std::string& group, int port)
+{
+    if (port < 0 || port > 65535)
+        throw py::value_error("port must be in 0..65535, not " + std::to_string(port));
+    return udp::endpoint(resolve_address(group, "multicast_group"),
+                         static_cast<unsigned short>(port));
+}
+
+} // namespace
+
+void bind_stream_readers(py::class_<stream_wrapper>& cls)
+{
+    // spead2 has the readers' defaults as class attributes too.
+    cls.attr("DEFAULT_UDP_MAX_SIZE") = DEFAULT_UDP_MAX_SIZE;
+    cls.attr("DEFAULT_UDP_BUFFER_SIZE") = DEFAULT_UDP_BUFFER_SIZE;
+    cls.attr("DEFAULT_TCP_MAX_SIZE") = DEFAULT_TCP_MAX_SIZE;
+    cls.attr("DEFAULT_TCP_BUFFER_SIZE") = DEFAULT_TCP_BUFFER_SIZE;
+    cls.def(
+           "add_buffer_reader",
+           [](stream_wrapper& s, const py::object& buffer) {
+               s.add_buffer_reader(buffer);
+           },
+           py::arg("buffer"))
+        .def(
+            "add_udp_reader",
+            [](stream_wrapper& s,
+               int port,
+               std::size_t max_size,
+               std::size_t buffer_size,
+               const std::string& bind_hostname) {
+                const udp::endpoint endpoint =
+                    make_udp_bind_endpoint(bind_hostname, port);
+                s.add_reader<udp_reader>(endpoint, max_size, buffer_size);
+            },
+            py::arg("port"),
+            py::arg("max_size") = DEFAULT_UDP_MAX_SIZE,
+            py::arg("buffer_size") = DEFAULT_UDP_BUFFER_SIZE,
+            py::arg("bind_hostname") = std::string())
+        .def(
+            "add_udp_reader",
+            [](stream_wrapper& s,
+               const std::string& multicast_group,
+               int port,
+               std::size_t max_size,
+               std::size_t buffer_size,
+               const std::string& interface_address) {
+                const udp::endpoint endpoint = group_endpoint(multicast_group, port);
+                if (endpoint.address().is_v6() && interface_address.empty()) {
+                    // No interface named: an IPv6 group joins on the interface the OS
+                    // picks, as interface_index=0 does.
+                    s.add_reader<udp_reader>(endpoint, max_size, buffer_size, 0u);
+                    return;
+                }
+                const auto interface =
+                    interface_address.empty()
+                        ? boost::asio::ip::address(boost::asio::ip::address_v4::any())
+                        : resolve_address(interface_address, "interface_address");
+                if (endpoint.address().is_v4() && !endpoint.address().is_multicast()) {
+                    // A unicast address is accepted when it is the interface's own (or
+                    // no interface is named): the socket simply binds to it.
+                    if (!interface.is_unspecified() && interface != endpoint.address())
+                        throw py::value_error("multicast_group " +
+                                              endpoint.address().to_string() +
+                                              " is a unicast address: it must then equal "
+                                              "interface_address");
+                    s.add_reader<udp_reader>(endpoint, max_size, buffer_size);
+                    return;
+                }
+                s.add_reader<udp_reader>(endpoint, max_size, buffer_size, interface);
+            },
+            py::arg("multicast_group"),
+            py::arg("port"),
+            py::arg("max_size") = DEFAULT_UDP_MAX_SIZE,
+            py::arg("buffer_size") = DEFAULT_UDP_BUFFER_SIZE,
+            py::arg("interface_address") = std::string())
+        .def(
+            "add_udp_reader",
+            [](stream_wrapper& s,
+               const std::string& multicast_group,
+               int port,
+               std::size_t max_size,
+               std::size_t buffer_size,
+               unsigned int interface_index) {
+                const udp::endpoint endpoint = group_endpoint(multicast_group, port);
+                s.add_reader<udp_reader>(
+                    endpoint, max_size, buffer_size, interface_index);
+            },
+            py::arg("multicast_group"),
+            py::arg("port"),
+            py::arg("max_size") = DEFAULT_UDP_MAX_SIZE,
+            py::arg("buffer_size") = DEFAULT_UDP_BUFFER_SIZE,
+            py::arg("interface_index") = 0u)
+        .def(
+            "add_udp_reader",
+            [](stream_wrapper& s, const py::object& socket, std::size_t max_size) {
+                const bool v6 = is_ipv6(socket);
+                const int fd = duplicate_fd(socket);
+                udp::socket sock(s.io_context());
+                boost::system::error_code ec;
+                sock.assign(v6 ? udp::v6() : udp::v4(), fd, ec);
+                if (ec) {
+                    ::close(fd);
+                    throw boost::system::system_error(ec, "adopting the socket");
+                }
+                s.add_reader<udp_reader>(std::move(sock), max_size);
+            },
+            py::arg("socket"),
+            py::arg("max_size") = DEFAULT_UDP_MAX_SIZE)
+        .def(
+            "add_tcp_reader",
+            [](stream_wrapper& s,
+               int port,
+               std::size_t max_size,
+               std::size_t buffer_size,
+               const std::string& bind_hostname) {
+                const udp::endpoint where = make_udp_bind_endpoint(bind_hostname, port);
+                const tcp::endpoint endpoint(where.address(), where.port());
+                s.add_reader<tcp_reader>(endpoint, max_size, buffer_size);
+            },
+            py::arg("port"),
+            py::arg("max_size") = DEFAULT_TCP_MAX_SIZE,
+            py::arg("buffer_size") = DEFAULT_TCP_BUFFER_SIZE,
+            py::arg("bind_hostname") = std::string())
+        .def(
+            "add_tcp_reader",
+            [](stream_wrapper& s, const py::object& acceptor, std::size_t max_size) {
+                const bool v6 = is_ipv6(acceptor);
+                const int fd = duplicate_fd(acceptor);
+                tcp::acceptor sock(s.io_context());
+                boost::system::error_code ec;
+                sock.assign(v6 ? tcp::v6() : tcp::v4(), fd, ec);
+                if (ec) {
+                    ::close(fd);
+                    throw boost::system::system_error(ec, "adopting the acceptor");
+                }
+                s.add_reader<tcp_reader>(std::move(sock), max_size);
+            },
+            py::arg("acceptor"),
+            py::arg("max_size") = DEFAULT_TCP_MAX_SIZE)
+        .def(
+            "add_udp_pcap_file_reader",
+            [](stream_wrapper& s,
+               const std::string& filename,
+               const std::string& filter) {
+                s.add_reader<pcap_reader>(filename, filter);
+            },
+            py::arg("filename"),
+            py::arg("filter") = std::string())
+        .def(
+            "add_inproc_reader",
+            [](stream_wrapper& s, std::shared_ptr<inproc_queue> queue) {
+                s.add_reader<inproc_reader>(std::move(queue));
+            },
+            py::arg("queue"));
+}
+
+} // namespace python
+} // namespace spead
+} // namespace gr

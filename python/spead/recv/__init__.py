@@ -1,0 +1,31 @@
+#
+# Copyright 2026 gr-spead authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+
+"""Receiving SPEAD streams: the spead2.recv API over gr-spead's C++ engine.
+
+Stream, StreamConfig, RingStreamConfig, Heap, IncompleteHeap, StreamStats,
+StreamStatConfig and stream_stat_indices behave as spead2.recv documents them; see
+docs/python-api.md for the differences and additions.
+"""
+
+from ..spead_python import recv as _bound
+
+Stream = _bound.Stream
+StreamConfig = _bound.StreamConfig
+RingStreamConfig = _bound.RingStreamConfig
+StreamStats = _bound.StreamStats
+StreamStatConfig = _bound.StreamStatConfig
+HeapBase = _bound.HeapBase
+Heap = _bound.Heap
+IncompleteHeap = _bound.IncompleteHeap
+RawItem = _bound.RawItem
+from . import stream_stat_indices  # noqa: E402
+
+# spead2.recv.asyncio must be reachable as an attribute after "import spead2" alone.
+from . import asyncio  # noqa: E402,F401
+
+__all__ = ['Stream', 'StreamConfig', 'RingStreamConfig', 'StreamStats', 'StreamStatConfig',
+           'HeapBase', 'Heap', 'IncompleteHeap', 'RawItem', 'stream_stat_indices']
