@@ -7,6 +7,7 @@
 
 #include <gnuradio/spead/protocol/log.h>
 #include <gnuradio/spead/recv/memory_pool.h>
+#include <gnuradio/spead/recv/rate_limited_log.h>
 #include <boost/asio/post.hpp>
 #include <algorithm>
 #include <exception>
@@ -143,6 +144,9 @@ struct memory_pool::impl : std::enable_shared_from_this<memory_pool::impl> {
     std::vector<std::unique_ptr<pooled_buffer>> free_buffers;
     bool refill_pending = false;
     bool warned_since_empty = false;
+    /// A pool smaller than what is out at once empties on every heap: then the warning
+    /// would come thousands of times a second.
+    rate_limited_log empty_log{ 1, std::chrono::seconds(1) };
 };
 
 memory_pool::memory_pool() : memory_pool(0, 0, 0, 0, nullptr) {}
@@ -218,9 +222,10 @@ memory_allocator::pointer memory_pool::allocate(std::size_t size, void* hint)
     if (start_refill)
         state.post_refill();
     if (warn)
-        log_message(log_level::warning,
-                    "memory_pool: pool is empty, allocating " + std::to_string(d_upper) +
-                        " bytes on the receive path (raise initial or low_water)");
+        state.empty_log.log_lazy(log_level::warning, [this] {
+            return "memory_pool: pool is empty, allocating " + std::to_string(d_upper) +
+                   " bytes on the receive path (raise initial or low_water)";
+        });
     if (!buffer)
         buffer = state.make_buffer();
     pooled_buffer* record = buffer.release();

@@ -7,6 +7,7 @@
 
 #include <gnuradio/spead/protocol/log.h>
 #include <gnuradio/spead/recv/thread_pool.h>
+#include <cxxabi.h>
 #include <pthread.h>
 #include <sched.h>
 #include <system_error>
@@ -49,6 +50,11 @@ void run_worker(boost::asio::io_context& io_context)
         try {
             io_context.run();
             return; // run() returns normally only once the io_context is stopped
+        } catch (const abi::__forced_unwind&) {
+            // Thread cancellation or pthread_exit (e.g. an interpreter ending a thread
+            // that was inside it) unwinds with this: it must go on, or the process
+            // aborts.
+            throw;
         } catch (const std::exception& e) {
             log_message(log_level::error,
                         std::string("thread_pool: a handler threw an exception: ") +
