@@ -126,7 +126,9 @@ item_event heap_describer::value_of(const heap_view& heap, const heap_item& item
     return e;
 }
 
-std::string heap_text(const heap_view& heap, const heap_description& description)
+std::string heap_text(const heap_view& heap,
+                      const heap_description& description,
+                      std::size_t max_elements)
 {
     std::ostringstream out;
     out << "heap " << heap.cnt << ": " << heap.payload_size << " payload bytes";
@@ -164,7 +166,7 @@ std::string heap_text(const heap_view& heap, const heap_description& description
             out << hex_id(e.id) << " (" << size << "): no usable descriptor, value skipped";
         else if (e.value)
             out << e.name << " (" << hex_id(e.id) << ", " << size
-                << ") = " << format_value(*e.value);
+                << ") = " << format_value(*e.value, max_elements);
         else
             out << e.name << " (" << hex_id(e.id) << ", " << size
                 << "): cannot decode: " << e.error;

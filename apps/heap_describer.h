@@ -104,9 +104,12 @@ std::string control_text(std::uint64_t value);
 
 /**
  * \brief The text the tools print for a heap: "heap CNT: N payload bytes", then one
- * indented line per new descriptor and per item ("name (0x1600, immediate) = 42").
+ * indented line per new descriptor and per item ("name (0x1600, immediate) = 42"),
+ * arrays shown up to \p max_elements elements.
  */
-std::string heap_text(const heap_view& heap, const heap_description& description);
+std::string heap_text(const heap_view& heap,
+                      const heap_description& description,
+                      std::size_t max_elements = 6);
 
 } // namespace apps
 } // namespace spead

@@ -17,7 +17,7 @@ namespace send {
 
 void print_send_usage(std::ostream& out)
 {
-    out << R"(usage: spead_send [options]
+    out << R"MANUAL(usage: spead_send [options]
 
 Sends SPEAD heaps, built with gr-spead's encoder, over UDP or TCP or into a
 capture file: a load generator and test source for SPEAD receivers.
@@ -97,7 +97,7 @@ Examples:
   spead_send --pcap test.pcap --heaps 20 --heap-size 32K --packet-size 1472
   spead_send --host 239.10.0.1 --interface 10.0.0.5 --ttl 4 --duration 60 --rate 5
   spead_send --tcp --host ::1 --port 7148 --senders 4 --drop 0.01 --seed 42
-)";
+)MANUAL";
 }
 
 send_options parse_send_options(int argc, char** argv)
