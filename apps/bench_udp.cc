@@ -68,8 +68,8 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
 
     boost::asio::ip::udp::socket socket(workers.get_io_context());
     socket.open(boost::asio::ip::udp::v4());
-    socket.bind(boost::asio::ip::udp::endpoint(
-        boost::asio::ip::address_v4::loopback(), 0));
+    socket.bind(
+        boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
     info.requested = setup.buffer_size;
     // Warns once per process when the kernel grants less (net.core.rmem_max).
     info.granted = set_receive_buffer_size(socket.native_handle(), setup.buffer_size);
@@ -127,8 +127,7 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     t.packets_received = t.stats[idx::packets];
     t.heaps_incomplete =
         t.stats[idx::incomplete_heaps_evicted] + t.stats[idx::incomplete_heaps_flushed];
-    t.heaps_lost =
-        t.heaps_sent > t.heaps_received ? t.heaps_sent - t.heaps_received : 0;
+    t.heaps_lost = t.heaps_sent > t.heaps_received ? t.heaps_sent - t.heaps_received : 0;
     if (t.seconds > 0) {
         t.received_gbps = double(payload) * 8e-9 / t.seconds;
         t.packets_per_s = double(t.packets_received) / t.seconds;
@@ -164,7 +163,8 @@ udp_point run_udp_point(const udp_setup& setup, double rate_gbps, udp_socket_inf
     return p;
 }
 
-udp_search search_lossless(const udp_setup& setup, std::size_t steps, udp_socket_info& info)
+udp_search
+search_lossless(const udp_setup& setup, std::size_t steps, udp_socket_info& info)
 {
     udp_search s;
     s.points.push_back(run_udp_point(setup, 0, info));

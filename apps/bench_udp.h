@@ -21,11 +21,11 @@ namespace bench {
 struct udp_setup {
     std::size_t heap_size = std::size_t(1) << 20;
     std::size_t packet_size = 8972;
-    double duration = 2;         ///< seconds the sender sends per trial
-    std::size_t repeats = 1;     ///< trials per rate (figures are medians)
-    std::size_t senders = 1;     ///< interleaved senders (receiver substreams)
-    std::size_t max_heaps = 4;   ///< receiver window per substream
-    std::size_t ring_heaps = 8;  ///< receiver ring capacity
+    double duration = 2;        ///< seconds the sender sends per trial
+    std::size_t repeats = 1;    ///< trials per rate (figures are medians)
+    std::size_t senders = 1;    ///< interleaved senders (receiver substreams)
+    std::size_t max_heaps = 4;  ///< receiver window per substream
+    std::size_t ring_heaps = 8; ///< receiver ring capacity
     std::size_t buffer_size = std::size_t(64) << 20; ///< SO_RCVBUF asked for
 };
 
@@ -88,7 +88,8 @@ struct udp_search {
  * gives the sender's ceiling; if it lost nothing, that is the answer (the sender is the
  * limit); otherwise \p steps bisections between 0 and the ceiling's sent rate.
  */
-udp_search search_lossless(const udp_setup& setup, std::size_t steps, udp_socket_info& info);
+udp_search
+search_lossless(const udp_setup& setup, std::size_t steps, udp_socket_info& info);
 
 } // namespace bench
 } // namespace spead

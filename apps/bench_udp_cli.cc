@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include "bench_udp_cli.h"
 #include "bench_udp.h"
+#include "bench_udp_cli.h"
 #include "cli_args.h"
 #include "json_text.h"
 #include <unistd.h>
@@ -168,8 +168,7 @@ void point_text(std::ostream& out, const udp_point& p)
         << json_number(t.received_gbps, 3) << " Gb/s payload, "
         << json_number(t.packets_per_s, 0) << " packets/s; heaps sent " << t.heaps_sent
         << ", received " << t.heaps_received << ", incomplete " << t.heaps_incomplete
-        << ", lost " << t.heaps_lost << " (" << json_number(t.loss_percent(), 3)
-        << " %)";
+        << ", lost " << t.heaps_lost << " (" << json_number(t.loss_percent(), 3) << " %)";
     if (p.trials.size() > 1)
         out << " [median of " << p.trials.size() << (p.lossless() ? ", all" : ", not all")
             << " lossless]";
@@ -211,8 +210,9 @@ int run_udp_command(int argc, char** argv)
                       << ", \"load_average\": " << json_number(load, 2)
                       << ", \"heap_size\": " << s.heap_size
                       << ", \"packet_size\": " << s.packet_size
-                      << ", \"duration\": " << s.duration << ", \"repeats\": " << s.repeats
-                      << ", \"senders\": " << s.senders << ", \"max_heaps\": " << s.max_heaps
+                      << ", \"duration\": " << s.duration
+                      << ", \"repeats\": " << s.repeats << ", \"senders\": " << s.senders
+                      << ", \"max_heaps\": " << s.max_heaps
                       << ", \"ring_heaps\": " << s.ring_heaps
                       << ", \"buffer_size_requested\": " << info.requested
                       << ", \"buffer_size_granted\": " << info.granted

@@ -48,12 +48,13 @@ std::string arg_reader::value()
     return d_argv[++d_index];
 }
 
-std::uint64_t arg_reader::unsigned_value(std::uint64_t min, std::uint64_t max, bool suffixes)
+std::uint64_t
+arg_reader::unsigned_value(std::uint64_t min, std::uint64_t max, bool suffixes)
 {
     const std::string text = value();
-    const std::string range =
-        " (an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]" +
-        (suffixes ? ", K/M/G suffixes allowed" : "") + ")";
+    const std::string range = " (an integer in [" + std::to_string(min) + ", " +
+                              std::to_string(max) + "]" +
+                              (suffixes ? ", K/M/G suffixes allowed" : "") + ")";
     char* end = nullptr;
     errno = 0;
     std::uint64_t v = std::strtoull(text.c_str(), &end, 0);

@@ -41,7 +41,8 @@ public:
     std::string value();
     /// The value as an unsigned integer in [min, max]; accepts K, M, G suffixes (powers
     /// of 1024) when \p suffixes. \throws usage_error naming the option and the range.
-    std::uint64_t unsigned_value(std::uint64_t min, std::uint64_t max, bool suffixes = false);
+    std::uint64_t
+    unsigned_value(std::uint64_t min, std::uint64_t max, bool suffixes = false);
     /// The value as a number in [min, max]. \throws usage_error naming the option.
     double double_value(double min, double max);
 

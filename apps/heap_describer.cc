@@ -67,7 +67,8 @@ descriptor_event heap_describer::add_descriptor(const heap_view& heap,
 {
     descriptor_event e;
     try {
-        auto desc = decode_descriptor(heap.payload + item.offset, item.length, d_bug_compat);
+        auto desc =
+            decode_descriptor(heap.payload + item.offset, item.length, d_bug_compat);
         if (!desc) {
             e.what = descriptor_event::kind::without_id;
             return e;
@@ -163,7 +164,8 @@ std::string heap_text(const heap_view& heap,
         const std::string size =
             e.immediate ? "immediate" : std::to_string(e.length) + " B";
         if (e.name.empty())
-            out << hex_id(e.id) << " (" << size << "): no usable descriptor, value skipped";
+            out << hex_id(e.id) << " (" << size
+                << "): no usable descriptor, value skipped";
         else if (e.value)
             out << e.name << " (" << hex_id(e.id) << ", " << size
                 << ") = " << format_value(*e.value, max_elements);

@@ -37,10 +37,10 @@ struct heap_view {
 /// A DESCRIPTOR item of a heap and what became of it.
 struct descriptor_event {
     enum class kind {
-        added,         ///< new, or replacing a different descriptor of the same ID
-        unchanged,     ///< identical to the one already known (a reissue)
-        without_id,    ///< no DESCRIPTOR_ID: ignored
-        malformed,     ///< could not be decoded
+        added,      ///< new, or replacing a different descriptor of the same ID
+        unchanged,  ///< identical to the one already known (a reissue)
+        without_id, ///< no DESCRIPTOR_ID: ignored
+        malformed,  ///< could not be decoded
     };
     kind what = kind::added;
     descriptor desc;        ///< for added and unchanged
@@ -52,12 +52,12 @@ struct descriptor_event {
 struct item_event {
     std::uint64_t id = 0;
     bool immediate = false;
-    std::size_t length = 0;            ///< addressed: bytes in the heap
-    bool is_control = false;           ///< STREAM_CTRL (value in control_value)
+    std::size_t length = 0;  ///< addressed: bytes in the heap
+    bool is_control = false; ///< STREAM_CTRL (value in control_value)
     std::uint64_t control_value = 0;
-    std::string name;                  ///< empty when there is no usable descriptor
+    std::string name;                   ///< empty when there is no usable descriptor
     std::optional<decoded_value> value; ///< when decoded
-    std::string error;                 ///< why the value could not be decoded
+    std::string error;                  ///< why the value could not be decoded
 };
 
 /// Everything a heap said, in the order the tools print it.

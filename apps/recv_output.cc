@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include "recv_output.h"
 #include "json_text.h"
+#include "recv_output.h"
 #include "value_format.h"
 
 namespace gr {
@@ -75,8 +75,9 @@ void recv_output::print_json(const heap_view& view,
               << ", \"description\": " << json_string(e.desc.description)
               << ", \"format\": [";
         for (std::size_t i = 0; i < e.desc.format.size(); i++)
-            d_out << (i ? ", " : "") << "[" << json_string(std::string(1, e.desc.format[i].code))
-                  << ", " << e.desc.format[i].bits << "]";
+            d_out << (i ? ", " : "") << "["
+                  << json_string(std::string(1, e.desc.format[i].code)) << ", "
+                  << e.desc.format[i].bits << "]";
         d_out << "], \"shape\": [";
         for (std::size_t i = 0; i < e.desc.shape.size(); i++)
             d_out << (i ? ", " : "") << e.desc.shape[i];
@@ -159,7 +160,8 @@ void recv_output::final_statistics(double seconds,
         d_out << "\nstatistics after " << json_number(seconds, 3) << " s (" << reason
               << "):\n";
         d_out << "  heaps received here: " << d_heaps << " (" << d_incomplete
-              << " incomplete), " << d_payload_bytes << " payload bytes in complete heaps\n";
+              << " incomplete), " << d_payload_bytes
+              << " payload bytes in complete heaps\n";
         for (const auto& item : items)
             d_out << "  " << item.first << ": " << item.second << "\n";
     }

@@ -23,7 +23,8 @@ namespace apps {
 class recv_output
 {
 public:
-    recv_output(std::ostream& out, int bug_compat, bool json, bool quiet, std::size_t values);
+    recv_output(
+        std::ostream& out, int bug_compat, bool json, bool quiet, std::size_t values);
 
     /// Describes \p h (descriptors are remembered) and prints it unless quiet.
     void heap_received(const heap& h);

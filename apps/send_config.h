@@ -27,14 +27,14 @@ enum class transport_kind { udp, tcp, pcap };
 /// Everything that decides which packets the load generator sends, and how fast.
 struct send_config {
     transport_kind transport = transport_kind::udp;
-    std::string host = "127.0.0.1"; ///< UDP / TCP destination
-    int port = 8888;                ///< UDP / TCP destination port; pcap UDP dst port
-    std::string pcap_path;          ///< output file for transport_kind::pcap
-    int ttl = 1;                    ///< multicast hop limit
-    std::string interface_address;  ///< IPv4 multicast: outgoing interface address
+    std::string host = "127.0.0.1";   ///< UDP / TCP destination
+    int port = 8888;                  ///< UDP / TCP destination port; pcap UDP dst port
+    std::string pcap_path;            ///< output file for transport_kind::pcap
+    int ttl = 1;                      ///< multicast hop limit
+    std::string interface_address;    ///< IPv4 multicast: outgoing interface address
     unsigned int interface_index = 0; ///< IPv6 multicast: outgoing interface index
     std::size_t buffer_size = std::size_t(16) << 20; ///< SO_SNDBUF asked for
-    double connect_timeout = 5;     ///< TCP: seconds to keep retrying the connection
+    double connect_timeout = 5; ///< TCP: seconds to keep retrying the connection
 
     std::size_t heap_size = std::size_t(1) << 20; ///< payload bytes of a data heap
     std::size_t packet_size = 8972;   ///< largest packet, SPEAD header included
@@ -48,11 +48,11 @@ struct send_config {
     std::size_t senders = 1;          ///< interleaved logical senders
     std::size_t batch = 64;           ///< packets per sendmmsg call / pacing step
 
-    std::uint64_t seed = 1;      ///< random generator seed for the faults
-    double drop = 0;             ///< fraction of data packets not sent
-    double reorder = 0;          ///< fraction of data packets delayed behind others
+    std::uint64_t seed = 1;           ///< random generator seed for the faults
+    double drop = 0;                  ///< fraction of data packets not sent
+    double reorder = 0;               ///< fraction of data packets delayed behind others
     std::size_t reorder_distance = 1; ///< how many packets a delayed one waits for
-    double duplicate = 0;        ///< fraction of data packets sent twice
+    double duplicate = 0;             ///< fraction of data packets sent twice
 };
 
 /// What a run did; the basis of the summary.
@@ -63,7 +63,7 @@ struct send_summary {
     std::uint64_t bytes = 0;         ///< bytes of those packets (SPEAD headers included)
     std::uint64_t payload_bytes = 0; ///< data heap payload in those packets
     std::uint64_t data_packets_scheduled = 0; ///< data packets before faults
-    std::uint64_t dropped = 0;       ///< data packets dropped on purpose
+    std::uint64_t dropped = 0;                ///< data packets dropped on purpose
     std::uint64_t damaged_heaps = 0; ///< data heaps that lost at least one packet
     std::uint64_t reordered = 0;     ///< data packets delayed behind later ones
     std::uint64_t duplicated = 0;    ///< data packets sent a second time

@@ -31,7 +31,7 @@ struct out_packet {
     const std::uint8_t* body = nullptr;
     std::size_t body_length = 0;
     std::uint64_t cnt = 0;
-    bool data = false;             ///< belongs to a data heap (faults apply)
+    bool data = false;              ///< belongs to a data heap (faults apply)
     std::size_t payload_length = 0; ///< data heap payload bytes it carries
 
     std::size_t size() const { return head_length + body_length; }

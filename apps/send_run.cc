@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include "send_run.h"
 #include "send_heaps.h"
+#include "send_run.h"
 #include "send_schedule.h"
 #include <algorithm>
 #include <chrono>
@@ -35,9 +35,9 @@ public:
         if (d_seconds_per_byte == 0)
             return;
         const auto due =
-            d_start + std::chrono::duration_cast<clock_type::duration>(
-                          std::chrono::duration<double>(double(bytes_before) *
-                                                        d_seconds_per_byte));
+            d_start +
+            std::chrono::duration_cast<clock_type::duration>(
+                std::chrono::duration<double>(double(bytes_before) * d_seconds_per_byte));
         if (clock_type::now() < due)
             std::this_thread::sleep_until(due);
     }
@@ -49,9 +49,8 @@ private:
 
 } // namespace
 
-send_summary run_sender(const send_config& config,
-                        transport& out,
-                        const std::atomic<bool>* cancel)
+send_summary
+run_sender(const send_config& config, transport& out, const std::atomic<bool>* cancel)
 {
     const heap_factory heaps(config);
     packet_schedule schedule(config, heaps);

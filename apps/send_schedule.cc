@@ -112,8 +112,8 @@ bool packet_schedule::next(out_packet& out)
             d_phase = phase::stop;
             d_control_index = 0;
             if (d_config.stop_heap) {
-                d_stop_packets = d_heaps.stop_packets((d_last_cnt + 1) &
-                                                      d_heaps.value_mask());
+                d_stop_packets =
+                    d_heaps.stop_packets((d_last_cnt + 1) & d_heaps.value_mask());
                 d_control_heaps++;
             }
             break;

@@ -47,8 +47,8 @@ destination resolve(const std::string& host, int port, int socktype)
     const std::string service = std::to_string(port);
     const int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
     if (rc != 0 || !found)
-        throw std::runtime_error("cannot resolve host '" + host + "': " +
-                                 gai_strerror(rc));
+        throw std::runtime_error("cannot resolve host '" + host +
+                                 "': " + gai_strerror(rc));
     destination d;
     std::memcpy(&d.address, found->ai_addr, found->ai_addrlen);
     d.length = found->ai_addrlen;
@@ -110,16 +110,17 @@ public:
         const destination dest = resolve(config.host, config.port, SOCK_DGRAM);
         d_fd = socket(dest.family, SOCK_DGRAM, 0);
         if (d_fd < 0)
-            throw std::runtime_error(d_name + ": cannot open a socket: " +
-                                     errno_text(errno));
+            throw std::runtime_error(d_name +
+                                     ": cannot open a socket: " + errno_text(errno));
         try {
             d_buffer = set_send_buffer(d_fd, config.buffer_size);
             if (is_multicast(dest))
                 set_multicast_options(dest, config);
-            if (connect(d_fd, reinterpret_cast<const sockaddr*>(&dest.address),
+            if (connect(d_fd,
+                        reinterpret_cast<const sockaddr*>(&dest.address),
                         dest.length) != 0)
-                throw std::runtime_error(d_name + ": cannot connect: " +
-                                         errno_text(errno));
+                throw std::runtime_error(d_name +
+                                         ": cannot connect: " + errno_text(errno));
         } catch (...) {
             ::close(d_fd);
             throw;
@@ -168,15 +169,16 @@ private:
         const int ttl = config.ttl;
         if (dest.family == AF_INET) {
             if (setsockopt(d_fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) != 0)
-                throw std::runtime_error(d_name + ": cannot set the TTL: " +
-                                         errno_text(errno));
+                throw std::runtime_error(d_name +
+                                         ": cannot set the TTL: " + errno_text(errno));
             if (!config.interface_address.empty()) {
                 in_addr address{};
                 if (inet_pton(AF_INET, config.interface_address.c_str(), &address) != 1)
                     throw std::runtime_error("--interface: '" + config.interface_address +
                                              "' is not an IPv4 address");
-                if (setsockopt(d_fd, IPPROTO_IP, IP_MULTICAST_IF, &address,
-                               sizeof(address)) != 0)
+                if (setsockopt(
+                        d_fd, IPPROTO_IP, IP_MULTICAST_IF, &address, sizeof(address)) !=
+                    0)
                     throw std::runtime_error(d_name + ": cannot send from interface " +
                                              config.interface_address + ": " +
                                              errno_text(errno));
@@ -184,12 +186,13 @@ private:
         } else {
             if (setsockopt(d_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof(ttl)) !=
                 0)
-                throw std::runtime_error(d_name + ": cannot set the hop limit: " +
-                                         errno_text(errno));
+                throw std::runtime_error(
+                    d_name + ": cannot set the hop limit: " + errno_text(errno));
             if (config.interface_index) {
                 const unsigned int index = config.interface_index;
-                if (setsockopt(d_fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index,
-                               sizeof(index)) != 0)
+                if (setsockopt(
+                        d_fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof(index)) !=
+                    0)
                     throw std::runtime_error(d_name + ": cannot send from interface " +
                                              std::to_string(index) + ": " +
                                              errno_text(errno));
@@ -218,10 +221,11 @@ public:
         for (;;) {
             d_fd = socket(dest.family, SOCK_STREAM, 0);
             if (d_fd < 0)
-                throw std::runtime_error(d_name + ": cannot open a socket: " +
-                                         errno_text(errno));
+                throw std::runtime_error(d_name +
+                                         ": cannot open a socket: " + errno_text(errno));
             d_buffer = set_send_buffer(d_fd, config.buffer_size);
-            if (connect(d_fd, reinterpret_cast<const sockaddr*>(&dest.address),
+            if (connect(d_fd,
+                        reinterpret_cast<const sockaddr*>(&dest.address),
                         dest.length) == 0)
                 break;
             const int error = errno;
@@ -229,8 +233,8 @@ public:
             d_fd = -1;
             // The receiver may still be starting: keep trying until the deadline.
             if (std::chrono::steady_clock::now() >= deadline)
-                throw std::runtime_error(d_name + ": cannot connect: " +
-                                         errno_text(error));
+                throw std::runtime_error(d_name +
+                                         ": cannot connect: " + errno_text(error));
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     }

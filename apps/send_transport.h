@@ -25,7 +25,8 @@ public:
     virtual ~transport() = default;
     /// Sends \p n packets in order; counts transient errors it retried in \p summary.
     /// \throws std::runtime_error on an error that ends the run (naming the peer).
-    virtual void send(const out_packet* packets, std::size_t n, send_summary& summary) = 0;
+    virtual void
+    send(const out_packet* packets, std::size_t n, send_summary& summary) = 0;
     /// Flushes and closes (a TCP connection is shut down so the receiver sees the end).
     virtual void close() {}
     /// Send buffer the kernel granted, 0 when there is no socket.

@@ -94,8 +94,7 @@ dump_options parse(int argc, char** argv)
 class heap_printer
 {
 public:
-    explicit heap_printer(const dump_options& o)
-        : d_options(o), d_describer(o.bug_compat)
+    explicit heap_printer(const dump_options& o) : d_options(o), d_describer(o.bug_compat)
     {
     }
 

@@ -66,7 +66,9 @@ std::string add_reader(ring_stream& stream, const recv_options& o)
     udp_reader* r;
     if (!o.interface_address.empty())
         r = &stream.emplace_reader<udp_reader>(
-            endpoint, max_size, buffer_size,
+            endpoint,
+            max_size,
+            buffer_size,
             boost::asio::ip::make_address(o.interface_address));
     else if (o.has_interface_index)
         r = &stream.emplace_reader<udp_reader>(
@@ -93,7 +95,8 @@ int main(int argc, char** argv)
         std::cerr << "spead_recv: " << e.what() << "\n";
         return 2;
     }
-    struct sigaction action {};
+    struct sigaction action {
+    };
     action.sa_handler = on_signal;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);

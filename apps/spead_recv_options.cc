@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include "spead_recv_options.h"
 #include "cli_args.h"
+#include "spead_recv_options.h"
 #include <gnuradio/spead/protocol/flavour.h>
 #include <cstdlib>
 #include <iostream>
@@ -187,7 +187,8 @@ recv_options parse_recv_options(int argc, char** argv)
             else if (name == "--stats-interval")
                 o.stats_interval = args.double_value(0.01, 86400);
             else if (name == "--count")
-                o.count = args.unsigned_value(1, std::numeric_limits<std::uint64_t>::max());
+                o.count =
+                    args.unsigned_value(1, std::numeric_limits<std::uint64_t>::max());
             else if (name == "--timeout")
                 o.timeout = args.double_value(0.001, 1e9);
             else
@@ -202,7 +203,8 @@ recv_options parse_recv_options(int argc, char** argv)
         throw usage_error(args.name() + ": " + e.what());
     }
     if (sources != 1)
-        throw usage_error("give exactly one source: --udp PORT, --tcp PORT or --pcap FILE");
+        throw usage_error(
+            "give exactly one source: --udp PORT, --tcp PORT or --pcap FILE");
     if (o.mem_pool && o.mem_lower > o.mem_upper)
         throw usage_error("--mem-lower must not exceed --mem-upper");
     if (o.mem_pool && o.mem_initial > o.mem_max_free)

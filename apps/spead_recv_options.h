@@ -23,14 +23,14 @@ struct recv_options {
     enum class source_kind { none, udp, tcp, pcap };
     source_kind source = source_kind::none;
     int port = 0;
-    std::string bind;              ///< empty: any address
+    std::string bind; ///< empty: any address
     std::string pcap_path;
     std::string filter;
-    std::string interface_address; ///< IPv4 multicast
+    std::string interface_address;    ///< IPv4 multicast
     unsigned int interface_index = 0; ///< IPv6 multicast
     bool has_interface_index = false;
-    std::size_t max_size = 0;      ///< 0: the reader's default
-    std::size_t buffer_size = 0;   ///< 0: the reader's default
+    std::size_t max_size = 0;    ///< 0: the reader's default
+    std::size_t buffer_size = 0; ///< 0: the reader's default
     bool buffer_size_set = false;
 
     stream_config config;

@@ -47,9 +47,9 @@ void print_text(std::ostream& out,
         out << ", asked " << c.rate_gbps << " Gb/s";
     out << "\n";
     if (c.drop > 0 || c.reorder > 0 || c.duplicate > 0)
-        out << "  faults (seed " << c.seed << "): dropped " << s.dropped
-            << " packets in " << s.damaged_heaps << " heaps, reordered " << s.reordered
-            << ", duplicated " << s.duplicated << "\n";
+        out << "  faults (seed " << c.seed << "): dropped " << s.dropped << " packets in "
+            << s.damaged_heaps << " heaps, reordered " << s.reordered << ", duplicated "
+            << s.duplicated << "\n";
     if (s.socket_buffer)
         out << "  send buffer: " << s.socket_buffer << " bytes granted (asked "
             << c.buffer_size << ")\n";
@@ -92,7 +92,8 @@ int main(int argc, char** argv)
         std::cerr << "spead_send: " << e.what() << "\n";
         return 2;
     }
-    struct sigaction action {};
+    struct sigaction action {
+    };
     action.sa_handler = on_signal;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);

@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include "spead_send_options.h"
 #include "cli_args.h"
+#include "spead_send_options.h"
 #include <cstdlib>
 #include <iostream>
 #include <limits>
@@ -176,9 +176,11 @@ send_options parse_send_options(int argc, char** argv)
     }
     if (pcap && tcp)
         throw usage_error("--pcap and --tcp exclude each other");
-    c.transport = pcap ? transport_kind::pcap : tcp ? transport_kind::tcp
-                                                     : transport_kind::udp;
-    if (c.heap_address_bits < 64 && c.heap_size >= (std::uint64_t(1) << c.heap_address_bits))
+    c.transport = pcap  ? transport_kind::pcap
+                  : tcp ? transport_kind::tcp
+                        : transport_kind::udp;
+    if (c.heap_address_bits < 64 &&
+        c.heap_size >= (std::uint64_t(1) << c.heap_address_bits))
         throw usage_error("--heap-size does not fit the flavour's address width");
     return o;
 }
