@@ -13,10 +13,15 @@
 #include <gnuradio/spead/recv/socket_buffer.h>
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <gnuradio/spead/recv/udp_reader.h>
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <exception>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace gr {
@@ -47,6 +52,34 @@ send::send_config make_send_config(const udp_setup& setup, int port, double rate
     return c;
 }
 
+/**
+ * The kernel's count of datagrams dropped on the IPv4 UDP socket bound to \p port (the
+ * last column of /proc/net/udp), or -1 when it cannot be read.
+ */
+std::int64_t kernel_drops(int port)
+{
+    std::ifstream table("/proc/net/udp");
+    std::string line;
+    char suffix[8];
+    std::snprintf(suffix, sizeof(suffix), ":%04X", port);
+    std::getline(table, line); // header
+    while (std::getline(table, line)) {
+        std::istringstream fields(line);
+        std::string slot, local, field, last;
+        fields >> slot >> local;
+        if (local.size() < 5 || local.compare(local.size() - 5, 5, suffix) != 0)
+            continue;
+        while (fields >> field)
+            last = field;
+        try {
+            return std::stoll(last);
+        } catch (const std::exception&) {
+            return -1;
+        }
+    }
+    return -1;
+}
+
 } // namespace
 
 udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_info& info)
@@ -74,6 +107,9 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     // Warns once per process when the kernel grants less (net.core.rmem_max).
     info.granted = set_receive_buffer_size(socket.native_handle(), setup.buffer_size);
     const int port = socket.local_endpoint().port();
+    // A second descriptor keeps the socket (and its drop counter in /proc/net/udp)
+    // alive after the reader closes its own at the end of the stream.
+    const int socket_ref = ::dup(socket.native_handle());
     stream.emplace_reader<udp_reader>(std::move(socket),
                                       std::max(setup.packet_size, DEFAULT_UDP_MAX_SIZE));
 
@@ -116,10 +152,14 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     }
     sender.join();
     stream.stop();
+    const std::int64_t drops = kernel_drops(port);
+    if (socket_ref >= 0)
+        ::close(socket_ref);
     if (send_error)
         std::rethrow_exception(send_error);
 
     t.stats = stream.get_stats();
+    t.kernel_drops = drops;
     t.seconds = sent.seconds;
     t.sent_gbps = sent.gbps();
     t.heaps_sent = sent.data_heaps;

@@ -44,6 +44,9 @@ struct udp_trial {
     std::uint64_t packets_sent = 0;
     std::uint64_t packets_received = 0; ///< the stream's packets statistic
     bool stop_heap_lost = false;        ///< the receiver had to be stopped by hand
+    /// Datagrams the kernel dropped because the socket's receive buffer was full (the
+    /// reader did not read fast enough), from /proc/net/udp; -1 when unknown.
+    std::int64_t kernel_drops = -1;
     stream_stats stats;
 
     double loss_percent() const

@@ -41,7 +41,10 @@ heap; the receiver's figures are counted against what the sender sent.
 
 Printed per trial: offered rate, rate the sender achieved, payload Gb/s of the
 complete heaps received (per second of sending), packets/s received, heaps
-sent / received / incomplete / lost, and the loss in percent of heaps.
+sent / received / incomplete / lost, the loss in percent of heaps, and the
+datagrams the kernel dropped because the socket buffer was full (from
+/proc/net/udp): when they account for every lost packet, the reader thread did
+not read fast enough (or did not get a CPU in time); the engine lost nothing.
 
 options:
   --heap-size BYTES    payload bytes per heap (default 1M; K/M suffixes)
@@ -141,6 +144,7 @@ void trial_json(std::ostream& out, const udp_trial& t)
         << ", \"packets_sent\": " << t.packets_sent
         << ", \"packets_received\": " << t.packets_received
         << ", \"stop_heap_lost\": " << (t.stop_heap_lost ? "true" : "false")
+        << ", \"kernel_drops\": " << t.kernel_drops
         << ", \"worker_blocked\": " << t.stats[stream_stat_indices::worker_blocked]
         << ", \"packets_rejected\": " << t.stats[stream_stat_indices::packets_rejected]
         << "}";
