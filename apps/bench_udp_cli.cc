@@ -173,6 +173,9 @@ void point_text(std::ostream& out, const udp_point& p)
         << json_number(t.packets_per_s, 0) << " packets/s; heaps sent " << t.heaps_sent
         << ", received " << t.heaps_received << ", incomplete " << t.heaps_incomplete
         << ", lost " << t.heaps_lost << " (" << json_number(t.loss_percent(), 3) << " %)";
+    if (t.kernel_drops >= 0)
+        out << "; kernel dropped " << t.kernel_drops << " of " << t.packets_sent
+            << " packets";
     if (p.trials.size() > 1)
         out << " [median of " << p.trials.size() << (p.lossless() ? ", all" : ", not all")
             << " lossless]";
