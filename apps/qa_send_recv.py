@@ -307,6 +307,69 @@ class qa_send_recv(unittest.TestCase):
         received, final = self.finish_receiver(proc)
         self.check_network_run(received, final, sent, 20)
 
+    def test_udp_multicast_v4_on_loopback(self):
+        # Joined and sent on the loopback interface by its address (127.0.0.1).
+        proc = subprocess.Popen([RECV, "--json", "--timeout", "30", "--udp", "0", "--bind",
+                                 "239.255.91.7", "--interface", "127.0.0.1"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        line = ""
+        for _ in range(10):
+            line = proc.stderr.readline()
+            if "listening on" in line or not line:
+                break
+        if "listening on" not in line:
+            proc.kill()
+            proc.communicate()
+            self.skipTest("cannot join an IPv4 group on loopback here: " + line)
+        port = int(line.rsplit(":", 1)[1])
+        sent = send_json("--host", "239.255.91.7", "--interface", "127.0.0.1", "--ttl", "0",
+                         "--port", str(port), "--heaps", "20", "--heap-size", "8K",
+                         "--packet-size", "1472", "--rate", "0.2")
+        received, final = self.finish_receiver(proc)
+        self.check_network_run(received, final, sent, 20)
+
+    def test_udp_multicast_v6_with_interface_index(self):
+        # In a network namespace of its own (as the reader's own test does): a veth pair
+        # with a link-local address; the group is joined and sent to on interface qa0 by
+        # its index. Skipped where namespaces cannot be made.
+        script = """
+set -e
+ip link set lo up
+ip link add qa0 type veth peer name qa1
+ip link set qa0 up
+ip link set qa1 up
+ip -6 addr add fe80::1/64 dev qa0 nodad
+index=$(ip -o link show qa0 | cut -d: -f1)
+"$1" --json --timeout 20 --udp 7148 --bind ff15::5eed:93 --interface-index $index \
+    > "$3" 2> "$3.err" &
+sleep 0.5
+"$2" --json --host ff15::5eed:93 --port 7148 --interface-index $index --heaps 20 \
+    --heap-size 8K --packet-size 1472 --rate 0.2 > "$4"
+wait
+"""
+        out = scratch("mc6_recv.json")
+        sent_path = scratch("mc6_send.json")
+        for path in (out, sent_path):
+            if os.path.exists(path):
+                os.remove(path)
+        try:
+            result = subprocess.run(["unshare", "-n", "sh", "-c", script, "sh", RECV, SEND,
+                                     out, sent_path], capture_output=True, text=True,
+                                    timeout=TIMEOUT)
+        except FileNotFoundError:
+            self.skipTest("no unshare")
+        if result.returncode != 0 and not os.path.exists(sent_path):
+            self.skipTest("no network namespace here: " + result.stderr.strip())
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(sent_path) as f:
+            sent = json.load(f)
+        with open(out) as f:
+            lines = [json.loads(line) for line in f]
+        received = [l for l in lines if "heap" in l]
+        final = [l for l in lines if "statistics" in l][0]
+        self.check_network_run(received, final, sent, 20)
+
     def test_tcp_loopback(self):
         proc, port = self.start_receiver("--tcp", "0", "--bind", "127.0.0.1")
         sent = send_json("--tcp", "--port", str(port), "--heaps", "100",

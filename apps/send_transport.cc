@@ -30,6 +30,13 @@ namespace {
 
 std::string errno_text(int error) { return std::strerror(error); }
 
+/// "host:port", with an IPv6 literal in brackets.
+std::string host_port(const std::string& host, int port)
+{
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 /// A resolved destination address.
 struct destination {
     sockaddr_storage address{};
@@ -105,7 +112,7 @@ class udp_transport : public transport
 {
 public:
     explicit udp_transport(const send_config& config)
-        : d_name("udp " + config.host + ":" + std::to_string(config.port))
+        : d_name("udp " + host_port(config.host, config.port))
     {
         const destination dest = resolve(config.host, config.port, SOCK_DGRAM);
         d_fd = socket(dest.family, SOCK_DGRAM, 0);
@@ -211,7 +218,7 @@ class tcp_transport : public transport
 {
 public:
     explicit tcp_transport(const send_config& config)
-        : d_name("tcp " + config.host + ":" + std::to_string(config.port))
+        : d_name("tcp " + host_port(config.host, config.port))
     {
         const destination dest = resolve(config.host, config.port, SOCK_STREAM);
         const auto deadline =
