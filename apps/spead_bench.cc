@@ -12,6 +12,7 @@
 
 #include "bench_measure.h"
 #include "bench_report.h"
+#include "bench_udp_cli.h"
 #include "bench_workload.h"
 #include <gnuradio/spead/recv/memcpy.h>
 #include <unistd.h>
@@ -38,7 +39,8 @@ struct mem_options {
 [[noreturn]] void usage(int status)
 {
     std::ostream& out = status ? std::cerr : std::cout;
-    out << "usage: spead_bench mem [--json] [--seconds S] [--scenario NAME]...\n"
+    out << "usage: spead_bench udp [options]   (loopback send and receive; udp --help)\n"
+           "       spead_bench mem [--json] [--seconds S] [--scenario NAME]...\n"
            "                       [--max-heaps N] [--ring-heaps N] [--drop-on-worker]\n"
            "\n"
            "Receives a prebuilt buffer of SPEAD packets through a ring_stream (one "
@@ -214,6 +216,8 @@ int main(int argc, char** argv)
         usage(0);
     if (command == "mem")
         return run_mem(argc, argv);
-    std::cerr << "spead_bench: unknown command '" << command << "' (known: mem)\n";
+    if (command == "udp")
+        return run_udp_command(argc, argv);
+    std::cerr << "spead_bench: unknown command '" << command << "' (known: mem, udp)\n";
     return 2;
 }

@@ -11,21 +11,14 @@
 // channelised item. It assembles heaps with the protocol layer's simple collector: for
 // live streams and the full receive options use the receive engine's tools.
 
+#include "heap_describer.h"
 #include "value_format.h"
-#include <gnuradio/spead/protocol/decode_error.h>
-#include <gnuradio/spead/protocol/descriptor.h>
-#include <gnuradio/spead/protocol/item_ids.h>
-#include <gnuradio/spead/protocol/item_value.h>
 #include <gnuradio/spead/protocol/packet.h>
 #include <gnuradio/spead/protocol/pcap_file.h>
 #include <gnuradio/spead/protocol/simple_heap.h>
 #include <array>
 #include <cstdlib>
-#include <iomanip>
 #include <iostream>
-#include <map>
-#include <optional>
-#include <sstream>
 #include <string>
 
 using namespace gr::spead;
@@ -97,133 +90,41 @@ dump_options parse(int argc, char** argv)
     return o;
 }
 
-struct known_item {
-    descriptor desc;
-    std::optional<item_type> type; ///< empty when the descriptor cannot be interpreted
-    std::string type_error;
-};
-
-std::string hex_id(std::uint64_t id)
-{
-    std::ostringstream out;
-    out << "0x" << std::hex << id;
-    return out.str();
-}
-
+/// Prints heaps as they are described, and gathers the spectrum when asked for.
 class heap_printer
 {
 public:
-    explicit heap_printer(const dump_options& o) : d_options(o) {}
+    explicit heap_printer(const dump_options& o) : d_options(o), d_describer(o.bug_compat)
+    {
+    }
 
     void print(const simple_heap& heap)
     {
-        std::ostringstream out;
-        out << "heap " << heap.cnt << ": " << heap.payload.size() << " payload bytes";
-        if (!heap.complete())
-            out << " (incomplete: " << heap.received_bytes << " received)";
-        const auto items = heap.items();
-        // Descriptors first, so that a heap's own descriptors apply to its values.
-        for (const auto& item : items) {
-            if (item.id == DESCRIPTOR_ID && !item.immediate)
-                out << add_descriptor(heap, item);
-        }
-        for (const auto& item : items) {
-            if (item.id == STREAM_CTRL_ID && item.immediate)
-                out << "\n  " << control_text(item.value);
-            else if (item.id > MAX_CONTROL_ID)
-                out << "\n  " << value_text(heap, item);
+        apps::heap_view view;
+        view.cnt = heap.cnt;
+        view.heap_address_bits = heap.heap_address_bits;
+        view.payload = heap.payload.data();
+        view.payload_size = heap.payload.size();
+        view.items = heap.items();
+        view.complete = heap.complete();
+        view.received_bytes = heap.received_bytes;
+        const apps::heap_description description = d_describer.describe(view);
+        if (!d_options.spectrum_item.empty()) {
+            for (const apps::item_event& e : description.items)
+                if (e.value && e.name == d_options.spectrum_item)
+                    add_to_spectrum(*e.value);
         }
         d_heaps++;
         if (!d_options.quiet)
-            std::cout << out.str() << '\n';
+            std::cout << apps::heap_text(view, description) << '\n';
     }
 
     std::size_t heaps() const { return d_heaps; }
-    std::size_t decode_errors() const { return d_decode_errors; }
+    std::size_t decode_errors() const { return d_describer.decode_errors(); }
     const std::vector<double>& spectrum() const { return d_spectrum; }
     std::size_t spectrum_heaps() const { return d_spectrum_heaps; }
 
 private:
-    std::string add_descriptor(const simple_heap& heap, const heap_item& item)
-    {
-        try {
-            auto desc = decode_descriptor(
-                heap.payload.data() + item.offset, item.length, d_options.bug_compat);
-            if (!desc)
-                return "\n  descriptor without DESCRIPTOR_ID (ignored)";
-            known_item known;
-            known.desc = *desc;
-            try {
-                known.type = item_type::from_descriptor(*desc, d_options.bug_compat);
-            } catch (const decode_error& e) {
-                known.type_error = e.what();
-            }
-            auto found = d_items.find(desc->id);
-            if (found != d_items.end() && found->second.desc == *desc)
-                return ""; // a reissued descriptor changes nothing
-            d_items[desc->id] = known;
-            std::string text = "\n  descriptor " + hex_id(desc->id) + " \"" + desc->name +
-                               "\": " + desc->description;
-            if (!desc->numpy_header.empty())
-                text += "\n    numpy header " + desc->numpy_header;
-            if (!known.type_error.empty())
-                text += "\n    cannot be interpreted: " + known.type_error;
-            return text;
-        } catch (const decode_error& e) {
-            d_decode_errors++;
-            return std::string("\n  bad descriptor: ") + e.what();
-        }
-    }
-
-    static std::string control_text(std::uint64_t value)
-    {
-        switch (value) {
-        case CTRL_STREAM_START:
-            return "stream control: start of stream";
-        case CTRL_DESCRIPTOR_REISSUE:
-            return "stream control: descriptor reissue";
-        case CTRL_STREAM_STOP:
-            return "stream control: stop (end of stream)";
-        case CTRL_DESCRIPTOR_UPDATE:
-            return "stream control: descriptor update";
-        default:
-            return "stream control: unknown value " + std::to_string(value);
-        }
-    }
-
-    std::string value_text(const simple_heap& heap, const heap_item& item)
-    {
-        const auto found = d_items.find(item.id);
-        const std::string size =
-            item.immediate ? "immediate" : std::to_string(item.length) + " B";
-        if (found == d_items.end() || !found->second.type)
-            return hex_id(item.id) + " (" + size +
-                   "): no usable descriptor, value skipped";
-        const known_item& known = found->second;
-        // An immediate value is the address-width bytes of the pointer, big-endian.
-        std::array<std::uint8_t, 8> immediate_bytes{};
-        const std::size_t width = std::size_t(heap.heap_address_bits / 8);
-        const std::uint8_t* data = heap.payload.data() + item.offset;
-        std::size_t length = item.length;
-        if (item.immediate) {
-            for (std::size_t i = 0; i < width; i++)
-                immediate_bytes[i] = std::uint8_t(item.value >> (8 * (width - 1 - i)));
-            data = immediate_bytes.data();
-            length = width;
-        }
-        try {
-            const decoded_value value = known.type->decode(data, length, item.immediate);
-            if (known.desc.name == d_options.spectrum_item)
-                add_to_spectrum(value);
-            return known.desc.name + " (" + hex_id(item.id) + ", " + size +
-                   ") = " + apps::format_value(value);
-        } catch (const decode_error& e) {
-            d_decode_errors++;
-            return known.desc.name + " (" + hex_id(item.id) + ", " + size +
-                   "): cannot decode: " + e.what();
-        }
-    }
-
     void add_to_spectrum(const decoded_value& value)
     {
         const auto power = apps::mean_power_per_channel(value);
@@ -237,9 +138,8 @@ private:
     }
 
     const dump_options& d_options;
-    std::map<std::uint64_t, known_item> d_items;
+    apps::heap_describer d_describer;
     std::size_t d_heaps = 0;
-    std::size_t d_decode_errors = 0;
     std::vector<double> d_spectrum;
     std::size_t d_spectrum_heaps = 0;
 };

@@ -1,0 +1,232 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "bench_udp.h"
+#include "send_run.h"
+#include "send_transport.h"
+#include <gnuradio/spead/recv/memory_pool.h>
+#include <gnuradio/spead/recv/ring_stream.h>
+#include <gnuradio/spead/recv/socket_buffer.h>
+#include <gnuradio/spead/recv/thread_pool.h>
+#include <gnuradio/spead/recv/udp_reader.h>
+#include <unistd.h>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+namespace gr {
+namespace spead {
+namespace bench {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+/// How long the receiver waits, once the sender is done, for the stop heap before it
+/// concludes that the stop heap was lost and stops the stream itself.
+constexpr std::chrono::milliseconds STOP_GRACE{ 500 };
+
+send::send_config make_send_config(const udp_setup& setup, int port, double rate)
+{
+    send::send_config c;
+    c.transport = send::transport_kind::udp;
+    c.host = "127.0.0.1";
+    c.port = port;
+    c.heap_size = setup.heap_size;
+    c.packet_size = setup.packet_size;
+    c.duration = setup.duration;
+    c.rate_gbps = rate;
+    c.senders = setup.senders;
+    c.descriptors = false; // the consumer counts data heaps only
+    c.stop_heap = true;
+    return c;
+}
+
+/**
+ * The kernel's count of datagrams dropped on the IPv4 UDP socket bound to \p port (the
+ * last column of /proc/net/udp), or -1 when it cannot be read.
+ */
+std::int64_t kernel_drops(int port)
+{
+    std::ifstream table("/proc/net/udp");
+    std::string line;
+    char suffix[8];
+    std::snprintf(suffix, sizeof(suffix), ":%04X", port);
+    std::getline(table, line); // header
+    while (std::getline(table, line)) {
+        std::istringstream fields(line);
+        std::string slot, local, field, last;
+        fields >> slot >> local;
+        if (local.size() < 5 || local.compare(local.size() - 5, 5, suffix) != 0)
+            continue;
+        while (fields >> field)
+            last = field;
+        try {
+            return std::stoll(last);
+        } catch (const std::exception&) {
+            return -1;
+        }
+    }
+    return -1;
+}
+
+} // namespace
+
+udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_info& info)
+{
+    namespace idx = stream_stat_indices;
+    thread_pool workers(1);
+    // Enough buffers for every live heap, the ring and the one the consumer holds, so
+    // the receive path never allocates once running.
+    const std::size_t buffers = setup.max_heaps * setup.senders + setup.ring_heaps + 4;
+    auto memory = std::make_shared<memory_pool>(
+        workers, setup.heap_size, setup.heap_size, buffers, buffers, buffers / 2);
+    stream_config config;
+    config.set_max_heaps(setup.max_heaps)
+        .set_substreams(setup.senders)
+        .set_memory_allocator(memory);
+    ring_stream_config ring;
+    ring.set_heaps(setup.ring_heaps);
+    ring_stream stream(workers, config, ring);
+
+    boost::asio::ip::udp::socket socket(workers.get_io_context());
+    socket.open(boost::asio::ip::udp::v4());
+    socket.bind(
+        boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
+    info.requested = setup.buffer_size;
+    // Warns once per process when the kernel grants less (net.core.rmem_max).
+    info.granted = set_receive_buffer_size(socket.native_handle(), setup.buffer_size);
+    const int port = socket.local_endpoint().port();
+    // A second descriptor keeps the socket (and its drop counter in /proc/net/udp)
+    // alive after the reader closes its own at the end of the stream.
+    const int socket_ref = ::dup(socket.native_handle());
+    stream.emplace_reader<udp_reader>(std::move(socket),
+                                      std::max(setup.packet_size, DEFAULT_UDP_MAX_SIZE));
+
+    const send::send_config send_config = make_send_config(setup, port, rate_gbps);
+    send::send_summary sent;
+    std::exception_ptr send_error;
+    std::atomic<bool> sender_done{ false };
+    std::thread sender([&] {
+        try {
+            auto out = send::make_transport(send_config);
+            sent = send::run_sender(send_config, *out);
+        } catch (...) {
+            send_error = std::current_exception();
+        }
+        sender_done = true;
+    });
+
+    udp_trial t;
+    t.offered_gbps = rate_gbps;
+    std::uint64_t payload = 0;
+    auto last_heap = clock_type::now();
+    for (;;) {
+        std::optional<heap> h;
+        try {
+            h = stream.pop_for(std::chrono::milliseconds(50));
+        } catch (const ringbuffer_stopped&) {
+            break;
+        }
+        if (h) {
+            // Pop and drop: the buffer goes back to the pool at once.
+            if (h->is_complete()) {
+                t.heaps_received++;
+                payload += h->payload_size();
+            }
+            last_heap = clock_type::now();
+        } else if (sender_done && clock_type::now() - last_heap > STOP_GRACE) {
+            t.stop_heap_lost = true;
+            stream.stop();
+        }
+    }
+    sender.join();
+    stream.stop();
+    const std::int64_t drops = kernel_drops(port);
+    if (socket_ref >= 0)
+        ::close(socket_ref);
+    if (send_error)
+        std::rethrow_exception(send_error);
+
+    t.stats = stream.get_stats();
+    t.kernel_drops = drops;
+    t.seconds = sent.seconds;
+    t.sent_gbps = sent.gbps();
+    t.heaps_sent = sent.data_heaps;
+    t.packets_sent = sent.packets;
+    t.packets_received = t.stats[idx::packets];
+    t.heaps_incomplete =
+        t.stats[idx::incomplete_heaps_evicted] + t.stats[idx::incomplete_heaps_flushed];
+    t.heaps_lost = t.heaps_sent > t.heaps_received ? t.heaps_sent - t.heaps_received : 0;
+    if (t.seconds > 0) {
+        t.received_gbps = double(payload) * 8e-9 / t.seconds;
+        t.packets_per_s = double(t.packets_received) / t.seconds;
+    }
+    return t;
+}
+
+const udp_trial& udp_point::median() const
+{
+    std::vector<const udp_trial*> sorted;
+    for (const udp_trial& t : trials)
+        sorted.push_back(&t);
+    std::sort(sorted.begin(), sorted.end(), [](const udp_trial* a, const udp_trial* b) {
+        return a->received_gbps < b->received_gbps;
+    });
+    return *sorted[sorted.size() / 2];
+}
+
+bool udp_point::lossless() const
+{
+    for (const udp_trial& t : trials)
+        if (t.heaps_lost != 0 || t.heaps_sent == 0)
+            return false;
+    return true;
+}
+
+udp_point run_udp_point(const udp_setup& setup, double rate_gbps, udp_socket_info& info)
+{
+    udp_point p;
+    p.offered_gbps = rate_gbps;
+    for (std::size_t i = 0; i < std::max<std::size_t>(setup.repeats, 1); i++)
+        p.trials.push_back(run_udp_trial(setup, rate_gbps, info));
+    return p;
+}
+
+udp_search
+search_lossless(const udp_setup& setup, std::size_t steps, udp_socket_info& info)
+{
+    udp_search s;
+    s.points.push_back(run_udp_point(setup, 0, info));
+    const udp_point& unlimited = s.points.back();
+    if (unlimited.lossless()) {
+        s.sender_bound = true;
+        s.best_lossless_gbps = unlimited.median().sent_gbps;
+        return s;
+    }
+    double good = 0, bad = unlimited.median().sent_gbps;
+    for (std::size_t i = 0; i < steps; i++) {
+        const double rate = (good + bad) / 2;
+        s.points.push_back(run_udp_point(setup, rate, info));
+        if (s.points.back().lossless())
+            good = rate;
+        else
+            bad = rate;
+    }
+    s.best_lossless_gbps = good;
+    return s;
+}
+
+} // namespace bench
+} // namespace spead
+} // namespace gr

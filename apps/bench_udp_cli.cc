@@ -1,0 +1,268 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "bench_udp.h"
+#include "bench_udp_cli.h"
+#include "cli_args.h"
+#include "json_text.h"
+#include <unistd.h>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+namespace gr {
+namespace spead {
+namespace bench {
+
+namespace {
+
+struct udp_options {
+    udp_setup setup;
+    double rate = 0;
+    bool search = false;
+    std::size_t steps = 6;
+    bool json = false;
+};
+
+void usage(std::ostream& out)
+{
+    out << R"MANUAL(usage: spead_bench udp [options]
+
+Sends SPEAD heaps over the loopback interface and receives them with the engine,
+in one process: the receiver is a ring_stream with a memory pool and a
+udp_reader on 127.0.0.1 (one worker thread; the main thread pops and drops
+heaps), the sender is spead_send's code (the same library) in a thread of its
+own. Each trial sends for --duration seconds at the offered rate, then a stop
+heap; the receiver's figures are counted against what the sender sent.
+
+Printed per trial: offered rate, rate the sender achieved, payload Gb/s of the
+complete heaps received (per second of sending), packets/s received, heaps
+sent / received / incomplete / lost, the loss in percent of heaps, and the
+datagrams the kernel dropped because the socket buffer was full (from
+/proc/net/udp): when they account for every lost packet, the reader thread did
+not read fast enough (or did not get a CPU in time); the engine lost nothing.
+
+options:
+  --heap-size BYTES    payload bytes per heap (default 1M; K/M suffixes)
+  --packet-size BYTES  largest packet, SPEAD header included (default 8972)
+  --rate GBPS          offered rate in Gb/s of packet bytes (default 0: as
+                       fast as the sender can)
+  --duration S         seconds of sending per trial (default 2)
+  --repeats N          trials per rate; figures are the median trial, and a
+                       rate counts as lossless only if every trial was
+                       (default 1)
+  --search             find the highest lossless rate: one unlimited trial
+                       gives the sender's ceiling; if nothing was lost that is
+                       the answer (the sender is the limit), else --steps
+                       bisections between 0 and the ceiling
+  --steps N            bisections of --search (default 6)
+  --senders N          interleaved senders; the receiver gets substreams N
+  --max-heaps N        receiver live heaps per substream (default 4)
+  --ring-heaps N       receiver ring capacity (default 8)
+  --buffer-size BYTES  receive buffer asked for (default 64M; the kernel caps
+                       it at net.core.rmem_max and a warning says so once)
+  --json               one JSON object instead of text
+  -h, --help           this manual
+
+Loopback puts sender and receiver on the same CPUs: on a small machine they
+compete, so figures are a floor for the receiver, not a NIC measurement.
+
+Examples:
+  spead_bench udp --rate 5 --duration 10
+  spead_bench udp --search --duration 10 --heap-size 64K --packet-size 1472
+)MANUAL";
+}
+
+udp_options parse(int argc, char** argv)
+{
+    udp_options o;
+    apps::arg_reader args(argc, argv, 2);
+    while (args.next()) {
+        const std::string& name = args.name();
+        if (name == "-h" || name == "--help") {
+            usage(std::cout);
+            std::exit(0);
+        } else if (name == "--heap-size")
+            o.setup.heap_size = args.unsigned_value(1, std::uint64_t(1) << 30, true);
+        else if (name == "--packet-size")
+            o.setup.packet_size = args.unsigned_value(64, 65507, true);
+        else if (name == "--rate")
+            o.rate = args.double_value(0, 10000);
+        else if (name == "--duration")
+            o.setup.duration = args.double_value(0.01, 3600);
+        else if (name == "--repeats")
+            o.setup.repeats = args.unsigned_value(1, 100);
+        else if (name == "--search")
+            o.search = true;
+        else if (name == "--steps")
+            o.steps = args.unsigned_value(1, 30);
+        else if (name == "--senders")
+            o.setup.senders = args.unsigned_value(1, 1024);
+        else if (name == "--max-heaps")
+            o.setup.max_heaps = args.unsigned_value(1, 1 << 16);
+        else if (name == "--ring-heaps")
+            o.setup.ring_heaps = args.unsigned_value(1, 1 << 16);
+        else if (name == "--buffer-size")
+            o.setup.buffer_size = args.unsigned_value(0, std::uint64_t(1) << 31, true);
+        else if (name == "--json")
+            o.json = true;
+        else
+            throw apps::usage_error("unknown option '" + name + "' (see --help)");
+    }
+    return o;
+}
+
+double load_average()
+{
+    double load = -1;
+    if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+        if (std::fscanf(f, "%lf", &load) != 1)
+            load = -1;
+        std::fclose(f);
+    }
+    return load;
+}
+
+using apps::json_number;
+
+void trial_json(std::ostream& out, const udp_trial& t)
+{
+    out << "{\"offered_gbps\": " << json_number(t.offered_gbps, 4)
+        << ", \"sent_gbps\": " << json_number(t.sent_gbps, 4)
+        << ", \"received_gbps\": " << json_number(t.received_gbps, 4)
+        << ", \"packets_per_s\": " << json_number(t.packets_per_s, 1)
+        << ", \"seconds\": " << json_number(t.seconds, 4)
+        << ", \"heaps_sent\": " << t.heaps_sent
+        << ", \"heaps_received\": " << t.heaps_received
+        << ", \"heaps_incomplete\": " << t.heaps_incomplete
+        << ", \"heaps_lost\": " << t.heaps_lost
+        << ", \"loss_percent\": " << json_number(t.loss_percent(), 4)
+        << ", \"packets_sent\": " << t.packets_sent
+        << ", \"packets_received\": " << t.packets_received
+        << ", \"stop_heap_lost\": " << (t.stop_heap_lost ? "true" : "false")
+        << ", \"kernel_drops\": " << t.kernel_drops
+        << ", \"worker_blocked\": " << t.stats[stream_stat_indices::worker_blocked]
+        << ", \"packets_rejected\": " << t.stats[stream_stat_indices::packets_rejected]
+        << "}";
+}
+
+void point_json(std::ostream& out, const udp_point& p)
+{
+    out << "{\"offered_gbps\": " << json_number(p.offered_gbps, 4)
+        << ", \"lossless\": " << (p.lossless() ? "true" : "false") << ", \"median\": ";
+    trial_json(out, p.median());
+    out << ", \"trials\": [";
+    for (std::size_t i = 0; i < p.trials.size(); i++) {
+        out << (i ? ", " : "");
+        trial_json(out, p.trials[i]);
+    }
+    out << "]}";
+}
+
+void point_text(std::ostream& out, const udp_point& p)
+{
+    const udp_trial& t = p.median();
+    out << "offered "
+        << (p.offered_gbps > 0 ? json_number(p.offered_gbps, 3) + " Gb/s" : "unlimited")
+        << ": sent " << json_number(t.sent_gbps, 3) << " Gb/s, received "
+        << json_number(t.received_gbps, 3) << " Gb/s payload, "
+        << json_number(t.packets_per_s, 0) << " packets/s; heaps sent " << t.heaps_sent
+        << ", received " << t.heaps_received << ", incomplete " << t.heaps_incomplete
+        << ", lost " << t.heaps_lost << " (" << json_number(t.loss_percent(), 3) << " %)";
+    if (t.kernel_drops >= 0)
+        out << "; kernel dropped " << t.kernel_drops << " of " << t.packets_sent
+            << " packets";
+    if (p.trials.size() > 1)
+        out << " [median of " << p.trials.size() << (p.lossless() ? ", all" : ", not all")
+            << " lossless]";
+    if (t.stop_heap_lost)
+        out << " [stop heap lost]";
+    out << "\n";
+}
+
+} // namespace
+
+int run_udp_command(int argc, char** argv)
+{
+    udp_options o;
+    try {
+        o = parse(argc, argv);
+    } catch (const apps::usage_error& e) {
+        std::cerr << "spead_bench udp: " << e.what() << "\n";
+        return 2;
+    }
+    const long nproc = sysconf(_SC_NPROCESSORS_ONLN);
+    const double load = load_average();
+    udp_socket_info info;
+    try {
+        std::vector<udp_point> points;
+        udp_search search;
+        if (o.search) {
+            if (!o.json)
+                std::cerr << "searching for the highest lossless rate (" << o.steps + 1
+                          << " rates x " << o.setup.repeats << " x " << o.setup.duration
+                          << " s)...\n";
+            search = search_lossless(o.setup, o.steps, info);
+            points = search.points;
+        } else {
+            points.push_back(run_udp_point(o.setup, o.rate, info));
+        }
+        const udp_setup& s = o.setup;
+        if (o.json) {
+            std::cout << "{\"benchmark\": \"spead_bench udp\", \"nproc\": " << nproc
+                      << ", \"load_average\": " << json_number(load, 2)
+                      << ", \"heap_size\": " << s.heap_size
+                      << ", \"packet_size\": " << s.packet_size
+                      << ", \"duration\": " << s.duration
+                      << ", \"repeats\": " << s.repeats << ", \"senders\": " << s.senders
+                      << ", \"max_heaps\": " << s.max_heaps
+                      << ", \"ring_heaps\": " << s.ring_heaps
+                      << ", \"buffer_size_requested\": " << info.requested
+                      << ", \"buffer_size_granted\": " << info.granted
+                      << ", \"points\": [";
+            for (std::size_t i = 0; i < points.size(); i++) {
+                std::cout << (i ? ", " : "");
+                point_json(std::cout, points[i]);
+            }
+            std::cout << "]";
+            if (o.search)
+                std::cout << ", \"search\": {\"best_lossless_gbps\": "
+                          << json_number(search.best_lossless_gbps, 4)
+                          << ", \"sender_bound\": "
+                          << (search.sender_bound ? "true" : "false") << "}";
+            std::cout << "}\n";
+        } else {
+            std::cout << "spead_bench udp: " << s.heap_size << "-byte heaps in "
+                      << s.packet_size << "-byte packets, " << s.duration
+                      << " s per trial, loopback, " << nproc << " CPUs, load average "
+                      << json_number(load, 2) << "\n"
+                      << "receive buffer: " << info.granted << " bytes granted of "
+                      << info.requested << " asked\n";
+            for (const udp_point& p : points)
+                point_text(std::cout, p);
+            if (o.search) {
+                if (search.sender_bound)
+                    std::cout << "highest lossless rate: "
+                              << json_number(search.best_lossless_gbps, 3)
+                              << " Gb/s (the sender's ceiling: the receiver kept up)\n";
+                else if (search.best_lossless_gbps > 0)
+                    std::cout << "highest lossless rate: "
+                              << json_number(search.best_lossless_gbps, 3) << " Gb/s\n";
+                else
+                    std::cout << "no lossless rate found\n";
+            }
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "spead_bench udp: error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace bench
+} // namespace spead
+} // namespace gr

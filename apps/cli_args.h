@@ -1,0 +1,62 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_APPS_CLI_ARGS_H
+#define INCLUDED_SPEAD_APPS_CLI_ARGS_H
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace gr {
+namespace spead {
+namespace apps {
+
+/// A bad command line; what() names the option and what it accepts.
+class usage_error : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/**
+ * \brief Walks argv, handing out options and their values.
+ * Accepts "--name value" and "--name=value".
+ */
+class arg_reader
+{
+public:
+    arg_reader(int argc, char** argv, int first = 1);
+
+    /// Moves to the next argument; false at the end.
+    bool next();
+    /// The current option's name (before any '=').
+    const std::string& name() const { return d_name; }
+    /// The current option's value (after '=', or the next argument).
+    /// \throws usage_error when there is none.
+    std::string value();
+    /// The value as an unsigned integer in [min, max]; accepts K, M, G suffixes (powers
+    /// of 1024) when \p suffixes. \throws usage_error naming the option and the range.
+    std::uint64_t
+    unsigned_value(std::uint64_t min, std::uint64_t max, bool suffixes = false);
+    /// The value as a number in [min, max]. \throws usage_error naming the option.
+    double double_value(double min, double max);
+
+private:
+    int d_argc;
+    char** d_argv;
+    int d_index;
+    std::string d_name;
+    std::string d_inline_value;
+    bool d_has_inline = false;
+};
+
+} // namespace apps
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_APPS_CLI_ARGS_H */

@@ -1,0 +1,60 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_APPS_RECV_OUTPUT_H
+#define INCLUDED_SPEAD_APPS_RECV_OUTPUT_H
+
+#include "heap_describer.h"
+#include <gnuradio/spead/recv/heap.h>
+#include <gnuradio/spead/recv/stream_stats.h>
+#include <cstddef>
+#include <cstdint>
+#include <ostream>
+
+namespace gr {
+namespace spead {
+namespace apps {
+
+/// What spead_recv prints: heaps (text or JSON lines), interval lines, final statistics.
+class recv_output
+{
+public:
+    recv_output(
+        std::ostream& out, int bug_compat, bool json, bool quiet, std::size_t values);
+
+    /// Describes \p h (descriptors are remembered) and prints it unless quiet.
+    void heap_received(const heap& h);
+
+    /// One line of running statistics, \p seconds after the start.
+    void interval(double seconds, const stream_stats& stats);
+
+    /// The final statistics (every counter by name).
+    void final_statistics(double seconds, const stream_stats& stats, const char* reason);
+
+    std::uint64_t heaps() const { return d_heaps; }
+
+private:
+    void print_json(const heap_view& view, const heap& h, const heap_description& d);
+
+    std::ostream& d_out;
+    heap_describer d_describer;
+    bool d_json;
+    bool d_quiet;
+    std::size_t d_values;
+    std::uint64_t d_heaps = 0;
+    std::uint64_t d_incomplete = 0;
+    std::uint64_t d_payload_bytes = 0;
+    double d_last_seconds = 0;
+    std::uint64_t d_last_payload_bytes = 0;
+    std::uint64_t d_last_heaps = 0;
+};
+
+} // namespace apps
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_APPS_RECV_OUTPUT_H */

@@ -1,0 +1,85 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_APPS_SEND_CONFIG_H
+#define INCLUDED_SPEAD_APPS_SEND_CONFIG_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace gr {
+namespace spead {
+namespace send {
+
+/// Item ID of the immediate timestamp every data heap carries.
+constexpr std::uint64_t TIMESTAMP_ITEM_ID = 0x1600;
+/// Item ID of the addressed payload item (heap_size bytes of uint8).
+constexpr std::uint64_t DATA_ITEM_ID = 0x1601;
+
+/// Where the packets go.
+enum class transport_kind { udp, tcp, pcap };
+
+/// Everything that decides which packets the load generator sends, and how fast.
+struct send_config {
+    transport_kind transport = transport_kind::udp;
+    std::string host = "127.0.0.1";   ///< UDP / TCP destination
+    int port = 8888;                  ///< UDP / TCP destination port; pcap UDP dst port
+    std::string pcap_path;            ///< output file for transport_kind::pcap
+    int ttl = 1;                      ///< multicast hop limit
+    std::string interface_address;    ///< IPv4 multicast: outgoing interface address
+    unsigned int interface_index = 0; ///< IPv6 multicast: outgoing interface index
+    std::size_t buffer_size = std::size_t(16) << 20; ///< SO_SNDBUF asked for
+    double connect_timeout = 5; ///< TCP: seconds to keep retrying the connection
+
+    std::size_t heap_size = std::size_t(1) << 20; ///< payload bytes of a data heap
+    std::size_t packet_size = 8972;   ///< largest packet, SPEAD header included
+    int heap_address_bits = 40;       ///< flavour: 40 or 48 (any multiple of 8 in 8..56)
+    std::uint64_t heaps = 1000;       ///< data heaps in all (ignored with duration > 0)
+    double duration = 0;              ///< > 0: send data heaps for this many seconds
+    std::uint64_t timestamp_step = 0; ///< timestamp increment per heap; 0: heap_size
+    bool descriptors = true;          ///< a descriptor heap first
+    bool stop_heap = true;            ///< a stop heap last
+    double rate_gbps = 0;             ///< packet bytes per second * 8e-9; 0: unlimited
+    std::size_t senders = 1;          ///< interleaved logical senders
+    std::size_t batch = 64;           ///< packets per sendmmsg call / pacing step
+
+    std::uint64_t seed = 1;           ///< random generator seed for the faults
+    double drop = 0;                  ///< fraction of data packets not sent
+    double reorder = 0;               ///< fraction of data packets delayed behind others
+    std::size_t reorder_distance = 1; ///< how many packets a delayed one waits for
+    double duplicate = 0;             ///< fraction of data packets sent twice
+};
+
+/// What a run did; the basis of the summary.
+struct send_summary {
+    std::uint64_t data_heaps = 0;    ///< data heaps scheduled (faults or not)
+    std::uint64_t control_heaps = 0; ///< descriptor and stop heaps
+    std::uint64_t packets = 0;       ///< packets handed to the transport
+    std::uint64_t bytes = 0;         ///< bytes of those packets (SPEAD headers included)
+    std::uint64_t payload_bytes = 0; ///< data heap payload in those packets
+    std::uint64_t data_packets_scheduled = 0; ///< data packets before faults
+    std::uint64_t dropped = 0;                ///< data packets dropped on purpose
+    std::uint64_t damaged_heaps = 0; ///< data heaps that lost at least one packet
+    std::uint64_t reordered = 0;     ///< data packets delayed behind later ones
+    std::uint64_t duplicated = 0;    ///< data packets sent a second time
+    std::uint64_t send_retries = 0;  ///< sends repeated after a transient error
+    double seconds = 0;              ///< from the first packet to the last
+    std::size_t socket_buffer = 0;   ///< send buffer the kernel granted (0: n/a)
+
+    double gbps() const { return seconds > 0 ? double(bytes) * 8e-9 / seconds : 0; }
+    double payload_gbps() const
+    {
+        return seconds > 0 ? double(payload_bytes) * 8e-9 / seconds : 0;
+    }
+};
+
+} // namespace send
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_APPS_SEND_CONFIG_H */

@@ -1,0 +1,110 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "send_heaps.h"
+#include "send_run.h"
+#include "send_schedule.h"
+#include <algorithm>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+namespace gr {
+namespace spead {
+namespace send {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+/// Keeps the long-run rate: the time at which the next batch may go.
+class pacer
+{
+public:
+    pacer(double gbps, clock_type::time_point start)
+        : d_seconds_per_byte(gbps > 0 ? 8e-9 / gbps : 0), d_start(start)
+    {
+    }
+
+    void wait_for(std::uint64_t bytes_before)
+    {
+        if (d_seconds_per_byte == 0)
+            return;
+        const auto due =
+            d_start +
+            std::chrono::duration_cast<clock_type::duration>(
+                std::chrono::duration<double>(double(bytes_before) * d_seconds_per_byte));
+        if (clock_type::now() < due)
+            std::this_thread::sleep_until(due);
+    }
+
+private:
+    double d_seconds_per_byte;
+    clock_type::time_point d_start;
+};
+
+} // namespace
+
+send_summary
+run_sender(const send_config& config, transport& out, const std::atomic<bool>* cancel)
+{
+    const heap_factory heaps(config);
+    packet_schedule schedule(config, heaps);
+    fault_injector faults(config);
+    send_summary summary;
+    summary.socket_buffer = out.socket_buffer();
+
+    std::vector<out_packet> pending;
+    pending.reserve(2 * config.batch + 8);
+    const auto start = clock_type::now();
+    const auto end = start + std::chrono::duration_cast<clock_type::duration>(
+                                 std::chrono::duration<double>(config.duration));
+    pacer pace(config.rate_gbps, start);
+    bool finishing = false;
+
+    auto send_pending = [&](std::size_t keep_from) {
+        // Sends pending[0, keep_from) and keeps the rest for the next batch.
+        if (keep_from == 0)
+            return;
+        pace.wait_for(summary.bytes);
+        out.send(pending.data(), keep_from, summary);
+        for (std::size_t i = 0; i < keep_from; i++) {
+            summary.packets++;
+            summary.bytes += pending[i].size();
+            summary.payload_bytes += pending[i].payload_length;
+        }
+        pending.erase(pending.begin(), pending.begin() + std::ptrdiff_t(keep_from));
+    };
+
+    out_packet packet;
+    while (schedule.next(packet)) {
+        if (packet.data)
+            summary.data_packets_scheduled++;
+        faults.push(packet, pending);
+        if (pending.size() >= config.batch) {
+            send_pending(config.batch);
+            if (!finishing && ((config.duration > 0 && clock_type::now() >= end) ||
+                               (cancel && cancel->load()))) {
+                finishing = true;
+                schedule.finish();
+            }
+        }
+    }
+    faults.flush(pending);
+    while (!pending.empty())
+        send_pending(std::min(pending.size(), config.batch));
+    out.close();
+    summary.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+    summary.data_heaps = schedule.data_heaps();
+    summary.control_heaps = schedule.control_heaps();
+    faults.report(summary);
+    return summary;
+}
+
+} // namespace send
+} // namespace spead
+} // namespace gr

@@ -1,0 +1,351 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "send_transport.h"
+#include <gnuradio/spead/protocol/pcap_file.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace gr {
+namespace spead {
+namespace send {
+
+namespace {
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+/// "host:port", with an IPv6 literal in brackets.
+std::string host_port(const std::string& host, int port)
+{
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+/// A resolved destination address.
+struct destination {
+    sockaddr_storage address{};
+    socklen_t length = 0;
+    int family = AF_INET;
+};
+
+destination resolve(const std::string& host, int port, int socktype)
+{
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = socktype;
+    hints.ai_flags = AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    const std::string service = std::to_string(port);
+    const int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
+    if (rc != 0 || !found)
+        throw std::runtime_error("cannot resolve host '" + host +
+                                 "': " + gai_strerror(rc));
+    destination d;
+    std::memcpy(&d.address, found->ai_addr, found->ai_addrlen);
+    d.length = found->ai_addrlen;
+    d.family = found->ai_family;
+    freeaddrinfo(found);
+    return d;
+}
+
+bool is_multicast(const destination& d)
+{
+    if (d.family == AF_INET) {
+        const auto* a = reinterpret_cast<const sockaddr_in*>(&d.address);
+        return IN_MULTICAST(ntohl(a->sin_addr.s_addr));
+    }
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&d.address);
+    return IN6_IS_ADDR_MULTICAST(&a->sin6_addr);
+}
+
+/// Asks for \p size bytes of send buffer and returns what the kernel granted.
+std::size_t set_send_buffer(int fd, std::size_t size)
+{
+    if (size > 0) {
+        const int value = size > std::size_t(1) << 30 ? 1 << 30 : int(size);
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &value, sizeof(value));
+    }
+    int granted = 0;
+    socklen_t length = sizeof(granted);
+    getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &granted, &length);
+    // Linux reports twice what it accepted (the rest pays for its bookkeeping).
+    return std::size_t(granted) / 2;
+}
+
+/// Gathers a batch of packets into iovecs: each packet's head and body.
+class iovec_batch
+{
+public:
+    void fill(const out_packet* packets, std::size_t n)
+    {
+        d_iov.resize(2 * n);
+        for (std::size_t i = 0; i < n; i++) {
+            d_iov[2 * i].iov_base = const_cast<std::uint8_t*>(packets[i].head.data());
+            d_iov[2 * i].iov_len = packets[i].head_length;
+            d_iov[2 * i + 1].iov_base = const_cast<std::uint8_t*>(packets[i].body);
+            d_iov[2 * i + 1].iov_len = packets[i].body_length;
+        }
+    }
+    iovec* at(std::size_t packet) { return &d_iov[2 * packet]; }
+
+private:
+    std::vector<iovec> d_iov;
+};
+
+class udp_transport : public transport
+{
+public:
+    explicit udp_transport(const send_config& config)
+        : d_name("udp " + host_port(config.host, config.port))
+    {
+        const destination dest = resolve(config.host, config.port, SOCK_DGRAM);
+        d_fd = socket(dest.family, SOCK_DGRAM, 0);
+        if (d_fd < 0)
+            throw std::runtime_error(d_name +
+                                     ": cannot open a socket: " + errno_text(errno));
+        try {
+            d_buffer = set_send_buffer(d_fd, config.buffer_size);
+            if (is_multicast(dest))
+                set_multicast_options(dest, config);
+            if (connect(d_fd,
+                        reinterpret_cast<const sockaddr*>(&dest.address),
+                        dest.length) != 0)
+                throw std::runtime_error(d_name +
+                                         ": cannot connect: " + errno_text(errno));
+        } catch (...) {
+            ::close(d_fd);
+            throw;
+        }
+    }
+
+    ~udp_transport() override { ::close(d_fd); }
+
+    void send(const out_packet* packets, std::size_t n, send_summary& summary) override
+    {
+        d_iov.fill(packets, n);
+        d_messages.resize(n);
+        for (std::size_t i = 0; i < n; i++) {
+            msghdr& m = d_messages[i].msg_hdr;
+            m = msghdr{};
+            m.msg_iov = d_iov.at(i);
+            m.msg_iovlen = 2;
+        }
+        std::size_t done = 0;
+        while (done < n) {
+            const int sent = sendmmsg(d_fd, &d_messages[done], unsigned(n - done), 0);
+            if (sent > 0) {
+                done += std::size_t(sent);
+                continue;
+            }
+            const int error = errno;
+            // ECONNREFUSED reports an ICMP "port unreachable" for an earlier datagram
+            // (nobody listening yet): nothing of this call went out, so try again.
+            if (error == EINTR || error == ECONNREFUSED || error == ENOBUFS ||
+                error == EAGAIN) {
+                summary.send_retries++;
+                if (error == ENOBUFS || error == EAGAIN)
+                    std::this_thread::yield();
+                continue;
+            }
+            throw std::runtime_error(d_name + ": sendmmsg failed: " + errno_text(error));
+        }
+    }
+
+    std::size_t socket_buffer() const override { return d_buffer; }
+    std::string describe() const override { return d_name; }
+
+private:
+    void set_multicast_options(const destination& dest, const send_config& config)
+    {
+        const int ttl = config.ttl;
+        if (dest.family == AF_INET) {
+            if (setsockopt(d_fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) != 0)
+                throw std::runtime_error(d_name +
+                                         ": cannot set the TTL: " + errno_text(errno));
+            if (!config.interface_address.empty()) {
+                in_addr address{};
+                if (inet_pton(AF_INET, config.interface_address.c_str(), &address) != 1)
+                    throw std::runtime_error("--interface: '" + config.interface_address +
+                                             "' is not an IPv4 address");
+                if (setsockopt(
+                        d_fd, IPPROTO_IP, IP_MULTICAST_IF, &address, sizeof(address)) !=
+                    0)
+                    throw std::runtime_error(d_name + ": cannot send from interface " +
+                                             config.interface_address + ": " +
+                                             errno_text(errno));
+            }
+        } else {
+            if (setsockopt(d_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof(ttl)) !=
+                0)
+                throw std::runtime_error(
+                    d_name + ": cannot set the hop limit: " + errno_text(errno));
+            if (config.interface_index) {
+                const unsigned int index = config.interface_index;
+                if (setsockopt(
+                        d_fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof(index)) !=
+                    0)
+                    throw std::runtime_error(d_name + ": cannot send from interface " +
+                                             std::to_string(index) + ": " +
+                                             errno_text(errno));
+            }
+        }
+    }
+
+    std::string d_name;
+    int d_fd = -1;
+    std::size_t d_buffer = 0;
+    iovec_batch d_iov;
+    std::vector<mmsghdr> d_messages;
+};
+
+class tcp_transport : public transport
+{
+public:
+    explicit tcp_transport(const send_config& config)
+        : d_name("tcp " + host_port(config.host, config.port))
+    {
+        const destination dest = resolve(config.host, config.port, SOCK_STREAM);
+        const auto deadline =
+            std::chrono::steady_clock::now() +
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::duration<double>(config.connect_timeout));
+        for (;;) {
+            d_fd = socket(dest.family, SOCK_STREAM, 0);
+            if (d_fd < 0)
+                throw std::runtime_error(d_name +
+                                         ": cannot open a socket: " + errno_text(errno));
+            d_buffer = set_send_buffer(d_fd, config.buffer_size);
+            if (connect(d_fd,
+                        reinterpret_cast<const sockaddr*>(&dest.address),
+                        dest.length) == 0)
+                break;
+            const int error = errno;
+            ::close(d_fd);
+            d_fd = -1;
+            // The receiver may still be starting: keep trying until the deadline.
+            if (std::chrono::steady_clock::now() >= deadline)
+                throw std::runtime_error(d_name +
+                                         ": cannot connect: " + errno_text(error));
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+
+    ~tcp_transport() override
+    {
+        if (d_fd >= 0)
+            ::close(d_fd);
+    }
+
+    void send(const out_packet* packets, std::size_t n, send_summary& summary) override
+    {
+        d_iov.fill(packets, n);
+        iovec* iov = d_iov.at(0);
+        std::size_t count = 2 * n;
+        while (count > 0) {
+            msghdr m{};
+            m.msg_iov = iov;
+            m.msg_iovlen = count;
+            const ssize_t sent = sendmsg(d_fd, &m, MSG_NOSIGNAL);
+            if (sent < 0) {
+                if (errno == EINTR) {
+                    summary.send_retries++;
+                    continue;
+                }
+                throw std::runtime_error(d_name + ": send failed: " + errno_text(errno));
+            }
+            // Step over what went out, possibly ending inside an iovec.
+            std::size_t left = std::size_t(sent);
+            while (count > 0 && left >= iov->iov_len) {
+                left -= iov->iov_len;
+                iov++;
+                count--;
+            }
+            if (count > 0) {
+                iov->iov_base = static_cast<std::uint8_t*>(iov->iov_base) + left;
+                iov->iov_len -= left;
+            }
+        }
+    }
+
+    void close() override
+    {
+        if (d_fd >= 0) {
+            shutdown(d_fd, SHUT_WR);
+            ::close(d_fd);
+            d_fd = -1;
+        }
+    }
+
+    std::size_t socket_buffer() const override { return d_buffer; }
+    std::string describe() const override { return d_name; }
+
+private:
+    std::string d_name;
+    int d_fd = -1;
+    std::size_t d_buffer = 0;
+    iovec_batch d_iov;
+};
+
+class pcap_transport : public transport
+{
+public:
+    explicit pcap_transport(const send_config& config)
+        : d_name("pcap " + config.pcap_path + " (udp dst port " +
+                 std::to_string(config.port) + ")"),
+          d_writer(config.pcap_path, std::uint16_t(config.port))
+    {
+    }
+
+    void send(const out_packet* packets, std::size_t n, send_summary&) override
+    {
+        for (std::size_t i = 0; i < n; i++) {
+            const out_packet& p = packets[i];
+            d_scratch.assign(p.head.data(), p.head.data() + p.head_length);
+            d_scratch.insert(d_scratch.end(), p.body, p.body + p.body_length);
+            d_writer.write(d_scratch);
+        }
+    }
+
+    void close() override { d_writer.close(); }
+    std::string describe() const override { return d_name; }
+
+private:
+    std::string d_name;
+    pcap_udp_writer d_writer;
+    std::vector<std::uint8_t> d_scratch;
+};
+
+} // namespace
+
+std::unique_ptr<transport> make_transport(const send_config& config)
+{
+    switch (config.transport) {
+    case transport_kind::udp:
+        return std::make_unique<udp_transport>(config);
+    case transport_kind::tcp:
+        return std::make_unique<tcp_transport>(config);
+    case transport_kind::pcap:
+        return std::make_unique<pcap_transport>(config);
+    }
+    throw std::logic_error("unknown transport");
+}
+
+} // namespace send
+} // namespace spead
+} // namespace gr

@@ -1,0 +1,190 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "cli_args.h"
+#include "spead_send_options.h"
+#include <cstdlib>
+#include <iostream>
+#include <limits>
+
+namespace gr {
+namespace spead {
+namespace send {
+
+void print_send_usage(std::ostream& out)
+{
+    out << R"MANUAL(usage: spead_send [options]
+
+Sends SPEAD heaps, built with gr-spead's encoder, over UDP or TCP or into a
+capture file: a load generator and test source for SPEAD receivers.
+
+What is sent: a descriptor heap (counter 1) describing the two items, then the
+data heaps, then a stop heap (STREAM_CTRL = stop). Each data heap carries
+  timestamp (0x1600)  immediate, format u40 or u48: heap index x step
+  data      (0x1601)  addressed, heap-size bytes of uint8, byte i = i mod 256
+Data heap g (g = 0, 1, 2...) has counter g + 2 x senders and belongs to sender
+g mod senders, so that counter mod senders is the sender's index.
+
+Destination (UDP by default):
+  --host HOST            address or name to send to (default 127.0.0.1): IPv4,
+                         IPv6 (::1), or a multicast group (239.x.y.z, ff..)
+  --port PORT            destination port (default 8888); with --pcap, the UDP
+                         destination port written in the frames
+  --tcp                  connect to HOST:PORT over TCP (retrying while the
+                         receiver starts, see --connect-timeout) and stream the
+                         packets back to back
+  --pcap FILE            write the packets to a capture file (Ethernet, IPv4,
+                         UDP from 127.0.0.1:40000 to 127.0.0.1:PORT) instead
+  --ttl N                multicast TTL / IPv6 hop limit (default 1)
+  --interface ADDRESS    IPv4 multicast: send from the interface with ADDRESS
+  --interface-index N    IPv6 multicast: send from interface number N
+                         (see `ip link`; default: the OS chooses)
+  --buffer-size BYTES    socket send buffer to ask for (default 16M; the kernel
+                         caps it at net.core.wmem_max, the summary shows what it
+                         granted)
+  --connect-timeout S    TCP: keep trying to connect for S seconds (default 5)
+
+Heaps:
+  --heap-size BYTES      payload bytes of a data heap (default 1M)
+  --packet-size BYTES    largest packet, SPEAD header and item pointers
+                         included (default 8972, a 9000-byte MTU's UDP payload;
+                         1472 fits a 1500-byte MTU)
+  --heaps N              data heaps to send in all (default 1000)
+  --duration S           send for S seconds instead of a number of heaps (heaps
+                         in progress are completed, then the stop heap follows)
+  --flavour BITS         heap address width: 40 (SPEAD-64-40, default) or 48
+                         (SPEAD-64-48); any multiple of 8 from 16 to 56 works
+  --timestamp-step N     timestamp increment per heap (default: heap size)
+  --no-descriptors       do not send the descriptor heap
+  --no-stop              do not send the stop heap at the end
+  --senders N            N logical senders whose heaps are interleaved packet
+                         by packet (default 1); receive them with substreams N
+
+Rate:
+  --rate GBPS            packet bytes (SPEAD headers included, not UDP/IP) per
+                         second x 8e-9; 0 (default) sends as fast as possible.
+                         Pacing follows the clock: before each batch the sender
+                         waits until that batch is due, so the long-run rate is
+                         exact and bursts are at most one batch.
+  --batch N              packets per sendmmsg call and pacing step (default 64)
+
+Faults (data packets only; descriptor and stop heaps are never damaged):
+  --seed N               seed of the fault generator (default 1): the same seed
+                         and options damage the same packets
+  --drop FRACTION        drop each data packet with this probability
+  --reorder FRACTION     hold a data packet back behind the next
+                         --reorder-distance packets (default 1: swap with its
+                         neighbour) with this probability
+  --reorder-distance N   how many packets a held-back packet waits for
+  --duplicate FRACTION   send a data packet twice in a row with this probability
+
+Output:
+  --json                 print the summary as one JSON object
+  --quiet                print nothing unless there is an error
+  -h, --help             this manual
+
+The summary gives data and control heaps, packets, bytes, the achieved rate, and
+the faults injected: dropped packets and how many heaps lost at least one packet
+(the heaps a receiver cannot complete), reordered and duplicated packets.
+SIGINT / SIGTERM end the data early; the stop heap and summary still follow.
+
+Examples:
+  spead_send --host 127.0.0.1 --port 7148 --heaps 100 --rate 1
+  spead_send --pcap test.pcap --heaps 20 --heap-size 32K --packet-size 1472
+  spead_send --host 239.10.0.1 --interface 10.0.0.5 --ttl 4 --duration 60 --rate 5
+  spead_send --tcp --host ::1 --port 7148 --senders 4 --drop 0.01 --seed 42
+)MANUAL";
+}
+
+send_options parse_send_options(int argc, char** argv)
+{
+    using apps::usage_error;
+    send_options o;
+    send_config& c = o.config;
+    const std::uint64_t max64 = std::numeric_limits<std::uint64_t>::max();
+    apps::arg_reader args(argc, argv);
+    bool pcap = false, tcp = false;
+    while (args.next()) {
+        const std::string& name = args.name();
+        if (name == "-h" || name == "--help") {
+            print_send_usage(std::cout);
+            std::exit(0);
+        } else if (name == "--host")
+            c.host = args.value();
+        else if (name == "--port")
+            c.port = int(args.unsigned_value(0, 65535));
+        else if (name == "--tcp")
+            tcp = true;
+        else if (name == "--pcap") {
+            c.pcap_path = args.value();
+            pcap = true;
+        } else if (name == "--ttl")
+            c.ttl = int(args.unsigned_value(0, 255));
+        else if (name == "--interface")
+            c.interface_address = args.value();
+        else if (name == "--interface-index")
+            c.interface_index = unsigned(args.unsigned_value(0, 0xffffffffu));
+        else if (name == "--buffer-size")
+            c.buffer_size = args.unsigned_value(0, std::uint64_t(1) << 30, true);
+        else if (name == "--connect-timeout")
+            c.connect_timeout = args.double_value(0, 3600);
+        else if (name == "--heap-size")
+            c.heap_size = args.unsigned_value(1, std::uint64_t(1) << 32, true);
+        else if (name == "--packet-size")
+            c.packet_size = args.unsigned_value(64, 65507, true);
+        else if (name == "--heaps")
+            c.heaps = args.unsigned_value(0, max64 / 2);
+        else if (name == "--duration")
+            c.duration = args.double_value(1e-3, 1e6);
+        else if (name == "--flavour") {
+            c.heap_address_bits = int(args.unsigned_value(16, 56));
+            if (c.heap_address_bits % 8)
+                throw usage_error("--flavour: " + std::to_string(c.heap_address_bits) +
+                                  " is not a multiple of 8 in [16, 56] (40 or 48)");
+        } else if (name == "--timestamp-step")
+            c.timestamp_step = args.unsigned_value(1, max64);
+        else if (name == "--no-descriptors")
+            c.descriptors = false;
+        else if (name == "--no-stop")
+            c.stop_heap = false;
+        else if (name == "--senders")
+            c.senders = args.unsigned_value(1, 1024);
+        else if (name == "--rate")
+            c.rate_gbps = args.double_value(0, 10000);
+        else if (name == "--batch")
+            c.batch = args.unsigned_value(1, 1024);
+        else if (name == "--seed")
+            c.seed = args.unsigned_value(0, max64);
+        else if (name == "--drop")
+            c.drop = args.double_value(0, 1);
+        else if (name == "--reorder")
+            c.reorder = args.double_value(0, 1);
+        else if (name == "--reorder-distance")
+            c.reorder_distance = args.unsigned_value(1, 1024);
+        else if (name == "--duplicate")
+            c.duplicate = args.double_value(0, 1);
+        else if (name == "--json")
+            o.json = true;
+        else if (name == "--quiet")
+            o.quiet = true;
+        else
+            throw usage_error("unknown option '" + name + "' (see --help)");
+    }
+    if (pcap && tcp)
+        throw usage_error("--pcap and --tcp exclude each other");
+    c.transport = pcap  ? transport_kind::pcap
+                  : tcp ? transport_kind::tcp
+                        : transport_kind::udp;
+    if (c.heap_address_bits < 64 &&
+        c.heap_size >= (std::uint64_t(1) << c.heap_address_bits))
+        throw usage_error("--heap-size does not fit the flavour's address width");
+    return o;
+}
+
+} // namespace send
+} // namespace spead
+} // namespace gr
