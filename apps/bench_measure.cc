@@ -259,6 +259,28 @@ engine_result measure_engine(const scenario& s,
     return result;
 }
 
+void add_engine_result(engine_result& total, const engine_result& more)
+{
+    if (total.passes == 0)
+        total.stats = more.stats;
+    else
+        total.stats += more.stats;
+    total.passes += more.passes;
+    total.seconds += more.seconds;
+    total.cpu_seconds += more.cpu_seconds;
+    total.worker_cpu_seconds += more.worker_cpu_seconds;
+    total.consumer_cpu_seconds += more.consumer_cpu_seconds;
+    total.heaps += more.heaps;
+    total.packets += more.packets;
+    total.payload_bytes += more.payload_bytes;
+    total.pool_buffers = more.pool_buffers;
+}
+
+double gbps(std::uint64_t bytes, double seconds)
+{
+    return seconds > 0 ? double(bytes) * 8.0 / seconds / 1e9 : 0.0;
+}
+
 copy_result measure_copy(const workload& w, memcpy_function_ptr copy, double seconds)
 {
     // Called through a volatile pointer so that the compiler cannot specialise it away.

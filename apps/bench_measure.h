@@ -84,6 +84,12 @@ engine_result measure_engine(const scenario& s,
  */
 copy_result measure_copy(const workload& w, memcpy_function_ptr copy, double seconds);
 
+/// Adds \p more (another measurement of the same scenario) to \p total.
+void add_engine_result(engine_result& total, const engine_result& more);
+
+/// Payload gigabits per second.
+double gbps(std::uint64_t bytes, double seconds);
+
 } // namespace bench
 } // namespace spead
 } // namespace gr

@@ -6,6 +6,7 @@
  */
 
 #include "bench_report.h"
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -14,11 +15,6 @@ namespace spead {
 namespace bench {
 
 namespace {
-
-double gbps(std::uint64_t bytes, double seconds)
-{
-    return seconds > 0 ? double(bytes) * 8.0 / seconds / 1e9 : 0.0;
-}
 
 double pooled_gbps(const copy_result& a, const copy_result& b)
 {
@@ -87,6 +83,16 @@ double scenario_report::memcpy_gbps() const
     return pooled_gbps(memcpy_before, memcpy_after);
 }
 
+double scenario_report::median_round_ratio() const
+{
+    if (round_ratios.empty())
+        return 0.0;
+    std::vector<double> sorted = round_ratios;
+    std::sort(sorted.begin(), sorted.end());
+    const std::size_t n = sorted.size();
+    return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
 double scenario_report::engine_gbps_per_worker_cpu() const
 {
     return gbps(engine.payload_bytes, engine.worker_cpu_seconds);
@@ -135,6 +141,13 @@ void print_text(std::ostream& out, const run_report& report)
                 << copy_name(r.spec.copy) << " copy alone ("
                 << fixed(r.same_copy_gbps(), 2) << " Gb/s)";
         out << "\n";
+        if (!r.round_ratios.empty()) {
+            out << "  rounds:  median " << fixed(r.median_round_ratio(), 3)
+                << " x memcpy over " << r.round_ratios.size() << " rounds (";
+            for (std::size_t i = 0; i < r.round_ratios.size(); i++)
+                out << (i ? ", " : "") << fixed(r.round_ratios[i], 3);
+            out << ")\n";
+        }
         out << "  per CPU-second: engine worker "
             << fixed(r.engine_gbps_per_worker_cpu(), 2) << " Gb/s (worker "
             << fixed(r.engine.worker_cpu_seconds, 2) << " CPU-s, consumer "
@@ -198,7 +211,12 @@ void print_json(std::ostream& out, const run_report& report)
             << ", \"heaps_per_s\": " << fixed(r.heaps_per_second(), 1)
             << ", \"packets_per_s\": " << fixed(r.packets_per_second(), 1)
             << ", \"memcpy_gbps\": " << fixed(r.memcpy_gbps(), 3)
-            << ", \"ratio_to_memcpy\": " << fixed(r.ratio_to_memcpy(), 4) << ", ";
+            << ", \"ratio_to_memcpy\": " << fixed(r.ratio_to_memcpy(), 4)
+            << ", \"median_round_ratio\": " << fixed(r.median_round_ratio(), 4)
+            << ", \"round_ratios\": [";
+        for (std::size_t i = 0; i < r.round_ratios.size(); i++)
+            out << (i ? ", " : "") << fixed(r.round_ratios[i], 4);
+        out << "], ";
         json_copy(out, "memcpy_before", r.memcpy_before);
         out << ", ";
         json_copy(out, "memcpy_after", r.memcpy_after);

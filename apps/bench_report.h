@@ -42,6 +42,10 @@ struct scenario_report {
     double memcpy_gbps() const;
     double same_copy_gbps() const; ///< 0 when there is none
     double ratio_to_memcpy() const { return engine_gbps() / memcpy_gbps(); }
+    /// Engine over memcpy in each round (memcpy measured right before that round).
+    std::vector<double> round_ratios;
+    /// Median of round_ratios (0 when there are none).
+    double median_round_ratio() const;
     /// Per CPU-second of the thread doing the work (the engine's worker; the copying
     /// thread): what the figures would be if nothing else wanted the CPUs. Waiting (for
     /// the consumer, for a CPU) is left out, so these are upper bounds.
