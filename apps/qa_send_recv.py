@@ -261,6 +261,33 @@ class qa_send_recv(unittest.TestCase):
         self.assertEqual(final["statistics"]["incomplete_heaps_evicted"] +
                          final["statistics"]["incomplete_heaps_flushed"], 20)
 
+    def test_recv_options(self):
+        path, _, packets = self.make_pcap("options.pcap", "--heaps", "50", "--heap-size", "8K")
+        received, final = recv_json("--pcap", path, "--mem-pool", "--mem-lower", "1K",
+                                    "--mem-upper", "16K", "--mem-max-free", "4",
+                                    "--mem-initial", "2", "--threads", "2",
+                                    "--ring-heaps", "2", "--count", "10")
+        self.assertEqual([h["heap"] for h in received], list(range(1, 11)))
+        self.assertEqual(final["end"], "--count reached")
+        # Without stop_on_stop_item the stop heap is a heap like the others.
+        received, final = recv_json("--pcap", path, "--no-stop-on-stop-item")
+        self.assertEqual(len(received), 52)
+        self.assertTrue(received[-1]["stop"])
+        self.assertEqual(received[-1]["items"], [{"id": 6, "control": 2,
+                                                 "text": "stream control: stop (end of stream)"}])
+        self.assertEqual(final["statistics"]["packets"], len(packets))
+        # Text output: heaps as spead_dump prints them, then the statistics.
+        out = run(RECV, "--pcap", path, "--values", "3")
+        self.assertIn("heap 3: 8192 payload bytes\n"
+                      "  timestamp (0x1600, immediate) = 8192\n"
+                      "  data (0x1601, 8192 B) = uint8[8192] {0, 1, 2, ...}\n", out)
+        self.assertIn("  heaps received here: 51 (0 incomplete)", out)
+        self.assertIn(f"  packets: {len(packets)}\n", out)
+        # A heap larger than max_heap_size is refused.
+        _, final = recv_json("--pcap", path, "--max-heap-size", "4K")
+        self.assertEqual(final["heaps_printed"], 1)  # the descriptors only
+        self.assertGreater(final["statistics"]["packets_rejected_heap_too_large"], 0)
+
     def start_receiver(self, *args):
         proc = subprocess.Popen([RECV, "--json", "--timeout", "30", *args],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -139,7 +139,8 @@ int main(int argc, char** argv)
             } catch (const ringbuffer_stopped&) {
                 break;
             }
-            if (h) {
+            // With --count, heaps still queued after the last one wanted are dropped.
+            if (h && (!o.count || output.heaps() < o.count)) {
                 output.heap_received(*h);
                 if (o.count && output.heaps() >= o.count)
                     stop_with("--count reached");

@@ -21,18 +21,19 @@ void print_recv_usage(std::ostream& out)
 {
     out << R"MANUAL(usage: spead_recv SOURCE [options]
 
-Receives a SPEAD stream with gr-spead's receive engine (the same streams, readers
-and ring the GNU Radio blocks use) and prints every heap: its counter, whether it
-is complete, descriptors as they arrive, and each item's value decoded as an
-ItemGroup would. Statistics follow at the end. It stops at the stop heap (unless
---no-stop-on-stop-item), at the end of a capture file or TCP connection, after
---count heaps or --timeout seconds, or on SIGINT / SIGTERM; the heaps already
-received are printed and the final statistics follow in every case.
+Receives a SPEAD stream with gr-spead's receive engine (the same streams,
+readers and ring the GNU Radio blocks use) and prints every heap: its counter,
+whether it is complete, descriptors as they arrive, and each item's value
+decoded as an ItemGroup would. Statistics follow at the end. It stops at the
+stop heap (unless --no-stop-on-stop-item), at the end of a capture file or TCP
+connection, after --count heaps or --timeout seconds, or on SIGINT / SIGTERM;
+the heaps already received are printed and the final statistics follow in
+every case.
 
 Source (exactly one):
   --udp PORT             receive UDP datagrams on PORT (0: a free port; the
                          port in use is printed on stderr as "listening on ...")
-  --tcp PORT             accept one TCP connection on PORT and read it to its end
+  --tcp PORT             accept one TCP connection on PORT, read it to its end
   --pcap FILE            read the UDP datagrams of a capture file
   --bind ADDRESS         address to bind to (default: every IPv4 address;
                          "::" for every IPv6 one). A multicast group address

@@ -95,7 +95,8 @@ SIGINT / SIGTERM end the data early; the stop heap and summary still follow.
 Examples:
   spead_send --host 127.0.0.1 --port 7148 --heaps 100 --rate 1
   spead_send --pcap test.pcap --heaps 20 --heap-size 32K --packet-size 1472
-  spead_send --host 239.10.0.1 --interface 10.0.0.5 --ttl 4 --duration 60 --rate 5
+  spead_send --host 239.10.0.1 --interface 10.0.0.5 --ttl 4 --duration 60 \
+             --rate 5
   spead_send --tcp --host ::1 --port 7148 --senders 4 --drop 0.01 --seed 42
 )MANUAL";
 }
