@@ -16,6 +16,9 @@
 #include <gnuradio/spead/recv/udp_reader.h>
 #include <boost/asio/ip/address.hpp>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 namespace gr {
@@ -26,6 +29,14 @@ namespace {
 receiver_config validated(const receiver_config& config)
 {
     config.validate();
+    if (config.transport == "pcap") {
+        // Reported when the block is made, not only when the flowgraph starts (where
+        // GNU Radio can only log it).
+        std::ifstream probe(config.pcap_file, std::ios::binary);
+        if (!probe)
+            throw std::invalid_argument("pcap_file: cannot open '" + config.pcap_file +
+                                        "': " + std::strerror(errno));
+    }
     return config;
 }
 

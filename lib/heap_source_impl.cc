@@ -108,7 +108,14 @@ bool heap_source_impl::start()
     stop();
     d_final_published = false;
     d_stop = false;
-    d_receiver.start();
+    try {
+        d_receiver.start();
+    } catch (const std::exception& e) {
+        // GNU Radio calls start() on the block's thread, where an exception cannot
+        // reach the caller of top_block.start(): log it and finish at once (the run
+        // loop sees a stopped stream).
+        d_logger->error("cannot start receiving: {}", e.what());
+    }
     d_publisher.start(d_receiver.config().stats_interval, [this] { publish_stats(); });
     d_thread = std::thread([this] { run(); });
     return block::start();

@@ -225,7 +225,15 @@ bool source_impl::start()
     d_pending_tags.clear();
     d_ended = false;
     d_final_published = false;
-    d_receiver.start();
+    try {
+        d_receiver.start();
+    } catch (const std::exception& e) {
+        // GNU Radio calls start() on the block's thread, where an exception cannot
+        // reach the caller of top_block.start(): log it and end the stream at once.
+        d_logger->error("cannot start receiving: {}", e.what());
+        d_ended = true;
+        return block::start();
+    }
     d_publisher.start(d_receiver.config().stats_interval, [this] { publish_stats(); });
     return block::start();
 }
@@ -445,12 +453,15 @@ void source_impl::process_heap(heap&& h)
         }
     }
 
+    // Markers name the heap inside their value (heap_cnt), since a heap that is not
+    // emitted leaves them on the next sample emitted; a heap that is emitted (as data
+    // or as zeros) also gets its own heap_cnt tag.
     tag_list tags;
-    tags.emplace_back(key_heap_cnt(), cnt_pmt);
     const bool incomplete = !h.is_complete();
     if (incomplete) {
         d_heaps_incomplete++;
         pmt::pmt_t info = pmt::make_dict();
+        info = pmt::dict_add(info, key_heap_cnt(), cnt_pmt);
         info =
             pmt::dict_add(info, key_heap_length(), pmt::from_long(h.get_heap_length()));
         info = pmt::dict_add(
@@ -467,6 +478,7 @@ void source_impl::process_heap(heap&& h)
         if (p == heap_problem::none)
             continue;
         pmt::pmt_t info = pmt::make_dict();
+        info = pmt::dict_add(info, key_heap_cnt(), cnt_pmt);
         info = pmt::dict_add(info, key_item(), pmt::intern(d_outputs[i].ref.text));
         info = pmt::dict_add(info, key_reason(), pmt::intern(problem_name(int(p))));
         tags.emplace_back(key_bad(), info);
@@ -474,7 +486,8 @@ void source_impl::process_heap(heap&& h)
             d_heaps_bad++;
         std::optional<unit> z = d_zero_fill ? zero_unit(1) : std::nullopt;
         if (z) {
-            z->tags = std::move(tags);
+            z->tags.emplace_back(key_heap_cnt(), cnt_pmt);
+            z->tags.insert(z->tags.end(), tags.begin(), tags.end());
             z->tags.emplace_back(key_zero_fill(), pmt::from_uint64(1));
             d_heaps_zero_filled++;
             queue_unit(std::move(*z));
@@ -488,6 +501,7 @@ void source_impl::process_heap(heap&& h)
         d_pending_tags.insert(d_pending_tags.end(), tags.begin(), tags.end());
         return;
     }
+    tags.insert(tags.begin(), { key_heap_cnt(), cnt_pmt });
     add_value_tags(h, tags);
     if (incomplete)
         tags.emplace_back(key_zero_filled_bytes(),
