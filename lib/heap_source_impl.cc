@@ -91,6 +91,8 @@ heap_source_impl::heap_source_impl(const receiver_config& config,
                 std::string(e.what()) + ")");
         }
     }
+    // Incomplete heaps' missing bytes are zeroed, which needs their received ranges.
+    d_receiver.force_payload_ranges();
     route_engine_log_to_gnuradio();
     d_heaps_port = pmt::mp("heaps");
     d_stats_port = pmt::mp("stats");
@@ -101,11 +103,20 @@ heap_source_impl::heap_source_impl(const receiver_config& config,
                     [this](const pmt::pmt_t&) { d_publisher.request(); });
 }
 
-heap_source_impl::~heap_source_impl() { stop(); }
+heap_source_impl::~heap_source_impl() { halt(); }
+
+void heap_source_impl::halt()
+{
+    d_stop = true;
+    if (d_thread.joinable())
+        d_thread.join();
+    d_publisher.stop();
+    d_receiver.stop();
+}
 
 bool heap_source_impl::start()
 {
-    stop();
+    halt();
     d_final_published = false;
     d_stop = false;
     try {
@@ -123,11 +134,7 @@ bool heap_source_impl::start()
 
 bool heap_source_impl::stop()
 {
-    d_stop = true;
-    if (d_thread.joinable())
-        d_thread.join();
-    d_publisher.stop();
-    d_receiver.stop();
+    halt();
     publish_final_stats();
     return block::stop();
 }
@@ -191,8 +198,6 @@ void heap_source_impl::run()
                             payload + at, 0, std::min(begin, h->payload_size()) - at);
                     at = std::max(at, end);
                 }
-                if (payload && h->get_payload_ranges().empty())
-                    at = std::min(h->get_received_length(), h->payload_size());
                 if (payload && at < h->payload_size())
                     std::memset(payload + at, 0, h->payload_size() - at);
             }

@@ -35,6 +35,8 @@ public:
     std::map<std::string, std::uint64_t> statistics() const override;
 
 private:
+    /// Joins the threads and stops the stream, publishing nothing.
+    void halt();
     /// The receive loop, on its own thread: a message-only block has no work().
     void run();
     pmt::pmt_t heap_to_pdu(const heap& h);
