@@ -119,3 +119,19 @@ def run_bounded(tb, seconds=30):
     tb.wait()
     timer.cancel()
     return not fired
+
+
+def capture_udp_payloads(path):
+    """UDP payloads of a classic pcap of Ethernet / IPv4 / UDP frames, read by hand."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    assert struct.unpack_from('<I', data, 0)[0] == 0xa1b2c3d4
+    at, out = 24, []
+    while at + 16 <= len(data):
+        captured = struct.unpack_from('<I', data, at + 8)[0]
+        frame = data[at + 16:at + 16 + captured]
+        udp = 14 + (frame[14] & 0x0f) * 4
+        udp_length = struct.unpack_from('>H', frame, udp + 4)[0]
+        out.append(frame[udp + 8:udp + udp_length])
+        at += 16 + captured
+    return out
