@@ -13,3 +13,6 @@ the spead2-compatible receive API and the source blocks.
 """
 
 from .spead_python import *  # noqa: F401,F403
+
+# The GNU Radio blocks (spead.source, spead.heap_source) and their parameters.
+from .spead_blocks_python import *  # noqa: E402,F401,F403

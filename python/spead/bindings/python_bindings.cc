@@ -19,7 +19,6 @@
 namespace py = pybind11;
 
 void bind_protocol(py::module& m);
-void bind_blocks(py::module& m);
 
 // import_array() is a macro that returns from the calling function; wrapping it keeps
 // that away from the module initialiser.
@@ -37,5 +36,4 @@ PYBIND11_MODULE(spead_python, m)
     py::module::import("gnuradio.gr");
 
     bind_protocol(m);
-    bind_blocks(m);
 }
