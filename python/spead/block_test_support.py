@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 
-"""Helpers shared by the block QA tests (qa_source.py, qa_heap_source.py, qa_examples.py):
+"""Helpers shared by the block QA tests (qa_source.py, qa_heap_source.py, qa_grc_examples.py):
 the reference captures' path, a pcap writer, a deterministic capture with loss and
 reordering, and a bounded flowgraph run."""
 

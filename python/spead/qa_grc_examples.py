@@ -37,7 +37,7 @@ def environment():
     return env
 
 
-class qa_examples(gr_unittest.TestCase):
+class qa_grc_examples(gr_unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
@@ -115,4 +115,4 @@ class qa_examples(gr_unittest.TestCase):
 
 
 if __name__ == '__main__':
-    gr_unittest.run(qa_examples)
+    gr_unittest.run(qa_grc_examples)
