@@ -4,9 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 
-"""Helpers shared by the block QA tests (qa_source.py, qa_heap_source.py, qa_grc_examples.py):
-the reference captures' path, a pcap writer, a deterministic capture with loss and
-reordering, and a bounded flowgraph run."""
+"""Helpers shared by the block QA tests (qa_source.py, qa_heap_source.py,
+qa_grc_examples.py): the reference captures' path, a pcap writer and reader, a
+deterministic capture with loss and reordering, and a bounded flowgraph run."""
 
 import os
 import struct

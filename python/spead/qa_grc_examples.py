@@ -65,6 +65,20 @@ class qa_grc_examples(gr_unittest.TestCase):
                 script = os.path.join(self.out, name.replace('.grc', '.py'))
                 self.assertTrue(os.path.exists(script))
 
+    def test_grc_asserts_reject_invalid_parameters(self):
+        # The heap example turned into a UDP receiver on port 70000: grcc refuses it
+        # with the block's assertion.
+        with open(os.path.join(TOP, 'examples', 'heap_messages.grc')) as f:
+            text = f.read()
+        text = text.replace("transport: pcap", "transport: udp\n    port: '70000'")
+        path = os.path.join(self.out, 'bad_port.grc')
+        with open(path, 'w') as f:
+            f.write(text.replace('id: heap_messages', 'id: bad_port'))
+        result = subprocess.run(['grcc', '-o', self.out, path], env=environment(),
+                                capture_output=True, text=True, timeout=120)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn('Assertion "0 <= port <= 65535" failed', result.stdout + result.stderr)
+
     def test_heap_messages_runs_to_the_end_of_the_capture(self):
         result = subprocess.run([PYTHON, os.path.join(self.out, 'heap_messages.py'),
                                  '--capture', CAPTURE], env=environment(),
