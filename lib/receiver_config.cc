@@ -91,6 +91,21 @@ void receiver_config::validate() const
         "pool_initial", pool_initial, -1, 1 << 20, "-1 (auto) or 0..1048576");
     check_range<std::int64_t>(
         "pool_low_water", pool_low_water, -1, 1 << 20, "-1 (auto) or 0..1048576");
+    // Pool parameters that contradict each other (when both are given; derived
+    // values are checked again when the pool is made).
+    const std::int64_t upper = pool_upper >= 0 ? pool_upper : heap_size;
+    if (pool_lower >= 0 && upper > 0 && pool_lower > upper)
+        reject("pool_lower",
+               "at most pool_upper (" + std::to_string(upper) + "), not " +
+                   std::to_string(pool_lower));
+    if (pool_initial >= 0 && pool_max_free >= 0 && pool_initial > pool_max_free)
+        reject("pool_initial",
+               "at most pool_max_free (" + std::to_string(pool_max_free) + "), not " +
+                   std::to_string(pool_initial));
+    if (pool_low_water >= 0 && pool_max_free >= 0 && pool_low_water > pool_max_free)
+        reject("pool_low_water",
+               "at most pool_max_free (" + std::to_string(pool_max_free) + "), not " +
+                   std::to_string(pool_low_water));
     check_choice("allocator", allocator, { "new", "mmap", "mmap_huge" });
 
     check_range("threads", threads, 1, 256, "1..256");

@@ -124,6 +124,30 @@ class qa_source(gr_unittest.TestCase):
                          [(4096 * k, 'timestamp', 1000000 + 8192 * k) for k in range(20)])
         self.assertEqual(src.statistics()['packets'], 462)
 
+    def test_paced_replay_gives_the_same_samples(self):
+        # 22 packets at 2000 packets/s: about 11 ms of pacing, same heaps.
+        sink = blocks.vector_sink_c()
+        src = self.run_capture(SINGLE_40, [spead.output_config('data')], [sink],
+                               pcap_rate=2000)
+        data = np.array(sink.data())
+        self.assertEqual(len(data), 20 * 4096)
+        re, im = single_packet_data(19)
+        np.testing.assert_array_equal(data[19 * 4096:].real, re)
+        self.assertEqual(src.statistics()['packets'], 22)
+
+    def test_memory_and_thread_options(self):
+        # A memory pool sized from heap_size, mmap memory, two pinned receive threads,
+        # non-temporal copies, a larger window and ring: the same samples.
+        sink = blocks.vector_sink_c()
+        src = self.run_capture(MULTI_40, [spead.output_config('data')], [sink],
+                               heap_size=32768, memory_pool='on', allocator='mmap',
+                               threads=2, affinity=[0], memcpy_nontemporal=True,
+                               max_heaps=8, ring_heaps=2, substreams=1)
+        data = np.array(sink.data())
+        self.assertEqual(len(data), 20 * 4096)
+        np.testing.assert_array_equal(data[5 * 4096:6 * 4096], np.arange(4096) + 5j)
+        self.assertEqual(src.statistics()['heaps_dropped_allocation_failed'], 0)
+
     def test_wrong_size_is_counted_and_never_emitted(self):
         # 8192 int8 per heap do not make whole vectors of 3 complex samples (6 bytes).
         sink = blocks.vector_sink_c(3)
@@ -360,6 +384,11 @@ class qa_source(gr_unittest.TestCase):
             (dict(outputs=[]), 'outputs must list'),
             (dict(outputs=out, timestamp_item='timestamp'), 'timestamp_step'),
             (dict(outputs=out, max_fill_heaps=-1), 'max_fill_heaps'),
+            (dict(outputs=out, pool_initial=9, pool_max_free=8), 'pool_initial'),
+            (dict(outputs=out, heap_size=100, pool_lower=200), 'pool_lower'),
+            (dict(outputs=out, memory_pool='on'), 'memory_pool'),
+            (dict(outputs=out, allocator='malloc'), 'allocator'),
+            (dict(outputs=out, bug_compat=8), 'bug_compat must be 0..7'),
         ]
         for kwargs, text in cases:
             with self.subTest(expected=text):
