@@ -117,6 +117,8 @@ void heap_source_impl::halt()
 bool heap_source_impl::start()
 {
     halt();
+    d_heaps_published = 0;
+    d_heaps_incomplete = 0;
     d_final_published = false;
     d_stop = false;
     try {

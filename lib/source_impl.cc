@@ -221,8 +221,20 @@ source_impl::~source_impl()
 
 bool source_impl::start()
 {
+    // A new stream (after a stop, the flowgraph may be started again): its heap
+    // counters start afresh, and so do the block's counters.
     d_units.clear();
     d_pending_tags.clear();
+    d_cnt_gaps = heap_gap_detector(d_cnt_gaps.step());
+    d_timestamp_gaps = heap_gap_detector(d_timestamp_gaps.step());
+    for (auto* c : { &d_heaps_emitted,
+                     &d_heaps_lost,
+                     &d_heaps_zero_filled,
+                     &d_heaps_incomplete,
+                     &d_heaps_bad,
+                     &d_heaps_late,
+                     &d_heaps_skipped })
+        *c = 0;
     d_ended = false;
     d_final_published = false;
     try {

@@ -148,6 +148,17 @@ class qa_source(gr_unittest.TestCase):
         np.testing.assert_array_equal(data[5 * 4096:6 * 4096], np.arange(4096) + 5j)
         self.assertEqual(src.statistics()['heaps_dropped_allocation_failed'], 0)
 
+    def test_flowgraph_runs_twice(self):
+        # Started again, the source reads the capture again as a new stream: its heap
+        # counters start afresh (no late or lost heaps), and so do the statistics.
+        sink = blocks.vector_sink_c()
+        src = self.run_capture(SINGLE_40, [spead.output_config('data')], [sink])
+        self.assertTrue(support.run_bounded(self.tb))
+        self.assertEqual(len(sink.data()), 2 * 20 * 4096)
+        stats = src.statistics()
+        self.assertEqual((stats['heaps_emitted'], stats['heaps_late'], stats['heaps_lost']),
+                         (20, 0, 0))
+
     def test_wrong_size_is_counted_and_never_emitted(self):
         # 8192 int8 per heap do not make whole vectors of 3 complex samples (6 bytes).
         sink = blocks.vector_sink_c(3)
