@@ -81,6 +81,9 @@ const pmt::pmt_t& key_reason()
 /// How long work() waits for a heap before returning to the scheduler (which then
 /// handles messages and notices a stop request).
 constexpr auto wait_for_heap = std::chrono::milliseconds(100);
+/// The scheduler's pause after a work() call that produced nothing (see the
+/// constructor).
+constexpr unsigned int blocked_input_timer_ms = 5;
 
 std::vector<int> output_sizes(const std::vector<output_config>& outputs)
 {
@@ -203,6 +206,11 @@ source_impl::source_impl(const receiver_config& config,
     }
     if (zero_fill)
         d_receiver.force_payload_ranges();
+    // GNU Radio's thread-per-block scheduler parks a source whose work() produced
+    // nothing for this long (250 ms by default) before calling it again. work() has
+    // already waited for a heap by then (wait_for_heap), so the park only adds latency
+    // for a heap arriving during it: keep it short. Idle, the block still sleeps.
+    set_blkd_input_timer_value(blocked_input_timer_ms);
 
     route_engine_log_to_gnuradio();
     d_srcid = pmt::intern(alias());
