@@ -8,11 +8,16 @@
 """
 gr-spead: receive SPEAD streams (the UDP protocol of radio telescopes) in GNU Radio.
 
-The protocol layer (Flavour, the heap encoder, constants) lives here; later modules add
-the spead2-compatible receive API and the source blocks.
+Here: the protocol layer (Flavour, the heap encoder, constants), the spead2-compatible
+receive API (ThreadPool, MemoryPool, ItemGroup, ..., and the recv subpackage: "import
+gnuradio.spead as spead2" runs spead2 receive code unchanged) and the GNU Radio source
+blocks (source, heap_source).
 """
 
 from .spead_python import *  # noqa: F401,F403
+
+# The GNU Radio blocks (spead.source, spead.heap_source) and their parameters.
+from .spead_blocks_python import *  # noqa: E402,F401,F403
 
 # The spead2-compatible receive API: "import gnuradio.spead as spead2" then
 # spead2.ItemGroup, spead2.recv.Stream, spead2.recv.asyncio.Stream...

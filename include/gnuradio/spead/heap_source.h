@@ -1,0 +1,68 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_HEAP_SOURCE_H
+#define INCLUDED_SPEAD_HEAP_SOURCE_H
+
+#include <gnuradio/block.h>
+#include <gnuradio/spead/api.h>
+#include <gnuradio/spead/receiver_config.h>
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace gr {
+namespace spead {
+
+/*!
+ * \brief SPEAD Heap Source: receives a SPEAD stream and publishes every heap as a
+ * message on its "heaps" port.
+ * \ingroup spead
+ *
+ * \details
+ * By default a heap becomes a PDU (GNU Radio's convention: a pair of a metadata dict
+ * and a uniform vector). The metadata holds heap_cnt, complete, heap_length,
+ * received_length, start_of_stream, end_of_stream and every named item whose value is
+ * a scalar or a string; the vector is the value of \p payload_item (converted to native
+ * byte order, flattened; empty when the item is not chosen or not in the heap). With
+ * \p as_dict, a heap becomes a dict of every item by name instead (plus heap_cnt and
+ * complete). Incomplete heaps are published too when config.contiguous_only is false
+ * (complete is then false, and their missing bytes read as zeros).
+ *
+ * Message ports: "heaps" (out), "stats" (out, as spead::source), "stats_request" (in).
+ * When the stream ends (end of a capture file, a stop item, a closed TCP connection)
+ * the block publishes its final statistics and tells the flowgraph it is done.
+ */
+class SPEAD_API heap_source : virtual public gr::block
+{
+public:
+    typedef std::shared_ptr<heap_source> sptr;
+
+    /*!
+     * \param config transport, stream, memory, thread and statistics parameters
+     * \param payload_item the item whose value is the PDU's vector (name or ID); empty
+     *        for none
+     * \param payload_type "auto" (from the item's descriptor) or a numpy type string
+     *        ('<c8', '|i1', '>i2', ...) to read the item's bytes as
+     * \param as_dict publish a dict of every item instead of a PDU
+     * \throws std::invalid_argument naming the bad parameter and its accepted range
+     */
+    static sptr make(const receiver_config& config,
+                     const std::string& payload_item = "",
+                     const std::string& payload_type = "auto",
+                     bool as_dict = false);
+
+    /// The port the UDP or TCP socket is bound to once started (for port 0), else -1.
+    virtual int local_port() const = 0;
+    /// Every statistic now, by name (what the stats port publishes).
+    virtual std::map<std::string, std::uint64_t> statistics() const = 0;
+};
+
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_HEAP_SOURCE_H */

@@ -1,0 +1,98 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_SOURCE_H
+#define INCLUDED_SPEAD_SOURCE_H
+
+#include <gnuradio/block.h>
+#include <gnuradio/spead/api.h>
+#include <gnuradio/spead/receiver_config.h>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace gr {
+namespace spead {
+
+/// One stream output of spead::source: which item feeds it and how its values are
+/// converted (see docs/blocks.md).
+struct SPEAD_API output_config {
+    /// The item: its descriptor name ("data"), or its ID ("0x1602", "5634").
+    std::string item;
+    /// Output type: "complex", "float", "int", "short" or "byte".
+    std::string type = "complex";
+    /// Output vector length (values per output item), 1 or more.
+    int vlen = 1;
+    /// The item's wire representation as a numpy type string ("|i1", "<i2", ">i2",
+    /// "<c8", ">f4", ...), or "auto" to take it from the item's descriptor. A complex
+    /// output fed by a real type reads interleaved (re, im) pairs.
+    std::string wire = "auto";
+    /// Integer values are divided by scale when converted to float or complex.
+    double scale = 1.0;
+};
+
+/*!
+ * \brief SPEAD Source: receives a SPEAD stream and emits chosen items' values as
+ * sample streams, one output per item, with heap metadata as stream tags.
+ * \ingroup spead
+ *
+ * \details
+ * Each heap's value of each output's item becomes a run of samples on that output,
+ * converted from its wire representation (from the descriptor, or set explicitly) with
+ * VOLK straight from heap memory. The first sample of each heap's data carries the tags
+ * heap_cnt, the values of the chosen tag items (under their names), and markers for
+ * incomplete heaps, lost heaps, zero-fill and unusable heaps (docs/blocks.md). A heap
+ * whose item is missing or has the wrong size is counted and tagged, never emitted
+ * misaligned; with zero_fill, lost heaps and missing bytes become zeros (at most
+ * max_fill_heaps heaps per gap) so the sample timeline stays aligned.
+ *
+ * Message ports: "stats" (out) publishes a dict of every statistic each
+ * config.stats_interval seconds and when the stream ends; any message on
+ * "stats_request" (in) makes it publish at once.
+ *
+ * A stream that ends (end of a capture file, a stop item, a closed TCP connection)
+ * ends the flowgraph once its heaps are emitted.
+ */
+class SPEAD_API source : virtual public gr::block
+{
+public:
+    typedef std::shared_ptr<source> sptr;
+
+    /*!
+     * \param config transport, stream, memory, thread and statistics parameters
+     * \param outputs one entry per stream output (at least one)
+     * \param tag_items items whose values tag each heap's first sample (names or IDs)
+     * \param heap_cnt_step lost heaps are counted from gaps in the heap counter, which
+     *        advances by this step per heap (0: off)
+     * \param timestamp_item when set (with timestamp_step), lost heaps are counted from
+     *        gaps in this item's value instead
+     * \param timestamp_step how much timestamp_item advances per heap
+     * \param zero_fill emit zeros for lost heaps and for the missing bytes of
+     *        incomplete heaps
+     * \param max_fill_heaps at most this many heaps of zeros per gap (0 or more)
+     * \throws std::invalid_argument naming the bad parameter and its accepted range
+     */
+    static sptr make(const receiver_config& config,
+                     const std::vector<output_config>& outputs,
+                     const std::vector<std::string>& tag_items = {},
+                     std::int64_t heap_cnt_step = 1,
+                     const std::string& timestamp_item = "",
+                     std::int64_t timestamp_step = 0,
+                     bool zero_fill = false,
+                     std::int64_t max_fill_heaps = 16);
+
+    /// The port the UDP or TCP socket is bound to once started (for port 0), else -1.
+    virtual int local_port() const = 0;
+    /// Every statistic now, by name (what the stats port publishes).
+    virtual std::map<std::string, std::uint64_t> statistics() const = 0;
+};
+
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_SOURCE_H */

@@ -1,0 +1,270 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "block_receiver.h"
+#include <gnuradio/spead/protocol/pcap_file.h>
+#include <gnuradio/spead/recv/inproc_queue.h>
+#include <gnuradio/spead/recv/inproc_reader.h>
+#include <gnuradio/spead/recv/memory_pool.h>
+#include <gnuradio/spead/recv/pcap_reader.h>
+#include <gnuradio/spead/recv/tcp_reader.h>
+#include <gnuradio/spead/recv/udp_endpoint.h>
+#include <gnuradio/spead/recv/udp_reader.h>
+#include <boost/asio/ip/address.hpp>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
+namespace gr {
+namespace spead {
+
+namespace {
+
+receiver_config validated(const receiver_config& config)
+{
+    config.validate();
+    if (config.transport == "pcap") {
+        // Reported when the block is made, not only when the flowgraph starts (where
+        // GNU Radio can only log it).
+        std::ifstream probe(config.pcap_file, std::ios::binary);
+        if (!probe)
+            throw std::invalid_argument("pcap_file: cannot open '" + config.pcap_file +
+                                        "': " + std::strerror(errno));
+    }
+    return config;
+}
+
+} // namespace
+
+block_receiver::block_receiver(const receiver_config& config)
+    : d_config(validated(config))
+{
+}
+
+block_receiver::~block_receiver() { stop(); }
+
+void block_receiver::make_allocator(stream_config& sc)
+{
+    const receiver_config& c = d_config;
+    std::shared_ptr<memory_allocator> base;
+    if (c.allocator == "mmap")
+        base = std::make_shared<mmap_allocator>(0, false);
+    else if (c.allocator == "mmap_huge")
+        base = std::make_shared<mmap_allocator>(0, true);
+    else
+        base = std::make_shared<memory_allocator>();
+
+    const bool pool = c.memory_pool == "on" ||
+                      (c.memory_pool == "auto" && (c.heap_size > 0 || c.pool_upper > 0));
+    if (!pool) {
+        sc.set_memory_allocator(base);
+        return;
+    }
+    // Buffers of the expected heap size serve heaps from half that size up: the data
+    // heaps, while small descriptor and control heaps go to the plain allocator. Enough
+    // buffers are kept for every heap that can be alive at once: the live window of
+    // every substream, the ring, and a few held by the block and the worker.
+    const std::size_t upper = std::size_t(c.pool_upper >= 0 ? c.pool_upper : c.heap_size);
+    const std::size_t lower = std::size_t(c.pool_lower >= 0 ? c.pool_lower : upper / 2);
+    const std::size_t in_flight = std::size_t(c.max_heaps) * std::size_t(c.substreams) +
+                                  std::size_t(c.ring_heaps) + 4;
+    const std::size_t max_free =
+        std::size_t(c.pool_max_free >= 0 ? c.pool_max_free : std::int64_t(in_flight));
+    const std::size_t initial =
+        std::size_t(c.pool_initial >= 0 ? c.pool_initial : std::int64_t(max_free));
+    const std::size_t low_water = std::size_t(
+        c.pool_low_water >= 0 ? c.pool_low_water : std::int64_t(max_free / 2));
+    if (lower > upper)
+        throw std::invalid_argument("pool_lower (" + std::to_string(lower) +
+                                    ") must not exceed pool_upper (" +
+                                    std::to_string(upper) + ")");
+    if (initial > max_free)
+        throw std::invalid_argument("pool_initial (" + std::to_string(initial) +
+                                    ") must not exceed pool_max_free (" +
+                                    std::to_string(max_free) + ")");
+    if (low_water > max_free)
+        throw std::invalid_argument("pool_low_water (" + std::to_string(low_water) +
+                                    ") must not exceed pool_max_free (" +
+                                    std::to_string(max_free) + ")");
+    sc.set_memory_allocator(std::make_shared<memory_pool>(
+        *d_pool, lower, upper, max_free, initial, low_water, base));
+}
+
+void block_receiver::start()
+{
+    stop();
+    const receiver_config& c = d_config;
+    d_pool = c.affinity.empty() ? std::make_unique<thread_pool>(c.threads)
+                                : std::make_unique<thread_pool>(c.threads, c.affinity);
+
+    stream_config sc;
+    sc.set_max_heaps(std::size_t(c.max_heaps))
+        .set_substreams(std::size_t(c.substreams))
+        .set_bug_compat(c.bug_compat)
+        .set_memcpy(c.memcpy_nontemporal ? memcpy_function::nontemporal
+                                         : memcpy_function::standard)
+        .set_stop_on_stop_item(c.stop_on_stop_item)
+        .set_allow_unsized_heaps(c.allow_unsized_heaps)
+        .set_allow_out_of_order(c.allow_out_of_order)
+        .set_stream_id(std::uintptr_t(c.stream_id));
+    if (c.max_heap_size > 0)
+        sc.set_max_heap_size(std::size_t(c.max_heap_size));
+    make_allocator(sc);
+
+    ring_stream_config rc;
+    rc.set_heaps(std::size_t(c.ring_heaps))
+        .set_contiguous_only(c.contiguous_only)
+        .set_incomplete_keep_payload_ranges(c.incomplete_keep_payload_ranges ||
+                                            d_force_payload_ranges);
+    std::lock_guard<std::mutex> lock(d_use_mutex);
+    d_final_stats.reset();
+    d_stream = std::make_unique<ring_stream>(*d_pool, sc, rc);
+    try {
+        add_reader();
+    } catch (...) {
+        d_stream->stop();
+        d_stream.reset();
+        d_pool.reset();
+        throw;
+    }
+}
+
+void block_receiver::add_reader()
+{
+    const receiver_config& c = d_config;
+    if (c.transport == "udp") {
+        const auto endpoint = make_udp_bind_endpoint(c.address, c.port);
+        const std::size_t max_size =
+            c.max_packet_size > 0 ? std::size_t(c.max_packet_size) : DEFAULT_UDP_MAX_SIZE;
+        const std::size_t buffer = c.socket_buffer_size >= 0
+                                       ? std::size_t(c.socket_buffer_size)
+                                       : DEFAULT_UDP_BUFFER_SIZE;
+        const auto group = endpoint.address();
+        udp_reader* r;
+        if (group.is_v4() && group.is_multicast() && !c.interface_address.empty())
+            r = &d_stream->emplace_reader<udp_reader>(
+                endpoint,
+                max_size,
+                buffer,
+                boost::asio::ip::make_address(c.interface_address));
+        else if (group.is_v6() && group.is_multicast() && c.interface_index > 0)
+            r = &d_stream->emplace_reader<udp_reader>(
+                endpoint, max_size, buffer, (unsigned int)c.interface_index);
+        else
+            r = &d_stream->emplace_reader<udp_reader>(endpoint, max_size, buffer);
+        d_local_port = r->get_local_endpoint().port();
+    } else if (c.transport == "tcp") {
+        const auto address =
+            c.address.empty()
+                ? boost::asio::ip::address(boost::asio::ip::address_v4::any())
+                : boost::asio::ip::make_address(c.address);
+        const std::size_t max_size =
+            c.max_packet_size > 0 ? std::size_t(c.max_packet_size) : DEFAULT_TCP_MAX_SIZE;
+        const std::size_t buffer = c.socket_buffer_size >= 0
+                                       ? std::size_t(c.socket_buffer_size)
+                                       : DEFAULT_TCP_BUFFER_SIZE;
+        auto& r = d_stream->emplace_reader<tcp_reader>(
+            boost::asio::ip::tcp::endpoint(address, (unsigned short)c.port),
+            max_size,
+            buffer);
+        d_local_port = r.local_endpoint().port();
+    } else if (c.transport == "pcap") {
+        if (c.pcap_rate > 0.0) {
+            // Read (and check) the whole capture now, so a bad file or filter fails
+            // start(); the pacer then feeds it at the asked rate.
+            auto datagrams = std::make_shared<std::vector<udp_datagram>>(
+                read_pcap_udp(c.pcap_file, c.pcap_filter));
+            d_paced_queue = std::make_shared<inproc_queue>();
+            d_stream->emplace_reader<inproc_reader>(d_paced_queue);
+            {
+                std::lock_guard<std::mutex> lock(d_pacer_mutex);
+                d_pacer_stop = false;
+            }
+            d_pacer = std::thread([this, datagrams] {
+                const auto begin = std::chrono::steady_clock::now();
+                const double period = 1.0 / d_config.pcap_rate;
+                std::size_t i = 0;
+                for (const auto& d : *datagrams) {
+                    const auto due =
+                        begin +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(period * double(i++)));
+                    std::unique_lock<std::mutex> lock(d_pacer_mutex);
+                    if (d_pacer_cv.wait_until(lock, due, [this] { return d_pacer_stop; }))
+                        break;
+                    lock.unlock();
+                    d_paced_queue->add_packet(d.payload);
+                }
+                d_paced_queue->stop();
+            });
+        } else {
+            d_stream->emplace_reader<pcap_reader>(c.pcap_file, c.pcap_filter);
+        }
+    } else {
+        d_stream->emplace_reader<inproc_reader>(c.queue);
+    }
+}
+
+void block_receiver::stop()
+{
+    if (d_pacer.joinable()) {
+        {
+            std::lock_guard<std::mutex> lock(d_pacer_mutex);
+            d_pacer_stop = true;
+        }
+        d_pacer_cv.notify_all();
+        d_pacer.join();
+    }
+    if (d_stream) {
+        // Stopping the ring first wakes a consumer waiting in pop_for, which holds
+        // d_use_mutex only for its (bounded) wait.
+        d_stream->stop();
+        std::lock_guard<std::mutex> lock(d_use_mutex);
+        d_final_stats = d_stream->get_stats();
+        d_stream.reset();
+    }
+    d_paced_queue.reset();
+    if (d_pool) {
+        d_pool->stop();
+        d_pool.reset();
+    }
+}
+
+std::optional<heap> block_receiver::pop_for(std::chrono::steady_clock::duration timeout)
+{
+    std::lock_guard<std::mutex> lock(d_use_mutex);
+    if (!d_stream)
+        throw ringbuffer_stopped();
+    return d_stream->pop_for(timeout);
+}
+
+std::optional<heap> block_receiver::try_pop()
+{
+    std::lock_guard<std::mutex> lock(d_use_mutex);
+    if (!d_stream)
+        throw ringbuffer_stopped();
+    try {
+        return d_stream->try_pop();
+    } catch (const ringbuffer_empty&) {
+        return std::nullopt;
+    }
+}
+
+stream_stats block_receiver::get_stats() const
+{
+    std::lock_guard<std::mutex> lock(d_use_mutex);
+    if (d_final_stats)
+        return *d_final_stats;
+    if (d_stream)
+        return d_stream->get_stats();
+    return stream_stats();
+}
+
+} // namespace spead
+} // namespace gr

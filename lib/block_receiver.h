@@ -1,0 +1,93 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_BLOCK_RECEIVER_H
+#define INCLUDED_SPEAD_BLOCK_RECEIVER_H
+
+// Private to the blocks, free of GNU Radio types: turns a receiver_config (the block
+// parameters) into a running receive engine (thread pool, allocator, ring stream and
+// one reader) and takes it down again. Both source blocks own one.
+
+#include <gnuradio/spead/receiver_config.h>
+#include <gnuradio/spead/recv/heap.h>
+#include <gnuradio/spead/recv/ring_stream.h>
+#include <gnuradio/spead/recv/stream_stats.h>
+#include <condition_variable>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace gr {
+namespace spead {
+
+class block_receiver
+{
+public:
+    /// \throws std::invalid_argument (from receiver_config::validate) naming the bad
+    /// parameter.
+    explicit block_receiver(const receiver_config& config);
+    ~block_receiver();
+    block_receiver(const block_receiver&) = delete;
+    block_receiver& operator=(const block_receiver&) = delete;
+
+    /// The ring configuration keeps incomplete heaps' received byte ranges even when the
+    /// user did not ask (zero-fill needs them). Call before start().
+    void force_payload_ranges() { d_force_payload_ranges = true; }
+
+    /**
+     * \brief Opens the socket or file and starts the receive threads.
+     * \throws std::runtime_error / boost::system::system_error naming the endpoint or
+     * file when it cannot be opened.
+     */
+    void start();
+    /// Stops the stream and joins the threads; prompt under load. Idempotent.
+    void stop();
+
+    /// Waits at most \p timeout for a heap. \throws ringbuffer_stopped once the stream
+    /// has ended and every heap has been taken.
+    std::optional<heap> pop_for(std::chrono::steady_clock::duration timeout);
+    /// A heap if one is ready. \throws ringbuffer_stopped as pop_for.
+    std::optional<heap> try_pop();
+
+    /// Statistics now (or as they were when the stream was stopped).
+    stream_stats get_stats() const;
+    /// The port the socket is bound to (useful with port 0), or -1 when there is none.
+    int local_port() const { return d_local_port; }
+    const receiver_config& config() const { return d_config; }
+    std::size_t bug_compat() const { return std::size_t(d_config.bug_compat); }
+
+private:
+    void make_allocator(stream_config& sc);
+    void add_reader();
+    void pace_capture();
+
+    const receiver_config d_config;
+    bool d_force_payload_ranges = false;
+    std::unique_ptr<thread_pool> d_pool;
+    std::unique_ptr<ring_stream> d_stream;
+    int d_local_port = -1;
+
+    // pcap replay pacing: a thread reads the capture and feeds an in-process queue.
+    std::shared_ptr<inproc_queue> d_paced_queue;
+    std::thread d_pacer;
+    std::mutex d_pacer_mutex;
+    std::condition_variable d_pacer_cv;
+    bool d_pacer_stop = false;
+
+    /// Guards d_stream and d_final_stats against stop() while the block's work thread
+    /// pops heaps and the statistics thread reads statistics.
+    mutable std::mutex d_use_mutex;
+    std::optional<stream_stats> d_final_stats;
+};
+
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_BLOCK_RECEIVER_H */

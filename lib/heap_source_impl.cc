@@ -1,0 +1,310 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "heap_source_impl.h"
+#include "pmt_values.h"
+#include <gnuradio/io_signature.h>
+#include <gnuradio/spead/gr_log_bridge.h>
+#include <gnuradio/spead/protocol/decode_error.h>
+#include <gnuradio/spead/protocol/numpy_header.h>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+namespace gr {
+namespace spead {
+
+namespace {
+
+/// Metadata keys, interned once.
+struct metadata_keys {
+    pmt::pmt_t heap_cnt = pmt::intern("heap_cnt");
+    pmt::pmt_t complete = pmt::intern("complete");
+    pmt::pmt_t heap_length = pmt::intern("heap_length");
+    pmt::pmt_t received_length = pmt::intern("received_length");
+    pmt::pmt_t start_of_stream = pmt::intern("start_of_stream");
+    pmt::pmt_t end_of_stream = pmt::intern("end_of_stream");
+};
+
+const metadata_keys& keys()
+{
+    static const metadata_keys k;
+    return k;
+}
+
+constexpr auto wait_for_heap = std::chrono::milliseconds(100);
+
+std::string item_key(const item_catalog::entry* e, std::uint64_t id)
+{
+    if (e && !e->desc.name.empty())
+        return e->desc.name;
+    char text[32];
+    std::snprintf(text, sizeof(text), "0x%llx", (unsigned long long)id);
+    return text;
+}
+
+bool is_scalar_or_string(const item_catalog::entry* e)
+{
+    if (!e || !e->type)
+        return false;
+    if (e->type->is_string())
+        return true;
+    return e->type->shape().empty() &&
+           e->type->value_type().type_kind != dtype::kind::record;
+}
+
+} // namespace
+
+heap_source::sptr heap_source::make(const receiver_config& config,
+                                    const std::string& payload_item,
+                                    const std::string& payload_type,
+                                    bool as_dict)
+{
+    return gnuradio::make_block_sptr<heap_source_impl>(
+        config, payload_item, payload_type, as_dict);
+}
+
+heap_source_impl::heap_source_impl(const receiver_config& config,
+                                   const std::string& payload_item,
+                                   const std::string& payload_type,
+                                   bool as_dict)
+    : gr::block("spead_heap_source",
+                gr::io_signature::make(0, 0, 0),
+                gr::io_signature::make(0, 0, 0)),
+      d_receiver(config),
+      d_catalog(config.bug_compat),
+      d_as_dict(as_dict)
+{
+    if (!payload_item.empty())
+        d_payload_item = item_ref::parse(payload_item, "payload_item");
+    if (payload_type != "auto") {
+        try {
+            d_payload_type = parse_dtype_string(payload_type);
+        } catch (const decode_error& e) {
+            throw std::invalid_argument(
+                "payload_type must be 'auto' or a numpy type string "
+                "such as '<c8', '|i1', '>i2' (" +
+                std::string(e.what()) + ")");
+        }
+    }
+    // Incomplete heaps' missing bytes are zeroed, which needs their received ranges.
+    d_receiver.force_payload_ranges();
+    route_engine_log_to_gnuradio();
+    d_heaps_port = pmt::mp("heaps");
+    d_stats_port = pmt::mp("stats");
+    message_port_register_out(d_heaps_port);
+    message_port_register_out(d_stats_port);
+    message_port_register_in(pmt::mp("stats_request"));
+    set_msg_handler(pmt::mp("stats_request"),
+                    [this](const pmt::pmt_t&) { d_publisher.request(); });
+}
+
+heap_source_impl::~heap_source_impl() { halt(); }
+
+void heap_source_impl::halt()
+{
+    d_stop = true;
+    if (d_thread.joinable())
+        d_thread.join();
+    d_publisher.stop();
+    d_receiver.stop();
+}
+
+bool heap_source_impl::start()
+{
+    halt();
+    d_heaps_published = 0;
+    d_heaps_incomplete = 0;
+    d_final_published = false;
+    d_stop = false;
+    try {
+        d_receiver.start();
+    } catch (const std::exception& e) {
+        // GNU Radio calls start() on the block's thread, where an exception cannot
+        // reach the caller of top_block.start(): log it and finish at once (the run
+        // loop sees a stopped stream).
+        d_logger->error("cannot start receiving: {}", e.what());
+    }
+    d_publisher.start(d_receiver.config().stats_interval, [this] { publish_stats(); });
+    d_thread = std::thread([this] { run(); });
+    return block::start();
+}
+
+bool heap_source_impl::stop()
+{
+    halt();
+    publish_final_stats();
+    return block::stop();
+}
+
+std::vector<std::pair<std::string, std::uint64_t>>
+heap_source_impl::block_counters() const
+{
+    return { { "heaps_published", d_heaps_published.load() },
+             { "heaps_incomplete", d_heaps_incomplete.load() } };
+}
+
+void heap_source_impl::publish_stats()
+{
+    message_port_pub(d_stats_port,
+                     stats_to_pmt(d_receiver.get_stats(), block_counters()));
+}
+
+void heap_source_impl::publish_final_stats()
+{
+    if (!d_final_published.exchange(true))
+        publish_stats();
+}
+
+std::map<std::string, std::uint64_t> heap_source_impl::statistics() const
+{
+    std::map<std::string, std::uint64_t> out;
+    for (const auto& [name, value] : d_receiver.get_stats().items())
+        out[name] = value;
+    for (const auto& [name, value] : block_counters())
+        out[name] = value;
+    return out;
+}
+
+void heap_source_impl::run()
+{
+    while (!d_stop) {
+        std::optional<heap> h;
+        try {
+            h = d_receiver.pop_for(wait_for_heap);
+        } catch (const ringbuffer_stopped&) {
+            if (d_stop)
+                return;
+            // The end of the stream: final statistics, then the flowgraph may finish.
+            publish_final_stats();
+            post(pmt::mp("system"), pmt::cons(pmt::mp("done"), pmt::from_long(1)));
+            return;
+        }
+        if (!h)
+            continue;
+        try {
+            d_catalog.update(*h);
+            if (!h->is_complete()) {
+                d_heaps_incomplete++;
+                // Bytes that never arrived read as zeros rather than stale memory; the
+                // heap is ours alone (moved out of the ring).
+                auto* payload = const_cast<std::uint8_t*>(h->payload());
+                std::size_t at = 0;
+                for (const auto& [begin, end] : h->get_payload_ranges()) {
+                    if (begin > at)
+                        std::memset(
+                            payload + at, 0, std::min(begin, h->payload_size()) - at);
+                    at = std::max(at, end);
+                }
+                if (payload && at < h->payload_size())
+                    std::memset(payload + at, 0, h->payload_size() - at);
+            }
+            message_port_pub(d_heaps_port,
+                             d_as_dict ? heap_to_dict(*h) : heap_to_pdu(*h));
+            d_heaps_published++;
+        } catch (const std::exception& e) {
+            d_logger->error("heap {} could not be published: {}", h->get_cnt(), e.what());
+        }
+    }
+}
+
+pmt::pmt_t heap_source_impl::payload_vector(const heap& h)
+{
+    if (!d_payload_item)
+        return pmt::init_u8vector(0, nullptr);
+    const auto id = d_catalog.resolve(*d_payload_item);
+    const heap_item* item = id ? find_item(h, *id) : nullptr;
+    if (!item)
+        return pmt::init_u8vector(0, nullptr);
+    if (d_payload_type) {
+        std::uint8_t imm[8];
+        const std::uint8_t* data = h.payload() + item->offset;
+        std::size_t length = item->length;
+        if (item->immediate) {
+            length = immediate_bytes(h, *item, imm);
+            data = imm;
+        }
+        const dtype& t = *d_payload_type;
+        const std::size_t n = length / t.itemsize;
+        std::vector<std::uint8_t> native(data, data + n * t.itemsize);
+        const dtype scalar =
+            t.type_kind == dtype::kind::complex
+                ? dtype::scalar(dtype::kind::floating, t.itemsize / 2, t.byte_order)
+                : t;
+        if (scalar.itemsize > 1 && !t.is_native())
+            for (std::size_t i = 0; i + scalar.itemsize <= native.size();
+                 i += scalar.itemsize)
+                std::reverse(native.begin() + i, native.begin() + i + scalar.itemsize);
+        return uniform_vector(t.to_native(), native.data(), n);
+    }
+    const item_catalog::entry* e = d_catalog.find(*id);
+    if (!e || !e->type) {
+        if (item->immediate)
+            return pmt::init_u64vector(1, &item->value);
+        return pmt::init_u8vector(item->length, h.payload() + item->offset);
+    }
+    pmt::pmt_t v = item_to_pmt(h, *item, e);
+    if (pmt::is_uniform_vector(v))
+        return v;
+    // A scalar or string payload: as a one-element (or character) vector.
+    std::uint8_t imm[8];
+    const std::uint8_t* data = h.payload() + item->offset;
+    std::size_t length = item->length;
+    if (item->immediate) {
+        length = immediate_bytes(h, *item, imm);
+        data = imm;
+    }
+    try {
+        const decoded_value d = e->type->decode(data, length, item->immediate);
+        return uniform_vector(
+            d.type, d.data.data(), std::max<std::size_t>(d.element_count(), 1));
+    } catch (const std::exception&) {
+        return pmt::init_u8vector(0, nullptr);
+    }
+}
+
+pmt::pmt_t heap_source_impl::heap_to_pdu(const heap& h)
+{
+    pmt::pmt_t meta = pmt::make_dict();
+    meta = pmt::dict_add(meta, keys().heap_cnt, pmt::from_uint64(h.get_cnt()));
+    meta = pmt::dict_add(meta, keys().complete, pmt::from_bool(h.is_complete()));
+    meta = pmt::dict_add(meta, keys().heap_length, pmt::from_long(h.get_heap_length()));
+    meta = pmt::dict_add(
+        meta, keys().received_length, pmt::from_uint64(h.get_received_length()));
+    meta = pmt::dict_add(
+        meta, keys().start_of_stream, pmt::from_bool(h.is_start_of_stream()));
+    meta =
+        pmt::dict_add(meta, keys().end_of_stream, pmt::from_bool(h.is_end_of_stream()));
+    for (const heap_item& item : h.get_items()) {
+        const item_catalog::entry* e = d_catalog.find(item.id);
+        if (!is_scalar_or_string(e) || e->desc.name.empty())
+            continue;
+        pmt::pmt_t v = item_to_pmt(h, item, e);
+        if (!pmt::is_null(v))
+            meta = pmt::dict_add(meta, pmt::intern(e->desc.name), v);
+    }
+    return pmt::cons(meta, payload_vector(h));
+}
+
+pmt::pmt_t heap_source_impl::heap_to_dict(const heap& h)
+{
+    pmt::pmt_t d = pmt::make_dict();
+    d = pmt::dict_add(d, keys().heap_cnt, pmt::from_uint64(h.get_cnt()));
+    d = pmt::dict_add(d, keys().complete, pmt::from_bool(h.is_complete()));
+    for (const heap_item& item : h.get_items()) {
+        if (item.id <= 6)
+            continue; // protocol items (descriptors, stream control) are not values
+        const item_catalog::entry* e = d_catalog.find(item.id);
+        pmt::pmt_t v = item_to_pmt(h, item, e);
+        if (!pmt::is_null(v))
+            d = pmt::dict_add(d, pmt::intern(item_key(e, item.id)), v);
+    }
+    return d;
+}
+
+} // namespace spead
+} // namespace gr

@@ -1,0 +1,67 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_HEAP_SOURCE_IMPL_H
+#define INCLUDED_SPEAD_HEAP_SOURCE_IMPL_H
+
+#include "block_receiver.h"
+#include "item_catalog.h"
+#include "stats_publisher.h"
+#include <gnuradio/spead/heap_source.h>
+#include <atomic>
+#include <optional>
+#include <thread>
+
+namespace gr {
+namespace spead {
+
+class heap_source_impl : public heap_source
+{
+public:
+    heap_source_impl(const receiver_config& config,
+                     const std::string& payload_item,
+                     const std::string& payload_type,
+                     bool as_dict);
+    ~heap_source_impl() override;
+
+    bool start() override;
+    bool stop() override;
+
+    int local_port() const override { return d_receiver.local_port(); }
+    std::map<std::string, std::uint64_t> statistics() const override;
+
+private:
+    /// Joins the threads and stops the stream, publishing nothing.
+    void halt();
+    /// The receive loop, on its own thread: a message-only block has no work().
+    void run();
+    pmt::pmt_t heap_to_pdu(const heap& h);
+    pmt::pmt_t heap_to_dict(const heap& h);
+    pmt::pmt_t payload_vector(const heap& h);
+    void publish_stats();
+    void publish_final_stats();
+    std::vector<std::pair<std::string, std::uint64_t>> block_counters() const;
+
+    block_receiver d_receiver;
+    item_catalog d_catalog;
+    std::optional<item_ref> d_payload_item;
+    std::optional<dtype> d_payload_type;
+    const bool d_as_dict;
+
+    std::thread d_thread;
+    std::atomic<bool> d_stop{ false };
+    stats_publisher d_publisher;
+    std::atomic<bool> d_final_published{ false };
+    pmt::pmt_t d_heaps_port, d_stats_port;
+
+    std::atomic<std::uint64_t> d_heaps_published{ 0 }, d_heaps_incomplete{ 0 };
+};
+
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_HEAP_SOURCE_IMPL_H */

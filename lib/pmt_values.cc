@@ -1,0 +1,164 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "pmt_values.h"
+#include <complex>
+#include <cstring>
+
+namespace gr {
+namespace spead {
+
+namespace {
+
+template <typename T>
+T load(const std::uint8_t* p)
+{
+    T v;
+    std::memcpy(&v, p, sizeof(T));
+    return v;
+}
+
+pmt::pmt_t scalar_to_pmt(const dtype& t, const std::uint8_t* p)
+{
+    switch (t.type_kind) {
+    case dtype::kind::boolean:
+        return pmt::from_bool(p[0] != 0);
+    case dtype::kind::signed_int:
+        switch (t.itemsize) {
+        case 1:
+            return pmt::from_long(load<std::int8_t>(p));
+        case 2:
+            return pmt::from_long(load<std::int16_t>(p));
+        case 4:
+            return pmt::from_long(load<std::int32_t>(p));
+        default:
+            return pmt::from_long(long(load<std::int64_t>(p)));
+        }
+    case dtype::kind::unsigned_int:
+        switch (t.itemsize) {
+        case 1:
+            return pmt::from_uint64(load<std::uint8_t>(p));
+        case 2:
+            return pmt::from_uint64(load<std::uint16_t>(p));
+        case 4:
+            return pmt::from_uint64(load<std::uint32_t>(p));
+        default:
+            return pmt::from_uint64(load<std::uint64_t>(p));
+        }
+    case dtype::kind::floating:
+        if (t.itemsize == 4)
+            return pmt::from_double(load<float>(p));
+        if (t.itemsize == 8)
+            return pmt::from_double(load<double>(p));
+        break;
+    case dtype::kind::complex:
+        if (t.itemsize == 8)
+            return pmt::from_complex(std::complex<double>(load<std::complex<float>>(p)));
+        return pmt::from_complex(load<std::complex<double>>(p));
+    case dtype::kind::bytes:
+        return pmt::string_to_symbol(
+            std::string(reinterpret_cast<const char*>(p), t.itemsize));
+    default:
+        break;
+    }
+    return pmt::init_u8vector(t.itemsize, p);
+}
+
+} // namespace
+
+pmt::pmt_t uniform_vector(const dtype& t, const std::uint8_t* data, std::size_t n)
+{
+    switch (t.type_kind) {
+    case dtype::kind::signed_int:
+        switch (t.itemsize) {
+        case 1:
+            return pmt::init_s8vector(n, reinterpret_cast<const std::int8_t*>(data));
+        case 2:
+            return pmt::init_s16vector(n, reinterpret_cast<const std::int16_t*>(data));
+        case 4:
+            return pmt::init_s32vector(n, reinterpret_cast<const std::int32_t*>(data));
+        default:
+            return pmt::init_s64vector(n, reinterpret_cast<const std::int64_t*>(data));
+        }
+    case dtype::kind::unsigned_int:
+        switch (t.itemsize) {
+        case 1:
+            return pmt::init_u8vector(n, data);
+        case 2:
+            return pmt::init_u16vector(n, reinterpret_cast<const std::uint16_t*>(data));
+        case 4:
+            return pmt::init_u32vector(n, reinterpret_cast<const std::uint32_t*>(data));
+        default:
+            return pmt::init_u64vector(n, reinterpret_cast<const std::uint64_t*>(data));
+        }
+    case dtype::kind::floating:
+        if (t.itemsize == 4)
+            return pmt::init_f32vector(n, reinterpret_cast<const float*>(data));
+        if (t.itemsize == 8)
+            return pmt::init_f64vector(n, reinterpret_cast<const double*>(data));
+        break;
+    case dtype::kind::complex:
+        if (t.itemsize == 8)
+            return pmt::init_c32vector(
+                n, reinterpret_cast<const std::complex<float>*>(data));
+        return pmt::init_c64vector(n,
+                                   reinterpret_cast<const std::complex<double>*>(data));
+    default:
+        break;
+    }
+    // bool, bytes, records (and half floats): their bytes.
+    return pmt::init_u8vector(n * t.itemsize, data);
+}
+
+pmt::pmt_t value_to_pmt(const decoded_value& value)
+{
+    if (value.is_string)
+        return pmt::string_to_symbol(std::string(value.data.begin(), value.data.end()));
+    const std::size_t n = value.element_count();
+    if (value.shape.empty() && n == 1 && value.type.type_kind != dtype::kind::record)
+        return scalar_to_pmt(value.type, value.data.data());
+    return uniform_vector(value.type, value.data.data(), n);
+}
+
+pmt::pmt_t
+item_to_pmt(const heap& h, const heap_item& item, const item_catalog::entry* entry)
+{
+    std::uint8_t imm[8];
+    const std::uint8_t* data;
+    std::size_t length;
+    if (item.immediate) {
+        length = immediate_bytes(h, item, imm);
+        data = imm;
+    } else {
+        data = h.payload() + item.offset;
+        length = item.length;
+    }
+    if (entry && entry->type) {
+        try {
+            return value_to_pmt(entry->type->decode(data, length, item.immediate));
+        } catch (const std::exception&) {
+            return pmt::PMT_NIL;
+        }
+    }
+    if (item.immediate)
+        return pmt::from_uint64(item.value);
+    return pmt::init_u8vector(length, data);
+}
+
+pmt::pmt_t stats_to_pmt(const stream_stats& stats,
+                        const std::vector<std::pair<std::string, std::uint64_t>>& extra)
+{
+    pmt::pmt_t dict = pmt::make_dict();
+    for (const auto& [name, value] : stats.items())
+        dict = pmt::dict_add(dict, pmt::intern(name), pmt::from_uint64(value));
+    for (const auto& [name, value] : extra)
+        dict = pmt::dict_add(dict, pmt::intern(name), pmt::from_uint64(value));
+    return dict;
+}
+
+} // namespace spead
+} // namespace gr

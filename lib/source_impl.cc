@@ -1,0 +1,634 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "pmt_values.h"
+#include "source_impl.h"
+#include <gnuradio/io_signature.h>
+#include <gnuradio/spead/gr_log_bridge.h>
+#include <gnuradio/spead/protocol/decode_error.h>
+#include <gnuradio/spead/protocol/numpy_header.h>
+#include <boost/thread/thread.hpp>
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace gr {
+namespace spead {
+
+namespace {
+
+// Tag and dict keys, interned once.
+const pmt::pmt_t& key_heap_cnt()
+{
+    static const pmt::pmt_t k = pmt::intern("heap_cnt");
+    return k;
+}
+const pmt::pmt_t& key_incomplete()
+{
+    static const pmt::pmt_t k = pmt::intern("incomplete_heap");
+    return k;
+}
+const pmt::pmt_t& key_lost()
+{
+    static const pmt::pmt_t k = pmt::intern("lost_heaps");
+    return k;
+}
+const pmt::pmt_t& key_zero_fill()
+{
+    static const pmt::pmt_t k = pmt::intern("zero_fill");
+    return k;
+}
+const pmt::pmt_t& key_zero_filled_bytes()
+{
+    static const pmt::pmt_t k = pmt::intern("zero_filled_bytes");
+    return k;
+}
+const pmt::pmt_t& key_bad()
+{
+    static const pmt::pmt_t k = pmt::intern("bad_heap");
+    return k;
+}
+const pmt::pmt_t& key_late()
+{
+    static const pmt::pmt_t k = pmt::intern("late_heap");
+    return k;
+}
+const pmt::pmt_t& key_heap_length()
+{
+    static const pmt::pmt_t k = pmt::intern("heap_length");
+    return k;
+}
+const pmt::pmt_t& key_received_length()
+{
+    static const pmt::pmt_t k = pmt::intern("received_length");
+    return k;
+}
+const pmt::pmt_t& key_item()
+{
+    static const pmt::pmt_t k = pmt::intern("item");
+    return k;
+}
+const pmt::pmt_t& key_reason()
+{
+    static const pmt::pmt_t k = pmt::intern("reason");
+    return k;
+}
+
+/// How long work() waits for a heap before returning to the scheduler (which then
+/// handles messages and notices a stop request).
+constexpr auto wait_for_heap = std::chrono::milliseconds(100);
+/// The scheduler's pause after a work() call that produced nothing (see the
+/// constructor).
+constexpr unsigned int blocked_input_timer_ms = 5;
+
+std::vector<int> output_sizes(const std::vector<output_config>& outputs)
+{
+    if (outputs.empty())
+        throw std::invalid_argument("outputs must list at least one output");
+    std::vector<int> sizes;
+    for (std::size_t i = 0; i < outputs.size(); i++) {
+        const std::string where = "outputs[" + std::to_string(i) + "]";
+        const sample_type t = parse_sample_type(outputs[i].type, where + ".type");
+        if (outputs[i].vlen < 1 || outputs[i].vlen > (1 << 20))
+            throw std::invalid_argument(where + ".vlen must be 1..1048576, not " +
+                                        std::to_string(outputs[i].vlen));
+        sizes.push_back(int(sample_size(t)) * outputs[i].vlen);
+    }
+    return sizes;
+}
+
+std::optional<std::uint64_t> pmt_to_uint(const pmt::pmt_t& v)
+{
+    if (pmt::is_uint64(v))
+        return pmt::to_uint64(v);
+    if (pmt::is_integer(v))
+        return std::uint64_t(pmt::to_long(v));
+    return std::nullopt;
+}
+
+const char* problem_name(int p)
+{
+    static const char* names[] = { "none", "missing", "size", "immediate", "unresolved" };
+    return names[p];
+}
+
+} // namespace
+
+source::sptr source::make(const receiver_config& config,
+                          const std::vector<output_config>& outputs,
+                          const std::vector<std::string>& tag_items,
+                          std::int64_t heap_cnt_step,
+                          const std::string& timestamp_item,
+                          std::int64_t timestamp_step,
+                          bool zero_fill,
+                          std::int64_t max_fill_heaps)
+{
+    return gnuradio::make_block_sptr<source_impl>(config,
+                                                  outputs,
+                                                  tag_items,
+                                                  heap_cnt_step,
+                                                  timestamp_item,
+                                                  timestamp_step,
+                                                  zero_fill,
+                                                  max_fill_heaps);
+}
+
+source_impl::source_impl(const receiver_config& config,
+                         const std::vector<output_config>& outputs,
+                         const std::vector<std::string>& tag_items,
+                         std::int64_t heap_cnt_step,
+                         const std::string& timestamp_item,
+                         std::int64_t timestamp_step,
+                         bool zero_fill,
+                         std::int64_t max_fill_heaps)
+    : gr::block("spead_source",
+                gr::io_signature::make(0, 0, 0),
+                gr::io_signature::makev(
+                    int(outputs.size()), int(outputs.size()), output_sizes(outputs))),
+      d_receiver(config),
+      d_catalog(config.bug_compat),
+      d_cnt_gaps(heap_cnt_step > 0 ? std::uint64_t(heap_cnt_step) : 0),
+      d_timestamp_gaps(timestamp_step > 0 ? std::uint64_t(timestamp_step) : 0),
+      d_zero_fill(zero_fill),
+      d_max_fill_heaps(max_fill_heaps > 0 ? std::uint64_t(max_fill_heaps) : 0)
+{
+    if (heap_cnt_step < 0)
+        throw std::invalid_argument("heap_cnt_step must be 0 (off) or more, not " +
+                                    std::to_string(heap_cnt_step));
+    if (timestamp_step < 0)
+        throw std::invalid_argument("timestamp_step must be 0 (off) or more, not " +
+                                    std::to_string(timestamp_step));
+    if (!timestamp_item.empty() && timestamp_step == 0)
+        throw std::invalid_argument(
+            "timestamp_step must be 1 or more when timestamp_item is set");
+    if (max_fill_heaps < 0)
+        throw std::invalid_argument("max_fill_heaps must be 0 or more, not " +
+                                    std::to_string(max_fill_heaps));
+    if (!timestamp_item.empty())
+        d_timestamp_item = item_ref::parse(timestamp_item, "timestamp_item");
+    for (std::size_t i = 0; i < tag_items.size(); i++) {
+        d_tag_items.push_back(
+            item_ref::parse(tag_items[i], "tag_items[" + std::to_string(i) + "]"));
+        d_tag_keys.push_back(pmt::intern(tag_items[i]));
+    }
+    for (std::size_t i = 0; i < outputs.size(); i++) {
+        const std::string where = "outputs[" + std::to_string(i) + "]";
+        output_state out;
+        out.config = outputs[i];
+        out.ref = item_ref::parse(outputs[i].item, where + ".item");
+        out.type = parse_sample_type(outputs[i].type, where + ".type");
+        out.vlen = std::size_t(outputs[i].vlen);
+        if (outputs[i].wire != "auto") {
+            try {
+                out.explicit_wire = parse_dtype_string(outputs[i].wire);
+            } catch (const decode_error& e) {
+                throw std::invalid_argument(where +
+                                            ".wire must be 'auto' or a numpy type "
+                                            "string such as '|i1', '<i2', '>c8' "
+                                            "(" +
+                                            std::string(e.what()) + ")");
+            }
+        }
+        if (!(outputs[i].scale != 0.0))
+            throw std::invalid_argument(where + ".scale must be a non-zero number");
+        if (out.explicit_wire) {
+            try {
+                out.converter.emplace(out.type, *out.explicit_wire, outputs[i].scale);
+            } catch (const std::invalid_argument& e) {
+                throw std::invalid_argument(where + ".wire: " + e.what());
+            }
+        }
+        d_outputs.push_back(std::move(out));
+    }
+    if (zero_fill)
+        d_receiver.force_payload_ranges();
+    // GNU Radio's thread-per-block scheduler parks a source whose work() produced
+    // nothing for this long (250 ms by default) before calling it again. work() has
+    // already waited for a heap by then (wait_for_heap), so the park only adds latency
+    // for a heap arriving during it: keep it short. Idle, the block still sleeps.
+    set_blkd_input_timer_value(blocked_input_timer_ms);
+
+    route_engine_log_to_gnuradio();
+    d_srcid = pmt::intern(alias());
+    d_stats_port = pmt::mp("stats");
+    message_port_register_out(d_stats_port);
+    message_port_register_in(pmt::mp("stats_request"));
+    set_msg_handler(pmt::mp("stats_request"),
+                    [this](const pmt::pmt_t&) { d_publisher.request(); });
+}
+
+source_impl::~source_impl()
+{
+    d_publisher.stop();
+    d_receiver.stop();
+}
+
+bool source_impl::start()
+{
+    // A new stream (after a stop, the flowgraph may be started again): its heap
+    // counters start afresh, and so do the block's counters.
+    d_units.clear();
+    d_pending_tags.clear();
+    d_cnt_gaps = heap_gap_detector(d_cnt_gaps.step());
+    d_timestamp_gaps = heap_gap_detector(d_timestamp_gaps.step());
+    for (auto* c : { &d_heaps_emitted,
+                     &d_heaps_lost,
+                     &d_heaps_zero_filled,
+                     &d_heaps_incomplete,
+                     &d_heaps_bad,
+                     &d_heaps_late,
+                     &d_heaps_skipped })
+        *c = 0;
+    d_ended = false;
+    d_final_published = false;
+    try {
+        d_receiver.start();
+    } catch (const std::exception& e) {
+        // GNU Radio calls start() on the block's thread, where an exception cannot
+        // reach the caller of top_block.start(): log it and end the stream at once.
+        d_logger->error("cannot start receiving: {}", e.what());
+        d_ended = true;
+        return block::start();
+    }
+    d_publisher.start(d_receiver.config().stats_interval, [this] { publish_stats(); });
+    return block::start();
+}
+
+bool source_impl::stop()
+{
+    d_publisher.stop();
+    d_receiver.stop();
+    if (!d_final_published.exchange(true))
+        publish_stats();
+    return block::stop();
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> source_impl::block_counters() const
+{
+    return { { "heaps_emitted", d_heaps_emitted.load() },
+             { "heaps_lost", d_heaps_lost.load() },
+             { "heaps_zero_filled", d_heaps_zero_filled.load() },
+             { "heaps_incomplete", d_heaps_incomplete.load() },
+             { "heaps_bad_item", d_heaps_bad.load() },
+             { "heaps_late", d_heaps_late.load() },
+             { "heaps_skipped", d_heaps_skipped.load() } };
+}
+
+void source_impl::publish_stats()
+{
+    message_port_pub(d_stats_port,
+                     stats_to_pmt(d_receiver.get_stats(), block_counters()));
+}
+
+std::map<std::string, std::uint64_t> source_impl::statistics() const
+{
+    std::map<std::string, std::uint64_t> out;
+    for (const auto& [name, value] : d_receiver.get_stats().items())
+        out[name] = value;
+    for (const auto& [name, value] : block_counters())
+        out[name] = value;
+    return out;
+}
+
+void source_impl::resolve_outputs()
+{
+    if (d_catalog.version() == d_catalog_version)
+        return;
+    d_catalog_version = d_catalog.version();
+    for (output_state& out : d_outputs) {
+        out.id = d_catalog.resolve(out.ref);
+        if (out.explicit_wire)
+            continue; // its converter was made once, from the parameter
+        out.converter.reset();
+        out.fixed_bytes = 0;
+        if (!out.id)
+            continue;
+        const item_catalog::entry* e = d_catalog.find(*out.id);
+        if (!e || !e->type)
+            continue;
+        const item_type& t = *e->type;
+        if (!t.is_byte_aligned()) {
+            d_logger->error("item '{}': its format is not byte-aligned; set the output's "
+                            "wire type explicitly",
+                            out.ref.text);
+            continue;
+        }
+        try {
+            out.converter.emplace(out.type, t.wire_type(), out.config.scale);
+        } catch (const std::invalid_argument& ex) {
+            d_logger->error("item '{}': {}", out.ref.text, ex.what());
+            continue;
+        }
+        std::size_t elements = 1;
+        bool fixed = true;
+        for (std::int64_t dim : t.shape()) {
+            if (dim < 0)
+                fixed = false;
+            else
+                elements *= std::size_t(dim);
+        }
+        out.fixed_bytes = fixed ? elements * t.wire_type().itemsize : 0;
+    }
+}
+
+source_impl::heap_problem source_impl::check_item(const heap& h,
+                                                  output_state& out,
+                                                  const heap_item*& item,
+                                                  std::size_t& bytes)
+{
+    item = nullptr;
+    if (!out.id)
+        return heap_problem::unresolved;
+    item = find_item(h, *out.id);
+    if (!item)
+        return heap_problem::missing;
+    if (!out.converter)
+        return heap_problem::unresolved;
+    if (item->immediate)
+        return heap_problem::immediate;
+    const std::size_t per_item = out.converter->wire_bytes_per_item(out.vlen);
+    bytes = out.fixed_bytes ? out.fixed_bytes : item->length;
+    if (bytes > item->length || bytes == 0 || bytes % per_item != 0)
+        return heap_problem::size;
+    return heap_problem::none;
+}
+
+std::optional<source_impl::unit> source_impl::zero_unit(std::uint64_t heaps)
+{
+    if (heaps == 0)
+        return std::nullopt;
+    unit u;
+    for (const output_state& out : d_outputs) {
+        if (out.items_per_heap == 0)
+            return std::nullopt;
+        unit::part p;
+        p.items = out.items_per_heap * std::size_t(heaps);
+        u.parts.push_back(p);
+    }
+    return u;
+}
+
+std::size_t source_impl::zero_missing_bytes(heap& h)
+{
+    // The heap's memory is ours alone (it was moved out of the ring), but heap only
+    // hands out a const view of it: zeroing the bytes that never arrived is the one
+    // write the block makes.
+    auto* payload = const_cast<std::uint8_t*>(h.payload());
+    std::size_t at = 0, zeroed = 0;
+    auto zero = [&](std::size_t from, std::size_t to) {
+        if (to > from && payload) {
+            std::memset(payload + from, 0, to - from);
+            zeroed += to - from;
+        }
+    };
+    for (const auto& [begin, end] : h.get_payload_ranges()) {
+        zero(at, std::min(begin, h.payload_size()));
+        at = std::max(at, end);
+    }
+    zero(at, h.payload_size());
+    return zeroed;
+}
+
+void source_impl::add_value_tags(const heap& h, tag_list& tags)
+{
+    for (std::size_t i = 0; i < d_tag_items.size(); i++) {
+        const auto id = d_catalog.resolve(d_tag_items[i]);
+        if (!id)
+            continue;
+        const heap_item* item = find_item(h, *id);
+        if (!item)
+            continue;
+        pmt::pmt_t v = item_to_pmt(h, *item, d_catalog.find(*id));
+        if (!pmt::is_null(v))
+            tags.emplace_back(d_tag_keys[i], v);
+    }
+}
+
+void source_impl::queue_unit(unit&& u)
+{
+    if (!d_pending_tags.empty()) {
+        u.tags.insert(u.tags.begin(), d_pending_tags.begin(), d_pending_tags.end());
+        d_pending_tags.clear();
+    }
+    d_units.push_back(std::move(u));
+}
+
+void source_impl::process_heap(heap&& h)
+{
+    d_catalog.update(h);
+    resolve_outputs();
+    const std::uint64_t cnt = h.get_cnt();
+    const pmt::pmt_t cnt_pmt = pmt::from_uint64(cnt);
+
+    // Loss detection, from the timestamp item when there is one, else the heap counter.
+    heap_gap_detector::result gap;
+    if (d_timestamp_item) {
+        const auto id = d_catalog.resolve(*d_timestamp_item);
+        const heap_item* item = id ? find_item(h, *id) : nullptr;
+        if (item) {
+            const auto v = pmt_to_uint(item_to_pmt(h, *item, d_catalog.find(*id)));
+            if (v)
+                gap = d_timestamp_gaps.next(*v);
+        }
+    } else {
+        gap = d_cnt_gaps.next(cnt);
+    }
+
+    bool any_present = false;
+    for (const output_state& out : d_outputs)
+        any_present |= out.id && find_item(h, *out.id);
+    if (!any_present && h.is_complete()) {
+        // Descriptors, control, or items this block does not emit.
+        d_heaps_skipped++;
+        if (gap.lost > 0) {
+            d_heaps_lost += gap.lost;
+            d_pending_tags.emplace_back(key_lost(), pmt::from_uint64(gap.lost));
+        }
+        return;
+    }
+
+    if (gap.lost > 0) {
+        d_heaps_lost += gap.lost;
+        const std::uint64_t fill = std::min(gap.lost, d_max_fill_heaps);
+        std::optional<unit> z = d_zero_fill ? zero_unit(fill) : std::nullopt;
+        if (z) {
+            z->tags.emplace_back(key_lost(), pmt::from_uint64(gap.lost));
+            z->tags.emplace_back(key_zero_fill(), pmt::from_uint64(fill));
+            d_heaps_zero_filled += fill;
+            queue_unit(std::move(*z));
+        } else {
+            d_pending_tags.emplace_back(key_lost(), pmt::from_uint64(gap.lost));
+        }
+    }
+    if (gap.late) {
+        d_heaps_late++;
+        if (d_zero_fill) {
+            // Its place in the timeline has been filled (or skipped) already.
+            d_pending_tags.emplace_back(key_late(), cnt_pmt);
+            return;
+        }
+    }
+
+    // Markers name the heap inside their value (heap_cnt), since a heap that is not
+    // emitted leaves them on the next sample emitted; a heap that is emitted (as data
+    // or as zeros) also gets its own heap_cnt tag.
+    tag_list tags;
+    const bool incomplete = !h.is_complete();
+    if (incomplete) {
+        d_heaps_incomplete++;
+        pmt::pmt_t info = pmt::make_dict();
+        info = pmt::dict_add(info, key_heap_cnt(), cnt_pmt);
+        info =
+            pmt::dict_add(info, key_heap_length(), pmt::from_long(h.get_heap_length()));
+        info = pmt::dict_add(
+            info, key_received_length(), pmt::from_uint64(h.get_received_length()));
+        tags.emplace_back(key_incomplete(), info);
+    }
+    if (gap.late)
+        tags.emplace_back(key_late(), cnt_pmt);
+
+    std::vector<const heap_item*> items(d_outputs.size());
+    std::vector<std::size_t> bytes(d_outputs.size(), 0);
+    for (std::size_t i = 0; i < d_outputs.size(); i++) {
+        const heap_problem p = check_item(h, d_outputs[i], items[i], bytes[i]);
+        if (p == heap_problem::none)
+            continue;
+        pmt::pmt_t info = pmt::make_dict();
+        info = pmt::dict_add(info, key_heap_cnt(), cnt_pmt);
+        info = pmt::dict_add(info, key_item(), pmt::intern(d_outputs[i].ref.text));
+        info = pmt::dict_add(info, key_reason(), pmt::intern(problem_name(int(p))));
+        tags.emplace_back(key_bad(), info);
+        if (!incomplete)
+            d_heaps_bad++;
+        std::optional<unit> z = d_zero_fill ? zero_unit(1) : std::nullopt;
+        if (z) {
+            z->tags.emplace_back(key_heap_cnt(), cnt_pmt);
+            z->tags.insert(z->tags.end(), tags.begin(), tags.end());
+            z->tags.emplace_back(key_zero_fill(), pmt::from_uint64(1));
+            d_heaps_zero_filled++;
+            queue_unit(std::move(*z));
+        } else {
+            d_pending_tags.insert(d_pending_tags.end(), tags.begin(), tags.end());
+        }
+        return;
+    }
+    if (incomplete && !d_zero_fill) {
+        // The missing bytes would be whatever the memory held: never emitted.
+        d_pending_tags.insert(d_pending_tags.end(), tags.begin(), tags.end());
+        return;
+    }
+    tags.insert(tags.begin(), { key_heap_cnt(), cnt_pmt });
+    add_value_tags(h, tags);
+    if (incomplete)
+        tags.emplace_back(key_zero_filled_bytes(),
+                          pmt::from_uint64(zero_missing_bytes(h)));
+
+    unit u;
+    for (std::size_t i = 0; i < d_outputs.size(); i++) {
+        output_state& out = d_outputs[i];
+        unit::part p;
+        p.src = h.payload() + items[i]->offset;
+        p.items = bytes[i] / out.converter->wire_bytes_per_item(out.vlen);
+        out.items_per_heap = p.items;
+        u.parts.push_back(p);
+    }
+    u.tags = std::move(tags);
+    u.h = std::move(h);
+    d_heaps_emitted++;
+    queue_unit(std::move(u));
+}
+
+int source_impl::general_work(int noutput_items,
+                              gr_vector_int&,
+                              gr_vector_const_void_star&,
+                              gr_vector_void_star& output_items)
+{
+    const std::size_t n_out = d_outputs.size();
+    std::vector<std::size_t> produced(n_out, 0);
+    bool waited = false;
+    bool room = true;
+    while (room) {
+        if (d_units.empty()) {
+            if (d_ended)
+                break;
+            std::optional<heap> h;
+            try {
+                const bool nothing_yet = produced[0] == 0;
+                if (nothing_yet && !waited) {
+                    waited = true;
+                    h = d_receiver.pop_for(wait_for_heap);
+                } else {
+                    h = d_receiver.try_pop();
+                }
+            } catch (const ringbuffer_stopped&) {
+                d_ended = true;
+                break;
+            }
+            if (!h)
+                break;
+            process_heap(std::move(*h));
+            continue;
+        }
+        unit& u = d_units.front();
+        bool complete = true;
+        for (std::size_t i = 0; i < n_out; i++) {
+            unit::part& p = u.parts[i];
+            if (p.done == p.items)
+                continue;
+            const std::size_t space = std::size_t(noutput_items) - produced[i];
+            if (space == 0) {
+                complete = false;
+                continue;
+            }
+            const std::size_t n = std::min(space, p.items - p.done);
+            if (p.done == 0)
+                for (const auto& [key, value] : u.tags)
+                    add_item_tag(int(i),
+                                 nitems_written(int(i)) + produced[i],
+                                 key,
+                                 value,
+                                 d_srcid);
+            output_state& out = d_outputs[i];
+            const std::size_t item_size = sample_size(out.type) * out.vlen;
+            auto* dest =
+                static_cast<std::uint8_t*>(output_items[i]) + produced[i] * item_size;
+            if (p.src) {
+                const std::size_t per_item = out.converter->wire_bytes_per_item(out.vlen);
+                out.converter->convert(p.src + p.done * per_item,
+                                       dest,
+                                       n * out.vlen * out.converter->scalars_per_item());
+            } else {
+                std::memset(dest, 0, n * item_size);
+            }
+            p.done += n;
+            produced[i] += n;
+            if (p.done < p.items)
+                complete = false;
+        }
+        if (complete)
+            d_units.pop_front();
+        else
+            room = false;
+    }
+
+    bool any = false;
+    for (std::size_t i = 0; i < n_out; i++) {
+        produce(int(i), int(produced[i]));
+        any |= produced[i] > 0;
+    }
+    if (!any && d_ended && d_units.empty()) {
+        if (!d_final_published.exchange(true))
+            publish_stats();
+        return WORK_DONE;
+    }
+    if (!any)
+        boost::this_thread::interruption_point();
+    return WORK_CALLED_PRODUCE;
+}
+
+} // namespace spead
+} // namespace gr

@@ -1,0 +1,127 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_SPEAD_SOURCE_IMPL_H
+#define INCLUDED_SPEAD_SOURCE_IMPL_H
+
+#include "block_receiver.h"
+#include "heap_gap_detector.h"
+#include "item_catalog.h"
+#include "sample_converter.h"
+#include "stats_publisher.h"
+#include <gnuradio/spead/source.h>
+#include <atomic>
+#include <deque>
+#include <optional>
+
+namespace gr {
+namespace spead {
+
+class source_impl : public source
+{
+public:
+    source_impl(const receiver_config& config,
+                const std::vector<output_config>& outputs,
+                const std::vector<std::string>& tag_items,
+                std::int64_t heap_cnt_step,
+                const std::string& timestamp_item,
+                std::int64_t timestamp_step,
+                bool zero_fill,
+                std::int64_t max_fill_heaps);
+    ~source_impl() override;
+
+    bool start() override;
+    bool stop() override;
+    int general_work(int noutput_items,
+                     gr_vector_int& ninput_items,
+                     gr_vector_const_void_star& input_items,
+                     gr_vector_void_star& output_items) override;
+
+    int local_port() const override { return d_receiver.local_port(); }
+    std::map<std::string, std::uint64_t> statistics() const override;
+
+private:
+    using tag_list = std::vector<std::pair<pmt::pmt_t, pmt::pmt_t>>;
+
+    struct output_state {
+        output_config config;
+        item_ref ref;
+        sample_type type;
+        std::size_t vlen;
+        std::optional<dtype> explicit_wire;
+        // Resolved from the descriptors (again when they change).
+        std::optional<std::uint64_t> id;
+        std::optional<sample_converter> converter;
+        std::size_t fixed_bytes = 0; ///< item size from a fixed descriptor shape, or 0
+        std::string unresolved_reason;
+        /// Output items per heap of the last good heap: the length of a zero-fill.
+        std::size_t items_per_heap = 0;
+    };
+
+    /// A run of samples to emit on every output: one heap's values, or zeros.
+    struct unit {
+        std::optional<heap> h; ///< keeps the memory the sources point into
+        struct part {
+            const std::uint8_t* src = nullptr; ///< null: zeros
+            std::size_t items = 0;
+            std::size_t done = 0;
+        };
+        std::vector<part> parts;
+        tag_list tags; ///< on the first item of every output
+    };
+
+    enum class heap_problem { none, missing, size, immediate, unresolved };
+
+    void resolve_outputs();
+    /// Turns one heap into units to emit (none, zeros, data).
+    void process_heap(heap&& h);
+    /// A unit of zeros standing for \p heaps heaps, when every output's heap length is
+    /// known; else nullopt.
+    std::optional<unit> zero_unit(std::uint64_t heaps);
+    /// Zeroes the bytes an incomplete heap lacks; returns the bytes zeroed.
+    std::size_t zero_missing_bytes(heap& h);
+    heap_problem check_item(const heap& h,
+                            output_state& out,
+                            const heap_item*& item,
+                            std::size_t& bytes);
+    void add_value_tags(const heap& h, tag_list& tags);
+    void queue_unit(unit&& u);
+    void publish_stats();
+    std::vector<std::pair<std::string, std::uint64_t>> block_counters() const;
+
+    block_receiver d_receiver;
+    item_catalog d_catalog;
+    std::uint64_t d_catalog_version = ~std::uint64_t(0);
+    std::vector<output_state> d_outputs;
+    std::vector<item_ref> d_tag_items;
+    std::vector<pmt::pmt_t> d_tag_keys;
+    heap_gap_detector d_cnt_gaps;
+    std::optional<item_ref> d_timestamp_item;
+    heap_gap_detector d_timestamp_gaps;
+    const bool d_zero_fill;
+    const std::uint64_t d_max_fill_heaps;
+
+    std::deque<unit> d_units;
+    /// Tags waiting for the next emitted sample (from heaps that emitted nothing).
+    tag_list d_pending_tags;
+    bool d_ended = false;
+
+    stats_publisher d_publisher;
+    std::atomic<bool> d_final_published{ false };
+    pmt::pmt_t d_stats_port;
+    pmt::pmt_t d_srcid;
+
+    // Block counters (published with the engine's statistics).
+    std::atomic<std::uint64_t> d_heaps_emitted{ 0 }, d_heaps_lost{ 0 },
+        d_heaps_zero_filled{ 0 }, d_heaps_incomplete{ 0 }, d_heaps_bad{ 0 },
+        d_heaps_late{ 0 }, d_heaps_skipped{ 0 };
+};
+
+} // namespace spead
+} // namespace gr
+
+#endif /* INCLUDED_SPEAD_SOURCE_IMPL_H */

@@ -1,0 +1,270 @@
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * This file is part of gr-spead
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+// Python view of the GNU Radio blocks: spead.source and spead.heap_source, their shared
+// receiver_config, output_config, and (unless the spead2-compatible API registered it
+// first) spead.InprocQueue for the in-process transport.
+//
+// Both blocks take the receiver parameters as keyword arguments (or a receiver_config):
+//   spead.source([spead.output_config("data", "complex")], transport="pcap",
+//                pcap_file="capture.pcap", tag_items=["timestamp"])
+
+#include <gnuradio/spead/heap_source.h>
+#include <gnuradio/spead/receiver_config.h>
+#include <gnuradio/spead/recv/inproc_queue.h>
+#include <gnuradio/spead/source.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <string>
+#include <vector>
+
+namespace py = pybind11;
+using namespace gr::spead;
+
+namespace {
+
+/// \p base updated with \p kwargs, each the name of a receiver_config field. An
+/// unknown name or a value of the wrong type raises TypeError naming the parameter.
+receiver_config config_from(const py::object& base, const py::kwargs& kwargs)
+{
+    py::object cfg =
+        py::cast(base.is_none() ? receiver_config() : base.cast<receiver_config>());
+    for (const auto& kv : kwargs) {
+        const std::string name = py::str(kv.first);
+        if (name.empty() || name[0] == '_' || name == "validate" ||
+            !py::hasattr(cfg, name.c_str()))
+            throw py::type_error("unexpected keyword argument '" + name +
+                                 "' (not a block parameter or receiver_config field)");
+        try {
+            cfg.attr(name.c_str()) = kv.second;
+        } catch (py::error_already_set& e) {
+            throw py::type_error("parameter '" + name + "' cannot be " +
+                                 std::string(py::repr(kv.second)) + ": " + e.what());
+        }
+    }
+    return cfg.cast<receiver_config>();
+}
+
+output_config output_from(const py::handle& obj, std::size_t index)
+{
+    if (py::isinstance<output_config>(obj))
+        return obj.cast<output_config>();
+    if (py::isinstance<py::str>(obj)) {
+        output_config o;
+        o.item = obj.cast<std::string>();
+        return o;
+    }
+    if (py::isinstance<py::dict>(obj)) {
+        py::object o = py::cast(output_config());
+        for (const auto& kv : obj.cast<py::dict>()) {
+            const std::string name = py::str(kv.first);
+            if (name.empty() || name[0] == '_' || !py::hasattr(o, name.c_str()))
+                throw py::type_error("outputs[" + std::to_string(index) +
+                                     "]: unknown key '" + name +
+                                     "' (accepted: item, type, vlen, wire, scale)");
+            o.attr(name.c_str()) = kv.second;
+        }
+        return o.cast<output_config>();
+    }
+    throw py::type_error("outputs[" + std::to_string(index) +
+                         "] must be an output_config, a dict or an item name");
+}
+
+/// A contiguous read-only view of any bytes-like object.
+std::vector<std::uint8_t> bytes_of(const py::object& data)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(data.ptr(), &view, PyBUF_SIMPLE) != 0)
+        throw py::error_already_set();
+    const auto* p = static_cast<const std::uint8_t*>(view.buf);
+    std::vector<std::uint8_t> out(p, p + view.len);
+    PyBuffer_Release(&view);
+    return out;
+}
+
+void bind_inproc_queue(py::module& m)
+{
+    // The spead2-compatible API may register the same C++ type (spead.InprocQueue) with
+    // more methods; a type can be registered once only.
+    if (py::detail::get_type_info(typeid(inproc_queue)))
+        return;
+    py::class_<inproc_queue, std::shared_ptr<inproc_queue>>(
+        m,
+        "InprocQueue",
+        "Packets passed to a receiver inside one process (spead2's InprocQueue)")
+        .def(py::init<>())
+        .def(
+            "add_packet",
+            [](inproc_queue& q, const py::object& packet) {
+                const std::vector<std::uint8_t> bytes = bytes_of(packet);
+                q.add_packet(bytes);
+            },
+            py::arg("packet"))
+        .def("stop", &inproc_queue::stop);
+}
+
+void bind_receiver_config(py::module& m)
+{
+    py::class_<receiver_config>(m,
+                                "receiver_config",
+                                "Transport, stream, memory, thread and statistics "
+                                "parameters of the SPEAD source blocks "
+                                "(docs/blocks.md). Keyword arguments set fields.")
+        .def(py::init(
+            [](const py::kwargs& kwargs) { return config_from(py::none(), kwargs); }))
+        .def_readwrite("transport", &receiver_config::transport)
+        .def_readwrite("address", &receiver_config::address)
+        .def_readwrite("port", &receiver_config::port)
+        .def_readwrite("interface_address", &receiver_config::interface_address)
+        .def_readwrite("interface_index", &receiver_config::interface_index)
+        .def_readwrite("max_packet_size", &receiver_config::max_packet_size)
+        .def_readwrite("socket_buffer_size", &receiver_config::socket_buffer_size)
+        .def_readwrite("pcap_file", &receiver_config::pcap_file)
+        .def_readwrite("pcap_filter", &receiver_config::pcap_filter)
+        .def_readwrite("pcap_rate", &receiver_config::pcap_rate)
+        .def_readwrite("queue", &receiver_config::queue)
+        .def_readwrite("max_heaps", &receiver_config::max_heaps)
+        .def_readwrite("substreams", &receiver_config::substreams)
+        .def_readwrite("bug_compat", &receiver_config::bug_compat)
+        .def_readwrite("memcpy_nontemporal", &receiver_config::memcpy_nontemporal)
+        .def_readwrite("stop_on_stop_item", &receiver_config::stop_on_stop_item)
+        .def_readwrite("allow_unsized_heaps", &receiver_config::allow_unsized_heaps)
+        .def_readwrite("allow_out_of_order", &receiver_config::allow_out_of_order)
+        .def_readwrite("stream_id", &receiver_config::stream_id)
+        .def_readwrite("max_heap_size", &receiver_config::max_heap_size)
+        .def_readwrite("ring_heaps", &receiver_config::ring_heaps)
+        .def_readwrite("contiguous_only", &receiver_config::contiguous_only)
+        .def_readwrite("incomplete_keep_payload_ranges",
+                       &receiver_config::incomplete_keep_payload_ranges)
+        .def_readwrite("heap_size", &receiver_config::heap_size)
+        .def_readwrite("memory_pool", &receiver_config::memory_pool)
+        .def_readwrite("pool_lower", &receiver_config::pool_lower)
+        .def_readwrite("pool_upper", &receiver_config::pool_upper)
+        .def_readwrite("pool_max_free", &receiver_config::pool_max_free)
+        .def_readwrite("pool_initial", &receiver_config::pool_initial)
+        .def_readwrite("pool_low_water", &receiver_config::pool_low_water)
+        .def_readwrite("allocator", &receiver_config::allocator)
+        .def_readwrite("threads", &receiver_config::threads)
+        .def_readwrite("affinity", &receiver_config::affinity)
+        .def_readwrite("stats_interval", &receiver_config::stats_interval)
+        .def("validate",
+             &receiver_config::validate,
+             "Raises ValueError naming the first bad parameter and its accepted range.");
+}
+
+void bind_output_config(py::module& m)
+{
+    py::class_<output_config>(m,
+                              "output_config",
+                              "One stream output of spead.source: item (name or ID), "
+                              "type ('complex', 'float', 'int', 'short', 'byte'), vlen, "
+                              "wire ('auto' or a numpy type string such as '|i1', '>i2') "
+                              "and scale (integers are divided by it).")
+        .def(py::init([](const std::string& item,
+                         const std::string& type,
+                         int vlen,
+                         const std::string& wire,
+                         double scale) {
+                 output_config o;
+                 o.item = item;
+                 o.type = type;
+                 o.vlen = vlen;
+                 o.wire = wire;
+                 o.scale = scale;
+                 return o;
+             }),
+             py::arg("item") = "",
+             py::arg("type") = "complex",
+             py::arg("vlen") = 1,
+             py::arg("wire") = "auto",
+             py::arg("scale") = 1.0)
+        .def_readwrite("item", &output_config::item)
+        .def_readwrite("type", &output_config::type)
+        .def_readwrite("vlen", &output_config::vlen)
+        .def_readwrite("wire", &output_config::wire)
+        .def_readwrite("scale", &output_config::scale);
+}
+
+void bind_source(py::module& m)
+{
+    py::class_<source, gr::block, gr::basic_block, std::shared_ptr<source>>(
+        m,
+        "source",
+        "SPEAD Source: chosen items' values as sample streams, heap metadata as tags "
+        "(docs/blocks.md).\n\n"
+        "source(outputs, config=None, tag_items=[], heap_cnt_step=1, timestamp_item='',\n"
+        "       timestamp_step=0, zero_fill=False, max_fill_heaps=16, **receiver_config)")
+        .def(py::init([](const py::list& outputs,
+                         const py::object& config,
+                         const std::vector<std::string>& tag_items,
+                         std::int64_t heap_cnt_step,
+                         const std::string& timestamp_item,
+                         std::int64_t timestamp_step,
+                         bool zero_fill,
+                         std::int64_t max_fill_heaps,
+                         const py::kwargs& kwargs) {
+                 std::vector<output_config> outs;
+                 for (std::size_t i = 0; i < outputs.size(); i++)
+                     outs.push_back(output_from(outputs[i], i));
+                 const receiver_config cfg = config_from(config, kwargs);
+                 return source::make(cfg,
+                                     outs,
+                                     tag_items,
+                                     heap_cnt_step,
+                                     timestamp_item,
+                                     timestamp_step,
+                                     zero_fill,
+                                     max_fill_heaps);
+             }),
+             py::arg("outputs"),
+             py::arg("config") = py::none(),
+             py::arg("tag_items") = std::vector<std::string>(),
+             py::arg("heap_cnt_step") = 1,
+             py::arg("timestamp_item") = "",
+             py::arg("timestamp_step") = 0,
+             py::arg("zero_fill") = false,
+             py::arg("max_fill_heaps") = 16)
+        .def("local_port", &source::local_port)
+        .def("statistics", &source::statistics);
+}
+
+void bind_heap_source(py::module& m)
+{
+    py::class_<heap_source, gr::block, gr::basic_block, std::shared_ptr<heap_source>>(
+        m,
+        "heap_source",
+        "SPEAD Heap Source: every heap as a message (PDU or dict) on the 'heaps' port "
+        "(docs/blocks.md).\n\n"
+        "heap_source(config=None, payload_item='', payload_type='auto', as_dict=False,\n"
+        "            **receiver_config)")
+        .def(py::init([](const py::object& config,
+                         const std::string& payload_item,
+                         const std::string& payload_type,
+                         bool as_dict,
+                         const py::kwargs& kwargs) {
+                 return heap_source::make(
+                     config_from(config, kwargs), payload_item, payload_type, as_dict);
+             }),
+             py::arg("config") = py::none(),
+             py::arg("payload_item") = "",
+             py::arg("payload_type") = "auto",
+             py::arg("as_dict") = false)
+        .def("local_port", &heap_source::local_port)
+        .def("statistics", &heap_source::statistics);
+}
+
+} // namespace
+
+void bind_blocks(py::module& m)
+{
+    bind_inproc_queue(m);
+    bind_receiver_config(m);
+    bind_output_config(m);
+    bind_source(m);
+    bind_heap_source(m);
+}

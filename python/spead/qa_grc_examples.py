@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+#
+# Copyright 2026 gr-spead authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+
+"""Every examples/*.grc compiles with grcc, and each runs headless (Qt offscreen) to its
+own end: the capture flowgraphs at the end of the file, the UDP receiver at the stop
+heap of a reference capture replayed to it on loopback. Each run is a subprocess with a
+time limit."""
+
+import glob
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+from gnuradio import gr_unittest
+
+import block_test_support as support
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.normpath(os.path.join(HERE, '..', '..'))
+EXAMPLES = sorted(glob.glob(os.path.join(TOP, 'examples', '*.grc')))
+PYTHON = '/usr/bin/python3'
+CAPTURE = support.capture('spead2_64_40_single_packet.pcap')
+
+
+def environment():
+    env = dict(os.environ)
+    env['GRC_BLOCKS_PATH'] = os.path.join(TOP, 'grc')
+    env['QT_QPA_PLATFORM'] = 'offscreen'
+    env.setdefault('XDG_RUNTIME_DIR', tempfile.gettempdir())
+    return env
+
+
+class qa_grc_examples(gr_unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.out = cls.tmp.name
+        cls.compiled = {}
+        for grc in EXAMPLES:
+            result = subprocess.run(['grcc', '-o', cls.out, grc], env=environment(),
+                                    capture_output=True, text=True, timeout=120)
+            cls.compiled[os.path.basename(grc)] = result
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def run_python(self, code, *args):
+        return subprocess.run([PYTHON, '-c', textwrap.dedent(code), *args], cwd=self.out,
+                              env=environment(), capture_output=True, text=True,
+                              timeout=120)
+
+    def test_every_example_compiles(self):
+        self.assertEqual(len(EXAMPLES), 3)
+        for name, result in self.compiled.items():
+            with self.subTest(example=name):
+                self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+                script = os.path.join(self.out, name.replace('.grc', '.py'))
+                self.assertTrue(os.path.exists(script))
+
+    def test_grc_asserts_reject_invalid_parameters(self):
+        # The heap example turned into a UDP receiver on port 70000: grcc refuses it
+        # with the block's assertion.
+        with open(os.path.join(TOP, 'examples', 'heap_messages.grc')) as f:
+            text = f.read()
+        text = text.replace("transport: pcap", "transport: udp\n    port: '70000'")
+        path = os.path.join(self.out, 'bad_port.grc')
+        with open(path, 'w') as f:
+            f.write(text.replace('id: heap_messages', 'id: bad_port'))
+        result = subprocess.run(['grcc', '-o', self.out, path], env=environment(),
+                                capture_output=True, text=True, timeout=120)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn('Assertion "0 <= port <= 65535" failed', result.stdout + result.stderr)
+
+    def test_heap_messages_runs_to_the_end_of_the_capture(self):
+        result = subprocess.run([PYTHON, os.path.join(self.out, 'heap_messages.py'),
+                                 '--capture', CAPTURE], env=environment(),
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        # 21 heaps printed as PDUs (metadata dicts), then the final statistics.
+        self.assertEqual(result.stdout.count('(heap_cnt . '), 21)
+        self.assertIn('(heaps_published . 21)', result.stdout)
+
+    def test_pcap_spectrum_runs_headless(self):
+        result = self.run_python('''
+            import sys
+            from PyQt5 import Qt
+            app = Qt.QApplication([])
+            import pcap_spectrum
+            tb = pcap_spectrum.pcap_spectrum(capture=sys.argv[1])
+            tb.start()
+            tb.wait()
+            print('heaps_emitted', tb.spead_source_0.statistics()['heaps_emitted'])
+            ''', CAPTURE)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn('heaps_emitted 20', result.stdout)
+
+    def test_udp_receiver_runs_headless(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(('127.0.0.1', 0))
+            port = s.getsockname()[1]
+        result = self.run_python('''
+            import socket, sys
+            from PyQt5 import Qt
+            app = Qt.QApplication([])
+            sys.path.insert(0, sys.argv[3])
+            import block_test_support as support
+            import udp_multicast_receiver as example
+            port = int(sys.argv[2])
+            tb = example.udp_multicast_receiver(group='127.0.0.1', port=port)
+            tb.start()
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                for payload in support.capture_udp_payloads(sys.argv[1]):
+                    s.sendto(payload, ('127.0.0.1', port))
+            tb.wait()  # the capture's stop heap ends the stream
+            stats = tb.spead_source_0.statistics()
+            print('heaps_emitted', stats['heaps_emitted'], 'heaps_lost', stats['heaps_lost'])
+            ''', CAPTURE, str(port), HERE)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn('heaps_emitted 20 heaps_lost 0', result.stdout)
+        self.assertIn('(heaps_emitted . 20)', result.stdout)  # the statistics display
+
+
+if __name__ == '__main__':
+    gr_unittest.run(qa_grc_examples)
