@@ -50,12 +50,12 @@ def flowgraph(source_code):
                 "comment": "", "transport": "pcap", "pcap_file": "capture",
                 "num_outputs": "1", "item0": "spectra", "type0": "complex",
                 "vlen0": "channels", "wire0": "auto", "scale0": "1",
-                "tag_items": '["timestamp"]', "stats_interval": "1.0"}, [8, 120]),
+                "tag_items": '["timestamp"]', "stats_interval": "1.0"}, [8, 200]),
             block("blocks_complex_to_mag_squared_0", "blocks_complex_to_mag_squared",
-                  {"comment": "", "vlen": "channels"}, [330, 140]),
+                  {"comment": "", "vlen": "channels"}, [360, 230]),
             block("spectrum_picture", "epy_block", {
                 "_source_code": source_code, "comment": "", "channels": "channels",
-                "output_png": "picture", "max_rows": "4096"}, [600, 120]),
+                "output_png": "picture", "max_rows": "4096"}, [640, 216]),
         ],
         "connections": [
             ["spead_source_0", "0", "blocks_complex_to_mag_squared_0", "0"],

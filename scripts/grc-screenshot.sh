@@ -35,7 +35,7 @@ sleep 1
 export DISPLAY=$display HOME=$scratch GRC_BLOCKS_PATH=$top/grc
 gnuradio-companion "$flowgraph" >"$scratch/grc.log" 2>&1 &
 # Wait for the window, then make it fill the screen so nothing is cut off.
-for _ in $(seq 60); do
+for _ in $(seq 120); do
     window=$(xdotool search --name "GNU Radio Companion" 2>/dev/null | head -1 || true)
     [ -n "$window" ] && break
     sleep 0.5
