@@ -37,6 +37,14 @@ struct udp_trial {
     double received_gbps = 0; ///< payload of complete heaps received, per second sent
     double packets_per_s = 0; ///< packets the stream saw, per second sent
     double seconds = 0;       ///< the sender's time
+    /// CPU time of the receive worker thread (recvmmsg, decoding, heap assembly), of
+    /// the consumer thread and of the sender thread during the trial: with the wall
+    /// time, how busy each was (a thread far from 1 CPU-second per second that still
+    /// loses packets is held up by latency, not by its work).
+    double worker_cpu_seconds = 0;
+    double consumer_cpu_seconds = 0;
+    double sender_cpu_seconds = 0;
+    double wall_seconds = 0; ///< from the sender's start to the receiver's end
     std::uint64_t heaps_sent = 0;
     std::uint64_t heaps_received = 0;   ///< complete data heaps popped
     std::uint64_t heaps_incomplete = 0; ///< evicted or flushed unfinished

@@ -45,6 +45,8 @@ sent / received / incomplete / lost, the loss in percent of heaps, and the
 datagrams the kernel dropped because the socket buffer was full (from
 /proc/net/udp): when they account for every lost packet, the reader thread did
 not read fast enough (or did not get a CPU in time); the engine lost nothing.
+The CPU use of the receive worker, consumer and sender threads (CPU time over
+the trial's wall time) tells which of the two it was.
 
 options:
   --heap-size BYTES    payload bytes per heap (default 1M; K/M suffixes)
@@ -145,6 +147,10 @@ void trial_json(std::ostream& out, const udp_trial& t)
         << ", \"packets_received\": " << t.packets_received
         << ", \"stop_heap_lost\": " << (t.stop_heap_lost ? "true" : "false")
         << ", \"kernel_drops\": " << t.kernel_drops
+        << ", \"wall_seconds\": " << json_number(t.wall_seconds, 4)
+        << ", \"worker_cpu_seconds\": " << json_number(t.worker_cpu_seconds, 4)
+        << ", \"consumer_cpu_seconds\": " << json_number(t.consumer_cpu_seconds, 4)
+        << ", \"sender_cpu_seconds\": " << json_number(t.sender_cpu_seconds, 4)
         << ", \"worker_blocked\": " << t.stats[stream_stat_indices::worker_blocked]
         << ", \"packets_rejected\": " << t.stats[stream_stat_indices::packets_rejected]
         << "}";
@@ -176,6 +182,13 @@ void point_text(std::ostream& out, const udp_point& p)
     if (t.kernel_drops >= 0)
         out << "; kernel dropped " << t.kernel_drops << " of " << t.packets_sent
             << " packets";
+    if (t.wall_seconds > 0)
+        out << "; CPU use: receive worker "
+            << json_number(100 * t.worker_cpu_seconds / t.wall_seconds, 0)
+            << " %, consumer "
+            << json_number(100 * t.consumer_cpu_seconds / t.wall_seconds, 0)
+            << " %, sender "
+            << json_number(100 * t.sender_cpu_seconds / t.wall_seconds, 0) << " %";
     if (p.trials.size() > 1)
         out << " [median of " << p.trials.size() << (p.lossless() ? ", all" : ", not all")
             << " lossless]";
