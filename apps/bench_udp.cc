@@ -50,6 +50,9 @@ send::send_config make_send_config(const udp_setup& setup, int port, double rate
     c.duration = setup.duration;
     c.rate_gbps = rate;
     c.senders = setup.senders;
+    c.gso = setup.gso;
+    if (setup.gso)
+        c.batch = 512;     // as spead_send --gso: several segment runs per sendmmsg
     c.descriptors = false; // the consumer counts data heaps only
     c.stop_heap = true;
     return c;

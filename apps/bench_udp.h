@@ -27,6 +27,7 @@ struct udp_setup {
     std::size_t max_heaps = 4;  ///< receiver window per substream
     std::size_t ring_heaps = 8; ///< receiver ring capacity
     std::size_t buffer_size = std::size_t(64) << 20; ///< SO_RCVBUF asked for
+    bool gso = false; ///< the sender uses UDP_SEGMENT sends (spead_send --gso)
 };
 
 /// One trial: the sender in a thread sends for setup.duration at a rate while the
