@@ -323,6 +323,29 @@ class qa_send_recv(unittest.TestCase):
         received, final = self.finish_receiver(proc)
         self.check_network_run(received, final, sent, 50)
 
+    def test_udp_loopback_gso(self):
+        # Runs of equal-sized packets leave as UDP_SEGMENT sends; the receiver must see
+        # the same datagrams (coalesced by GRO where the reader has it, or cut apart by
+        # the kernel).
+        proc, port = self.start_receiver("--udp", "0", "--bind", "127.0.0.1")
+        result = subprocess.run([SEND, "--json", "--gso", "--port", str(port), "--heaps", "50",
+                                 "--heap-size", "32K", "--packet-size", "1472", "--rate",
+                                 "0.2"], capture_output=True, text=True, timeout=TIMEOUT)
+        if result.returncode != 0 and "UDP_SEGMENT" in result.stderr:
+            self.skipTest("the kernel refuses UDP_SEGMENT: " + result.stderr)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        sent = json.loads(result.stdout)
+        received, final = self.finish_receiver(proc)
+        self.assertEqual([h["heap"] for h in received], list(range(1, 52)))
+        self.assertTrue(all(h["complete"] for h in received))
+        for h in received[1:]:
+            self.assertEqual(item(h, 0x1600)["value"], str((h["heap"] - 2) * 32768))
+        self.assertEqual(final["statistics"]["packets"], sent["packets"])
+        # 23 packets per data heap; the descriptor heap (344 bytes) and the stop heap
+        # fit one packet each.
+        self.assertEqual(sent["packets"], 50 * 23 + 1 + 1)
+        self.assertEqual(final["statistics"]["packets_rejected"], 0)
+
     def test_udp_ipv6_loopback(self):
         try:
             with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
