@@ -70,6 +70,8 @@ options:
   --gso                the sender sends runs of equal-sized packets as one
                        UDP_SEGMENT send each (spead_send --gso): a faster
                        sender, and coalesced datagrams for a reader with GRO
+                       (the kernel drop count then counts a coalesced
+                       datagram once)
   --json               one JSON object instead of text
   -h, --help           this manual
 
