@@ -13,12 +13,15 @@
 #include <gnuradio/spead/recv/socket_buffer.h>
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <gnuradio/spead/recv/udp_reader.h>
+#include <time.h>
 #include <unistd.h>
+#include <boost/asio/post.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -47,9 +50,29 @@ send::send_config make_send_config(const udp_setup& setup, int port, double rate
     c.duration = setup.duration;
     c.rate_gbps = rate;
     c.senders = setup.senders;
+    c.gso = setup.gso;
+    if (setup.gso)
+        c.batch = 512;     // as spead_send --gso: several segment runs per sendmmsg
     c.descriptors = false; // the consumer counts data heaps only
     c.stop_heap = true;
     return c;
+}
+
+double thread_cpu_seconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
+}
+
+/// CPU time used so far by the one thread of \p workers, read on that thread.
+double worker_cpu_seconds(thread_pool& workers)
+{
+    std::promise<double> reading;
+    std::future<double> result = reading.get_future();
+    boost::asio::post(workers.get_io_context(),
+                      [&reading] { reading.set_value(thread_cpu_seconds()); });
+    return result.get();
 }
 
 /**
@@ -117,6 +140,10 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     send::send_summary sent;
     std::exception_ptr send_error;
     std::atomic<bool> sender_done{ false };
+    double sender_cpu = 0;
+    const double worker_start = worker_cpu_seconds(workers);
+    const double consumer_start = thread_cpu_seconds();
+    const auto wall_start = clock_type::now();
     std::thread sender([&] {
         try {
             auto out = send::make_transport(send_config);
@@ -124,6 +151,7 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
         } catch (...) {
             send_error = std::current_exception();
         }
+        sender_cpu = thread_cpu_seconds();
         sender_done = true;
     });
 
@@ -152,6 +180,11 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     }
     sender.join();
     stream.stop();
+    t.wall_seconds =
+        std::chrono::duration<double>(clock_type::now() - wall_start).count();
+    t.consumer_cpu_seconds = thread_cpu_seconds() - consumer_start;
+    t.worker_cpu_seconds = worker_cpu_seconds(workers) - worker_start;
+    t.sender_cpu_seconds = sender_cpu;
     const std::int64_t drops = kernel_drops(port);
     if (socket_ref >= 0)
         ::close(socket_ref);

@@ -27,6 +27,7 @@ struct udp_setup {
     std::size_t max_heaps = 4;  ///< receiver window per substream
     std::size_t ring_heaps = 8; ///< receiver ring capacity
     std::size_t buffer_size = std::size_t(64) << 20; ///< SO_RCVBUF asked for
+    bool gso = false; ///< the sender uses UDP_SEGMENT sends (spead_send --gso)
 };
 
 /// One trial: the sender in a thread sends for setup.duration at a rate while the
@@ -37,6 +38,14 @@ struct udp_trial {
     double received_gbps = 0; ///< payload of complete heaps received, per second sent
     double packets_per_s = 0; ///< packets the stream saw, per second sent
     double seconds = 0;       ///< the sender's time
+    /// CPU time of the receive worker thread (recvmmsg, decoding, heap assembly), of
+    /// the consumer thread and of the sender thread during the trial: with the wall
+    /// time, how busy each was (a thread far from 1 CPU-second per second that still
+    /// loses packets is held up by latency, not by its work).
+    double worker_cpu_seconds = 0;
+    double consumer_cpu_seconds = 0;
+    double sender_cpu_seconds = 0;
+    double wall_seconds = 0; ///< from the sender's start to the receiver's end
     std::uint64_t heaps_sent = 0;
     std::uint64_t heaps_received = 0;   ///< complete data heaps popped
     std::uint64_t heaps_incomplete = 0; ///< evicted or flushed unfinished

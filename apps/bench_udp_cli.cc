@@ -45,6 +45,8 @@ sent / received / incomplete / lost, the loss in percent of heaps, and the
 datagrams the kernel dropped because the socket buffer was full (from
 /proc/net/udp): when they account for every lost packet, the reader thread did
 not read fast enough (or did not get a CPU in time); the engine lost nothing.
+The CPU use of the receive worker, consumer and sender threads (CPU time over
+the trial's wall time) tells which of the two it was.
 
 options:
   --heap-size BYTES    payload bytes per heap (default 1M; K/M suffixes)
@@ -65,6 +67,11 @@ options:
   --ring-heaps N       receiver ring capacity (default 8)
   --buffer-size BYTES  receive buffer asked for (default 64M; the kernel caps
                        it at net.core.rmem_max and a warning says so once)
+  --gso                the sender sends runs of equal-sized packets as one
+                       UDP_SEGMENT send each (spead_send --gso): a faster
+                       sender, and coalesced datagrams for a reader with GRO
+                       (the kernel drop count then counts a coalesced
+                       datagram once)
   --json               one JSON object instead of text
   -h, --help           this manual
 
@@ -108,6 +115,8 @@ udp_options parse(int argc, char** argv)
             o.setup.ring_heaps = args.unsigned_value(1, 1 << 16);
         else if (name == "--buffer-size")
             o.setup.buffer_size = args.unsigned_value(0, std::uint64_t(1) << 31, true);
+        else if (name == "--gso")
+            o.setup.gso = true;
         else if (name == "--json")
             o.json = true;
         else
@@ -145,6 +154,10 @@ void trial_json(std::ostream& out, const udp_trial& t)
         << ", \"packets_received\": " << t.packets_received
         << ", \"stop_heap_lost\": " << (t.stop_heap_lost ? "true" : "false")
         << ", \"kernel_drops\": " << t.kernel_drops
+        << ", \"wall_seconds\": " << json_number(t.wall_seconds, 4)
+        << ", \"worker_cpu_seconds\": " << json_number(t.worker_cpu_seconds, 4)
+        << ", \"consumer_cpu_seconds\": " << json_number(t.consumer_cpu_seconds, 4)
+        << ", \"sender_cpu_seconds\": " << json_number(t.sender_cpu_seconds, 4)
         << ", \"worker_blocked\": " << t.stats[stream_stat_indices::worker_blocked]
         << ", \"packets_rejected\": " << t.stats[stream_stat_indices::packets_rejected]
         << "}";
@@ -176,6 +189,13 @@ void point_text(std::ostream& out, const udp_point& p)
     if (t.kernel_drops >= 0)
         out << "; kernel dropped " << t.kernel_drops << " of " << t.packets_sent
             << " packets";
+    if (t.wall_seconds > 0)
+        out << "; CPU use: receive worker "
+            << json_number(100 * t.worker_cpu_seconds / t.wall_seconds, 0)
+            << " %, consumer "
+            << json_number(100 * t.consumer_cpu_seconds / t.wall_seconds, 0)
+            << " %, sender "
+            << json_number(100 * t.sender_cpu_seconds / t.wall_seconds, 0) << " %";
     if (p.trials.size() > 1)
         out << " [median of " << p.trials.size() << (p.lossless() ? ", all" : ", not all")
             << " lossless]";
@@ -221,6 +241,7 @@ int run_udp_command(int argc, char** argv)
                       << ", \"repeats\": " << s.repeats << ", \"senders\": " << s.senders
                       << ", \"max_heaps\": " << s.max_heaps
                       << ", \"ring_heaps\": " << s.ring_heaps
+                      << ", \"gso\": " << (s.gso ? "true" : "false")
                       << ", \"buffer_size_requested\": " << info.requested
                       << ", \"buffer_size_granted\": " << info.granted
                       << ", \"points\": [";
@@ -237,9 +258,9 @@ int run_udp_command(int argc, char** argv)
             std::cout << "}\n";
         } else {
             std::cout << "spead_bench udp: " << s.heap_size << "-byte heaps in "
-                      << s.packet_size << "-byte packets, " << s.duration
-                      << " s per trial, loopback, " << nproc << " CPUs, load average "
-                      << json_number(load, 2) << "\n"
+                      << s.packet_size << "-byte packets" << (s.gso ? " (GSO sends)" : "")
+                      << ", " << s.duration << " s per trial, loopback, " << nproc
+                      << " CPUs, load average " << json_number(load, 2) << "\n"
                       << "receive buffer: " << info.granted << " bytes granted of "
                       << info.requested << " asked\n";
             for (const udp_point& p : points)

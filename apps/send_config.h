@@ -47,6 +47,9 @@ struct send_config {
     double rate_gbps = 0;             ///< packet bytes per second * 8e-9; 0: unlimited
     std::size_t senders = 1;          ///< interleaved logical senders
     std::size_t batch = 64;           ///< packets per sendmmsg call / pacing step
+    /// UDP: hand runs of equal-sized packets to the kernel as one UDP_SEGMENT (GSO)
+    /// send each, which the kernel cuts into datagrams (far fewer system calls).
+    bool gso = false;
 
     std::uint64_t seed = 1;           ///< random generator seed for the faults
     double drop = 0;                  ///< fraction of data packets not sent

@@ -12,6 +12,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -26,7 +27,16 @@ namespace gr {
 namespace spead {
 namespace send {
 
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103 // linux/udp.h, for C libraries that lack it
+#endif
+
 namespace {
+
+/// Most datagrams one UDP_SEGMENT send may carry (the kernel's UDP_MAX_SEGMENTS).
+constexpr std::size_t MAX_GSO_SEGMENTS = 64;
+/// Most bytes one UDP_SEGMENT send may carry (one IPv4 UDP datagram's payload).
+constexpr std::size_t MAX_GSO_BYTES = 65507;
 
 std::string errno_text(int error) { return std::strerror(error); }
 
@@ -112,7 +122,7 @@ class udp_transport : public transport
 {
 public:
     explicit udp_transport(const send_config& config)
-        : d_name("udp " + host_port(config.host, config.port))
+        : d_name("udp " + host_port(config.host, config.port)), d_gso(config.gso)
     {
         const destination dest = resolve(config.host, config.port, SOCK_DGRAM);
         d_fd = socket(dest.family, SOCK_DGRAM, 0);
@@ -139,16 +149,34 @@ public:
     void send(const out_packet* packets, std::size_t n, send_summary& summary) override
     {
         d_iov.fill(packets, n);
-        d_messages.resize(n);
-        for (std::size_t i = 0; i < n; i++) {
-            msghdr& m = d_messages[i].msg_hdr;
-            m = msghdr{};
+        d_messages.clear();
+        d_controls.resize(n);
+        for (std::size_t i = 0; i < n;) {
+            const std::size_t segments = d_gso ? gso_run(packets + i, n - i) : 1;
+            mmsghdr message{};
+            msghdr& m = message.msg_hdr;
             m.msg_iov = d_iov.at(i);
-            m.msg_iovlen = 2;
+            m.msg_iovlen = 2 * segments;
+            if (segments > 1) {
+                // One send of several datagrams, all of the first one's size but the
+                // last, which may be shorter: the kernel cuts them apart.
+                gso_control& control = d_controls[d_messages.size()];
+                m.msg_control = control.bytes;
+                m.msg_controllen = sizeof(control.bytes);
+                cmsghdr* c = CMSG_FIRSTHDR(&m);
+                c->cmsg_level = SOL_UDP;
+                c->cmsg_type = UDP_SEGMENT;
+                c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+                const auto segment = std::uint16_t(packets[i].size());
+                std::memcpy(CMSG_DATA(c), &segment, sizeof(segment));
+            }
+            d_messages.push_back(message);
+            i += segments;
         }
         std::size_t done = 0;
-        while (done < n) {
-            const int sent = sendmmsg(d_fd, &d_messages[done], unsigned(n - done), 0);
+        while (done < d_messages.size()) {
+            const int sent =
+                sendmmsg(d_fd, &d_messages[done], unsigned(d_messages.size() - done), 0);
             if (sent > 0) {
                 done += std::size_t(sent);
                 continue;
@@ -163,7 +191,9 @@ public:
                     std::this_thread::yield();
                 continue;
             }
-            throw std::runtime_error(d_name + ": sendmmsg failed: " + errno_text(error));
+            throw std::runtime_error(
+                d_name + ": sendmmsg failed: " + errno_text(error) +
+                (d_gso ? " (UDP_SEGMENT sends: try without --gso)" : ""));
         }
     }
 
@@ -207,11 +237,37 @@ private:
         }
     }
 
+    /// How many of \p n packets, from the first, go out in one UDP_SEGMENT send:
+    /// packets of the first one's size, then possibly one shorter packet, within the
+    /// kernel's limits.
+    static std::size_t gso_run(const out_packet* packets, std::size_t n)
+    {
+        const std::size_t size = packets[0].size();
+        std::size_t count = 1, bytes = size;
+        while (count < n && count < MAX_GSO_SEGMENTS &&
+               bytes + packets[count].size() <= MAX_GSO_BYTES) {
+            const std::size_t next = packets[count].size();
+            if (next > size)
+                break;
+            bytes += next;
+            count++;
+            if (next < size)
+                break; // a shorter segment can only be the last
+        }
+        return count;
+    }
+
+    struct gso_control {
+        alignas(cmsghdr) unsigned char bytes[CMSG_SPACE(sizeof(std::uint16_t))];
+    };
+
     std::string d_name;
     int d_fd = -1;
+    bool d_gso = false;
     std::size_t d_buffer = 0;
     iovec_batch d_iov;
     std::vector<mmsghdr> d_messages;
+    std::vector<gso_control> d_controls;
 };
 
 class tcp_transport : public transport

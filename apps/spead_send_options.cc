@@ -70,7 +70,12 @@ Rate:
                          Pacing follows the clock: before each batch the sender
                          waits until that batch is due, so the long-run rate is
                          exact and bursts are at most one batch.
-  --batch N              packets per sendmmsg call and pacing step (default 64)
+  --batch N              packets per sendmmsg call and pacing step (default 64;
+                         512 with --gso)
+  --gso                  UDP: send each run of equal-sized packets (a heap's
+                         packets but its last) as one UDP_SEGMENT send that the
+                         kernel cuts into datagrams: far fewer system calls, so
+                         a faster sender (Linux 4.18 or later)
 
 Faults (data packets only; descriptor and stop heaps are never damaged):
   --seed N               seed of the fault generator (default 1): the same seed
@@ -108,7 +113,7 @@ send_options parse_send_options(int argc, char** argv)
     send_config& c = o.config;
     const std::uint64_t max64 = std::numeric_limits<std::uint64_t>::max();
     apps::arg_reader args(argc, argv);
-    bool pcap = false, tcp = false;
+    bool pcap = false, tcp = false, batch_given = false;
     while (args.next()) {
         const std::string& name = args.name();
         if (name == "-h" || name == "--help") {
@@ -156,8 +161,11 @@ send_options parse_send_options(int argc, char** argv)
             c.senders = args.unsigned_value(1, 1024);
         else if (name == "--rate")
             c.rate_gbps = args.double_value(0, 10000);
-        else if (name == "--batch")
-            c.batch = args.unsigned_value(1, 1024);
+        else if (name == "--batch") {
+            c.batch = args.unsigned_value(1, 4096);
+            batch_given = true;
+        } else if (name == "--gso")
+            c.gso = true;
         else if (name == "--seed")
             c.seed = args.unsigned_value(0, max64);
         else if (name == "--drop")
@@ -175,6 +183,8 @@ send_options parse_send_options(int argc, char** argv)
         else
             throw usage_error("unknown option '" + name + "' (see --help)");
     }
+    if (c.gso && !batch_given)
+        c.batch = 512;
     if (pcap && tcp)
         throw usage_error("--pcap and --tcp exclude each other");
     c.transport = pcap  ? transport_kind::pcap
