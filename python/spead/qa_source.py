@@ -248,6 +248,30 @@ class qa_source(gr_unittest.TestCase):
             timestamp_item='0x1600', timestamp_step=support.LOSSY_TS_STEP)
         self.check_lossy_zero_filled(src, sink, n_packets, dropped, [support.LOST_HEAP])
 
+    def test_incomplete_heap_arriving_late_is_dropped_with_zero_fill(self):
+        # max_heaps 2: incomplete heap 6 keeps its window slot (the heaps after it
+        # complete and leave) until the stream ends and flushes it. Its place was
+        # zero-filled as lost when heap 7 came, so it is dropped as late: the timeline
+        # keeps its length.
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'lossy.pcap')
+            support.make_lossy_capture(path)
+            sink = blocks.vector_sink_c()
+            src = spead.source([spead.output_config('0x1602', wire='|i1')],
+                               transport='pcap', pcap_file=path, max_heaps=2,
+                               allow_out_of_order=True, contiguous_only=False,
+                               zero_fill=True)
+            self.tb.connect(src, sink)
+            self.assertTrue(support.run_bounded(self.tb))
+        n = support.LOSSY_SAMPLES
+        data = np.array(sink.data())
+        self.assertEqual(len(data), 10 * n)
+        np.testing.assert_array_equal(data[5 * n:6 * n], np.zeros(n))
+        np.testing.assert_array_equal(data[6 * n:7 * n], support.lossy_expected_samples(7))
+        stats = src.statistics()
+        self.assertEqual((stats['incomplete_heaps_flushed'], stats['heaps_late'],
+                          stats['heaps_lost'], stats['heaps_zero_filled']), (1, 1, 2, 2))
+
     def test_fill_cap(self):
         src, sink, _, _ = self.lossy_run(zero_fill=True, contiguous_only=False,
                                          max_fill_heaps=0)
