@@ -11,6 +11,7 @@ heap of a reference capture replayed to it on loopback. Each run is a subprocess
 time limit."""
 
 import glob
+import json
 import os
 import socket
 import subprocess
@@ -78,6 +79,35 @@ class qa_grc_examples(gr_unittest.TestCase):
                                 capture_output=True, text=True, timeout=120)
         self.assertNotEqual(result.returncode, 0)
         self.assertIn('Assertion "0 <= port <= 65535" failed', result.stdout + result.stderr)
+
+    def test_parameters_hidden_by_transport(self):
+        # GRC's own model of the heap example: parameters of other transports are hidden.
+        result = self.run_python('''
+            import json, sys
+            from gnuradio import gr
+            from gnuradio.grc.core.platform import Platform
+            platform = Platform(version=gr.version(),
+                                version_parts=(gr.major_version(), gr.api_version(),
+                                               gr.minor_version()),
+                                prefs=gr.prefs())
+            platform.build_library()
+            fg = platform.make_flow_graph(sys.argv[1])
+            fg.rewrite()
+            block = [b for b in fg.blocks if b.key == 'spead_heap_source'][0]
+            names = ('address', 'port', 'interface_address', 'pcap_file', 'queue')
+            shown = {}
+            for transport in ('pcap', 'udp', 'tcp', 'inproc'):
+                block.params['transport'].set_value(transport)
+                fg.rewrite()
+                shown[transport] = [n for n in names if block.params[n].hide != 'all']
+            print(json.dumps(shown))
+            ''', os.path.join(TOP, 'examples', 'heap_messages.grc'))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        shown = json.loads(result.stdout.strip().splitlines()[-1])
+        self.assertEqual(shown, {'pcap': ['pcap_file'],
+                                 'udp': ['address', 'port', 'interface_address'],
+                                 'tcp': ['address', 'port'],
+                                 'inproc': ['queue']})
 
     def test_heap_messages_runs_to_the_end_of_the_capture(self):
         result = subprocess.run([PYTHON, os.path.join(self.out, 'heap_messages.py'),

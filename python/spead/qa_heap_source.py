@@ -11,6 +11,8 @@ port, and the end of a message-only flowgraph at the end of a capture."""
 
 import os
 import tempfile
+import threading
+import time
 
 import numpy as np
 import pmt
@@ -107,6 +109,41 @@ class qa_heap_source(gr_unittest.TestCase):
         np.testing.assert_array_equal(payload, expected)
         self.assertTrue(all(m['complete'] for i, m in enumerate(metas) if i != 4))
         self.assertEqual(src.statistics()['heaps_incomplete'], 1)
+
+    def test_inproc_stats_request_and_end(self):
+        queue = spead.InprocQueue()
+        src = spead.heap_source(transport='inproc', queue=queue, payload_item='0x1602',
+                                payload_type='<u2', stats_interval=0)
+        heaps = blocks.message_debug()
+        stats = blocks.message_debug()
+        self.tb.msg_connect((src, 'heaps'), (heaps, 'store'))
+        self.tb.msg_connect((src, 'stats'), (stats, 'store'))
+        fired = []
+        timer = threading.Timer(30, lambda: (fired.append(1), self.tb.stop()))
+        self.tb.start()
+        timer.start()
+        for cnt in (1, 2):
+            for p in spead.encode_heap(cnt, [(0x1600, 100 * cnt),
+                                             (0x1602, np.arange(4, dtype='<u2').tobytes())]):
+                queue.add_packet(p)
+        deadline = time.monotonic() + 20
+        while heaps.num_messages() < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        src._post(pmt.intern('stats_request'), pmt.PMT_T)
+        while stats.num_messages() < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(pmt.to_python(stats.get_message(0))['heaps'], 2)
+        queue.stop()  # ends the stream: final statistics, then the flowgraph is done
+        self.tb.wait()
+        timer.cancel()
+        self.assertFalse(fired)
+        self.assertEqual(stats.num_messages(), 2)
+        payload = pmt.cdr(heaps.get_message(1))
+        self.assertEqual(list(pmt.u16vector_elements(payload)), [0, 1, 2, 3])
+        # No descriptors: items are not named, so the metadata holds the heap's own facts.
+        meta = pmt.to_python(pmt.car(heaps.get_message(1)))
+        self.assertEqual(meta['heap_cnt'], 2)
+        self.assertNotIn('0x1600', meta)
 
     def test_invalid_parameters(self):
         with self.assertRaises(ValueError) as ctx:

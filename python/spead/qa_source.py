@@ -248,6 +248,30 @@ class qa_source(gr_unittest.TestCase):
             timestamp_item='0x1600', timestamp_step=support.LOSSY_TS_STEP)
         self.check_lossy_zero_filled(src, sink, n_packets, dropped, [support.LOST_HEAP])
 
+    def test_incomplete_heap_arriving_late_is_dropped_with_zero_fill(self):
+        # max_heaps 2: incomplete heap 6 keeps its window slot (the heaps after it
+        # complete and leave) until the stream ends and flushes it. Its place was
+        # zero-filled as lost when heap 7 came, so it is dropped as late: the timeline
+        # keeps its length.
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'lossy.pcap')
+            support.make_lossy_capture(path)
+            sink = blocks.vector_sink_c()
+            src = spead.source([spead.output_config('0x1602', wire='|i1')],
+                               transport='pcap', pcap_file=path, max_heaps=2,
+                               allow_out_of_order=True, contiguous_only=False,
+                               zero_fill=True)
+            self.tb.connect(src, sink)
+            self.assertTrue(support.run_bounded(self.tb))
+        n = support.LOSSY_SAMPLES
+        data = np.array(sink.data())
+        self.assertEqual(len(data), 10 * n)
+        np.testing.assert_array_equal(data[5 * n:6 * n], np.zeros(n))
+        np.testing.assert_array_equal(data[6 * n:7 * n], support.lossy_expected_samples(7))
+        stats = src.statistics()
+        self.assertEqual((stats['incomplete_heaps_flushed'], stats['heaps_late'],
+                          stats['heaps_lost'], stats['heaps_zero_filled']), (1, 1, 2, 2))
+
     def test_fill_cap(self):
         src, sink, _, _ = self.lossy_run(zero_fill=True, contiguous_only=False,
                                          max_fill_heaps=0)
@@ -348,6 +372,35 @@ class qa_source(gr_unittest.TestCase):
         timer.cancel()
         self.assertFalse(fired)
         self.assertEqual(list(sink.data()), [1] * 256 + [2] * 256)
+
+    def test_udp_ipv4_multicast_on_loopback(self):
+        # Joins a group on the loopback interface (by its address) and receives what is
+        # sent to the group there.
+        group = '239.255.91.9'
+        sink = blocks.vector_sink_s()
+        src = spead.source([spead.output_config('0x1602', 'short', wire='>i2')],
+                           transport='udp', address=group, port=0,
+                           interface_address='127.0.0.1')
+        self.tb.connect(src, sink)
+        fired = []
+        timer = threading.Timer(30, lambda: (fired.append(1), self.tb.stop()))
+        self.tb.start()
+        timer.start()
+        if src.local_port() < 0:  # start() could not join: logged, the source ended
+            self.tb.wait()
+            timer.cancel()
+            self.skipTest('cannot join an IPv4 multicast group on loopback here')
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
+                         socket.inet_aton('127.0.0.1'))
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 0)
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
+            for p in self.inproc_packets([4, 5]) + spead.encode_stop_heap(6):
+                s.sendto(p, (group, src.local_port()))
+        self.tb.wait()
+        timer.cancel()
+        self.assertFalse(fired)
+        self.assertEqual(list(sink.data()), [4] * 256 + [5] * 256)
 
     def test_tcp_loopback_ends_when_closed(self):
         sink = blocks.vector_sink_s()
