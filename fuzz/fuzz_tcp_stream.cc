@@ -1,0 +1,136 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-spead authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+// The TCP byte stream: the input is sent over a real loopback connection to a
+// tcp_reader, so that its own framing code runs (partial packets carried between reads,
+// oversize packets skipped as they arrive, a stream that cannot be followed ended).
+// Input format:
+//   u8 max_size choice (64, 200, 1500, 65536 bytes)
+//   u8 write size choice: the sender writes in pieces of 1 + (value * 7) bytes, so
+//      that packets are split across reads at varying places
+//   then the byte stream
+// Checked: the stream always ends (a hang aborts after 20 s), every packet is
+// accounted for, rejected packets add up by reason, and every heap handed out is
+// within max_heap_size and consistent.
+
+#include "fuzz_support.h"
+#include <gnuradio/spead/recv/ring_stream.h>
+#include <gnuradio/spead/recv/tcp_reader.h>
+#include <gnuradio/spead/recv/thread_pool.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <boost/asio/ip/tcp.hpp>
+#include <cerrno>
+#include <chrono>
+
+using namespace gr::spead;
+namespace idx = stream_stat_indices;
+using boost::asio::ip::tcp;
+
+namespace {
+
+thread_pool* pool;
+constexpr std::size_t max_sizes[] = { 64, 200, 1500, 65536 };
+constexpr std::size_t max_heap_size = 100000;
+constexpr auto time_limit = std::chrono::seconds(20);
+
+/// Sends everything, or stops when the reader has closed the connection.
+void send_all(int fd, const std::uint8_t* data, std::size_t length, std::size_t piece)
+{
+    const auto deadline = std::chrono::steady_clock::now() + time_limit;
+    while (length > 0) {
+        const std::size_t n = piece < length ? piece : length;
+        const ssize_t sent = ::send(fd, data, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (sent > 0) {
+            data += sent;
+            length -= std::size_t(sent);
+            continue;
+        }
+        if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            return; // the reader ended the stream and closed its end
+        SPEAD_FUZZ_CHECK(std::chrono::steady_clock::now() < deadline);
+        pollfd p{ fd, POLLOUT, 0 };
+        ::poll(&p, 1, 10);
+    }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    fuzz::byte_reader in(data, size);
+    const std::size_t max_size = max_sizes[in.u8() & 3];
+    const std::size_t piece = 1 + std::size_t(in.u8()) * 7;
+    const std::uint8_t* stream_bytes = in.position();
+    const std::size_t stream_length = in.remaining();
+
+    stream_config config;
+    config.set_max_heap_size(max_heap_size).set_allow_out_of_order(true);
+    ring_stream_config ring;
+    // Never full: a heap needs at least 8 bytes of input.
+    ring.set_heaps(stream_length / 8 + 16).set_contiguous_only(false);
+    ring_stream s(*pool, config, ring);
+    auto& reader = s.emplace_reader<tcp_reader>(
+        tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0), max_size);
+
+    {
+        boost::asio::io_context io;
+        tcp::socket sender(io);
+        sender.connect(reader.local_endpoint());
+        sender.set_option(tcp::no_delay(true));
+        send_all(sender.native_handle(), stream_bytes, stream_length, piece);
+        boost::system::error_code ignored;
+        sender.shutdown(tcp::socket::shutdown_send, ignored);
+        // The reader sees the end of the connection, flushes and stops the ring.
+        std::size_t popped = 0;
+        while (true) {
+            try {
+                auto h = s.pop_for(time_limit);
+                SPEAD_FUZZ_CHECK(h.has_value()); // else the stream never ended
+                SPEAD_FUZZ_CHECK(h->payload_size() <= max_heap_size);
+                SPEAD_FUZZ_CHECK(h->get_received_length() <= h->payload_size());
+                SPEAD_FUZZ_CHECK(h->get_heap_length() < 0 ||
+                                 std::size_t(h->get_heap_length()) == h->payload_size());
+                for (const auto& item : h->get_items()) {
+                    if (!item.immediate)
+                        SPEAD_FUZZ_CHECK(item.offset + item.length <= h->payload_size());
+                }
+                SPEAD_FUZZ_CHECK(!h->is_end_of_stream());
+                popped++;
+            } catch (const ringbuffer_stopped&) {
+                break;
+            }
+        }
+        sender.close(ignored);
+
+        const stream_stats stats = s.get_stats();
+        std::uint64_t by_reason = 0;
+        for (std::size_t i = idx::packets_rejected_malformed_first;
+             i <= idx::packets_rejected_allocation_failed;
+             i++)
+            by_reason += stats[i];
+        SPEAD_FUZZ_CHECK(stats[idx::packets_rejected] == by_reason);
+        SPEAD_FUZZ_CHECK(stats[idx::packets_rejected] <= stats[idx::packets]);
+        // Every packet took at least one byte of the connection.
+        SPEAD_FUZZ_CHECK(stats[idx::packets] <= stream_length);
+        SPEAD_FUZZ_CHECK(stats[idx::heaps] == popped);
+        SPEAD_FUZZ_CHECK(stats[idx::heaps] <=
+                         stats[idx::packets] - stats[idx::packets_rejected]);
+        SPEAD_FUZZ_CHECK(stats[idx::heaps_dropped_ring_stopped] == 0);
+        // The worker never waited: the ring has room for every heap.
+        SPEAD_FUZZ_CHECK(stats[idx::worker_blocked] == 0);
+    }
+    s.stop();
+    return 0;
+}
+
+extern "C" int LLVMFuzzerInitialize(int*, char***)
+{
+    fuzz::silence_log();
+    pool = new thread_pool(1);
+    return 0;
+}
