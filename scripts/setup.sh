@@ -20,6 +20,7 @@ packages=(
     gnuradio-dev libvolk2-dev libboost-system-dev libpcap-dev pybind11-dev libcppunit-dev
     python3-numpy castxml python3-pygccxml
     clang-format iproute2
+    clang libclang-rt-dev
 )
 
 missing=()
