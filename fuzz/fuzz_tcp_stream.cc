@@ -15,9 +15,12 @@
 //   then the byte stream
 // Checked: the stream always ends (a hang aborts after 20 s), every packet is
 // accounted for, rejected packets add up by reason, and every heap handed out is
-// within max_heap_size and consistent.
+// within max_heap_size and consistent. When no packet can exceed max_size (the whole
+// input fits it), the heaps must be exactly those a mem_reader makes of the same bytes:
+// how TCP splits the stream into reads must not change what is assembled.
 
 #include "fuzz_support.h"
+#include <gnuradio/spead/recv/mem_reader.h>
 #include <gnuradio/spead/recv/ring_stream.h>
 #include <gnuradio/spead/recv/tcp_reader.h>
 #include <gnuradio/spead/recv/thread_pool.h>
@@ -34,6 +37,54 @@ using boost::asio::ip::tcp;
 namespace {
 
 thread_pool* pool;
+
+/// What a heap is, for comparing two runs: its counter, state, sizes, items and bytes.
+struct heap_summary {
+    std::uint64_t cnt;
+    bool complete;
+    std::int64_t heap_length;
+    std::size_t received;
+    std::vector<heap_item> items;
+    std::vector<std::uint8_t> payload;
+
+    explicit heap_summary(const heap& h)
+        : cnt(h.get_cnt()),
+          complete(h.is_complete()),
+          heap_length(h.get_heap_length()),
+          received(h.get_received_length()),
+          items(h.get_items())
+    {
+        // Only complete heaps' bytes are all defined.
+        if (complete)
+            payload.assign(h.payload(), h.payload() + h.payload_size());
+    }
+    bool operator==(const heap_summary& o) const
+    {
+        return cnt == o.cnt && complete == o.complete && heap_length == o.heap_length &&
+               received == o.received && items == o.items && payload == o.payload;
+    }
+};
+
+/// The heaps a mem_reader makes of \p data under \p config and \p ring.
+std::vector<heap_summary> through_memory(const std::uint8_t* data,
+                                         std::size_t length,
+                                         const stream_config& config,
+                                         const ring_stream_config& ring)
+{
+    ring_stream s(*pool, config, ring);
+    s.emplace_reader<mem_reader>(data, length);
+    std::vector<heap_summary> out;
+    while (true) {
+        try {
+            auto h = s.pop_for(std::chrono::seconds(20));
+            SPEAD_FUZZ_CHECK(h.has_value());
+            out.emplace_back(*h);
+        } catch (const ringbuffer_stopped&) {
+            return out;
+        }
+    }
+}
+
 constexpr std::size_t max_sizes[] = { 64, 200, 1500, 65536 };
 constexpr std::size_t max_heap_size = 100000;
 constexpr auto time_limit = std::chrono::seconds(20);
@@ -77,6 +128,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto& reader = s.emplace_reader<tcp_reader>(
         tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0), max_size);
 
+    std::vector<heap_summary> heaps;
     {
         boost::asio::io_context io;
         tcp::socket sender(io);
@@ -100,6 +152,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                         SPEAD_FUZZ_CHECK(item.offset + item.length <= h->payload_size());
                 }
                 SPEAD_FUZZ_CHECK(!h->is_end_of_stream());
+                heaps.emplace_back(*h);
                 popped++;
             } catch (const ringbuffer_stopped&) {
                 break;
@@ -125,6 +178,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         SPEAD_FUZZ_CHECK(stats[idx::worker_blocked] == 0);
     }
     s.stop();
+    if (stream_length <= max_size) {
+        const auto expected = through_memory(stream_bytes, stream_length, config, ring);
+        SPEAD_FUZZ_CHECK(heaps == expected);
+    }
     return 0;
 }
 
