@@ -25,6 +25,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 using namespace gr::spead;
@@ -269,6 +270,62 @@ sequences(const std::vector<packets>& captures)
     return out;
 }
 
+/// The first \p max frames of a pcap file, read by hand (the file format is simple and
+/// the seeds want the frames as captured, link headers included).
+std::vector<bytes> raw_frames(const std::filesystem::path& path, std::size_t max)
+{
+    std::ifstream f(path, std::ios::binary);
+    bytes file((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::vector<bytes> frames;
+    if (file.size() < 24)
+        return frames;
+    // The magic number tells the byte order of every header field.
+    const bool swapped = file[0] == 0xd4 || file[0] == 0x4d;
+    auto u32 = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        for (int i = 0; i < 4; i++)
+            v |= std::uint32_t(file[at + (swapped ? i : 3 - i)]) << (8 * i);
+        return v;
+    };
+    std::size_t pos = 24;
+    while (pos + 16 <= file.size() && frames.size() < max) {
+        const std::size_t length = u32(pos + 8);
+        pos += 16;
+        if (pos + length > file.size())
+            break;
+        frames.emplace_back(file.begin() + pos, file.begin() + pos + length);
+        pos += length;
+    }
+    return frames;
+}
+
+/// pcap_frame inputs: a link-type choice (0 Ethernet, 3 raw IP; see
+/// fuzz_pcap_frame.cc) and a frame. Each capture frame also goes in with a VLAN tag and
+/// without its Ethernet header.
+void pcap_frame_seeds(const std::filesystem::path& captures)
+{
+    std::size_t n = 0;
+    for (const char* file :
+         { "spead2_64_40_single_packet.pcap", "spead2_64_40_multi_packet.pcap" }) {
+        for (const bytes& frame : raw_frames(captures / file, 3)) {
+            if (frame.size() < 14)
+                continue;
+            bytes ethernet{ 0 };
+            ethernet.insert(ethernet.end(), frame.begin(), frame.end());
+            write_seed("pcap_frame", "ethernet-" + std::to_string(n), ethernet);
+            bytes vlan{ 0 };
+            vlan.insert(vlan.end(), frame.begin(), frame.begin() + 12);
+            vlan.insert(vlan.end(), { 0x81, 0x00, 0x00, 0x05 });
+            vlan.insert(vlan.end(), frame.begin() + 12, frame.end());
+            write_seed("pcap_frame", "vlan-" + std::to_string(n), vlan);
+            bytes raw{ 3 };
+            raw.insert(raw.end(), frame.begin() + 14, frame.end());
+            write_seed("pcap_frame", "raw-ip-" + std::to_string(n), raw);
+            n++;
+        }
+    }
+}
+
 void stream_seeds(const std::vector<packets>& captures)
 {
     std::uint8_t config = 0;
@@ -313,6 +370,7 @@ int main(int argc, char** argv)
         numpy_header_seeds();
         item_value_seeds();
         stream_seeds(captures);
+        pcap_frame_seeds(argv[2]);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "make_seeds: %s\n", e.what());
         return 1;
