@@ -21,6 +21,7 @@ packages=(
     python3-numpy castxml python3-pygccxml
     clang-format iproute2
     tshark doxygen python3-matplotlib python3-yaml
+    clang libclang-rt-dev
 )
 
 missing=()
