@@ -8,6 +8,7 @@
 #include "bench_udp.h"
 #include "send_run.h"
 #include "send_transport.h"
+#include "udp_kernel_drops.h"
 #include <gnuradio/spead/recv/memory_pool.h>
 #include <gnuradio/spead/recv/ring_stream.h>
 #include <gnuradio/spead/recv/socket_buffer.h>
@@ -16,10 +17,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <exception>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -50,34 +48,6 @@ send::send_config make_send_config(const udp_setup& setup, int port, double rate
     c.descriptors = false; // the consumer counts data heaps only
     c.stop_heap = true;
     return c;
-}
-
-/**
- * The kernel's count of datagrams dropped on the IPv4 UDP socket bound to \p port (the
- * last column of /proc/net/udp), or -1 when it cannot be read.
- */
-std::int64_t kernel_drops(int port)
-{
-    std::ifstream table("/proc/net/udp");
-    std::string line;
-    char suffix[8];
-    std::snprintf(suffix, sizeof(suffix), ":%04X", port);
-    std::getline(table, line); // header
-    while (std::getline(table, line)) {
-        std::istringstream fields(line);
-        std::string slot, local, field, last;
-        fields >> slot >> local;
-        if (local.size() < 5 || local.compare(local.size() - 5, 5, suffix) != 0)
-            continue;
-        while (fields >> field)
-            last = field;
-        try {
-            return std::stoll(last);
-        } catch (const std::exception&) {
-            return -1;
-        }
-    }
-    return -1;
 }
 
 } // namespace
@@ -152,7 +122,7 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     }
     sender.join();
     stream.stop();
-    const std::int64_t drops = kernel_drops(port);
+    const std::int64_t drops = udp_kernel_drops(port);
     if (socket_ref >= 0)
         ::close(socket_ref);
     if (send_error)
