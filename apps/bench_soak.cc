@@ -42,7 +42,11 @@ constexpr std::uint64_t FIRST_DATA_CNT = 2;
 /**
  * The default allocator, keeping count of the bytes it has handed out and not had back
  * (the size travels in the deleter's user pointer) and of the most that ever was: under
- * the memory pool, what the pool holds (free buffers and buffers in use).
+ * the memory pool, what the pool holds (free buffers and buffers in use). It writes
+ * every byte it hands out (as a receiver that pre-faults its pool would), so that the
+ * pool's memory is resident from the start: RSS then does not creep up as more of the
+ * pool's buffers happen to be used (a busy moment fills the ring), and grows only when
+ * memory is really added.
  */
 class counting_allocator : public memory_allocator
 {
@@ -50,6 +54,7 @@ public:
     pointer allocate(std::size_t size, void* /*hint*/ = nullptr) override
     {
         std::uint8_t* memory = new std::uint8_t[size];
+        std::memset(memory, 0, size);
         const std::size_t now = d_outstanding.fetch_add(size) + size;
         std::size_t peak = d_peak.load();
         while (now > peak && !d_peak.compare_exchange_weak(peak, now)) {

@@ -183,8 +183,12 @@ public:
             d_header = true;
         }
         const double dt = s.elapsed - d_last.elapsed;
+        // The end comes soon after the last report: a rate over so short a time means
+        // nothing, so the end line gives the rate over the whole run.
+        const soak_sample& since = dt < 0.5 ? d_first : d_last;
+        const double span = s.elapsed - since.elapsed;
         const double gbps =
-            dt > 0 ? double(s.payload_bytes - d_last.payload_bytes) * 8e-9 / dt : 0;
+            span > 0 ? double(s.payload_bytes - since.payload_bytes) * 8e-9 / span : 0;
         char line[256];
         std::snprintf(line,
                       sizeof(line),
@@ -203,12 +207,17 @@ public:
                       mib(s.memory.peak_rss),
                       mib(std::int64_t(s.heap_memory)));
         std::cout << line << std::flush;
+        if (!d_started)
+            d_first = s;
+        d_started = true;
         d_last = s;
     }
 
 private:
     bool d_json;
     bool d_header = false;
+    bool d_started = false;
+    soak_sample d_first;
     soak_sample d_last;
 };
 
