@@ -14,12 +14,14 @@
 #include <gnuradio/spead/recv/socket_buffer.h>
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <gnuradio/spead/recv/udp_reader.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -40,21 +42,29 @@ constexpr std::chrono::milliseconds STOP_GRACE{ 500 };
 constexpr std::uint64_t FIRST_DATA_CNT = 2;
 
 /**
- * The default allocator, keeping count of the bytes it has handed out and not had back
- * (the size travels in the deleter's user pointer) and of the most that ever was: under
- * the memory pool, what the pool holds (free buffers and buffers in use). It writes
- * every byte it hands out (as a receiver that pre-faults its pool would), so that the
- * pool's memory is resident from the start: RSS then does not creep up as more of the
- * pool's buffers happen to be used (a busy moment fills the ring), and grows only when
- * memory is really added.
+ * Memory straight from mmap, pre-faulted (MAP_POPULATE), keeping count of the bytes it
+ * has handed out and not had back (the size travels in the deleter's user pointer) and
+ * of the most that ever was: under the memory pool, what the pool holds (free buffers
+ * and buffers in use). Pre-faulted, the pool's memory is resident from the start, so RSS
+ * does not creep up as more of the pool's buffers happen to be used (a busy moment
+ * fills the ring); from mmap, a buffer the pool lets go of leaves RSS at once (malloc
+ * would keep it in its heap once its dynamic mmap threshold has risen). RSS then grows
+ * only when memory is really added.
  */
 class counting_allocator : public memory_allocator
 {
 public:
     pointer allocate(std::size_t size, void* /*hint*/ = nullptr) override
     {
-        std::uint8_t* memory = new std::uint8_t[size];
-        std::memset(memory, 0, size);
+        void* mapped = mmap(nullptr,
+                            std::max<std::size_t>(size, 1),
+                            PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+                            -1,
+                            0);
+        if (mapped == MAP_FAILED)
+            throw std::bad_alloc();
+        auto* memory = static_cast<std::uint8_t*>(mapped);
         const std::size_t now = d_outstanding.fetch_add(size) + size;
         std::size_t peak = d_peak.load();
         while (now > peak && !d_peak.compare_exchange_weak(peak, now)) {
@@ -68,8 +78,9 @@ public:
 protected:
     void free(std::uint8_t* ptr, void* user) override
     {
-        d_outstanding -= reinterpret_cast<std::size_t>(user);
-        delete[] ptr;
+        const std::size_t size = reinterpret_cast<std::size_t>(user);
+        d_outstanding -= size;
+        munmap(ptr, std::max<std::size_t>(size, 1));
     }
 
 private:

@@ -23,6 +23,9 @@ Since the bridge floods everything, B's groups reach A's interface; a bystander 
 on host A also joins B's groups, so that they reach A's UDP layer too (proved by its
 datagram count): only the readers' own group bindings keep them out of A's stream.
 
+A second test runs the command-line tools across the same hosts: spead_send (with
+--interface / --interface-index and --ttl) to spead_recv.
+
 Needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) and `ip`: without them the test exits
 with SKIP (77). Every namespace has a name unique to this process and is deleted at the
 end, whatever happens. Every step is bounded in time.
@@ -123,9 +126,24 @@ class Topology:
             ip('-n', host, 'addr', 'add', v4 + '/24', 'dev', 'eth0')
             ip('-n', host, '-6', 'addr', 'add', v6 + '/64', 'dev', 'eth0', 'nodad')
             ip('-n', host, 'link', 'set', 'eth0', 'up')
+        self.wait_forwarding()
         # B joins without naming an interface: the kernel takes the one its route to
         # the group names (IPv6 has ff00::/8 on every interface already).
         ip('-n', self.ns['rb'], 'route', 'add', '224.0.0.0/4', 'dev', 'eth0')
+
+    def wait_forwarding(self):
+        """Waits (bounded) until the bridge forwards on all three ports."""
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while time.monotonic() < deadline:
+            out = subprocess.run(['bridge', '-n', self.ns['sw'], '-j', 'link', 'show'],
+                                 capture_output=True, text=True, timeout=STEP_TIMEOUT)
+            try:
+                states = [port.get('state') for port in json.loads(out.stdout or '[]')]
+            except ValueError:
+                states = []
+            if len(states) == 3 and all(state == 'forwarding' for state in states):
+                return
+            time.sleep(0.05)
 
     def delete(self):
         for ns in reversed(self.made):
@@ -346,10 +364,95 @@ class qa_multicast_hosts(unittest.TestCase):
         self.assertGreaterEqual(a.final['bystander_datagrams'], 2 * HEAPS_PER_GROUP * 3)
 
 
+class qa_multicast_hosts_tools(unittest.TestCase):
+    """spead_send and spead_recv across the same hosts: A's spead_recv joins G1 by
+    interface address, B's joins G4 by interface index; spead_send sends 8 KiB heaps
+    to G1 (--interface, --ttl) and 4 KiB heaps to G4 (--interface-index, --ttl). Each
+    receiver must see exactly the packets its sender sent (not one of the other
+    group's) and heaps of its size. The tools come from SPEAD_APPS_DIR (set by ctest);
+    without it this test is skipped."""
+
+    def setUp(self):
+        apps = os.environ.get('SPEAD_APPS_DIR', '')
+        self.send = os.path.join(apps, 'spead_send')
+        self.recv = os.path.join(apps, 'spead_recv')
+        if not (os.access(self.send, os.X_OK) and os.access(self.recv, os.X_OK)):
+            self.skipTest('SPEAD_APPS_DIR does not hold spead_send and spead_recv')
+        self.topology = Topology()
+        self.addCleanup(self.topology.delete)
+        self.topology.create()
+
+    def start_recv(self, role, *args):
+        proc = subprocess.Popen(
+            ['ip', 'netns', 'exec', self.topology.ns[role], self.recv, '--json',
+             '--timeout', str(RECEIVER_TIMEOUT), '--udp', str(PORT)] + list(args),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def kill():
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate()
+
+        self.addCleanup(kill)
+        # The address line says the group is joined (warnings may come first).
+        line = ''
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while 'listening on' not in line and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                break
+        self.assertIn('listening on', line, 'spead_recv in ' + role)
+        return proc
+
+    def run_send(self, *args):
+        result = subprocess.run(
+            ['ip', 'netns', 'exec', self.topology.ns['snd'], self.send, '--json', '--port',
+             str(PORT), '--heaps', '20', '--packet-size', '1400', '--rate', '0.05',
+             '--ttl', '1'] + list(args),
+            capture_output=True, text=True, timeout=RECEIVER_TIMEOUT)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return json.loads(result.stdout)
+
+    def finish(self, proc):
+        out, err = proc.communicate(timeout=RECEIVER_TIMEOUT + STEP_TIMEOUT)
+        self.assertEqual(proc.returncode, 0, err)
+        lines = [json.loads(line) for line in out.splitlines()]
+        return [l for l in lines if 'heap' in l], [l for l in lines if 'statistics' in l][0]
+
+    def test_spead_send_to_spead_recv(self):
+        a = self.start_recv('ra', '--bind', GROUPS[1], '--interface', ADDRESSES['ra'][0])
+        b_index = json.loads(subprocess.run(
+            ['ip', '-n', self.topology.ns['rb'], '-j', 'link', 'show', 'eth0'],
+            capture_output=True, text=True, timeout=STEP_TIMEOUT, check=True).stdout)[0]
+        b = self.start_recv('rb', '--bind', GROUPS[4], '--interface-index',
+                            str(b_index['ifindex']))
+        snd_index = json.loads(subprocess.run(
+            ['ip', '-n', self.topology.ns['snd'], '-j', 'link', 'show', 'eth0'],
+            capture_output=True, text=True, timeout=STEP_TIMEOUT, check=True).stdout)[0]
+        sent = {1: self.run_send('--host', GROUPS[1], '--interface', ADDRESSES['snd'][0],
+                                 '--heap-size', '8K'),
+                4: self.run_send('--host', GROUPS[4], '--interface-index',
+                                 str(snd_index['ifindex']), '--heap-size', '4K')}
+        for group, proc, size in ((1, a, 8192), (4, b, 4096)):
+            heaps, final = self.finish(proc)
+            name = 'receiver of G{}'.format(group)
+            self.assertEqual(final['end'], 'end of stream', name)
+            # Every packet of its group (descriptors, 20 data heaps, stop), no other.
+            self.assertEqual(final['statistics']['packets'], sent[group]['packets'], name)
+            self.assertEqual(final['statistics']['packets_rejected'], 0, name)
+            self.assertEqual([h['heap'] for h in heaps], list(range(1, 22)), name)
+            for h in heaps[1:]:
+                self.assertTrue(h['complete'], name)
+                items = {i['id']: i for i in h['items']}
+                # docs/tools.md: timestamp = heap index x heap size, data = heap size bytes.
+                self.assertEqual(items[0x1600]['value'], str((h['heap'] - 2) * size), name)
+                self.assertEqual(items[0x1601]['length'], size, name)
+
+
 def namespaces_available():
     """Why namespaces cannot be made here, or None when they can."""
-    if shutil.which('ip') is None:
-        return 'no ip command (iproute2)'
+    if shutil.which('ip') is None or shutil.which('bridge') is None:
+        return 'no ip or bridge command (iproute2)'
     if os.geteuid() != 0:
         return 'not root: ip netns add needs CAP_SYS_ADMIN and CAP_NET_ADMIN'
     probe = 'gspmc{}-probe'.format(os.getpid())
@@ -363,7 +466,10 @@ def namespaces_available():
     except (subprocess.SubprocessError, OSError) as e:
         return 'no bridge or veth in a namespace: {}'.format(getattr(e, 'stderr', '') or e)
     finally:
-        ip('netns', 'delete', probe)
+        try:
+            ip('netns', 'delete', probe)
+        except (subprocess.SubprocessError, OSError):
+            pass
     return None
 
 
