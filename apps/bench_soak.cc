@@ -216,6 +216,7 @@ soak_result run_soak(const soak_setup& setup,
         now.elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
         now.packets = stats[idx::packets];
         now.packets_rejected = stats[idx::packets_rejected];
+        now.worker_blocked = stats[idx::worker_blocked];
         now.heaps_incomplete =
             stats[idx::incomplete_heaps_evicted] + stats[idx::incomplete_heaps_flushed];
         const std::uint64_t below =
@@ -284,6 +285,7 @@ soak_result run_soak(const soak_setup& setup,
     result.stats = stream.get_stats();
     result.end.heaps_incomplete = result.stats[idx::incomplete_heaps_evicted] +
                                   result.stats[idx::incomplete_heaps_flushed];
+    result.end.worker_blocked = result.stats[idx::worker_blocked];
     on_sample(result.end);
     if (socket_ref >= 0)
         ::close(socket_ref);

@@ -48,6 +48,7 @@ struct soak_sample {
     std::uint64_t packets = 0;          ///< packets the stream saw
     std::uint64_t packets_rejected = 0;
     std::int64_t kernel_drops = -1;   ///< datagrams the socket buffer overflowed by
+    std::uint64_t worker_blocked = 0; ///< times the reader waited on a full ring
     std::uint64_t payload_bytes = 0;  ///< of the complete heaps
     process_memory memory;            ///< this process's RSS and peak RSS
     std::size_t heap_memory = 0;      ///< bytes the pool holds from its allocator now

@@ -44,7 +44,8 @@ Printed at the start, every --interval seconds and at the end: complete heaps
 received, heaps missing (counters below the highest received that did not
 arrive complete), incomplete heaps (evicted or flushed), heaps whose contents
 were wrong, packets, rejected packets, datagrams the kernel dropped because the
-socket buffer was full, Gb/s of payload over the interval, this process's RSS
+socket buffer was full, times the reader waited because the ring was full (the
+consumer fell behind), Gb/s of payload over the interval, this process's RSS
 and peak RSS (VmRSS / VmHWM of /proc/self/status; the sender thread's memory is
 in it, and is constant), and the bytes the memory pool holds.
 
@@ -157,6 +158,7 @@ void sample_json(std::ostream& out, const soak_sample& s)
         << ", \"heaps_corrupt\": " << s.heaps_corrupt << ", \"packets\": " << s.packets
         << ", \"packets_rejected\": " << s.packets_rejected
         << ", \"kernel_drops\": " << s.kernel_drops
+        << ", \"worker_blocked\": " << s.worker_blocked
         << ", \"payload_bytes\": " << s.payload_bytes << ", \"rss\": " << s.memory.rss
         << ", \"peak_rss\": " << s.memory.peak_rss
         << ", \"heap_memory\": " << s.heap_memory
@@ -178,8 +180,9 @@ public:
             return;
         }
         if (!d_header) {
-            std::cout << "      s     heaps  missing  incompl  corrupt     packets  "
-                         "rejected  kdrops    Gb/s   RSS MiB  peak MiB  pool MiB\n";
+            std::cout
+                << "      s     heaps  missing  incompl  corrupt     packets  "
+                   "rejected  kdrops  blocked    Gb/s   RSS MiB  peak MiB  pool MiB\n";
             d_header = true;
         }
         const double dt = s.elapsed - d_last.elapsed;
@@ -190,22 +193,24 @@ public:
         const double gbps =
             span > 0 ? double(s.payload_bytes - since.payload_bytes) * 8e-9 / span : 0;
         char line[256];
-        std::snprintf(line,
-                      sizeof(line),
-                      "%7.1f %9llu %8llu %8llu %8llu %11llu %9llu %7lld %7.3f %9.1f "
-                      "%9.1f %9.1f\n",
-                      s.elapsed,
-                      (unsigned long long)s.heaps_received,
-                      (unsigned long long)s.heaps_missing,
-                      (unsigned long long)s.heaps_incomplete,
-                      (unsigned long long)s.heaps_corrupt,
-                      (unsigned long long)s.packets,
-                      (unsigned long long)s.packets_rejected,
-                      (long long)s.kernel_drops,
-                      gbps,
-                      mib(s.memory.rss),
-                      mib(s.memory.peak_rss),
-                      mib(std::int64_t(s.heap_memory)));
+        std::snprintf(
+            line,
+            sizeof(line),
+            "%7.1f %9llu %8llu %8llu %8llu %11llu %9llu %7lld %8llu %7.3f %9.1f "
+            "%9.1f %9.1f\n",
+            s.elapsed,
+            (unsigned long long)s.heaps_received,
+            (unsigned long long)s.heaps_missing,
+            (unsigned long long)s.heaps_incomplete,
+            (unsigned long long)s.heaps_corrupt,
+            (unsigned long long)s.packets,
+            (unsigned long long)s.packets_rejected,
+            (long long)s.kernel_drops,
+            (unsigned long long)s.worker_blocked,
+            gbps,
+            mib(s.memory.rss),
+            mib(s.memory.peak_rss),
+            mib(std::int64_t(s.heap_memory)));
         std::cout << line << std::flush;
         if (!d_started)
             d_first = s;
@@ -306,6 +311,9 @@ void result_text(std::ostream& out,
     if (r.end.kernel_drops > 0)
         out << "; the kernel dropped " << r.end.kernel_drops
             << " datagrams (socket buffer full)";
+    if (r.end.worker_blocked > 0)
+        out << "; the reader waited " << r.end.worker_blocked
+            << " times for the consumer (ring full)";
     out << "\n";
     if (r.warm_taken)
         out << "memory flat:  " << (v.memory_flat ? "PASS" : "FAIL") << ": RSS "
