@@ -35,6 +35,7 @@ import ctypes
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -155,6 +156,8 @@ class Topology:
 
 
 CLONE_NEWNET = 0x40000000
+#: Set by SIGTERM: the tests not yet started are skipped (the current one cleans up).
+TERMINATED = False
 
 
 def sockets_in_namespace(ns, make):
@@ -288,6 +291,8 @@ class Receiver:
 
 class qa_multicast_hosts(unittest.TestCase):
     def setUp(self):
+        if TERMINATED:
+            self.skipTest('terminated')
         self.topology = Topology()
         self.addCleanup(self.topology.delete)
         self.topology.create()
@@ -373,6 +378,8 @@ class qa_multicast_hosts_tools(unittest.TestCase):
     without it this test is skipped."""
 
     def setUp(self):
+        if TERMINATED:
+            self.skipTest('terminated')
         apps = os.environ.get('SPEAD_APPS_DIR', '')
         self.send = os.path.join(apps, 'spead_send')
         self.recv = os.path.join(apps, 'spead_recv')
@@ -449,6 +456,27 @@ class qa_multicast_hosts_tools(unittest.TestCase):
                 self.assertEqual(items[0x1601]['length'], size, name)
 
 
+def delete_stale_namespaces():
+    """Deletes namespaces left by runs of this test whose process is gone (ctest's
+    timeout kills with SIGKILL, which leaves no chance to clean up): the process id in
+    the name tells. Namespaces of live runs are left alone."""
+    try:
+        listing = subprocess.run(['ip', 'netns', 'list'], capture_output=True, text=True,
+                                 timeout=STEP_TIMEOUT).stdout
+    except (subprocess.SubprocessError, OSError):
+        return
+    for line in listing.splitlines():
+        name = line.split()[0] if line.split() else ''
+        match = re.match(r'gspmc(\d+)-', name)
+        if not match or os.path.exists('/proc/' + match.group(1)):
+            continue
+        try:
+            ip('netns', 'delete', name)
+            sys.stderr.write('qa_multicast_hosts: deleted stale namespace {}\n'.format(name))
+        except (subprocess.SubprocessError, OSError):
+            pass
+
+
 def namespaces_available():
     """Why namespaces cannot be made here, or None when they can."""
     if shutil.which('ip') is None or shutil.which('bridge') is None:
@@ -474,15 +502,19 @@ def namespaces_available():
 
 
 def main():
-    # ctest's timeout sends SIGTERM: turn it into an exception so cleanups run.
+    # SIGTERM and Ctrl-C become an exception, so that the current test's cleanups run.
     def terminate(signum, frame):
+        global TERMINATED
+        TERMINATED = True
         raise SystemExit('qa_multicast_hosts: terminated by signal {}'.format(signum))
 
     signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGINT, terminate)
     reason = namespaces_available()
     if reason:
         print('SKIP: qa_multicast_hosts needs network namespaces: ' + reason)
         sys.exit(SKIP)
+    delete_stale_namespaces()
     unittest.main()
 
 
