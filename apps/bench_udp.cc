@@ -8,6 +8,7 @@
 #include "bench_udp.h"
 #include "send_run.h"
 #include "send_transport.h"
+#include "udp_kernel_drops.h"
 #include <gnuradio/spead/recv/memory_pool.h>
 #include <gnuradio/spead/recv/ring_stream.h>
 #include <gnuradio/spead/recv/socket_buffer.h>
@@ -18,11 +19,8 @@
 #include <boost/asio/post.hpp>
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <exception>
-#include <fstream>
 #include <future>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -73,34 +71,6 @@ double worker_cpu_seconds(thread_pool& workers)
     boost::asio::post(workers.get_io_context(),
                       [&reading] { reading.set_value(thread_cpu_seconds()); });
     return result.get();
-}
-
-/**
- * The kernel's count of datagrams dropped on the IPv4 UDP socket bound to \p port (the
- * last column of /proc/net/udp), or -1 when it cannot be read.
- */
-std::int64_t kernel_drops(int port)
-{
-    std::ifstream table("/proc/net/udp");
-    std::string line;
-    char suffix[8];
-    std::snprintf(suffix, sizeof(suffix), ":%04X", port);
-    std::getline(table, line); // header
-    while (std::getline(table, line)) {
-        std::istringstream fields(line);
-        std::string slot, local, field, last;
-        fields >> slot >> local;
-        if (local.size() < 5 || local.compare(local.size() - 5, 5, suffix) != 0)
-            continue;
-        while (fields >> field)
-            last = field;
-        try {
-            return std::stoll(last);
-        } catch (const std::exception&) {
-            return -1;
-        }
-    }
-    return -1;
 }
 
 } // namespace
@@ -185,7 +155,7 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     t.consumer_cpu_seconds = thread_cpu_seconds() - consumer_start;
     t.worker_cpu_seconds = worker_cpu_seconds(workers) - worker_start;
     t.sender_cpu_seconds = sender_cpu;
-    const std::int64_t drops = kernel_drops(port);
+    const std::int64_t drops = udp_kernel_drops(port);
     if (socket_ref >= 0)
         ::close(socket_ref);
     if (send_error)
