@@ -5,31 +5,39 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 
-"""The flowgraph benchmark: spead_send -> loopback UDP -> spead.source -> null sink.
+"""The flowgraph benchmark: spead_send -> loopback UDP -> a GNU Radio source -> null sink.
 
-For each offered rate, a flowgraph receives what spead_send sends (descriptors, data
-heaps, a stop heap that ends the flowgraph) and the figures printed are: the rate the
-sender reached, the payload rate emitted as samples, heaps sent / emitted / lost
-(incomplete or missing), kernel drops are not visible here (see spead_bench udp), and
-the process CPU time per gigabyte of payload. It prints figures; it judges nothing.
+Two ways to run it:
 
-    bench_flowgraph.py [--spead-send PATH] [--heap-size 1M] [--packet-size 8972]
-                       [--heaps N] [--rates 0,2,4] [--output byte|complex] [--json]
+  bench_flowgraph.py [--rates 0,2,4] [--heaps N] [--output byte|complex] ...
+      One spead.source trial per offered rate: the rate the sender reached, the payload
+      rate emitted as samples, heaps sent / emitted / lost (incomplete or missing) and
+      the flowgraph process's CPU time per gigabyte of payload.
 
---output byte emits the data item's bytes as they are (a copy); complex reads them as
-int8 (re, im) pairs and converts them with VOLK (the usual conversion for digitiser
-samples). Rate 0 means as fast as spead_send goes.
+  bench_flowgraph.py --compare [--duration S] [--confirm N] ...
+      In one run: the flowgraph ceiling of this machine (null_source -> null_sink of
+      gr_complex and of bytes), then the highest loss-free input rate of spead.source
+      (int8 pairs to complex float, and bytes passed through) and of GNU Radio's own
+      network.udp_source taking the same packets as raw bytes. For each it prints the
+      output rate at that input rate and its fraction of the ceiling of its item type.
+
+A rate search doubles the offered rate from --start until a trial loses anything (or the
+sender cannot go faster), then bisects --steps times; the best rate must then pass
+--confirm more trials (stepping down when one fails). Loss-free means every data heap
+emitted complete (spead.source) or every byte sent delivered (udp_source). The sender
+shares this machine's CPUs. It prints figures; it judges nothing. Rate 0 = unlimited.
 """
 
 import argparse
 import json
 import os
-import subprocess
 import sys
-import threading
-import time
 
-from gnuradio import blocks, gr, spead
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from gnuradio import gr, spead  # noqa: E402
+
+import flowgraph_trials as trials  # noqa: E402
 
 
 def size(text):
@@ -45,54 +53,127 @@ def default_spead_send():
     return candidate if os.path.exists(candidate) else 'spead_send'
 
 
-def trial(args, rate):
-    tb = gr.top_block()
-    if args.output == 'byte':
-        out = spead.output_config('data', 'byte')
-        sink = blocks.null_sink(1)
+def describe(r):
+    if 'heaps_sent' in r:
+        lost = '{heaps_emitted}/{heaps_sent} heaps ({heaps_missing} missing, ' \
+               '{incomplete_heaps} incomplete)'.format(**r)
     else:
-        out = spead.output_config('data', 'complex', wire='|i1', scale=128)
-        sink = blocks.null_sink(gr.sizeof_gr_complex)
-    src = spead.source([out], transport='udp', address='127.0.0.1', port=0,
-                       heap_size=args.heap_size, max_heaps=4, ring_heaps=8,
-                       stats_interval=0)
-    tb.connect(src, sink)
-    tb.start()
-    port = src.local_port()
-    cpu0, wall0 = os.times(), time.monotonic()
-    sender = subprocess.run(
-        [args.spead_send, '--host', '127.0.0.1', '--port', str(port),
-         '--heaps', str(args.heaps), '--heap-size', str(args.heap_size),
-         '--packet-size', str(args.packet_size), '--rate', str(rate), '--json'],
-        capture_output=True, text=True, timeout=600)
-    # The stop heap ends the flowgraph; if it was lost, stop after a grace period.
-    timer = threading.Timer(5.0, tb.stop)
-    timer.start()
-    tb.wait()
-    timer.cancel()
-    wall, cpu1 = time.monotonic() - wall0, os.times()
-    if sender.returncode != 0:
-        sys.exit('spead_send failed: ' + sender.stderr)
-    sent = json.loads(sender.stdout.strip().splitlines()[-1])
-    stats = src.statistics()
-    # This process only (the flowgraph's threads); spead_send is a child, counted apart.
-    cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
-    emitted_bytes = stats['heaps_emitted'] * args.heap_size
-    return {
-        'rate_offered_gbps': rate,
-        'sender_gbps': sent['gbps'],
-        'sender_seconds': sent['seconds'],
-        'heaps_sent': sent['data_heaps'],
-        'heaps_emitted': stats['heaps_emitted'],
-        'heaps_missing': sent['data_heaps'] - stats['heaps_emitted'],
-        'incomplete_heaps': stats['incomplete_heaps_evicted'] +
-        stats['incomplete_heaps_flushed'],
-        'worker_blocked': stats['worker_blocked'],
-        'emitted_payload_gbps': emitted_bytes * 8 / sent['seconds'] / 1e9,
-        'receiver_cpu_s_per_gb': cpu / (emitted_bytes / 1e9) if emitted_bytes else None,
-        'wall_seconds': wall,
-        'load_average': os.getloadavg()[0],
+        lost = '{:.2%} of the bytes'.format(r['received_fraction'])
+    return ('{source}: offered {rate_offered_gbps:g} Gb/s, sender {sender_gbps:.2f} Gb/s, '
+            'output {output_gbytes_per_s:.3f} GB/s, '.format(**r) + lost +
+            ', load {:.1f}'.format(r['load_average']))
+
+
+def search(run, args, log):
+    """Highest offered rate (Gb/s) at which run(rate) is loss-free: ((rate, trial), how)."""
+    def trial(rate):
+        r = run(rate)
+        log(r)
+        return r
+
+    best, worst, how = None, None, 'searched'
+    rate = args.start
+    while rate <= args.max_rate:
+        r = trial(rate)
+        if not r['loss_free']:
+            worst = rate
+            break
+        best = (rate, r)
+        if r['sender_gbps'] < 0.9 * rate:
+            # The sender is the limit: a higher offered rate would not change anything.
+            how = 'sender-limited'
+            break
+        rate *= 2
+    while best is None and rate / 2 >= args.min_rate:
+        # Lost at the starting rate: walk down.
+        rate /= 2
+        r = trial(rate)
+        if r['loss_free']:
+            best = (rate, r)
+        else:
+            worst = rate
+    if best is None:
+        return None, 'lossy at every rate tried'
+    if worst is not None and how == 'searched':
+        for _ in range(args.steps):
+            middle = (best[0] + worst) / 2
+            r = trial(middle)
+            if r['loss_free']:
+                best = (middle, r)
+            else:
+                worst = middle
+    # Confirm: the best rate must hold up again; step down a notch each time it does not.
+    step = (worst - best[0]) if worst is not None else best[0] / 4
+    rate, passed = best[0], 0
+    while passed < args.confirm:
+        r = trial(rate)
+        if r['loss_free']:
+            best, passed = (rate, r), passed + 1
+            continue
+        rate, passed = rate - step, -1  # a new rate needs one pass more than a confirm
+        if rate <= 0:
+            return None, 'lossy at every rate tried'
+    return best, how
+
+
+def compare(args):
+    tried = []
+
+    def log(r):
+        tried.append(r)
+        if not args.json:
+            print('  ' + describe(r), flush=True)
+
+    ceilings = {
+        'complex': trials.ceiling_trial(gr.sizeof_gr_complex, args.ceiling_seconds),
+        'byte': trials.ceiling_trial(1, args.ceiling_seconds),
     }
+    if not args.json:
+        print('flowgraph ceiling (null_source -> null_sink): complex {:.3f} GB/s, '
+              'byte {:.3f} GB/s'.format(ceilings['complex'] / 1e9, ceilings['byte'] / 1e9),
+              flush=True)
+
+    def heaps(rate):
+        return trials.heaps_for(rate, args.duration, args.heap_size)
+
+    contenders = {
+        'spead.source complex': ('complex', lambda rate: trials.spead_trial(
+            args.spead_send, rate, heaps(rate), args.heap_size, args.packet_size, 'complex',
+            grace=2.0)),
+        'spead.source byte': ('byte', lambda rate: trials.spead_trial(
+            args.spead_send, rate, heaps(rate), args.heap_size, args.packet_size, 'byte',
+            grace=2.0)),
+        'network.udp_source': ('byte', lambda rate: trials.udp_source_trial(
+            args.spead_send, rate, heaps(rate), args.heap_size, args.packet_size)),
+    }
+    results = []
+    for name in args.sources.split(','):
+        kind, run = contenders[name]
+        if not args.json:
+            print(name + ':', flush=True)
+        del tried[:]
+        best, how = search(run, args, log)
+        result = {'source': name, 'ceiling_gbytes_per_s': ceilings[kind] / 1e9,
+                  'search': how, 'trials': list(tried)}
+        if best is not None:
+            rate, r = best
+            result.update({
+                'loss_free_input_gbps': rate,
+                'sender_gbps': r['sender_gbps'],
+                'output_gbytes_per_s': r['output_gbytes_per_s'],
+                'fraction_of_ceiling': r['output_gbytes_per_s'] * 1e9 / ceilings[kind],
+            })
+        results.append(result)
+        if args.json:
+            print(json.dumps(result), flush=True)
+        elif best is None:
+            print('  => {}: no loss-free rate found ({})'.format(name, how), flush=True)
+        else:
+            print('  => {source}: loss-free up to {loss_free_input_gbps:.2f} Gb/s offered '
+                  '({sender_gbps:.2f} sent), output {output_gbytes_per_s:.3f} GB/s = '
+                  '{fraction_of_ceiling:.2f}x the ceiling ({search})'.format(**result),
+                  flush=True)
+    return results
 
 
 def main():
@@ -101,21 +182,34 @@ def main():
     p.add_argument('--spead-send', default=default_spead_send())
     p.add_argument('--heap-size', type=size, default=size('1M'))
     p.add_argument('--packet-size', type=int, default=8972)
-    p.add_argument('--heaps', type=int, default=2000)
-    p.add_argument('--rates', default='0', help='comma-separated Gb/s, 0 = unlimited')
-    p.add_argument('--output', choices=['byte', 'complex'], default='complex')
     p.add_argument('--json', action='store_true')
+    single = p.add_argument_group('single trials')
+    single.add_argument('--heaps', type=int, default=2000)
+    single.add_argument('--rates', default='0', help='comma-separated Gb/s, 0 = unlimited')
+    single.add_argument('--output', choices=['byte', 'complex'], default='complex')
+    comparison = p.add_argument_group('--compare')
+    comparison.add_argument('--compare', action='store_true')
+    comparison.add_argument('--sources',
+                            default='spead.source complex,spead.source byte,'
+                                    'network.udp_source')
+    comparison.add_argument('--duration', type=float, default=2.0,
+                            help='seconds of sending per trial (at least 50 heaps)')
+    comparison.add_argument('--start', type=float, default=1.0, help='first rate, Gb/s')
+    comparison.add_argument('--max-rate', type=float, default=40.0)
+    comparison.add_argument('--min-rate', type=float, default=0.05,
+                            help='lowest rate tried when the first one loses')
+    comparison.add_argument('--steps', type=int, default=3, help='bisection steps')
+    comparison.add_argument('--confirm', type=int, default=2,
+                            help='extra loss-free trials the best rate must pass')
+    comparison.add_argument('--ceiling-seconds', type=float, default=3.0)
     args = p.parse_args()
+    if args.compare:
+        compare(args)
+        return
     for rate in [float(r) for r in args.rates.split(',')]:
-        r = trial(args, rate)
-        if args.json:
-            print(json.dumps(r), flush=True)
-        else:
-            print('offered {rate_offered_gbps:g} Gb/s: sender {sender_gbps:.2f} Gb/s, '
-                  'emitted {emitted_payload_gbps:.2f} Gb/s, heaps {heaps_emitted}/'
-                  '{heaps_sent} ({heaps_missing} missing, {incomplete_heaps} incomplete), '
-                  'receiver CPU {receiver_cpu_s_per_gb:.3f} s/GB, load {load_average:.1f}'
-                  .format(**r), flush=True)
+        r = trials.spead_trial(args.spead_send, rate, args.heaps, args.heap_size,
+                               args.packet_size, args.output)
+        print(json.dumps(r) if args.json else describe(r), flush=True)
 
 
 if __name__ == '__main__':

@@ -37,6 +37,36 @@ class qa_bench_flowgraph(gr_unittest.TestCase):
         self.assertEqual(trial['heaps_sent'], 20)
         self.assertGreater(trial['heaps_emitted'], 0)
 
+    @unittest.skipUnless(os.path.exists(SPEAD_SEND), 'spead_send is not built')
+    def test_compare_prints_each_source_against_its_ceiling(self):
+        result = subprocess.run(
+            ['/usr/bin/python3', os.path.join(TOP, 'apps', 'bench_flowgraph.py'),
+             '--spead-send', SPEAD_SEND, '--compare', '--json', '--heap-size', '64K',
+             '--packet-size', '1472', '--duration', '0.2', '--start', '0.1',
+             '--max-rate', '0.1', '--min-rate', '0.1', '--steps', '0', '--confirm', '0',
+             '--ceiling-seconds', '0.2'],
+            capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        # GNU Radio's console log shares stdout; the results are the JSON lines.
+        lines = [json.loads(line) for line in result.stdout.splitlines()
+                 if line.startswith('{')]
+        self.assertEqual([r['source'] for r in lines],
+                         ['spead.source complex', 'spead.source byte', 'network.udp_source'])
+        for r in lines:
+            self.assertGreater(r['ceiling_gbytes_per_s'], 0)
+            self.assertGreater(len(r['trials']), 0)
+        # At 0.1 Gb/s (about 200 heaps of 64 KiB) our source loses nothing on loopback; its
+        # output is 4 bytes of complex float per payload byte, and the fraction follows.
+        ours = lines[0]
+        self.assertEqual(ours['trials'][0]['heaps_missing'], 0)
+        self.assertAlmostEqual(ours['trials'][0]['output_bytes'],
+                               4 * ours['trials'][0]['heaps_sent'] * 65536)
+        if 'fraction_of_ceiling' in ours:
+            self.assertAlmostEqual(ours['fraction_of_ceiling'],
+                                   ours['output_gbytes_per_s'] / ours['ceiling_gbytes_per_s'])
+        udp = lines[2]['trials'][0]
+        self.assertLessEqual(udp['bytes_received'], udp['bytes_sent'])
+
 
 if __name__ == '__main__':
     gr_unittest.run(qa_bench_flowgraph)
