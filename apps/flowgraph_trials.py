@@ -141,10 +141,14 @@ def udp_source_trial(spead_send, rate, heaps, heap_size, packet_size, settle=0.5
     }
 
 
-def ceiling_trial(itemsize, seconds):
-    """Bytes per second a null_source -> null_sink flowgraph of this item size moves."""
+def ceiling_trial(itemsize, seconds, buffer_bytes=None):
+    """Bytes per second a null_source -> null_sink flowgraph of this item size moves, with
+    GNU Radio's default buffers or, given buffer_bytes, buffers of that size (what
+    spead.source asks for: 1 MiB per output)."""
     tb = gr.top_block()
     src = blocks.null_source(itemsize)
+    if buffer_bytes:
+        src.set_min_output_buffer(buffer_bytes // itemsize)
     sink = blocks.null_sink(itemsize)
     tb.connect(src, sink)
     tb.start()
