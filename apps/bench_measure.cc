@@ -229,7 +229,7 @@ engine_result measure_engine(const scenario& s,
     // ring, the one the consumer holds and the one a new heap takes before an eviction
     // frees its slot; two more so that the background refill never has to run.
     engine_result result;
-    result.pool_buffers = setup.max_heaps + setup.ring_heaps + 4;
+    result.pool_buffers = pool_buffer_count(setup);
     auto pool = std::make_shared<memory_pool>(
         workers, w.heap_size, w.heap_size, result.pool_buffers, result.pool_buffers, 2);
 
@@ -281,18 +281,36 @@ double gbps(std::uint64_t bytes, double seconds)
     return seconds > 0 ? double(bytes) * 8.0 / seconds / 1e9 : 0.0;
 }
 
-copy_result measure_copy(const workload& w, memcpy_function_ptr copy, double seconds)
+std::size_t pool_buffer_count(const engine_setup& setup)
+{
+    return setup.max_heaps + setup.ring_heaps + 4;
+}
+
+copy_result measure_copy(const workload& w,
+                         memcpy_function_ptr copy,
+                         double seconds,
+                         std::size_t destinations)
 {
     // Called through a volatile pointer so that the compiler cannot specialise it away.
     memcpy_function_ptr volatile copy_fn = copy ? copy : std::memcpy;
-    std::vector<std::uint8_t> destination(w.heap_size);
+    destinations = std::max<std::size_t>(destinations, 1);
+    std::vector<std::uint8_t> destination(w.heap_size * destinations);
     const std::uint8_t* source = w.buffer.data();
     auto one_pass = [&] {
         const memcpy_function_ptr fn = copy_fn;
-        for (const payload_span& span : w.spans)
-            fn(destination.data() + span.heap_offset,
+        // Each heap's payload goes to the next heap-sized slot in turn, as the engine's
+        // heaps go to the pool's buffers in turn.
+        std::size_t slot = 0, filled = 0;
+        for (const payload_span& span : w.spans) {
+            fn(destination.data() + slot * w.heap_size + span.heap_offset,
                source + span.buffer_offset,
                span.length);
+            filled += span.length;
+            if (filled >= w.heap_size) {
+                filled = 0;
+                slot = slot + 1 == destinations ? 0 : slot + 1;
+            }
+        }
         keep_alive(destination.data());
     };
 

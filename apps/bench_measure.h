@@ -77,12 +77,21 @@ engine_result measure_engine(const scenario& s,
                              const engine_setup& setup,
                              double seconds);
 
+/// Heap buffers the engine's memory pool keeps for \p setup (the window, the ring and a
+/// few in flight): the memory the engine's copies write to, in turn.
+std::size_t pool_buffer_count(const engine_setup& setup);
+
 /**
- * \brief The baseline: copies each packet's payload from the buffer to its place in one
+ * \brief The baseline: copies each packet's payload from the buffer to its place in a
  * heap-sized destination with \p copy, for about \p seconds (at least one pass, after
- * one untimed pass that faults the destination in).
+ * one untimed pass that faults the destinations in). With \p destinations > 1, each heap
+ * goes to the next of that many heap-sized destinations in turn (the footprint of the
+ * engine's pool); with 1, every heap lands in the same one, which stays in cache.
  */
-copy_result measure_copy(const workload& w, memcpy_function_ptr copy, double seconds);
+copy_result measure_copy(const workload& w,
+                         memcpy_function_ptr copy,
+                         double seconds,
+                         std::size_t destinations = 1);
 
 /// Adds \p more (another measurement of the same scenario) to \p total.
 void add_engine_result(engine_result& total, const engine_result& more);

@@ -141,6 +141,11 @@ void print_text(std::ostream& out, const run_report& report)
                 << copy_name(r.spec.copy) << " copy alone ("
                 << fixed(r.same_copy_gbps(), 2) << " Gb/s)";
         out << "\n";
+        const double footprint_gbps = gbps(r.memcpy_pool_footprint.payload_bytes,
+                                           r.memcpy_pool_footprint.seconds);
+        out << "  memcpy into " << r.pool_destinations
+            << " heap buffers in turn (the pool's footprint): " << fixed(footprint_gbps, 2)
+            << " Gb/s; ratio " << fixed(r.engine_gbps() / footprint_gbps, 3) << "\n";
         if (!r.round_ratios.empty()) {
             out << "  rounds:  median " << fixed(r.median_round_ratio(), 3)
                 << " x memcpy over " << r.round_ratios.size() << " rounds (";
@@ -220,6 +225,12 @@ void print_json(std::ostream& out, const run_report& report)
         json_copy(out, "memcpy_before", r.memcpy_before);
         out << ", ";
         json_copy(out, "memcpy_after", r.memcpy_after);
+        out << ", \"pool_destinations\": " << r.pool_destinations << ", ";
+        json_copy(out, "memcpy_pool_footprint", r.memcpy_pool_footprint);
+        out << ", \"ratio_to_memcpy_pool_footprint\": "
+            << fixed(r.engine_gbps() / gbps(r.memcpy_pool_footprint.payload_bytes,
+                                            r.memcpy_pool_footprint.seconds),
+                     4);
         if (r.same_copy_before && r.same_copy_after) {
             out << ", \"same_copy_gbps\": " << fixed(r.same_copy_gbps(), 3)
                 << ", \"ratio_to_same_copy\": "

@@ -32,6 +32,10 @@ struct scenario_report {
     engine_result engine;
     /// Plain std::memcpy of the same payload, right before and right after the engine.
     copy_result memcpy_before, memcpy_after;
+    /// std::memcpy again, each heap into the next of pool_destinations heap-sized buffers
+    /// (the engine pool's footprint, which does not stay in cache like one buffer does).
+    copy_result memcpy_pool_footprint;
+    std::size_t pool_destinations = 0;
     /// The scenario's own copy function, when it is not std::memcpy (same placement).
     std::optional<copy_result> same_copy_before, same_copy_after;
 

@@ -193,6 +193,9 @@ scenario_report run_scenario(const scenario& s, const mem_options& o)
     if (own_copy)
         r.same_copy_after = measure_copy(w, own_copy, copy_seconds);
     r.memcpy_after = measure_copy(w, std::memcpy, copy_seconds);
+    r.pool_destinations = pool_buffer_count(o.setup);
+    r.memcpy_pool_footprint =
+        measure_copy(w, std::memcpy, copy_seconds, r.pool_destinations);
     return r;
 }
 
