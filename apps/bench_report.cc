@@ -141,11 +141,12 @@ void print_text(std::ostream& out, const run_report& report)
                 << copy_name(r.spec.copy) << " copy alone ("
                 << fixed(r.same_copy_gbps(), 2) << " Gb/s)";
         out << "\n";
-        const double footprint_gbps = gbps(r.memcpy_pool_footprint.payload_bytes,
-                                           r.memcpy_pool_footprint.seconds);
+        const double footprint_gbps =
+            gbps(r.memcpy_pool_footprint.payload_bytes, r.memcpy_pool_footprint.seconds);
         out << "  memcpy into " << r.pool_destinations
-            << " heap buffers in turn (the pool's footprint): " << fixed(footprint_gbps, 2)
-            << " Gb/s; ratio " << fixed(r.engine_gbps() / footprint_gbps, 3) << "\n";
+            << " heap buffers in turn (the pool's footprint): "
+            << fixed(footprint_gbps, 2) << " Gb/s; ratio "
+            << fixed(r.engine_gbps() / footprint_gbps, 3) << "\n";
         if (!r.round_ratios.empty()) {
             out << "  rounds:  median " << fixed(r.median_round_ratio(), 3)
                 << " x memcpy over " << r.round_ratios.size() << " rounds (";
