@@ -16,6 +16,7 @@ usage: qa_send_recv.py SPEAD_SEND SPEAD_RECV SPEAD_DUMP SPEAD_BENCH CAPTURES_DIR
 
 import json
 import os
+import re
 import signal
 import socket
 import struct
@@ -469,6 +470,62 @@ wait
         received, final = recv_json("--pcap", os.path.join(
             CAPTURES, "spead2_64_40_multi_packet.pcap"), "--filter", "udp dst port 1")
         self.assertEqual((len(received), final["statistics"]["packets"]), (0, 0))
+
+    def test_reference_captures_as_text(self):
+        """The human-readable output (what a user reads at a terminal) shows every heap,
+        descriptor and value of the shared captures as their README states them."""
+        def heaps_of(text):
+            heaps, current = {}, None
+            for line in text.splitlines():
+                match = re.match(r"heap (\d+): (\d+) payload bytes$", line)
+                if match:
+                    current = heaps.setdefault(int(match.group(1)),
+                                               {"bytes": int(match.group(2)), "lines": []})
+                elif current is not None and line.startswith("  "):
+                    current["lines"].append(line.strip())
+                else:
+                    current = None
+            return heaps
+
+        def statistic(text, name):
+            return int(re.search(r"^  %s: (\d+)$" % name, text, re.M).group(1))
+
+        def clip(v):
+            return max(-128, min(127, v))
+
+        for name in ("spead2_64_40_single_packet.pcap", "spead2_64_48_single_packet.pcap"):
+            text = run(RECV, "--pcap", os.path.join(CAPTURES, name))
+            heaps = heaps_of(text)
+            self.assertEqual(sorted(heaps), list(range(1, 22)))
+            self.assertIn('descriptor 0x1600 "timestamp": ADC sample count of first sample '
+                          '(immediate)', heaps[1]["lines"])
+            self.assertIn('descriptor 0x1601 "seq": Heap sequence number (8-byte payload '
+                          'scalar)', heaps[1]["lines"])
+            self.assertIn('descriptor 0x1602 "data": 4096 complex int8 samples as (re, im) '
+                          'pairs', heaps[1]["lines"])
+            for k in range(20):
+                lines = heaps[k + 2]["lines"]
+                self.assertEqual(heaps[k + 2]["bytes"], 8200)
+                self.assertIn("timestamp (0x1600, immediate) = %d" % (1000000 + 8192 * k),
+                              lines)
+                self.assertIn("seq (0x1601, 8 B) = %d" % k, lines)
+                re_ = [((i + k) % 256) - 128 for i in range(3)]
+                first = ", ".join("%d, %d" % (r, clip(-r)) for r in re_)
+                self.assertIn("data (0x1602, 8192 B) = int8[4096,2] {%s, ...}" % first, lines)
+            self.assertEqual(statistic(text, "heaps"), 21)
+            self.assertEqual(statistic(text, "packets"), 22)
+
+        text = run(RECV, "--pcap", os.path.join(CAPTURES, "spead2_64_40_multi_packet.pcap"))
+        heaps = heaps_of(text)
+        self.assertEqual(sorted(heaps), list(range(1, 22)))
+        self.assertIn('descriptor 0x1602 "data": 4096 complex64 samples', heaps[1]["lines"])
+        for k in range(20):
+            self.assertEqual(heaps[k + 2]["bytes"], 32768)
+            first = ", ".join("(%d+%dj)" % (i, k) for i in range(6))
+            self.assertIn("data (0x1602, 32768 B) = complex64[4096] {%s, ...}" % first,
+                          heaps[k + 2]["lines"])
+        self.assertEqual(statistic(text, "packets"), 462)
+        self.assertEqual(statistic(text, "incomplete_heaps_evicted"), 0)
 
     def test_bad_command_lines(self):
         cases = [([SEND, "--drop", "2"], "--drop"),
