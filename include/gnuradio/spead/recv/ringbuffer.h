@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -46,8 +47,9 @@ public:
  * Hand-off cost is what limits small heaps, so the common path makes no system call:
  * the eventfd is only made (and kept in step) once someone asks for fd(); a waiting
  * thread is only signalled when one is actually asleep; and a consumer that finds the
- * ring empty first spins for a few microseconds (a producer mid-burst usually delivers
- * within that time) before it sleeps.
+ * ring empty first spins before it sleeps: a few microseconds (a producer mid-burst
+ * usually delivers within that time), or up to 200 us while items keep coming that
+ * often, because waking a sleeping consumer costs the producer far more than that.
  */
 template <typename T>
 class ringbuffer
@@ -87,7 +89,11 @@ public:
 private:
     T take_front();                      // with the lock held
     void push_back(T&& item);            // with the lock held
-    void wait_briefly_for_item() const;  // the consumer's spin, without the lock
+    // The consumer's spin, without the lock: at most \p limit, and as long as its recent
+    // waits suggest.
+    void wait_briefly_for_item(std::chrono::nanoseconds limit) const;
+    // Learns how long consumers wait for an item (the spin's length follows it).
+    void note_wait(std::chrono::steady_clock::time_point wait_start) const;
     void wait_briefly_for_space() const; // the producer's spin, without the lock
     void wake_consumer();                // after unlocking
     void wake_producer();                // after unlocking
@@ -105,6 +111,8 @@ private:
     // on a cache line of its own, so that spinning does not fight over the mutex's line.
     alignas(64) std::atomic<bool> d_has_news{ false }; ///< items queued, or stopped
     alignas(64) std::atomic<bool> d_has_space{ true }; ///< room for an item, or stopped
+    /// Consumers' typical wait for an item, in ns (written by consumers only).
+    alignas(64) mutable std::atomic<std::int64_t> d_typical_wait_ns{ 0 };
 };
 
 } // namespace spead

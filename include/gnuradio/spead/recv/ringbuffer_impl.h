@@ -13,6 +13,7 @@
 #include <sys/eventfd.h>
 #include <system_error>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -42,10 +43,40 @@ inline void lower_eventfd(int fd)
     }
 }
 
-/// How long a consumer that finds the ring empty keeps looking before it sleeps. Long
-/// enough to cover the gap between heaps of a busy stream (a few microseconds), short
-/// enough that an idle consumer costs nothing noticeable.
+/// The shortest spin of a consumer that finds the ring empty before it sleeps: covers the
+/// gap between heaps of a burst (a few microseconds) at no noticeable cost when idle.
 constexpr std::chrono::microseconds RING_CONSUMER_SPIN{ 20 };
+
+/**
+ * The longest spin. Waking a sleeping consumer costs the producer (the stream's worker,
+ * the bottleneck) a system call and an inter-processor interrupt: tens of microseconds
+ * in a virtual machine, measured at up to a third of the worker's time with 1 MiB heaps.
+ * A consumer whose recent waits were this short or shorter therefore spins for up to
+ * twice its typical wait, so that it is awake when the next heap comes; one whose waits
+ * are longer (fewer than about 5000 heaps per second) gains little and sleeps after
+ * RING_CONSUMER_SPIN, so an idle or slow stream costs no CPU.
+ */
+constexpr std::chrono::microseconds RING_CONSUMER_MAX_SPIN{ 200 };
+
+/// How long a consumer spins, given its typical wait for an item (nanoseconds).
+inline std::chrono::nanoseconds consumer_spin_for(std::int64_t typical_wait_ns)
+{
+    const std::chrono::nanoseconds typical(typical_wait_ns);
+    if (typical > RING_CONSUMER_MAX_SPIN)
+        return RING_CONSUMER_SPIN;
+    return std::clamp<std::chrono::nanoseconds>(
+        2 * typical, RING_CONSUMER_SPIN, RING_CONSUMER_MAX_SPIN);
+}
+
+/// Folds one observed wait into the running typical wait (weight 1/4: follows a change
+/// of rate within a few heaps, yet one odd wait does not swing it).
+inline std::int64_t smoothed_wait(std::int64_t typical_ns, std::int64_t waited_ns)
+{
+    // Capped so that a wait of hours cannot overflow the arithmetic; far above any spin.
+    constexpr std::int64_t cap = std::int64_t(1) << 40;
+    waited_ns = std::min(std::max<std::int64_t>(waited_ns, 0), cap);
+    return (3 * typical_ns + waited_ns) / 4;
+}
 
 inline void cpu_relax()
 {
@@ -125,10 +156,14 @@ T ringbuffer<T>::take_front()
 }
 
 template <typename T>
-void ringbuffer<T>::wait_briefly_for_item() const
+void ringbuffer<T>::wait_briefly_for_item(std::chrono::nanoseconds limit) const
 {
     using clock = std::chrono::steady_clock;
-    const auto deadline = clock::now() + ringbuffer_detail::RING_CONSUMER_SPIN;
+    const auto spin = std::min(
+        limit,
+        ringbuffer_detail::consumer_spin_for(
+            d_typical_wait_ns.load(std::memory_order_relaxed)));
+    const auto deadline = clock::now() + spin;
     for (unsigned i = 1;; i++) {
         if (d_has_news.load(std::memory_order_acquire))
             return;
@@ -136,6 +171,19 @@ void ringbuffer<T>::wait_briefly_for_item() const
         if (i % 16 == 0 && clock::now() >= deadline)
             return;
     }
+}
+
+template <typename T>
+void ringbuffer<T>::note_wait(std::chrono::steady_clock::time_point wait_start) const
+{
+    const auto waited = std::chrono::steady_clock::now() - wait_start;
+    // Consumers are usually one thread; with several, a lost update only blurs the
+    // estimate, which is all it is.
+    d_typical_wait_ns.store(
+        ringbuffer_detail::smoothed_wait(
+            d_typical_wait_ns.load(std::memory_order_relaxed),
+            std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count()),
+        std::memory_order_relaxed);
 }
 
 template <typename T>
@@ -214,7 +262,13 @@ void ringbuffer<T>::push(T&& item, bool* blocked)
 template <typename T>
 T ringbuffer<T>::pop()
 {
-    wait_briefly_for_item();
+    // The clock is only read when there is a wait to learn from.
+    const bool must_wait = !d_has_news.load(std::memory_order_acquire);
+    std::chrono::steady_clock::time_point wait_start;
+    if (must_wait) {
+        wait_start = std::chrono::steady_clock::now();
+        wait_briefly_for_item(std::chrono::nanoseconds::max());
+    }
     std::unique_lock<std::mutex> lock(d_mutex);
     while (d_items.empty() && !d_stopped) {
         d_sleeping_consumers++;
@@ -228,6 +282,8 @@ T ringbuffer<T>::pop()
     lock.unlock();
     if (producer_asleep)
         wake_producer();
+    if (must_wait)
+        note_wait(wait_start);
     return item;
 }
 
@@ -256,8 +312,9 @@ std::optional<T> ringbuffer<T>::pop_for(std::chrono::steady_clock::duration time
     // A deadline past the end of the clock (e.g. duration::max()) would overflow: that
     // is no deadline at all.
     const bool unbounded = timeout > clock::time_point::max() - start;
-    if (timeout >= ringbuffer_detail::RING_CONSUMER_SPIN)
-        wait_briefly_for_item();
+    const bool must_wait = !d_has_news.load(std::memory_order_acquire);
+    if (must_wait)
+        wait_briefly_for_item(timeout);
     std::unique_lock<std::mutex> lock(d_mutex);
     while (d_items.empty() && !d_stopped) {
         d_sleeping_consumers++;
@@ -267,8 +324,11 @@ std::optional<T> ringbuffer<T>::pop_for(std::chrono::steady_clock::duration time
         else
             status = d_not_empty.wait_until(lock, start + timeout);
         d_sleeping_consumers--;
-        if (status == std::cv_status::timeout && d_items.empty() && !d_stopped)
+        if (status == std::cv_status::timeout && d_items.empty() && !d_stopped) {
+            lock.unlock();
+            note_wait(start); // a long wait: the next one should not spin long either
             return std::nullopt;
+        }
     }
     if (d_items.empty())
         throw ringbuffer_stopped();
@@ -277,6 +337,8 @@ std::optional<T> ringbuffer<T>::pop_for(std::chrono::steady_clock::duration time
     lock.unlock();
     if (producer_asleep)
         wake_producer();
+    if (must_wait)
+        note_wait(start);
     return item;
 }
 
