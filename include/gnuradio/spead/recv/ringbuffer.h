@@ -49,7 +49,8 @@ public:
  * thread is only signalled when one is actually asleep; and a consumer that finds the
  * ring empty first spins before it sleeps: a few microseconds (a producer mid-burst
  * usually delivers within that time), or up to 200 us while items keep coming that
- * often, because waking a sleeping consumer costs the producer far more than that.
+ * often, because waking a sleeping consumer costs the producer far more than that. A
+ * producer that finds the ring full spins by the same rule before it sleeps.
  */
 template <typename T>
 class ringbuffer
@@ -94,7 +95,8 @@ private:
     void wait_briefly_for_item(std::chrono::nanoseconds limit) const;
     // Learns how long consumers wait for an item (the spin's length follows it).
     void note_wait(std::chrono::steady_clock::time_point wait_start) const;
-    void wait_briefly_for_space() const; // the producer's spin, without the lock
+    // The producer's spin, without the lock: as long as its recent waits suggest.
+    void wait_briefly_for_space() const;
     void wake_consumer();                // after unlocking
     void wake_producer();                // after unlocking
 
@@ -113,6 +115,8 @@ private:
     alignas(64) std::atomic<bool> d_has_space{ true }; ///< room for an item, or stopped
     /// Consumers' typical wait for an item, in ns (written by consumers only).
     alignas(64) mutable std::atomic<std::int64_t> d_typical_wait_ns{ 0 };
+    /// Producers' typical wait for space, in ns (written by producers only).
+    alignas(64) std::atomic<std::int64_t> d_typical_space_wait_ns{ 0 };
 };
 
 } // namespace spead

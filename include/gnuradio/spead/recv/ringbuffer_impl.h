@@ -58,8 +58,8 @@ constexpr std::chrono::microseconds RING_CONSUMER_SPIN{ 20 };
  */
 constexpr std::chrono::microseconds RING_CONSUMER_MAX_SPIN{ 200 };
 
-/// How long a consumer spins, given its typical wait for an item (nanoseconds).
-inline std::chrono::nanoseconds consumer_spin_for(std::int64_t typical_wait_ns)
+/// How long a side of the ring spins, given its typical wait (nanoseconds).
+inline std::chrono::nanoseconds spin_for_typical_wait(std::int64_t typical_wait_ns)
 {
     const std::chrono::nanoseconds typical(typical_wait_ns);
     if (typical > RING_CONSUMER_MAX_SPIN)
@@ -96,6 +96,33 @@ inline void pause_or_yield(unsigned iteration)
         cpu_relax();
     else
         std::this_thread::yield();
+}
+
+/// Spins until \p flag is set or \p spin has passed.
+inline void spin_until_set(const std::atomic<bool>& flag, std::chrono::nanoseconds spin)
+{
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + spin;
+    for (unsigned i = 1;; i++) {
+        if (flag.load(std::memory_order_acquire))
+            return;
+        pause_or_yield(i);
+        if (i % 16 == 0 && clock::now() >= deadline)
+            return;
+    }
+}
+
+/// Folds the wait that began at \p wait_start into \p typical_ns.
+inline void note_wait(std::atomic<std::int64_t>& typical_ns,
+                      std::chrono::steady_clock::time_point wait_start)
+{
+    const auto waited = std::chrono::steady_clock::now() - wait_start;
+    // Usually one thread per side; with several, a lost update only blurs the estimate,
+    // which is all it is.
+    typical_ns.store(
+        smoothed_wait(typical_ns.load(std::memory_order_relaxed),
+                      std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count()),
+        std::memory_order_relaxed);
 }
 
 } // namespace ringbuffer_detail
@@ -158,46 +185,26 @@ T ringbuffer<T>::take_front()
 template <typename T>
 void ringbuffer<T>::wait_briefly_for_item(std::chrono::nanoseconds limit) const
 {
-    using clock = std::chrono::steady_clock;
-    const auto spin = std::min(
-        limit,
-        ringbuffer_detail::consumer_spin_for(
-            d_typical_wait_ns.load(std::memory_order_relaxed)));
-    const auto deadline = clock::now() + spin;
-    for (unsigned i = 1;; i++) {
-        if (d_has_news.load(std::memory_order_acquire))
-            return;
-        ringbuffer_detail::pause_or_yield(i);
-        if (i % 16 == 0 && clock::now() >= deadline)
-            return;
-    }
-}
-
-template <typename T>
-void ringbuffer<T>::note_wait(std::chrono::steady_clock::time_point wait_start) const
-{
-    const auto waited = std::chrono::steady_clock::now() - wait_start;
-    // Consumers are usually one thread; with several, a lost update only blurs the
-    // estimate, which is all it is.
-    d_typical_wait_ns.store(
-        ringbuffer_detail::smoothed_wait(
-            d_typical_wait_ns.load(std::memory_order_relaxed),
-            std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count()),
-        std::memory_order_relaxed);
+    ringbuffer_detail::spin_until_set(
+        d_has_news,
+        std::min(limit,
+                 ringbuffer_detail::spin_for_typical_wait(
+                     d_typical_wait_ns.load(std::memory_order_relaxed))));
 }
 
 template <typename T>
 void ringbuffer<T>::wait_briefly_for_space() const
 {
-    using clock = std::chrono::steady_clock;
-    const auto deadline = clock::now() + ringbuffer_detail::RING_CONSUMER_SPIN;
-    for (unsigned i = 1;; i++) {
-        if (d_has_space.load(std::memory_order_acquire))
-            return;
-        ringbuffer_detail::pause_or_yield(i);
-        if (i % 16 == 0 && clock::now() >= deadline)
-            return;
-    }
+    ringbuffer_detail::spin_until_set(
+        d_has_space,
+        ringbuffer_detail::spin_for_typical_wait(
+            d_typical_space_wait_ns.load(std::memory_order_relaxed)));
+}
+
+template <typename T>
+void ringbuffer<T>::note_wait(std::chrono::steady_clock::time_point wait_start) const
+{
+    ringbuffer_detail::note_wait(d_typical_wait_ns, wait_start);
 }
 
 template <typename T>
@@ -235,13 +242,17 @@ void ringbuffer<T>::push(T&& item, bool* blocked)
 {
     bool waited = false;
     bool consumer_asleep;
+    std::chrono::steady_clock::time_point wait_start;
     if (!d_has_space.load(std::memory_order_acquire)) {
         waited = true;
+        wait_start = std::chrono::steady_clock::now();
         wait_briefly_for_space();
     }
     {
         std::unique_lock<std::mutex> lock(d_mutex);
         while (!d_stopped && d_items.size() >= d_capacity) {
+            if (!waited)
+                wait_start = std::chrono::steady_clock::now();
             waited = true;
             d_sleeping_producers++;
             d_not_full.wait(lock);
@@ -257,6 +268,8 @@ void ringbuffer<T>::push(T&& item, bool* blocked)
     }
     if (consumer_asleep)
         wake_consumer();
+    if (waited)
+        ringbuffer_detail::note_wait(d_typical_space_wait_ns, wait_start);
 }
 
 template <typename T>
