@@ -8,6 +8,7 @@
 #ifndef INCLUDED_SPEAD_RECV_RINGBUFFER_H
 #define INCLUDED_SPEAD_RECV_RINGBUFFER_H
 
+#include <gnuradio/spead/recv/spinning_mutex.h>
 #include <condition_variable>
 #include <atomic>
 #include <chrono>
@@ -102,8 +103,8 @@ private:
 
     std::size_t d_capacity;
     mutable int d_fd = -1;
-    mutable std::mutex d_mutex;
-    std::condition_variable d_not_empty, d_not_full;
+    mutable spinning_mutex d_mutex;
+    std::condition_variable_any d_not_empty, d_not_full;
     std::deque<T> d_items;
     bool d_stopped = false;
     // Threads asleep in a wait (guarded by d_mutex): nobody to signal means no syscall.

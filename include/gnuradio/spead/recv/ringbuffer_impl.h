@@ -148,7 +148,7 @@ ringbuffer<T>::~ringbuffer()
 template <typename T>
 int ringbuffer<T>::fd() const
 {
-    std::lock_guard<std::mutex> lock(d_mutex);
+    std::lock_guard<spinning_mutex> lock(d_mutex);
     if (d_fd < 0) {
         const unsigned int initial = unsigned(d_items.size()) + (d_stopped ? 1 : 0);
         d_fd = ::eventfd(initial, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
@@ -224,7 +224,7 @@ bool ringbuffer<T>::try_push(T&& item)
 {
     bool consumer_asleep;
     {
-        std::lock_guard<std::mutex> lock(d_mutex);
+        std::lock_guard<spinning_mutex> lock(d_mutex);
         if (d_stopped)
             throw ringbuffer_stopped();
         if (d_items.size() >= d_capacity)
@@ -249,7 +249,7 @@ void ringbuffer<T>::push(T&& item, bool* blocked)
         wait_briefly_for_space();
     }
     {
-        std::unique_lock<std::mutex> lock(d_mutex);
+        std::unique_lock<spinning_mutex> lock(d_mutex);
         while (!d_stopped && d_items.size() >= d_capacity) {
             if (!waited)
                 wait_start = std::chrono::steady_clock::now();
@@ -282,7 +282,7 @@ T ringbuffer<T>::pop()
         wait_start = std::chrono::steady_clock::now();
         wait_briefly_for_item(std::chrono::nanoseconds::max());
     }
-    std::unique_lock<std::mutex> lock(d_mutex);
+    std::unique_lock<spinning_mutex> lock(d_mutex);
     while (d_items.empty() && !d_stopped) {
         d_sleeping_consumers++;
         d_not_empty.wait(lock);
@@ -303,7 +303,7 @@ T ringbuffer<T>::pop()
 template <typename T>
 T ringbuffer<T>::try_pop()
 {
-    std::unique_lock<std::mutex> lock(d_mutex);
+    std::unique_lock<spinning_mutex> lock(d_mutex);
     if (d_items.empty()) {
         if (d_stopped)
             throw ringbuffer_stopped();
@@ -328,7 +328,7 @@ std::optional<T> ringbuffer<T>::pop_for(std::chrono::steady_clock::duration time
     const bool must_wait = !d_has_news.load(std::memory_order_acquire);
     if (must_wait)
         wait_briefly_for_item(timeout);
-    std::unique_lock<std::mutex> lock(d_mutex);
+    std::unique_lock<spinning_mutex> lock(d_mutex);
     while (d_items.empty() && !d_stopped) {
         d_sleeping_consumers++;
         std::cv_status status = std::cv_status::no_timeout;
@@ -359,7 +359,7 @@ template <typename T>
 void ringbuffer<T>::stop()
 {
     {
-        std::lock_guard<std::mutex> lock(d_mutex);
+        std::lock_guard<spinning_mutex> lock(d_mutex);
         if (d_stopped)
             return;
         d_stopped = true;
@@ -377,14 +377,14 @@ void ringbuffer<T>::stop()
 template <typename T>
 bool ringbuffer<T>::is_stopped() const
 {
-    std::lock_guard<std::mutex> lock(d_mutex);
+    std::lock_guard<spinning_mutex> lock(d_mutex);
     return d_stopped;
 }
 
 template <typename T>
 std::size_t ringbuffer<T>::size() const
 {
-    std::lock_guard<std::mutex> lock(d_mutex);
+    std::lock_guard<spinning_mutex> lock(d_mutex);
     return d_items.size();
 }
 
