@@ -6,6 +6,7 @@
  */
 
 #include "send_heaps.h"
+#include "send_pacer.h"
 #include "send_run.h"
 #include "send_schedule.h"
 #include <algorithm>
@@ -20,32 +21,6 @@ namespace send {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-/// Keeps the long-run rate: the time at which the next batch may go.
-class pacer
-{
-public:
-    pacer(double gbps, clock_type::time_point start)
-        : d_seconds_per_byte(gbps > 0 ? 8e-9 / gbps : 0), d_start(start)
-    {
-    }
-
-    void wait_for(std::uint64_t bytes_before)
-    {
-        if (d_seconds_per_byte == 0)
-            return;
-        const auto due =
-            d_start +
-            std::chrono::duration_cast<clock_type::duration>(
-                std::chrono::duration<double>(double(bytes_before) * d_seconds_per_byte));
-        if (clock_type::now() < due)
-            std::this_thread::sleep_until(due);
-    }
-
-private:
-    double d_seconds_per_byte;
-    clock_type::time_point d_start;
-};
 
 } // namespace
 
@@ -63,7 +38,7 @@ run_sender(const send_config& config, transport& out, const std::atomic<bool>* c
     const auto start = clock_type::now();
     const auto end = start + std::chrono::duration_cast<clock_type::duration>(
                                  std::chrono::duration<double>(config.duration));
-    pacer pace(config.rate_gbps, start);
+    pacer pace(config.rate_gbps, config.burst_rate_ratio, start);
     bool finishing = false;
 
     auto send_pending = [&](std::size_t keep_from) {

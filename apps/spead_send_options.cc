@@ -70,6 +70,10 @@ Rate:
                          Pacing follows the clock: before each batch the sender
                          waits until that batch is due, so the long-run rate is
                          exact and bursts are at most one batch.
+  --burst-rate-ratio R   a sender that fell behind (its thread did not run for a
+                         while) catches up at no more than R times --rate
+                         (default 1.05, as spead2's sender), so the receiver
+                         never gets the backlog at full speed
   --batch N              packets per sendmmsg call and pacing step (default 64;
                          512 with --gso)
   --gso                  UDP: send each run of equal-sized packets (a heap's
@@ -161,6 +165,8 @@ send_options parse_send_options(int argc, char** argv)
             c.senders = args.unsigned_value(1, 1024);
         else if (name == "--rate")
             c.rate_gbps = args.double_value(0, 10000);
+        else if (name == "--burst-rate-ratio")
+            c.burst_rate_ratio = args.double_value(1, 1000);
         else if (name == "--batch") {
             c.batch = args.unsigned_value(1, 4096);
             batch_given = true;
