@@ -12,6 +12,7 @@
 
 #include "bench_measure.h"
 #include "bench_report.h"
+#include "bench_ring.h"
 #include "bench_soak_cli.h"
 #include "bench_udp_cli.h"
 #include "bench_workload.h"
@@ -43,6 +44,8 @@ struct mem_options {
     std::ostream& out = status ? std::cerr : std::cout;
     out << "usage: spead_bench udp [options]   (loopback send and receive; udp --help)\n"
            "       spead_bench soak [options]  (long run: loss and memory; soak --help)\n"
+           "       spead_bench ring [options]  (worker-to-consumer hand-off alone; "
+           "ring --help)\n"
            "       spead_bench mem [--json] [--seconds S] [--rounds R] [--scenario "
            "NAME]...\n"
            "                       [--max-heaps N] [--ring-heaps N] [--drop-on-worker]\n"
@@ -244,7 +247,9 @@ int main(int argc, char** argv)
         return run_udp_command(argc, argv);
     if (command == "soak")
         return run_soak_command(argc, argv);
+    if (command == "ring")
+        return run_ring_command(argc, argv);
     std::cerr << "spead_bench: unknown command '" << command
-              << "' (known: mem, udp, soak)\n";
+              << "' (known: mem, udp, soak, ring)\n";
     return 2;
 }
