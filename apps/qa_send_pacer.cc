@@ -57,7 +57,8 @@ public:
         // as gone 0.5 ms earlier (the forgiven lateness), and the third (due at 16 ms
         // on the schedule) waits for 1 MB at 1.05 Gb/s after that.
         p.released(MB, t0 + 50ms);
-        CPPUNIT_ASSERT_DOUBLES_EQUAL(49.5 + 8.0 / 1.05, ms_since(t0, p.due(2 * MB)), 1e-6);
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(
+            49.5 + 8.0 / 1.05, ms_since(t0, p.due(2 * MB)), 1e-6);
         // With a ratio of 2 the catch-up is twice as fast.
         pacer fast(GBPS, 2.0, t0);
         fast.released(0, t0);
@@ -76,7 +77,8 @@ public:
             p.released(bytes, p.due(bytes));
         }
         // 10 MB on schedule: 80 ms; the 2 ms lag is gone long before.
-        CPPUNIT_ASSERT_DOUBLES_EQUAL(80.0, ms_since(t0, p.due(bytes + MB / 10) - 800us), 1e-6);
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(
+            80.0, ms_since(t0, p.due(bytes + MB / 10) - 800us), 1e-6);
     }
 
     void test_unlimited_is_always_due()
@@ -102,7 +104,8 @@ public:
         pacer p(GBPS, 1.05, t0);
         p.released(0, t0 + 300us);
         for (std::uint64_t i = 1; i <= 10; i++) {
-            CPPUNIT_ASSERT_DOUBLES_EQUAL(8.0 * double(i), ms_since(t0, p.due(i * MB)), 1e-6);
+            CPPUNIT_ASSERT_DOUBLES_EQUAL(
+                8.0 * double(i), ms_since(t0, p.due(i * MB)), 1e-6);
             p.released(i * MB, p.due(i * MB) + 300us);
         }
     }

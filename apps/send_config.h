@@ -47,8 +47,8 @@ struct send_config {
     double rate_gbps = 0;             ///< packet bytes per second * 8e-9; 0: unlimited
     /// Behind schedule, catch up at no more than this times rate_gbps (spead2's default)
     double burst_rate_ratio = 1.05;
-    std::size_t senders = 1;          ///< interleaved logical senders
-    std::size_t batch = 64;           ///< packets per sendmmsg call / pacing step
+    std::size_t senders = 1; ///< interleaved logical senders
+    std::size_t batch = 64;  ///< packets per sendmmsg call / pacing step
     /// UDP: hand runs of equal-sized packets to the kernel as one UDP_SEGMENT (GSO)
     /// send each, which the kernel cuts into datagrams (far fewer system calls).
     bool gso = false;

@@ -89,8 +89,8 @@ public:
     int fd() const;
 
 private:
-    T take_front();                      // with the lock held
-    void push_back(T&& item);            // with the lock held
+    T take_front();           // with the lock held
+    void push_back(T&& item); // with the lock held
     // The consumer's spin, without the lock: at most \p limit, and as long as its recent
     // waits suggest.
     void wait_briefly_for_item(std::chrono::nanoseconds limit) const;
@@ -98,8 +98,8 @@ private:
     void note_wait(std::chrono::steady_clock::time_point wait_start) const;
     // The producer's spin, without the lock: as long as its recent waits suggest.
     void wait_briefly_for_space() const;
-    void wake_consumer();                // after unlocking
-    void wake_producer();                // after unlocking
+    void wake_consumer(); // after unlocking
+    void wake_producer(); // after unlocking
 
     std::size_t d_capacity;
     mutable int d_fd = -1;

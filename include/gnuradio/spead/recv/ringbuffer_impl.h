@@ -120,8 +120,9 @@ inline void note_wait(std::atomic<std::int64_t>& typical_ns,
     // Usually one thread per side; with several, a lost update only blurs the estimate,
     // which is all it is.
     typical_ns.store(
-        smoothed_wait(typical_ns.load(std::memory_order_relaxed),
-                      std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count()),
+        smoothed_wait(
+            typical_ns.load(std::memory_order_relaxed),
+            std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count()),
         std::memory_order_relaxed);
 }
 
