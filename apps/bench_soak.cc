@@ -23,6 +23,7 @@
 #include <exception>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -238,6 +239,8 @@ soak_result run_soak(const soak_setup& setup,
         try {
             auto out = send::make_transport(send_config);
             result.sent = send::run_sender(send_config, *out, &cancel);
+            if (!result.sent.error.empty()) // a failed send is the benchmark's failure
+                throw std::runtime_error(result.sent.error);
         } catch (...) {
             send_error = std::current_exception();
         }

@@ -118,6 +118,8 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
         try {
             auto out = send::make_transport(send_config);
             sent = send::run_sender(send_config, *out);
+            if (!sent.error.empty()) // a failed send is the benchmark's failure
+                throw std::runtime_error(sent.error);
         } catch (...) {
             send_error = std::current_exception();
         }

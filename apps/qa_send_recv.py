@@ -22,6 +22,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -428,6 +429,50 @@ wait
                          "--heap-size", "8K", "--packet-size", "1472")
         received, final = self.finish_receiver(proc)
         self.check_network_run(received, final, sent, 100)
+
+    def test_tcp_receiver_gone_reports_what_went_out(self):
+        # A receiver that reads a little and hangs up: the send fails, and spead_send
+        # still says what went out before it (and exits 1).
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.addCleanup(listener.close)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(TIMEOUT)
+        port = listener.getsockname()[1]
+
+        def hang_up_after_a_read():
+            conn, _ = listener.accept()
+            taken = 0
+            while taken < 1 << 20:  # 1 MiB: several of the sender's batches
+                data = conn.recv(65536)
+                if not data:
+                    break
+                taken += len(data)
+            conn.close()
+
+        for extra in ([], ["--json"]):
+            receiver = threading.Thread(target=hang_up_after_a_read)
+            receiver.start()
+            result = subprocess.run([SEND, "--tcp", "--port", str(port), "--heaps", "100000",
+                                     "--heap-size", "8K", "--packet-size", "1472", *extra],
+                                    capture_output=True, text=True, timeout=TIMEOUT)
+            receiver.join(TIMEOUT)
+            self.assertEqual(result.returncode, 1, result.stderr)
+            self.assertIn("send failed", result.stderr)
+            if extra:
+                summary = json.loads(result.stdout)
+                self.assertIn("send failed", summary["error"])
+                packets = summary["packets"]
+            else:
+                self.assertIn("stopped early:", result.stdout)
+                packets = int(re.search(r"packets: (\d+)", result.stdout).group(1))
+            # At least the mebibyte the receiver read went out (1472-byte packets), far
+            # from all of the 100000 heaps.
+            self.assertGreaterEqual(packets, (1 << 20) // 1472)
+            self.assertLess(packets, 100000)
+        # A run that completes has no error.
+        self.assertIsNone(send_json("--pcap", os.path.join(SCRATCH, "ok.pcap"),
+                                    "--heaps", "1")["error"])
 
     def test_signal_stops_with_statistics(self):
         proc, _ = self.start_receiver("--udp", "0", "--bind", "127.0.0.1",

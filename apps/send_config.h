@@ -75,6 +75,9 @@ struct send_summary {
     std::uint64_t send_retries = 0;  ///< sends repeated after a transient error
     double seconds = 0;              ///< from the first packet to the last
     std::size_t socket_buffer = 0;   ///< send buffer the kernel granted (0: n/a)
+    /// Why sending stopped early (e.g. the TCP receiver closed the connection); empty
+    /// when every heap went out. The counts above are what went out before it.
+    std::string error;
 
     double gbps() const { return seconds > 0 ? double(bytes) * 8e-9 / seconds : 0; }
     double payload_gbps() const

@@ -11,6 +11,7 @@
 #include "send_schedule.h"
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -55,24 +56,30 @@ run_sender(const send_config& config, transport& out, const std::atomic<bool>* c
         pending.erase(pending.begin(), pending.begin() + std::ptrdiff_t(keep_from));
     };
 
-    out_packet packet;
-    while (schedule.next(packet)) {
-        if (packet.data)
-            summary.data_packets_scheduled++;
-        faults.push(packet, pending);
-        if (pending.size() >= config.batch) {
-            send_pending(config.batch);
-            if (!finishing && ((config.duration > 0 && clock_type::now() >= end) ||
-                               (cancel && cancel->load()))) {
-                finishing = true;
-                schedule.finish();
+    try {
+        out_packet packet;
+        while (schedule.next(packet)) {
+            if (packet.data)
+                summary.data_packets_scheduled++;
+            faults.push(packet, pending);
+            if (pending.size() >= config.batch) {
+                send_pending(config.batch);
+                if (!finishing && ((config.duration > 0 && clock_type::now() >= end) ||
+                                   (cancel && cancel->load()))) {
+                    finishing = true;
+                    schedule.finish();
+                }
             }
         }
+        faults.flush(pending);
+        while (!pending.empty())
+            send_pending(std::min(pending.size(), config.batch));
+        out.close();
+    } catch (const std::exception& e) {
+        // What went out is still worth reporting: the caller decides what the error
+        // means (spead_send prints the summary, then fails).
+        summary.error = e.what();
     }
-    faults.flush(pending);
-    while (!pending.empty())
-        send_pending(std::min(pending.size(), config.batch));
-    out.close();
     summary.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
     summary.data_heaps = schedule.data_heaps();
     summary.control_heaps = schedule.control_heaps();

@@ -20,11 +20,12 @@ namespace send {
  * \brief Sends what \p config describes through \p out and returns what was done.
  *
  * Packets go out in batches of config.batch. With a rate, the run is paced by the
- * clock: before each batch the sender waits until the time at which that many bytes
- * are due since the start (so a late batch is caught up at once, and the long-run rate
- * is exact whatever the sleep granularity). \p cancel, when set, ends the data as the
- * end of a timed run does (current heaps complete, then the stop heap).
- * \throws std::runtime_error from the transport, std::invalid_argument from the encoder.
+ * clock (see pacer: the long-run rate is exact, and a sender that fell behind catches
+ * up at no more than config.burst_rate_ratio times the rate). \p cancel, when set, ends
+ * the data as the end of a timed run does (current heaps complete, then the stop heap).
+ * A send that fails (the transport throws, e.g. the TCP receiver went away) ends the
+ * run: the summary then counts what went out before and says why in its error field.
+ * \throws std::invalid_argument from the encoder (a configuration that cannot be sent).
  */
 send_summary run_sender(const send_config& config,
                         transport& out,

@@ -55,6 +55,8 @@ void print_text(std::ostream& out,
             << c.buffer_size << ")\n";
     if (s.send_retries)
         out << "  sends retried after transient errors: " << s.send_retries << "\n";
+    if (!s.error.empty())
+        out << "  stopped early: " << s.error << "\n";
 }
 
 void print_json(std::ostream& out,
@@ -78,7 +80,9 @@ void print_json(std::ostream& out,
         << ", \"damaged_heaps\": " << s.damaged_heaps
         << ", \"reordered\": " << s.reordered << ", \"duplicated\": " << s.duplicated
         << ", \"send_retries\": " << s.send_retries
-        << ", \"socket_buffer\": " << s.socket_buffer << "}\n";
+        << ", \"socket_buffer\": " << s.socket_buffer
+        << ", \"error\": " << (s.error.empty() ? "null" : apps::json_string(s.error))
+        << "}\n";
 }
 
 } // namespace
@@ -100,10 +104,16 @@ int main(int argc, char** argv)
     try {
         auto out = make_transport(o.config);
         const send_summary s = run_sender(o.config, *out, &g_cancel);
+        // Printed also after a failed send: what went out before it is worth knowing.
         if (o.json)
             print_json(std::cout, o, out->describe(), s);
         else if (!o.quiet)
             print_text(std::cout, o, out->describe(), s);
+        if (!s.error.empty()) {
+            std::cerr << "spead_send: " << s.error << " (after " << s.packets
+                      << " packets)\n";
+            return 1;
+        }
     } catch (const std::exception& e) {
         std::cerr << "spead_send: " << e.what() << "\n";
         return 1;
