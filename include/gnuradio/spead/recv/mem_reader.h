@@ -8,11 +8,9 @@
 #ifndef INCLUDED_SPEAD_RECV_MEM_READER_H
 #define INCLUDED_SPEAD_RECV_MEM_READER_H
 
-#include <gnuradio/spead/recv/reader.h>
-#include <atomic>
+#include <gnuradio/spead/recv/batch_reader.h>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 
 namespace gr {
 namespace spead {
@@ -24,28 +22,21 @@ namespace spead {
  * (bad header) also ends it. The buffer must outlive the reader: the stream does not copy
  * it.
  */
-class mem_reader : public reader
+class mem_reader : public batch_reader
 {
 public:
     mem_reader(stream& owner, const std::uint8_t* data, std::size_t length);
-    void start() override;
-    void stop() override;
 
     /// Packets fed per batch (one stream lock and one statistics update each).
     static constexpr std::size_t batch_packets = 64;
 
+protected:
+    bool read_batch(stream_batch& batch) override;
+
 private:
-    void run();
     const std::uint8_t* d_data;
     std::size_t d_length;
-    std::size_t d_position = 0;
-    void finish();
-    std::atomic<bool> d_stop_requested{ false };
-    /// Guards d_started and d_done, never held during a batch (stop() may be called
-    /// from inside one, when a stop item arrives).
-    std::mutex d_state_mutex;
-    bool d_started = false;
-    bool d_done = false;
+    std::size_t d_position = 0; ///< used only by read_batch(), one call at a time
 };
 
 } // namespace spead

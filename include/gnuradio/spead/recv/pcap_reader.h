@@ -8,11 +8,9 @@
 #ifndef INCLUDED_SPEAD_RECV_PCAP_READER_H
 #define INCLUDED_SPEAD_RECV_PCAP_READER_H
 
-#include <gnuradio/spead/recv/reader.h>
-#include <atomic>
+#include <gnuradio/spead/recv/batch_reader.h>
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <string>
 
 namespace gr {
@@ -31,7 +29,7 @@ class pcap_capture;
  * Frames are read in batches of batch_frames, one stream_batch each. The end of the file
  * ends the stream; so does a read error (a truncated or corrupt file), which is logged.
  */
-class pcap_reader : public reader
+class pcap_reader : public batch_reader
 {
 public:
     /**
@@ -44,23 +42,15 @@ public:
                 const std::string& filter = std::string());
     ~pcap_reader() override;
 
-    void start() override;
-    void stop() override;
-
     /// Frames read per batch (one stream lock and one statistics update each).
     static constexpr std::size_t batch_frames = 64;
 
-private:
-    void run();
-    void finish();
+protected:
+    bool read_batch(stream_batch& batch) override;
+    void release_input() override;
 
-    std::unique_ptr<pcap_capture> d_capture; ///< used only by run(), one call at a time
-    std::atomic<bool> d_stop_requested{ false };
-    /// Guards d_started and d_done, never held during a batch (stop() may be called
-    /// from inside one, when a stop item arrives).
-    std::mutex d_state_mutex;
-    bool d_started = false;
-    bool d_done = false;
+private:
+    std::unique_ptr<pcap_capture> d_capture; ///< used only by read_batch(), one at a time
 };
 
 } // namespace spead
