@@ -572,6 +572,17 @@ wait
         self.assertEqual(statistic(text, "packets"), 462)
         self.assertEqual(statistic(text, "incomplete_heaps_evicted"), 0)
 
+    def test_bench_ring_counts_what_it_passed(self):
+        # The hand-off benchmark: items went through, and the rate is their count over
+        # the time (speed is not judged).
+        result = json.loads(run(BENCH, "ring", "--seconds", "0.1", "--capacity", "3",
+                                "--json"))
+        self.assertEqual(result["capacity"], 3)
+        self.assertGreater(result["items"], 0)
+        self.assertAlmostEqual(result["items_per_s"], result["items"] / result["seconds"],
+                               delta=0.01 * result["items_per_s"] + 1)
+        self.assertLessEqual(result["producer_blocked"], result["items"])
+
     def test_bad_command_lines(self):
         cases = [([SEND, "--drop", "2"], "--drop"),
                  ([SEND, "--pcap", "x", "--tcp"], "--tcp"),
@@ -579,7 +590,8 @@ wait
                  ([RECV], "source"),
                  ([RECV, "--udp", "0", "--max-heaps", "0"], "--max-heaps"),
                  ([RECV, "--udp", "70000"], "--udp"),
-                 ([BENCH, "udp", "--rate", "x"], "--rate")]
+                 ([BENCH, "udp", "--rate", "x"], "--rate"),
+                 ([BENCH, "ring", "--capacity", "0"], "--capacity")]
         for args, needle in cases:
             result = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT)
             self.assertEqual(result.returncode, 2, args)
