@@ -38,6 +38,13 @@ class qa_send_pacer : public CppUnit::TestFixture
     static constexpr std::uint64_t MB = 1000000;
     const pacer::clock_type::time_point t0 = pacer::clock_type::time_point() + 1h;
 
+    /// The first 1 MB batch goes on time, the second (due at 8 ms) only at 50 ms.
+    void stall_second_batch(pacer& p) const
+    {
+        p.released(0, t0);
+        p.released(MB, t0 + 50ms);
+    }
+
 public:
     void test_on_schedule_batches_follow_the_rate()
     {
@@ -52,17 +59,15 @@ public:
     void test_behind_schedule_catches_up_at_the_burst_ratio()
     {
         pacer p(GBPS, 1.05, t0);
-        p.released(0, t0);
         // The second batch was due at 8 ms but the thread only ran at 50 ms: it counts
         // as gone 0.5 ms earlier (the forgiven lateness), and the third (due at 16 ms
         // on the schedule) waits for 1 MB at 1.05 Gb/s after that.
-        p.released(MB, t0 + 50ms);
+        stall_second_batch(p);
         CPPUNIT_ASSERT_DOUBLES_EQUAL(
             49.5 + 8.0 / 1.05, ms_since(t0, p.due(2 * MB)), 1e-6);
         // With a ratio of 2 the catch-up is twice as fast.
         pacer fast(GBPS, 2.0, t0);
-        fast.released(0, t0);
-        fast.released(MB, t0 + 50ms);
+        stall_second_batch(fast);
         CPPUNIT_ASSERT_DOUBLES_EQUAL(53.5, ms_since(t0, fast.due(2 * MB)), 1e-6);
     }
 
@@ -92,8 +97,7 @@ public:
     {
         // A ratio under 1 could never catch up; it is taken as 1.
         pacer p(GBPS, 0.5, t0);
-        p.released(0, t0);
-        p.released(MB, t0 + 50ms);
+        stall_second_batch(p);
         CPPUNIT_ASSERT_DOUBLES_EQUAL(57.5, ms_since(t0, p.due(2 * MB)), 1e-6);
     }
 

@@ -43,7 +43,13 @@ pacer::clock_type::time_point pacer::due(std::uint64_t bytes_before) const
 
 void pacer::released(std::uint64_t bytes_before, clock_type::time_point when)
 {
-    const clock_type::time_point was_due = due(bytes_before);
+    record(bytes_before, due(bytes_before), when);
+}
+
+void pacer::record(std::uint64_t bytes_before,
+                   clock_type::time_point was_due,
+                   clock_type::time_point when)
+{
     const clock_type::time_point counted_at =
         std::min(when, std::max(was_due, when - FORGIVEN_LATENESS));
     d_last = release{ bytes_before, counted_at };
@@ -59,7 +65,7 @@ void pacer::wait_for(std::uint64_t bytes_before)
         std::this_thread::sleep_until(when);
         now = clock_type::now();
     }
-    released(bytes_before, now);
+    record(bytes_before, when, now);
 }
 
 } // namespace send

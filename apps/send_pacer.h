@@ -52,6 +52,10 @@ public:
 
 private:
     clock_type::duration time_for(double bytes) const;
+    /// released(), given the due time already computed.
+    void record(std::uint64_t bytes_before,
+                clock_type::time_point was_due,
+                clock_type::time_point when);
 
     double d_seconds_per_byte;
     double d_burst_rate_ratio;

@@ -94,8 +94,6 @@ private:
     // The consumer's spin, without the lock: at most \p limit, and as long as its recent
     // waits suggest.
     void wait_briefly_for_item(std::chrono::nanoseconds limit) const;
-    // Learns how long consumers wait for an item (the spin's length follows it).
-    void note_wait(std::chrono::steady_clock::time_point wait_start) const;
     // The producer's spin, without the lock: as long as its recent waits suggest.
     void wait_briefly_for_space() const;
     void wake_consumer(); // after unlocking
@@ -115,7 +113,7 @@ private:
     alignas(64) std::atomic<bool> d_has_news{ false }; ///< items queued, or stopped
     alignas(64) std::atomic<bool> d_has_space{ true }; ///< room for an item, or stopped
     /// Consumers' typical wait for an item, in ns (written by consumers only).
-    alignas(64) mutable std::atomic<std::int64_t> d_typical_wait_ns{ 0 };
+    alignas(64) std::atomic<std::int64_t> d_typical_wait_ns{ 0 };
     /// Producers' typical wait for space, in ns (written by producers only).
     alignas(64) std::atomic<std::int64_t> d_typical_space_wait_ns{ 0 };
 };

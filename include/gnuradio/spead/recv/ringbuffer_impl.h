@@ -43,9 +43,10 @@ inline void lower_eventfd(int fd)
     }
 }
 
-/// The shortest spin of a consumer that finds the ring empty before it sleeps: covers the
-/// gap between heaps of a burst (a few microseconds) at no noticeable cost when idle.
-constexpr std::chrono::microseconds RING_CONSUMER_SPIN{ 20 };
+/// The shortest spin of a side that finds the ring empty (or full) before it sleeps:
+/// covers the gap between heaps of a burst (a few microseconds) at no noticeable cost
+/// when idle.
+constexpr std::chrono::microseconds RING_MIN_SPIN{ 20 };
 
 /**
  * The longest spin. Waking a sleeping consumer costs the producer (the stream's worker,
@@ -54,18 +55,18 @@ constexpr std::chrono::microseconds RING_CONSUMER_SPIN{ 20 };
  * A consumer whose recent waits were this short or shorter therefore spins for up to
  * twice its typical wait, so that it is awake when the next heap comes; one whose waits
  * are longer (fewer than about 5000 heaps per second) gains little and sleeps after
- * RING_CONSUMER_SPIN, so an idle or slow stream costs no CPU.
+ * RING_MIN_SPIN, so an idle or slow stream costs no CPU.
  */
-constexpr std::chrono::microseconds RING_CONSUMER_MAX_SPIN{ 200 };
+constexpr std::chrono::microseconds RING_MAX_SPIN{ 200 };
 
 /// How long a side of the ring spins, given its typical wait (nanoseconds).
 inline std::chrono::nanoseconds spin_for_typical_wait(std::int64_t typical_wait_ns)
 {
     const std::chrono::nanoseconds typical(typical_wait_ns);
-    if (typical > RING_CONSUMER_MAX_SPIN)
-        return RING_CONSUMER_SPIN;
+    if (typical > RING_MAX_SPIN)
+        return RING_MIN_SPIN;
     return std::clamp<std::chrono::nanoseconds>(
-        2 * typical, RING_CONSUMER_SPIN, RING_CONSUMER_MAX_SPIN);
+        2 * typical, RING_MIN_SPIN, RING_MAX_SPIN);
 }
 
 /// Folds one observed wait into the running typical wait (weight 1/4: follows a change
@@ -203,12 +204,6 @@ void ringbuffer<T>::wait_briefly_for_space() const
 }
 
 template <typename T>
-void ringbuffer<T>::note_wait(std::chrono::steady_clock::time_point wait_start) const
-{
-    ringbuffer_detail::note_wait(d_typical_wait_ns, wait_start);
-}
-
-template <typename T>
 void ringbuffer<T>::wake_consumer()
 {
     d_not_empty.notify_one();
@@ -297,7 +292,7 @@ T ringbuffer<T>::pop()
     if (producer_asleep)
         wake_producer();
     if (must_wait)
-        note_wait(wait_start);
+        ringbuffer_detail::note_wait(d_typical_wait_ns, wait_start);
     return item;
 }
 
@@ -340,7 +335,8 @@ std::optional<T> ringbuffer<T>::pop_for(std::chrono::steady_clock::duration time
         d_sleeping_consumers--;
         if (status == std::cv_status::timeout && d_items.empty() && !d_stopped) {
             lock.unlock();
-            note_wait(start); // a long wait: the next one should not spin long either
+            // A long wait: the next one should not spin long either.
+            ringbuffer_detail::note_wait(d_typical_wait_ns, start);
             return std::nullopt;
         }
     }
@@ -352,7 +348,7 @@ std::optional<T> ringbuffer<T>::pop_for(std::chrono::steady_clock::duration time
     if (producer_asleep)
         wake_producer();
     if (must_wait)
-        note_wait(start);
+        ringbuffer_detail::note_wait(d_typical_wait_ns, start);
     return item;
 }
 
