@@ -26,7 +26,7 @@ void recv_output::heap_received(const heap& h)
     view.heap_address_bits = h.get_flavour().heap_address_bits();
     view.payload = h.payload();
     view.payload_size = h.payload_size();
-    view.items = h.get_items();
+    view.items = h.get_items().to_vector();
     view.complete = h.is_complete();
     view.received_bytes = h.get_received_length();
     // Described even when quiet: descriptors must be known when printing resumes.

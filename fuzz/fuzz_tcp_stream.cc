@@ -52,7 +52,7 @@ struct heap_summary {
           complete(h.is_complete()),
           heap_length(h.get_heap_length()),
           received(h.get_received_length()),
-          items(h.get_items())
+          items(h.get_items().to_vector())
     {
         // Only complete heaps' bytes are all defined.
         if (complete)

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <gnuradio/spead/protocol/heap_item_list.h>
 #include <gnuradio/spead/protocol/heap_items.h>
 #include <gnuradio/spead/protocol/item_ids.h>
 #include <gnuradio/spead/protocol/item_pointer.h>
@@ -50,11 +51,13 @@ void sort_by_offset(std::vector<addressed_entry>& entries)
     }
 }
 
-} // namespace
-
-std::vector<heap_item> extract_heap_items(const std::vector<std::uint64_t>& raw_pointers,
-                                          int heap_address_bits,
-                                          std::size_t payload_size)
+/// The work of both extract_heap_items: appends the items to \p items, an empty vector
+/// or heap_item_list.
+template <typename List>
+void extract_into(const std::vector<std::uint64_t>& raw_pointers,
+                  int heap_address_bits,
+                  std::size_t payload_size,
+                  List& items)
 {
     const std::size_t n = raw_pointers.size();
     // Scratch space kept per thread: a receiver extracts items of every heap, and these
@@ -83,8 +86,6 @@ std::vector<heap_item> extract_heap_items(const std::vector<std::uint64_t>& raw_
         length[addressed[k].index] = std::size_t(end - start);
     }
 
-    std::vector<heap_item> items;
-    items.reserve(n);
     for (std::size_t i = 0; i < n; i++) {
         const item_pointer p = item_pointer::decode(raw_pointers[i], heap_address_bits);
         if (p.id == NULL_ID || describes_packet(p.id))
@@ -102,7 +103,27 @@ std::vector<heap_item> extract_heap_items(const std::vector<std::uint64_t>& raw_
         }
         items.push_back(item);
     }
+}
+
+} // namespace
+
+std::vector<heap_item> extract_heap_items(const std::vector<std::uint64_t>& raw_pointers,
+                                          int heap_address_bits,
+                                          std::size_t payload_size)
+{
+    std::vector<heap_item> items;
+    items.reserve(raw_pointers.size());
+    extract_into(raw_pointers, heap_address_bits, payload_size, items);
     return items;
+}
+
+void extract_heap_items(const std::vector<std::uint64_t>& raw_pointers,
+                        int heap_address_bits,
+                        std::size_t payload_size,
+                        heap_item_list& out)
+{
+    out.clear();
+    extract_into(raw_pointers, heap_address_bits, payload_size, out);
 }
 
 } // namespace spead

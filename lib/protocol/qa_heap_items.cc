@@ -6,6 +6,7 @@
  */
 
 #include "qa_packet_builder.h"
+#include <gnuradio/spead/protocol/heap_item_list.h>
 #include <gnuradio/spead/protocol/heap_items.h>
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -53,6 +54,21 @@ void check(const std::vector<heap_item>& expected, const std::vector<heap_item>&
     CPPUNIT_ASSERT_EQUAL(describe(expected), describe(actual));
 }
 
+/// Both forms of extract_heap_items, which must agree (the list form is the one heaps
+/// use, and stores up to four items without an allocation).
+std::vector<heap_item> extract_both(const std::vector<std::uint64_t>& raw_pointers,
+                                    int heap_address_bits,
+                                    std::size_t payload_size)
+{
+    const std::vector<heap_item> items =
+        extract_heap_items(raw_pointers, heap_address_bits, payload_size);
+    heap_item_list list;
+    list.push_back(heap_item()); // replaced, not appended to
+    extract_heap_items(raw_pointers, heap_address_bits, payload_size, list);
+    CPPUNIT_ASSERT_EQUAL(describe(items), describe(list.to_vector()));
+    return items;
+}
+
 } // namespace
 
 class qa_heap_items : public CppUnit::TestFixture
@@ -79,8 +95,7 @@ public:
         check({ addressed(0x1000, 0, 4),
                 addressed(0x1001, 4, 6),
                 addressed(0x1002, 10, 10) },
-              extract_heap_items(
-                  { adr(0x1000, 0), adr(0x1001, 4), adr(0x1002, 10) }, A40, 20));
+              extract_both({ adr(0x1000, 0), adr(0x1001, 4), adr(0x1002, 10) }, A40, 20));
     }
 
     void test_unsorted_offsets_keep_arrival_order()
@@ -88,33 +103,31 @@ public:
         check({ addressed(0x1002, 10, 10),
                 addressed(0x1000, 0, 4),
                 addressed(0x1001, 4, 6) },
-              extract_heap_items(
-                  { adr(0x1002, 10), adr(0x1000, 0), adr(0x1001, 4) }, A40, 20));
+              extract_both({ adr(0x1002, 10), adr(0x1000, 0), adr(0x1001, 4) }, A40, 20));
     }
 
     void test_null_terminator()
     {
         // The NULL at 5 ends the item at 0; bytes 5-7 belong to nobody.
         check({ addressed(0x1000, 0, 5), addressed(0x1001, 8, 2) },
-              extract_heap_items({ adr(0x1000, 0), adr(0, 5), adr(0x1001, 8) }, A40, 10));
+              extract_both({ adr(0x1000, 0), adr(0, 5), adr(0x1001, 8) }, A40, 10));
         // A NULL at the very end changes nothing and is itself dropped.
         check({ addressed(0x1000, 0, 10) },
-              extract_heap_items({ adr(0, 10), adr(0x1000, 0) }, A40, 10));
+              extract_both({ adr(0, 10), adr(0x1000, 0) }, A40, 10));
     }
 
     void test_immediate_null_dropped()
     {
         // An immediate NULL is padding: it neither appears nor ends an addressed item.
         check({ addressed(0x1000, 0, 10) },
-              extract_heap_items({ adr(0x1000, 0), imm(0, 5) }, A40, 10));
+              extract_both({ adr(0x1000, 0), imm(0, 5) }, A40, 10));
     }
 
     void test_zero_length_skipped()
     {
         // 0x1000 and 0x1001 share offset 4; the first gets no bytes.
         check({ addressed(0x1001, 4, 6) },
-              extract_heap_items(
-                  { adr(0x1000, 4), adr(0x1001, 4), adr(0x1002, 10) }, A40, 10));
+              extract_both({ adr(0x1000, 4), adr(0x1001, 4), adr(0x1002, 10) }, A40, 10));
     }
 
     void test_equal_offsets_stable()
@@ -122,11 +135,9 @@ public:
         // Of the two at offset 8, arrival order decides which one is cut to zero length,
         // even when they arrive after a smaller offset.
         check({ addressed(0x1003, 8, 2), addressed(0x1004, 0, 8) },
-              extract_heap_items(
-                  { adr(0x1002, 8), adr(0x1003, 8), adr(0x1004, 0) }, A40, 10));
+              extract_both({ adr(0x1002, 8), adr(0x1003, 8), adr(0x1004, 0) }, A40, 10));
         check({ addressed(0x1002, 8, 2), addressed(0x1004, 0, 8) },
-              extract_heap_items(
-                  { adr(0x1003, 8), adr(0x1002, 8), adr(0x1004, 0) }, A40, 10));
+              extract_both({ adr(0x1003, 8), adr(0x1002, 8), adr(0x1004, 0) }, A40, 10));
     }
 
     void test_many_items_reversed()
@@ -145,23 +156,23 @@ public:
                 expected.push_back(addressed(0x2000, 60, 3));
             }
         }
-        check(expected, extract_heap_items(pointers, A40, 120));
+        check(expected, extract_both(pointers, A40, 120));
     }
 
     void test_offset_beyond_payload_skipped()
     {
         // 0x1001 points past the 20-byte payload; 0x1000 still ends at the payload's end.
         check({ addressed(0x1000, 0, 20) },
-              extract_heap_items({ adr(0x1000, 0), adr(0x1001, 50) }, A40, 20));
+              extract_both({ adr(0x1000, 0), adr(0x1001, 50) }, A40, 20));
         // Past a sent HEAP_LENGTH that is smaller than what the pointers claim.
-        check({}, extract_heap_items({ adr(0x1000, 30) }, A40, 20));
+        check({}, extract_both({ adr(0x1000, 30) }, A40, 20));
     }
 
     void test_packet_ids_skipped()
     {
         check(
             { immediate(0x6, 2), addressed(0x1000, 0, 8) },
-            extract_heap_items(
+            extract_both(
                 { imm(1, 9), imm(2, 8), imm(6, 2), imm(3, 0), imm(4, 8), adr(0x1000, 0) },
                 A40,
                 8));
@@ -174,22 +185,22 @@ public:
                 addressed(0x1601, 0, 8),
                 immediate(0x1603, max40),
                 addressed(0x1602, 8, 24) },
-              extract_heap_items({ imm(0x1600, 1000000),
-                                   adr(0x1601, 0),
-                                   imm(0x1603, max40),
-                                   adr(0x1602, 8) },
-                                 A40,
-                                 32));
+              extract_both({ imm(0x1600, 1000000),
+                             adr(0x1601, 0),
+                             imm(0x1603, max40),
+                             adr(0x1602, 8) },
+                           A40,
+                           32));
     }
 
     void test_address_width_48()
     {
         // 64-48: the spec's example item 0x1000 at offset 0 is 10 00 00 00 00 00 00 00.
         check({ addressed(0x1000, 0, 3), immediate(0x7fff, 0xffffffffffff) },
-              extract_heap_items({ 0x1000000000000000, 0xffffffffffffffff }, 48, 3));
+              extract_both({ 0x1000000000000000, 0xffffffffffffffff }, 48, 3));
     }
 
-    void test_empty() { CPPUNIT_ASSERT(extract_heap_items({}, A40, 100).empty()); }
+    void test_empty() { CPPUNIT_ASSERT(extract_both({}, A40, 100).empty()); }
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(qa_heap_items);

@@ -283,7 +283,7 @@ heap live_heap::finish(bool keep_payload_ranges)
     const int address_bits = d_heap_address_bits ? d_heap_address_bits : 40;
     h.d_cnt = d_cnt;
     h.d_flavour = flavour(4, 64, address_bits, d_options->bug_compat);
-    h.d_items = extract_heap_items(d_pointers, address_bits, payload_size);
+    extract_heap_items(d_pointers, address_bits, payload_size, h.d_items);
     h.d_payload = std::move(d_payload);
     h.d_payload_size = payload_size;
     h.d_start_of_stream = d_start_of_stream;

@@ -137,7 +137,7 @@ std::string describe(const std::vector<heap_item>& items)
 
 void check_items(const std::vector<heap_item>& expected, const heap& h)
 {
-    CPPUNIT_ASSERT_EQUAL(describe(expected), describe(h.get_items()));
+    CPPUNIT_ASSERT_EQUAL(describe(expected), describe(h.get_items().to_vector()));
 }
 
 void check_payload(const bytes& expected, const heap& h)

@@ -16,6 +16,8 @@
 namespace gr {
 namespace spead {
 
+class heap_item_list;
+
 /**
  * \brief One item of an assembled heap.
  *
@@ -51,6 +53,13 @@ struct heap_item {
 std::vector<heap_item> extract_heap_items(const std::vector<std::uint64_t>& raw_pointers,
                                           int heap_address_bits,
                                           std::size_t payload_size);
+
+/// The same, into \p out (replacing what it held): the receive path's form, which for
+/// a few items allocates nothing (see heap_item_list).
+void extract_heap_items(const std::vector<std::uint64_t>& raw_pointers,
+                        int heap_address_bits,
+                        std::size_t payload_size,
+                        heap_item_list& out);
 
 } // namespace spead
 } // namespace gr

@@ -10,6 +10,7 @@
 
 #include <gnuradio/spead/protocol/descriptor.h>
 #include <gnuradio/spead/protocol/flavour.h>
+#include <gnuradio/spead/protocol/heap_item_list.h>
 #include <gnuradio/spead/protocol/heap_items.h>
 #include <gnuradio/spead/recv/memory_allocator.h>
 #include <cstddef>
@@ -40,7 +41,7 @@ public:
 
     /// The heap's items (HEAP_CNT, HEAP_LENGTH, PAYLOAD_OFFSET and PAYLOAD_LENGTH
     /// excluded), in pointer arrival order; addressed ones locate bytes in payload().
-    const std::vector<heap_item>& get_items() const { return d_items; }
+    const heap_item_list& get_items() const { return d_items; }
     const std::uint8_t* payload() const { return d_payload.get(); }
     /// Bytes of payload memory the items refer to (HEAP_LENGTH, or the extent received
     /// when unsized).
@@ -75,7 +76,7 @@ private:
 
     std::uint64_t d_cnt = 0;
     flavour d_flavour;
-    std::vector<heap_item> d_items;
+    heap_item_list d_items;
     memory_allocator::pointer d_payload;
     std::size_t d_payload_size = 0;
     bool d_start_of_stream = false;
