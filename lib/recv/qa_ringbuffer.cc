@@ -52,6 +52,8 @@ class qa_ringbuffer : public CppUnit::TestFixture
 {
     CPPUNIT_TEST_SUITE(qa_ringbuffer);
     CPPUNIT_TEST(test_fifo_order);
+    CPPUNIT_TEST(test_fifo_across_wrap_and_growth);
+    CPPUNIT_TEST(test_popped_item_not_retained);
     CPPUNIT_TEST(test_capacity_and_try_push_when_full);
     CPPUNIT_TEST(test_zero_capacity_rejected);
     CPPUNIT_TEST(test_try_pop_empty);
@@ -90,6 +92,49 @@ public:
         CPPUNIT_ASSERT_EQUAL(3, *ring.pop_for(0s));
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), ring.size());
         CPPUNIT_ASSERT(!ring.is_stopped());
+    }
+
+    void test_fifo_across_wrap_and_growth()
+    {
+        // The storage is circular and grows as the queue first fills (4, 8, then the
+        // capacity of 10 slots): order must survive growing while the queue wraps round.
+        ringbuffer<int> ring(10);
+        int next_in = 0, next_out = 0;
+        auto push_n = [&](int n) {
+            for (int i = 0; i < n; i++)
+                CPPUNIT_ASSERT(ring.try_push(next_in++));
+        };
+        auto pop_n = [&](int n) {
+            for (int i = 0; i < n; i++)
+                CPPUNIT_ASSERT_EQUAL(next_out++, ring.try_pop());
+        };
+        for (int round = 0; round < 3; round++) {
+            push_n(3);
+            pop_n(2); // the oldest item is no longer in the first slot
+            push_n(6);
+            pop_n(5);
+            push_n(8); // fills to the capacity across the wrap
+            CPPUNIT_ASSERT_EQUAL(std::size_t(10), ring.size());
+            CPPUNIT_ASSERT(!ring.try_push(-1));
+            pop_n(10);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(0), ring.size());
+        }
+        CPPUNIT_ASSERT_EQUAL(next_in, next_out);
+    }
+
+    void test_popped_item_not_retained()
+    {
+        // A heap's memory goes back to its pool when the consumer drops the heap: the
+        // ring must not keep a copy (or a moved-from shell that still owns it) in a slot.
+        ringbuffer<std::shared_ptr<int>> ring(2);
+        auto item = std::make_shared<int>(7);
+        std::weak_ptr<int> watch = item;
+        ring.push(std::move(item));
+        {
+            std::shared_ptr<int> popped = ring.pop();
+            CPPUNIT_ASSERT_EQUAL(7, *popped);
+        }
+        CPPUNIT_ASSERT(watch.expired());
     }
 
     void test_capacity_and_try_push_when_full()

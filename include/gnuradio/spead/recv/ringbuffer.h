@@ -14,10 +14,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <vector>
 
 namespace gr {
 namespace spead {
@@ -103,7 +103,12 @@ private:
     mutable int d_fd = -1;
     mutable spinning_mutex d_mutex;
     std::condition_variable_any d_not_empty, d_not_full;
-    std::deque<T> d_items;
+    // Circular storage whose slots are made as the queue first grows, then reused: a
+    // push allocates nothing. (A deque allocated a block on the producer's thread every
+    // few items and freed it on the consumer's.)
+    std::vector<std::optional<T>> d_slots;
+    std::size_t d_head = 0;  ///< slot of the oldest item
+    std::size_t d_count = 0; ///< items queued
     bool d_stopped = false;
     // Threads asleep in a wait (guarded by d_mutex): nobody to signal means no syscall.
     std::size_t d_sleeping_consumers = 0;

@@ -131,7 +131,7 @@ inline void note_wait(std::atomic<std::int64_t>& typical_ns,
 
 // Once fd() has been called, the eventfd counter equals the number of queued items, plus
 // one once stopped; it is only changed with the mutex held so that it never disagrees
-// with the deque.
+// with the queue.
 
 template <typename T>
 ringbuffer<T>::ringbuffer(std::size_t capacity) : d_capacity(capacity)
@@ -152,7 +152,7 @@ int ringbuffer<T>::fd() const
 {
     std::lock_guard<spinning_mutex> lock(d_mutex);
     if (d_fd < 0) {
-        const unsigned int initial = unsigned(d_items.size()) + (d_stopped ? 1 : 0);
+        const unsigned int initial = unsigned(d_count) + (d_stopped ? 1 : 0);
         d_fd = ::eventfd(initial, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
         if (d_fd < 0)
             throw std::system_error(
@@ -164,10 +164,22 @@ int ringbuffer<T>::fd() const
 template <typename T>
 void ringbuffer<T>::push_back(T&& item)
 {
-    d_items.push_back(std::move(item));
+    if (d_count == d_slots.size()) {
+        // Grows (never beyond the capacity), putting the queue in order from slot 0.
+        std::vector<std::optional<T>> slots(
+            std::min(d_capacity, std::max<std::size_t>(2 * d_count, 4)));
+        for (std::size_t i = 0; i < d_count; i++)
+            slots[i] = std::move(d_slots[(d_head + i) % d_slots.size()]);
+        d_slots = std::move(slots);
+        d_head = 0;
+    }
+    std::size_t tail = d_head + d_count;
+    if (tail >= d_slots.size())
+        tail -= d_slots.size();
+    d_slots[tail].emplace(std::move(item));
+    d_count++;
     d_has_news.store(true, std::memory_order_release);
-    d_has_space.store(d_items.size() < d_capacity || d_stopped,
-                      std::memory_order_relaxed);
+    d_has_space.store(d_count < d_capacity || d_stopped, std::memory_order_relaxed);
     if (d_fd >= 0)
         ringbuffer_detail::raise_eventfd(d_fd);
 }
@@ -175,9 +187,13 @@ void ringbuffer<T>::push_back(T&& item)
 template <typename T>
 T ringbuffer<T>::take_front()
 {
-    T item = std::move(d_items.front());
-    d_items.pop_front();
-    d_has_news.store(!d_items.empty() || d_stopped, std::memory_order_relaxed);
+    std::optional<T>& slot = d_slots[d_head];
+    T item = std::move(*slot);
+    slot.reset();
+    if (++d_head == d_slots.size())
+        d_head = 0;
+    d_count--;
+    d_has_news.store(d_count > 0 || d_stopped, std::memory_order_relaxed);
     d_has_space.store(true, std::memory_order_release);
     if (d_fd >= 0)
         ringbuffer_detail::lower_eventfd(d_fd);
@@ -223,7 +239,7 @@ bool ringbuffer<T>::try_push(T&& item)
         std::lock_guard<spinning_mutex> lock(d_mutex);
         if (d_stopped)
             throw ringbuffer_stopped();
-        if (d_items.size() >= d_capacity)
+        if (d_count >= d_capacity)
             return false;
         push_back(std::move(item));
         consumer_asleep = d_sleeping_consumers > 0;
@@ -246,7 +262,7 @@ void ringbuffer<T>::push(T&& item, bool* blocked)
     }
     {
         std::unique_lock<spinning_mutex> lock(d_mutex);
-        while (!d_stopped && d_items.size() >= d_capacity) {
+        while (!d_stopped && d_count >= d_capacity) {
             if (!waited)
                 wait_start = std::chrono::steady_clock::now();
             waited = true;
@@ -279,12 +295,12 @@ T ringbuffer<T>::pop()
         wait_briefly_for_item(std::chrono::nanoseconds::max());
     }
     std::unique_lock<spinning_mutex> lock(d_mutex);
-    while (d_items.empty() && !d_stopped) {
+    while (d_count == 0 && !d_stopped) {
         d_sleeping_consumers++;
         d_not_empty.wait(lock);
         d_sleeping_consumers--;
     }
-    if (d_items.empty())
+    if (d_count == 0)
         throw ringbuffer_stopped();
     T item = take_front();
     const bool producer_asleep = d_sleeping_producers > 0;
@@ -300,7 +316,7 @@ template <typename T>
 T ringbuffer<T>::try_pop()
 {
     std::unique_lock<spinning_mutex> lock(d_mutex);
-    if (d_items.empty()) {
+    if (d_count == 0) {
         if (d_stopped)
             throw ringbuffer_stopped();
         throw ringbuffer_empty();
@@ -325,7 +341,7 @@ std::optional<T> ringbuffer<T>::pop_for(std::chrono::steady_clock::duration time
     if (must_wait)
         wait_briefly_for_item(timeout);
     std::unique_lock<spinning_mutex> lock(d_mutex);
-    while (d_items.empty() && !d_stopped) {
+    while (d_count == 0 && !d_stopped) {
         d_sleeping_consumers++;
         std::cv_status status = std::cv_status::no_timeout;
         if (unbounded)
@@ -333,14 +349,14 @@ std::optional<T> ringbuffer<T>::pop_for(std::chrono::steady_clock::duration time
         else
             status = d_not_empty.wait_until(lock, start + timeout);
         d_sleeping_consumers--;
-        if (status == std::cv_status::timeout && d_items.empty() && !d_stopped) {
+        if (status == std::cv_status::timeout && d_count == 0 && !d_stopped) {
             lock.unlock();
             // A long wait: the next one should not spin long either.
             ringbuffer_detail::note_wait(d_typical_wait_ns, start);
             return std::nullopt;
         }
     }
-    if (d_items.empty())
+    if (d_count == 0)
         throw ringbuffer_stopped();
     std::optional<T> item(take_front());
     const bool producer_asleep = d_sleeping_producers > 0;
@@ -382,7 +398,7 @@ template <typename T>
 std::size_t ringbuffer<T>::size() const
 {
     std::lock_guard<spinning_mutex> lock(d_mutex);
-    return d_items.size();
+    return d_count;
 }
 
 } // namespace spead
