@@ -76,6 +76,8 @@ class qa_ringbuffer : public CppUnit::TestFixture
     CPPUNIT_TEST(test_fd_is_nonblocking_cloexec);
     CPPUNIT_TEST(test_move_only_items);
     CPPUNIT_TEST(test_many_producers_one_consumer);
+    CPPUNIT_TEST(test_two_producers_two_consumers);
+    CPPUNIT_TEST(test_readable_fd_means_a_pop_does_not_wait);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -96,8 +98,8 @@ public:
 
     void test_fifo_across_wrap_and_growth()
     {
-        // The storage is circular and grows as the queue first fills (4, 8, then the
-        // capacity of 10 slots): order must survive growing while the queue wraps round.
+        // The storage is circular (10 slots, a capacity that is not a power of two):
+        // order must survive the queue wrapping round, again and again.
         ringbuffer<int> ring(10);
         int next_in = 0, next_out = 0;
         auto push_n = [&](int n) {
@@ -499,6 +501,95 @@ public:
         CPPUNIT_ASSERT_EQUAL(2, *b);
         CPPUNIT_ASSERT(c.has_value() && *c);
         CPPUNIT_ASSERT_EQUAL(3, **c);
+    }
+
+    void test_two_producers_two_consumers()
+    {
+        // Both sides shared by two threads, through a ring smaller than either burst:
+        // each item must reach exactly one consumer, and each consumer must see each
+        // producer's items in the order they were pushed.
+        constexpr int per_producer = 20000;
+        ringbuffer<int> ring(3);
+        std::vector<std::future<void>> producers;
+        for (int p = 0; p < 2; ++p) {
+            producers.push_back(std::async(std::launch::async, [&ring, p] {
+                for (int i = 0; i < per_producer; ++i)
+                    ring.push(p * per_producer + i);
+            }));
+        }
+        auto consume = [&ring] {
+            std::vector<int> got;
+            try {
+                for (;;) {
+                    auto item = ring.pop_for(deadline);
+                    if (!item)
+                        break; // a lost wake-up: the count check below fails
+                    got.push_back(*item);
+                }
+            } catch (const ringbuffer_stopped&) {
+            }
+            return got;
+        };
+        auto first = std::async(std::launch::async, consume);
+        auto second = std::async(std::launch::async, consume);
+        for (auto& t : producers) {
+            if (!finished(t, deadline))
+                ring.stop(); // release everyone before failing
+            CPPUNIT_ASSERT(finished(t, deadline));
+        }
+        ring.stop();
+        CPPUNIT_ASSERT(finished(first, deadline) && finished(second, deadline));
+
+        std::vector<int> seen(2 * per_producer, 0);
+        for (const std::vector<int>& got : { first.get(), second.get() }) {
+            int last[2] = { -1, -1 };
+            for (int value : got) {
+                CPPUNIT_ASSERT(value >= 0 && value < 2 * per_producer);
+                seen[value]++;
+                const int p = value / per_producer;
+                CPPUNIT_ASSERT(value > last[p]);
+                last[p] = value;
+            }
+        }
+        for (int count : seen)
+            CPPUNIT_ASSERT_EQUAL(1, count);
+    }
+
+    void test_readable_fd_means_a_pop_does_not_wait()
+    {
+        // The asyncio consumer's rule: when the fd is readable, a non-blocking pop finds
+        // an item (or the stop). Checked while a producer pushes as fast as it can into a
+        // small ring, so that pops race with pushes.
+        constexpr int items = 20000;
+        ringbuffer<int> ring(2);
+        const int fd = ring.fd();
+        auto producer = std::async(std::launch::async, [&ring] {
+            for (int i = 0; i < items; ++i)
+                ring.push(int(i));
+            ring.stop();
+        });
+        int next = 0;
+        bool stopped = false, in_order = true, readable_but_empty = false;
+        while (!stopped && in_order && !readable_but_empty) {
+            pollfd p{ fd, POLLIN, 0 };
+            if (::poll(&p, 1, int(std::chrono::milliseconds(deadline).count())) != 1)
+                break; // never readable: the checks below fail
+            try {
+                in_order = ring.try_pop() == next;
+                next++;
+            } catch (const ringbuffer_stopped&) {
+                stopped = true;
+            } catch (const ringbuffer_empty&) {
+                readable_but_empty = true;
+            }
+        }
+        // Whatever went wrong, release the producer before checking.
+        ring.stop();
+        CPPUNIT_ASSERT(finished(producer, deadline));
+        CPPUNIT_ASSERT(!readable_but_empty);
+        CPPUNIT_ASSERT(in_order);
+        CPPUNIT_ASSERT(stopped);
+        CPPUNIT_ASSERT_EQUAL(items, next);
     }
 
     void test_many_producers_one_consumer()

@@ -45,13 +45,18 @@ public:
  * or the ring is stopped, so asyncio (or any poll loop) can wait for it; it is an eventfd
  * in semaphore mode that every push raises by one and every pop lowers by one.
  *
- * Hand-off cost is what limits small heaps, so the common path makes no system call:
- * the eventfd is only made (and kept in step) once someone asks for fd(); a waiting
- * thread is only signalled when one is actually asleep; and a consumer that finds the
- * ring empty first spins before it sleeps: a few microseconds (a producer mid-burst
- * usually delivers within that time), or up to 200 us while items keep coming that
- * often, because waking a sleeping consumer costs the producer far more than that. A
- * producer that finds the ring full spins by the same rule before it sleeps.
+ * Hand-off cost is what limits small heaps, so the common path takes no shared lock
+ * and makes no system call. Items sit in slots allocated once, at construction; the
+ * producers' side and the consumers' side each advance their own counter, and a side
+ * reads the other's counter only to see whether there is an item (or room). Producers
+ * are serialised among themselves by a lock only they use, consumers likewise, so with
+ * one thread on each side (a stream's worker and its consumer) neither lock is ever
+ * contended. The eventfd is only made (and kept in step) once someone asks for fd(); a
+ * waiting thread is only signalled when one is actually asleep; and a consumer that
+ * finds the ring empty first spins before it sleeps: a few microseconds (a producer
+ * mid-burst usually delivers within that time), or up to 200 us while items keep coming
+ * that often, because waking a sleeping consumer costs the producer far more than that.
+ * A producer that finds the ring full spins by the same rule before it sleeps.
  */
 template <typename T>
 class ringbuffer
@@ -89,34 +94,57 @@ public:
     int fd() const;
 
 private:
-    T take_front();           // with the lock held
-    void push_back(T&& item); // with the lock held
-    // The consumer's spin, without the lock: at most \p limit, and as long as its recent
-    // waits suggest.
-    void wait_briefly_for_item(std::chrono::nanoseconds limit) const;
-    // The producer's spin, without the lock: as long as its recent waits suggest.
-    void wait_briefly_for_space() const;
-    void wake_consumer(); // after unlocking
-    void wake_producer(); // after unlocking
+    // With d_producer_mutex held: whether the ring is full (refreshing the cached
+    // consumer position only when it looks full).
+    bool full_locked();
+    // With d_producer_mutex held, not stopped, not full: adds the item.
+    void append_locked(T&& item);
+    // With d_consumer_mutex held: the next item, or std::nullopt when there is none.
+    std::optional<T> take_locked();
+    // Takes the consumers' lock: the next item, or std::nullopt when there is none;
+    // \throws ringbuffer_stopped when stopped and empty.
+    std::optional<T> take_next();
+    // Without either lock: waits until an item may be there or the ring stopped, or
+    // until \p start + \p timeout; false on time-out.
+    bool wait_for_item(std::chrono::steady_clock::time_point start,
+                       std::chrono::steady_clock::duration timeout);
+    // Without either lock: waits until there may be room or the ring stopped.
+    void wait_for_space();
+    bool has_item() const;  ///< an item is published (any thread)
+    bool has_space() const; ///< a slot is free (any thread)
+    void wake_consumers();  ///< after publishing an item (or stopping)
+    void wake_producers();  ///< after freeing a slot (or stopping)
 
-    std::size_t d_capacity;
-    mutable int d_fd = -1;
-    mutable spinning_mutex d_mutex;
-    std::condition_variable_any d_not_empty, d_not_full;
-    // Circular storage whose slots are made as the queue first grows, then reused: a
-    // push allocates nothing. (A deque allocated a block on the producer's thread every
-    // few items and freed it on the consumer's.)
+    const std::size_t d_capacity;
+    /// d_capacity slots, made once; slot i % d_capacity holds item number i.
     std::vector<std::optional<T>> d_slots;
-    std::size_t d_head = 0;  ///< slot of the oldest item
-    std::size_t d_count = 0; ///< items queued
-    bool d_stopped = false;
-    // Threads asleep in a wait (guarded by d_mutex): nobody to signal means no syscall.
-    std::size_t d_sleeping_consumers = 0;
-    std::size_t d_sleeping_producers = 0;
-    // Read without the lock by the spinning side only; written with the lock held. Each
-    // on a cache line of its own, so that spinning does not fight over the mutex's line.
-    alignas(64) std::atomic<bool> d_has_news{ false }; ///< items queued, or stopped
-    alignas(64) std::atomic<bool> d_has_space{ true }; ///< room for an item, or stopped
+
+    /// Items published so far: written by producers (with d_producer_mutex), read by
+    /// consumers. Each counter on a cache line of its own.
+    alignas(64) std::atomic<std::uint64_t> d_tail{ 0 };
+    /// Items taken so far: written by consumers (with d_consumer_mutex), read by
+    /// producers.
+    alignas(64) std::atomic<std::uint64_t> d_head{ 0 };
+
+    /// The producers' side: their lock, and their last view of d_head.
+    alignas(64) mutable spinning_mutex d_producer_mutex;
+    std::uint64_t d_head_seen = 0;
+    /// The consumers' side: their lock, and their last view of d_tail.
+    alignas(64) mutable spinning_mutex d_consumer_mutex;
+    std::uint64_t d_tail_seen = 0;
+
+    alignas(64) std::atomic<bool> d_stopped{ false };
+    /// Written with both side locks held (see fd()): each side may read it with its own.
+    mutable std::atomic<int> d_fd{ -1 };
+
+    // Sleeping, the slow path: a sleeper registers itself here, with d_sleep_mutex,
+    // before its final check, and a waker that sees it registered takes d_sleep_mutex
+    // before signalling, so that the signal cannot fall between check and sleep.
+    alignas(64) std::mutex d_sleep_mutex;
+    std::condition_variable d_item_ready, d_space_ready;
+    std::atomic<std::size_t> d_sleeping_consumers{ 0 };
+    std::atomic<std::size_t> d_sleeping_producers{ 0 };
+
     /// Consumers' typical wait for an item, in ns (written by consumers only).
     alignas(64) std::atomic<std::int64_t> d_typical_wait_ns{ 0 };
     /// Producers' typical wait for space, in ns (written by producers only).

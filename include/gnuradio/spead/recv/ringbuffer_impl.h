@@ -34,12 +34,16 @@ inline void raise_eventfd(int fd)
     }
 }
 
-/// Subtracts one from the eventfd counter (semaphore mode reads exactly one). EAGAIN,
-/// a counter already at zero, is harmless: the fd then simply is not readable.
-inline void lower_eventfd(int fd)
+/// Subtracts one from the eventfd counter (semaphore mode reads exactly one). Returns
+/// false when the counter was at zero (EAGAIN): the fd then is not readable.
+inline bool lower_eventfd(int fd)
 {
     std::uint64_t value;
-    while (::read(fd, &value, sizeof(value)) < 0 && errno == EINTR) {
+    for (;;) {
+        if (::read(fd, &value, sizeof(value)) == sizeof(value))
+            return true;
+        if (errno != EINTR)
+            return false;
     }
 }
 
@@ -99,13 +103,14 @@ inline void pause_or_yield(unsigned iteration)
         std::this_thread::yield();
 }
 
-/// Spins until \p flag is set or \p spin has passed.
-inline void spin_until_set(const std::atomic<bool>& flag, std::chrono::nanoseconds spin)
+/// Spins until \p ready() or \p spin has passed.
+template <typename Ready>
+void spin_until(Ready ready, std::chrono::nanoseconds spin)
 {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + spin;
     for (unsigned i = 1;; i++) {
-        if (flag.load(std::memory_order_acquire))
+        if (ready())
             return;
         pause_or_yield(i);
         if (i % 16 == 0 && clock::now() >= deadline)
@@ -129,123 +134,199 @@ inline void note_wait(std::atomic<std::int64_t>& typical_ns,
 
 } // namespace ringbuffer_detail
 
-// Once fd() has been called, the eventfd counter equals the number of queued items, plus
-// one once stopped; it is only changed with the mutex held so that it never disagrees
-// with the queue.
+// Once fd() has been called, the eventfd counter is the number of queued items, plus one
+// once stopped. A producer raises it just after it publishes an item (still holding the
+// producers' lock) and a consumer lowers it after taking one, so the counter never
+// exceeds the items queued: a readable fd means a pop will not wait. A consumer quick
+// enough to take an item before its producer raised the count waits for that producer
+// to finish (see take_locked).
 
 template <typename T>
 ringbuffer<T>::ringbuffer(std::size_t capacity) : d_capacity(capacity)
 {
     if (capacity == 0)
         throw std::invalid_argument("ringbuffer capacity must be at least 1 (got 0)");
+    d_slots.resize(capacity);
 }
 
 template <typename T>
 ringbuffer<T>::~ringbuffer()
 {
-    if (d_fd >= 0)
-        ::close(d_fd);
+    const int fd = d_fd.load();
+    if (fd >= 0)
+        ::close(fd);
 }
 
 template <typename T>
 int ringbuffer<T>::fd() const
 {
-    std::lock_guard<spinning_mutex> lock(d_mutex);
-    if (d_fd < 0) {
-        const unsigned int initial = unsigned(d_count) + (d_stopped ? 1 : 0);
-        d_fd = ::eventfd(initial, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
-        if (d_fd < 0)
+    // Both sides' locks: no item enters or leaves while the counter is set up.
+    std::lock_guard<spinning_mutex> consumer_lock(d_consumer_mutex);
+    std::lock_guard<spinning_mutex> producer_lock(d_producer_mutex);
+    int fd = d_fd.load();
+    if (fd < 0) {
+        const std::uint64_t head = d_head.load();
+        const unsigned int initial =
+            unsigned(d_tail.load() - head) + (d_stopped.load() ? 1 : 0);
+        fd = ::eventfd(initial, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
+        if (fd < 0)
             throw std::system_error(
                 errno, std::generic_category(), "ringbuffer: eventfd");
+        d_fd.store(fd);
     }
-    return d_fd;
+    return fd;
 }
 
 template <typename T>
-void ringbuffer<T>::push_back(T&& item)
+bool ringbuffer<T>::has_item() const
 {
-    if (d_count == d_slots.size()) {
-        // Grows (never beyond the capacity), putting the queue in order from slot 0.
-        std::vector<std::optional<T>> slots(
-            std::min(d_capacity, std::max<std::size_t>(2 * d_count, 4)));
-        for (std::size_t i = 0; i < d_count; i++)
-            slots[i] = std::move(d_slots[(d_head + i) % d_slots.size()]);
-        d_slots = std::move(slots);
-        d_head = 0;
-    }
-    std::size_t tail = d_head + d_count;
-    if (tail >= d_slots.size())
-        tail -= d_slots.size();
-    d_slots[tail].emplace(std::move(item));
-    d_count++;
-    d_has_news.store(true, std::memory_order_release);
-    d_has_space.store(d_count < d_capacity || d_stopped, std::memory_order_relaxed);
-    if (d_fd >= 0)
-        ringbuffer_detail::raise_eventfd(d_fd);
+    return d_tail.load(std::memory_order_acquire) !=
+           d_head.load(std::memory_order_relaxed);
 }
 
 template <typename T>
-T ringbuffer<T>::take_front()
+bool ringbuffer<T>::has_space() const
 {
-    std::optional<T>& slot = d_slots[d_head];
-    T item = std::move(*slot);
-    slot.reset();
-    if (++d_head == d_slots.size())
-        d_head = 0;
-    d_count--;
-    d_has_news.store(d_count > 0 || d_stopped, std::memory_order_relaxed);
-    d_has_space.store(true, std::memory_order_release);
-    if (d_fd >= 0)
-        ringbuffer_detail::lower_eventfd(d_fd);
+    return d_tail.load(std::memory_order_relaxed) -
+               d_head.load(std::memory_order_acquire) <
+           d_capacity;
+}
+
+template <typename T>
+bool ringbuffer<T>::full_locked()
+{
+    const std::uint64_t tail = d_tail.load(std::memory_order_relaxed);
+    if (tail - d_head_seen < d_capacity)
+        return false;
+    d_head_seen = d_head.load(std::memory_order_acquire);
+    return tail - d_head_seen >= d_capacity;
+}
+
+template <typename T>
+void ringbuffer<T>::append_locked(T&& item)
+{
+    const std::uint64_t tail = d_tail.load(std::memory_order_relaxed);
+    d_slots[tail % d_capacity].emplace(std::move(item));
+    d_tail.store(tail + 1, std::memory_order_release);
+    const int fd = d_fd.load(std::memory_order_relaxed);
+    if (fd >= 0)
+        ringbuffer_detail::raise_eventfd(fd);
+}
+
+template <typename T>
+std::optional<T> ringbuffer<T>::take_locked()
+{
+    const std::uint64_t head = d_head.load(std::memory_order_relaxed);
+    if (head == d_tail_seen) {
+        d_tail_seen = d_tail.load(std::memory_order_acquire);
+        if (head == d_tail_seen)
+            return std::nullopt;
+    }
+    std::optional<T>& slot = d_slots[head % d_capacity];
+    std::optional<T> item(std::move(*slot));
+    slot.reset(); // the item's resources go with the item, not with the slot
+    d_head.store(head + 1, std::memory_order_release);
+    const int fd = d_fd.load(std::memory_order_relaxed);
+    if (fd >= 0 && !ringbuffer_detail::lower_eventfd(fd)) {
+        // The producer has published the item but not yet raised the count: it still
+        // holds its lock, and has raised it once we get the lock.
+        {
+            std::lock_guard<spinning_mutex> lock(d_producer_mutex);
+        }
+        ringbuffer_detail::lower_eventfd(fd);
+    }
     return item;
 }
 
 template <typename T>
-void ringbuffer<T>::wait_briefly_for_item(std::chrono::nanoseconds limit) const
+void ringbuffer<T>::wake_consumers()
 {
-    ringbuffer_detail::spin_until_set(
-        d_has_news,
+    // Pairs with the fence in wait_for_item(): either the sleeper sees the item, or we
+    // see the sleeper.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (d_sleeping_consumers.load(std::memory_order_relaxed) > 0) {
+        {
+            std::lock_guard<std::mutex> lock(d_sleep_mutex);
+        }
+        d_item_ready.notify_one();
+    }
+}
+
+template <typename T>
+void ringbuffer<T>::wake_producers()
+{
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (d_sleeping_producers.load(std::memory_order_relaxed) > 0) {
+        {
+            std::lock_guard<std::mutex> lock(d_sleep_mutex);
+        }
+        d_space_ready.notify_one();
+    }
+}
+
+template <typename T>
+bool ringbuffer<T>::wait_for_item(std::chrono::steady_clock::time_point start,
+                                  std::chrono::steady_clock::duration timeout)
+{
+    using clock = std::chrono::steady_clock;
+    // A deadline past the end of the clock (e.g. duration::max()) would overflow: that
+    // is no deadline at all.
+    const bool unbounded = timeout > clock::time_point::max() - start;
+    const auto ready = [this] { return has_item() || d_stopped.load(); };
+    const std::chrono::nanoseconds limit =
+        unbounded ? std::chrono::nanoseconds::max()
+                  : std::chrono::duration_cast<std::chrono::nanoseconds>(start + timeout -
+                                                                         clock::now());
+    ringbuffer_detail::spin_until(
+        ready,
         std::min(limit,
                  ringbuffer_detail::spin_for_typical_wait(
                      d_typical_wait_ns.load(std::memory_order_relaxed))));
+    std::unique_lock<std::mutex> lock(d_sleep_mutex);
+    d_sleeping_consumers.fetch_add(1);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    bool arrived = true;
+    while (!ready()) {
+        if (unbounded) {
+            d_item_ready.wait(lock);
+        } else if (d_item_ready.wait_until(lock, start + timeout) ==
+                   std::cv_status::timeout) {
+            arrived = ready();
+            break;
+        }
+    }
+    d_sleeping_consumers.fetch_sub(1);
+    return arrived;
 }
 
 template <typename T>
-void ringbuffer<T>::wait_briefly_for_space() const
+void ringbuffer<T>::wait_for_space()
 {
-    ringbuffer_detail::spin_until_set(
-        d_has_space,
+    const auto ready = [this] { return has_space() || d_stopped.load(); };
+    ringbuffer_detail::spin_until(
+        ready,
         ringbuffer_detail::spin_for_typical_wait(
             d_typical_space_wait_ns.load(std::memory_order_relaxed)));
-}
-
-template <typename T>
-void ringbuffer<T>::wake_consumer()
-{
-    d_not_empty.notify_one();
-}
-
-template <typename T>
-void ringbuffer<T>::wake_producer()
-{
-    d_not_full.notify_one();
+    std::unique_lock<std::mutex> lock(d_sleep_mutex);
+    d_sleeping_producers.fetch_add(1);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    while (!ready())
+        d_space_ready.wait(lock);
+    d_sleeping_producers.fetch_sub(1);
 }
 
 template <typename T>
 bool ringbuffer<T>::try_push(T&& item)
 {
-    bool consumer_asleep;
     {
-        std::lock_guard<spinning_mutex> lock(d_mutex);
-        if (d_stopped)
+        std::lock_guard<spinning_mutex> lock(d_producer_mutex);
+        if (d_stopped.load())
             throw ringbuffer_stopped();
-        if (d_count >= d_capacity)
+        if (full_locked())
             return false;
-        push_back(std::move(item));
-        consumer_asleep = d_sleeping_consumers > 0;
+        append_locked(std::move(item));
     }
-    if (consumer_asleep)
-        wake_consumer();
+    wake_consumers();
     return true;
 }
 
@@ -253,33 +334,27 @@ template <typename T>
 void ringbuffer<T>::push(T&& item, bool* blocked)
 {
     bool waited = false;
-    bool consumer_asleep;
     std::chrono::steady_clock::time_point wait_start;
-    if (!d_has_space.load(std::memory_order_acquire)) {
-        waited = true;
-        wait_start = std::chrono::steady_clock::now();
-        wait_briefly_for_space();
-    }
-    {
-        std::unique_lock<spinning_mutex> lock(d_mutex);
-        while (!d_stopped && d_count >= d_capacity) {
-            if (!waited)
-                wait_start = std::chrono::steady_clock::now();
-            waited = true;
-            d_sleeping_producers++;
-            d_not_full.wait(lock);
-            d_sleeping_producers--;
+    for (;;) {
+        {
+            std::lock_guard<spinning_mutex> lock(d_producer_mutex);
+            // Reported even when the wait ended in stop(): the caller did block.
+            if (blocked)
+                *blocked = waited;
+            if (d_stopped.load())
+                throw ringbuffer_stopped();
+            if (!full_locked()) {
+                append_locked(std::move(item));
+                break;
+            }
         }
-        // Reported even when the wait ended in stop(): the caller did block.
-        if (blocked)
-            *blocked = waited;
-        if (d_stopped)
-            throw ringbuffer_stopped();
-        push_back(std::move(item));
-        consumer_asleep = d_sleeping_consumers > 0;
+        if (!waited) {
+            waited = true;
+            wait_start = std::chrono::steady_clock::now();
+        }
+        wait_for_space();
     }
-    if (consumer_asleep)
-        wake_consumer();
+    wake_consumers();
     if (waited)
         ringbuffer_detail::note_wait(d_typical_space_wait_ns, wait_start);
 }
@@ -287,118 +362,99 @@ void ringbuffer<T>::push(T&& item, bool* blocked)
 template <typename T>
 T ringbuffer<T>::pop()
 {
-    // The clock is only read when there is a wait to learn from.
-    const bool must_wait = !d_has_news.load(std::memory_order_acquire);
-    std::chrono::steady_clock::time_point wait_start;
-    if (must_wait) {
-        wait_start = std::chrono::steady_clock::now();
-        wait_briefly_for_item(std::chrono::nanoseconds::max());
+    // No deadline: only an item or ringbuffer_stopped ends the wait.
+    return std::move(*pop_for(std::chrono::steady_clock::duration::max()));
+}
+
+template <typename T>
+std::optional<T> ringbuffer<T>::take_next()
+{
+    std::optional<T> item;
+    {
+        std::lock_guard<spinning_mutex> lock(d_consumer_mutex);
+        item = take_locked();
+        // Stopped is read before looking again: a stop comes after the last push.
+        if (!item && d_stopped.load()) {
+            item = take_locked();
+            if (!item)
+                throw ringbuffer_stopped();
+        }
     }
-    std::unique_lock<spinning_mutex> lock(d_mutex);
-    while (d_count == 0 && !d_stopped) {
-        d_sleeping_consumers++;
-        d_not_empty.wait(lock);
-        d_sleeping_consumers--;
-    }
-    if (d_count == 0)
-        throw ringbuffer_stopped();
-    T item = take_front();
-    const bool producer_asleep = d_sleeping_producers > 0;
-    lock.unlock();
-    if (producer_asleep)
-        wake_producer();
-    if (must_wait)
-        ringbuffer_detail::note_wait(d_typical_wait_ns, wait_start);
+    if (item)
+        wake_producers();
     return item;
 }
 
 template <typename T>
 T ringbuffer<T>::try_pop()
 {
-    std::unique_lock<spinning_mutex> lock(d_mutex);
-    if (d_count == 0) {
-        if (d_stopped)
-            throw ringbuffer_stopped();
+    std::optional<T> item = take_next();
+    if (!item)
         throw ringbuffer_empty();
-    }
-    T item = take_front();
-    const bool producer_asleep = d_sleeping_producers > 0;
-    lock.unlock();
-    if (producer_asleep)
-        wake_producer();
-    return item;
+    return std::move(*item);
 }
 
 template <typename T>
 std::optional<T> ringbuffer<T>::pop_for(std::chrono::steady_clock::duration timeout)
 {
     using clock = std::chrono::steady_clock;
-    const auto start = clock::now();
-    // A deadline past the end of the clock (e.g. duration::max()) would overflow: that
-    // is no deadline at all.
-    const bool unbounded = timeout > clock::time_point::max() - start;
-    const bool must_wait = !d_has_news.load(std::memory_order_acquire);
-    if (must_wait)
-        wait_briefly_for_item(timeout);
-    std::unique_lock<spinning_mutex> lock(d_mutex);
-    while (d_count == 0 && !d_stopped) {
-        d_sleeping_consumers++;
-        std::cv_status status = std::cv_status::no_timeout;
-        if (unbounded)
-            d_not_empty.wait(lock);
-        else
-            status = d_not_empty.wait_until(lock, start + timeout);
-        d_sleeping_consumers--;
-        if (status == std::cv_status::timeout && d_count == 0 && !d_stopped) {
-            lock.unlock();
+    // The clock is only read when there is a wait to learn from (or to time).
+    std::optional<clock::time_point> start;
+    if (!has_item())
+        start = clock::now();
+    for (;;) {
+        std::optional<T> item = take_next();
+        if (item) {
+            if (start)
+                ringbuffer_detail::note_wait(d_typical_wait_ns, *start);
+            return item;
+        }
+        if (!start)
+            start = clock::now();
+        if (!wait_for_item(*start, timeout)) {
             // A long wait: the next one should not spin long either.
-            ringbuffer_detail::note_wait(d_typical_wait_ns, start);
+            ringbuffer_detail::note_wait(d_typical_wait_ns, *start);
             return std::nullopt;
         }
     }
-    if (d_count == 0)
-        throw ringbuffer_stopped();
-    std::optional<T> item(take_front());
-    const bool producer_asleep = d_sleeping_producers > 0;
-    lock.unlock();
-    if (producer_asleep)
-        wake_producer();
-    if (must_wait)
-        ringbuffer_detail::note_wait(d_typical_wait_ns, start);
-    return item;
 }
 
 template <typename T>
 void ringbuffer<T>::stop()
 {
     {
-        std::lock_guard<spinning_mutex> lock(d_mutex);
-        if (d_stopped)
+        // With the producers' lock: no push is half done, and fd() sees the stop and
+        // its count together.
+        std::lock_guard<spinning_mutex> lock(d_producer_mutex);
+        if (d_stopped.load())
             return;
-        d_stopped = true;
-        d_has_news.store(true, std::memory_order_release);
-        d_has_space.store(true, std::memory_order_release);
+        d_stopped.store(true);
         // The extra count keeps the fd readable once the queue is drained, so that a
         // poll loop wakes up, pops, and learns of the stop.
-        if (d_fd >= 0)
-            ringbuffer_detail::raise_eventfd(d_fd);
+        const int fd = d_fd.load();
+        if (fd >= 0)
+            ringbuffer_detail::raise_eventfd(fd);
     }
-    d_not_empty.notify_all();
-    d_not_full.notify_all();
+    {
+        std::lock_guard<std::mutex> lock(d_sleep_mutex);
+    }
+    d_item_ready.notify_all();
+    d_space_ready.notify_all();
 }
 
 template <typename T>
 bool ringbuffer<T>::is_stopped() const
 {
-    std::lock_guard<spinning_mutex> lock(d_mutex);
-    return d_stopped;
+    return d_stopped.load();
 }
 
 template <typename T>
 std::size_t ringbuffer<T>::size() const
 {
-    std::lock_guard<spinning_mutex> lock(d_mutex);
-    return d_count;
+    // The head first: read the other way round, a pop in between could make it pass
+    // the tail.
+    const std::uint64_t head = d_head.load();
+    return std::size_t(std::min<std::uint64_t>(d_tail.load() - head, d_capacity));
 }
 
 } // namespace spead
