@@ -8,6 +8,7 @@
 #include "qa_log_recorder.h"
 #include "qa_wait.h"
 #include <gnuradio/spead/recv/memory_pool.h>
+#include <gnuradio/spead/recv/ringbuffer.h>
 #include <condition_variable>
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -169,6 +170,7 @@ class qa_memory_pool : public CppUnit::TestFixture
     CPPUNIT_TEST(test_queued_refill_after_pool_destroyed);
     CPPUNIT_TEST(test_over_mmap_allocator);
     CPPUNIT_TEST(test_concurrent_use);
+    CPPUNIT_TEST(test_buffers_freed_on_another_thread_are_reused);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -496,6 +498,33 @@ public:
             CPPUNIT_ASSERT(pool->free_count() <= 6);
         } // the thread pool is joined, then the pool goes
         CPPUNIT_ASSERT_EQUAL(counter->allocations(), counter->frees());
+    }
+
+    void test_buffers_freed_on_another_thread_are_reused()
+    {
+        // A stream's use: one thread allocates (the worker), another frees (the
+        // consumer, after a 4-slot ring). At most 6 buffers are out at once (the ring's
+        // 4, one being filled, one being dropped), so the 8 made up front serve every
+        // one of 20000 allocations and all 8 are back in the pool at the end.
+        auto counter = std::make_shared<counting_allocator>();
+        auto pool = std::make_shared<memory_pool>(100, 200, 8, 8, counter);
+        ringbuffer<memory_allocator::pointer> ring(4);
+        std::thread consumer([&ring] {
+            try {
+                for (;;)
+                    ring.pop(); // dropped at once: the buffer goes back from this thread
+            } catch (const ringbuffer_stopped&) {
+            }
+        });
+        for (int i = 0; i < 20000; i++) {
+            memory_allocator::pointer p = pool->allocate(150);
+            p[149] = std::uint8_t(i);
+            ring.push(std::move(p));
+        }
+        ring.stop();
+        consumer.join();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(8), counter->allocations());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(8), pool->free_count());
     }
 };
 
