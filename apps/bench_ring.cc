@@ -111,13 +111,11 @@ ring_result measure(const ring_options& o)
 
 int run_ring_command(int argc, char** argv)
 {
-    ring_options o;
-    try {
-        o = parse(argc, argv);
-    } catch (const apps::usage_error& e) {
-        std::cerr << "spead_bench ring: " << e.what() << "\n";
-        return 2;
-    }
+    const auto parsed =
+        apps::parse_or_report("spead_bench ring", [&] { return parse(argc, argv); });
+    if (!parsed)
+        return apps::USAGE_EXIT_STATUS;
+    const ring_options& o = *parsed;
     measure(ring_options{ 0.1, o.capacity, o.json }); // warm-up, untimed
     const ring_result r = measure(o);
     const double per_second = r.seconds > 0 ? double(r.items) / r.seconds : 0;

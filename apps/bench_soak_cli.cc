@@ -335,13 +335,11 @@ void result_text(std::ostream& out,
 
 int run_soak_command(int argc, char** argv)
 {
-    soak_options o;
-    try {
-        o = parse(argc, argv);
-    } catch (const apps::usage_error& e) {
-        std::cerr << "spead_bench soak: " << e.what() << "\n";
-        return 2;
-    }
+    const auto parsed =
+        apps::parse_or_report("spead_bench soak", [&] { return parse(argc, argv); });
+    if (!parsed)
+        return apps::USAGE_EXIT_STATUS;
+    const soak_options& o = *parsed;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     const soak_setup& s = o.setup;

@@ -208,13 +208,11 @@ void point_text(std::ostream& out, const udp_point& p)
 
 int run_udp_command(int argc, char** argv)
 {
-    udp_options o;
-    try {
-        o = parse(argc, argv);
-    } catch (const apps::usage_error& e) {
-        std::cerr << "spead_bench udp: " << e.what() << "\n";
-        return 2;
-    }
+    const auto parsed =
+        apps::parse_or_report("spead_bench udp", [&] { return parse(argc, argv); });
+    if (!parsed)
+        return apps::USAGE_EXIT_STATUS;
+    const udp_options& o = *parsed;
     const long nproc = sysconf(_SC_NPROCESSORS_ONLN);
     const double load = load_average();
     udp_socket_info info;

@@ -9,6 +9,8 @@
 #define INCLUDED_SPEAD_APPS_CLI_ARGS_H
 
 #include <cstdint>
+#include <iostream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -54,6 +56,25 @@ private:
     std::string d_inline_value;
     bool d_has_inline = false;
 };
+
+/// Exit status of a program given a bad command line.
+constexpr int USAGE_EXIT_STATUS = 2;
+
+/**
+ * \brief Runs \p parse (which reads the command line) and returns what it returns; on a
+ * usage_error, prints "<program>: <message>" to stderr and returns std::nullopt, for the
+ * caller to exit with USAGE_EXIT_STATUS.
+ */
+template <typename Parse>
+auto parse_or_report(const char* program, Parse parse) -> std::optional<decltype(parse())>
+{
+    try {
+        return parse();
+    } catch (const usage_error& e) {
+        std::cerr << program << ": " << e.what() << "\n";
+        return std::nullopt;
+    }
+}
 
 } // namespace apps
 } // namespace spead

@@ -88,13 +88,11 @@ double seconds_since(std::chrono::steady_clock::time_point start)
 
 int main(int argc, char** argv)
 {
-    recv_options o;
-    try {
-        o = parse_recv_options(argc, argv);
-    } catch (const usage_error& e) {
-        std::cerr << "spead_recv: " << e.what() << "\n";
-        return 2;
-    }
+    const auto parsed = apps::parse_or_report(
+        "spead_recv", [&] { return parse_recv_options(argc, argv); });
+    if (!parsed)
+        return apps::USAGE_EXIT_STATUS;
+    const recv_options& o = *parsed;
     struct sigaction action {
     };
     action.sa_handler = on_signal;

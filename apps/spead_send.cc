@@ -89,13 +89,11 @@ void print_json(std::ostream& out,
 
 int main(int argc, char** argv)
 {
-    send_options o;
-    try {
-        o = parse_send_options(argc, argv);
-    } catch (const apps::usage_error& e) {
-        std::cerr << "spead_send: " << e.what() << "\n";
-        return 2;
-    }
+    const auto parsed = apps::parse_or_report(
+        "spead_send", [&] { return parse_send_options(argc, argv); });
+    if (!parsed)
+        return apps::USAGE_EXIT_STATUS;
+    const send_options& o = *parsed;
     struct sigaction action {
     };
     action.sa_handler = on_signal;
