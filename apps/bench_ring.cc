@@ -58,7 +58,8 @@ ring_options parse(int argc, char** argv)
         } else if (name == "--seconds") {
             o.seconds = args.double_value(0.01, 3600);
         } else if (name == "--capacity") {
-            o.capacity = args.unsigned_value(1, 1 << 20);
+            // The ring allocates its slots up front (about 300 bytes each).
+            o.capacity = args.unsigned_value(1, 1 << 16);
         } else if (name == "--json") {
             o.json = true;
         } else {
