@@ -132,6 +132,52 @@ inline void note_wait(std::atomic<std::int64_t>& typical_ns,
         std::memory_order_relaxed);
 }
 
+/**
+ * The slow path of a wait: sleeps on \p cv until \p ready() or \p deadline (none when
+ * null), registered in \p sleepers while it does; returns ready(). The registration
+ * comes before the last check, with a fence that pairs with wake_one_if_asleep()'s:
+ * either this side sees what the waker published, or the waker sees it registered.
+ */
+template <typename Ready>
+bool sleep_until_ready(std::mutex& mutex,
+                       std::condition_variable& cv,
+                       std::atomic<std::size_t>& sleepers,
+                       Ready ready,
+                       const std::chrono::steady_clock::time_point* deadline)
+{
+    std::unique_lock<std::mutex> lock(mutex);
+    sleepers.fetch_add(1);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    bool is_ready = ready();
+    while (!is_ready) {
+        if (!deadline)
+            cv.wait(lock);
+        else if (cv.wait_until(lock, *deadline) == std::cv_status::timeout) {
+            is_ready = ready();
+            break;
+        }
+        is_ready = ready();
+    }
+    sleepers.fetch_sub(1);
+    return is_ready;
+}
+
+/// Wakes one thread sleeping in sleep_until_ready() on \p cv, if any; called after
+/// publishing what it waits for.
+inline void wake_one_if_asleep(std::mutex& mutex,
+                               std::condition_variable& cv,
+                               const std::atomic<std::size_t>& sleepers)
+{
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (sleepers.load(std::memory_order_relaxed) > 0) {
+        // Taking the lock orders this with a sleeper between its check and its wait.
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+        }
+        cv.notify_one();
+    }
+}
+
 } // namespace ringbuffer_detail
 
 // Once fd() has been called, the eventfd counter is the number of queued items, plus one
@@ -241,27 +287,15 @@ std::optional<T> ringbuffer<T>::take_locked()
 template <typename T>
 void ringbuffer<T>::wake_consumers()
 {
-    // Pairs with the fence in wait_for_item(): either the sleeper sees the item, or we
-    // see the sleeper.
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (d_sleeping_consumers.load(std::memory_order_relaxed) > 0) {
-        {
-            std::lock_guard<std::mutex> lock(d_sleep_mutex);
-        }
-        d_item_ready.notify_one();
-    }
+    ringbuffer_detail::wake_one_if_asleep(
+        d_sleep_mutex, d_item_ready, d_sleeping_consumers);
 }
 
 template <typename T>
 void ringbuffer<T>::wake_producers()
 {
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (d_sleeping_producers.load(std::memory_order_relaxed) > 0) {
-        {
-            std::lock_guard<std::mutex> lock(d_sleep_mutex);
-        }
-        d_space_ready.notify_one();
-    }
+    ringbuffer_detail::wake_one_if_asleep(
+        d_sleep_mutex, d_space_ready, d_sleeping_producers);
 }
 
 template <typename T>
@@ -282,21 +316,12 @@ bool ringbuffer<T>::wait_for_item(std::chrono::steady_clock::time_point start,
         std::min(limit,
                  ringbuffer_detail::spin_for_typical_wait(
                      d_typical_wait_ns.load(std::memory_order_relaxed))));
-    std::unique_lock<std::mutex> lock(d_sleep_mutex);
-    d_sleeping_consumers.fetch_add(1);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    bool arrived = true;
-    while (!ready()) {
-        if (unbounded) {
-            d_item_ready.wait(lock);
-        } else if (d_item_ready.wait_until(lock, start + timeout) ==
-                   std::cv_status::timeout) {
-            arrived = ready();
-            break;
-        }
-    }
-    d_sleeping_consumers.fetch_sub(1);
-    return arrived;
+    const auto deadline = unbounded ? clock::time_point::max() : start + timeout;
+    return ringbuffer_detail::sleep_until_ready(d_sleep_mutex,
+                                                d_item_ready,
+                                                d_sleeping_consumers,
+                                                ready,
+                                                unbounded ? nullptr : &deadline);
 }
 
 template <typename T>
@@ -307,12 +332,8 @@ void ringbuffer<T>::wait_for_space()
         ready,
         ringbuffer_detail::spin_for_typical_wait(
             d_typical_space_wait_ns.load(std::memory_order_relaxed)));
-    std::unique_lock<std::mutex> lock(d_sleep_mutex);
-    d_sleeping_producers.fetch_add(1);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    while (!ready())
-        d_space_ready.wait(lock);
-    d_sleeping_producers.fetch_sub(1);
+    ringbuffer_detail::sleep_until_ready(
+        d_sleep_mutex, d_space_ready, d_sleeping_producers, ready, nullptr);
 }
 
 template <typename T>
