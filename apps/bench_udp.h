@@ -11,6 +11,7 @@
 #include <gnuradio/spead/recv/stream_stats.h>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace gr {
@@ -28,7 +29,16 @@ struct udp_setup {
     std::size_t ring_heaps = 8; ///< receiver ring capacity
     std::size_t buffer_size = std::size_t(64) << 20; ///< SO_RCVBUF asked for
     bool gso = false; ///< the sender uses UDP_SEGMENT sends (spead_send --gso)
+    /// CPU the sender thread is pinned to, and CPU of the receive worker and the
+    /// consumer (-1: not pinned, the scheduler places them). Sharing a CPU with the
+    /// sender starves the consumer and the ring fills; see default_cpu_pair().
+    int sender_cpu = -1;
+    int receiver_cpu = -1;
 };
+
+/// The first two CPUs this process may run on, as {sender, receiver}; {-1, -1} when it
+/// may run on fewer than two.
+std::pair<int, int> default_cpu_pair();
 
 /// One trial: the sender in a thread sends for setup.duration at a rate while the
 /// receiver's consumer pops and drops heaps.

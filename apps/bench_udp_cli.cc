@@ -9,10 +9,13 @@
 #include "bench_udp_cli.h"
 #include "cli_args.h"
 #include "json_text.h"
+#include <sched.h>
 #include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <string>
+#include <utility>
 
 namespace gr {
 namespace spead {
@@ -26,6 +29,9 @@ struct udp_options {
     bool search = false;
     std::size_t steps = 6;
     bool json = false;
+    bool pin = true;
+    int sender_cpu = -1;   ///< asked for (-1: the default pair)
+    int receiver_cpu = -1; ///< asked for (-1: the default pair)
 };
 
 void usage(std::ostream& out)
@@ -72,11 +78,20 @@ options:
                        sender, and coalesced datagrams for a reader with GRO
                        (the kernel drop count then counts a coalesced
                        datagram once)
+  --sender-cpu N       CPU the sender thread runs on
+  --receiver-cpu N     CPU the receive worker and the consumer run on (by
+                       default the sender gets the first CPU this process may
+                       use and the receiver the second, so that each has a CPU
+                       of its own, as a receiver fed by a NIC would)
+  --no-pin             pin no thread: the scheduler places them (sender,
+                       worker and consumer then contend, and a consumer that
+                       waits for a CPU lets the ring fill)
   --json               one JSON object instead of text
   -h, --help           this manual
 
-Loopback puts sender and receiver on the same CPUs: on a small machine they
-compete, so figures are a floor for the receiver, not a NIC measurement.
+On loopback the kernel's receive path (the datagram reaching the socket) runs on
+the sender's CPU, and the copy out of the socket on the receiver's: the figures
+are a floor for the receiver, not a NIC measurement.
 
 Examples:
   spead_bench udp --rate 5 --duration 10
@@ -117,10 +132,23 @@ udp_options parse(int argc, char** argv)
             o.setup.buffer_size = args.unsigned_value(0, std::uint64_t(1) << 31, true);
         else if (name == "--gso")
             o.setup.gso = true;
+        else if (name == "--sender-cpu")
+            o.sender_cpu = int(args.unsigned_value(0, CPU_SETSIZE - 1));
+        else if (name == "--receiver-cpu")
+            o.receiver_cpu = int(args.unsigned_value(0, CPU_SETSIZE - 1));
+        else if (name == "--no-pin")
+            o.pin = false;
         else if (name == "--json")
             o.json = true;
         else
             throw apps::usage_error("unknown option '" + name + "' (see --help)");
+    }
+    if (!o.pin && (o.sender_cpu >= 0 || o.receiver_cpu >= 0))
+        throw apps::usage_error("--no-pin excludes --sender-cpu and --receiver-cpu");
+    if (o.pin) {
+        const std::pair<int, int> defaults = default_cpu_pair();
+        o.setup.sender_cpu = o.sender_cpu >= 0 ? o.sender_cpu : defaults.first;
+        o.setup.receiver_cpu = o.receiver_cpu >= 0 ? o.receiver_cpu : defaults.second;
     }
     return o;
 }
@@ -137,6 +165,13 @@ double load_average()
 }
 
 using apps::json_number;
+
+std::string cpu_json(int cpu) { return cpu < 0 ? "null" : std::to_string(cpu); }
+
+std::string cpu_text(int cpu)
+{
+    return cpu < 0 ? std::string("any CPU") : "CPU " + std::to_string(cpu);
+}
 
 void trial_json(std::ostream& out, const udp_trial& t)
 {
@@ -240,6 +275,8 @@ int run_udp_command(int argc, char** argv)
                       << ", \"max_heaps\": " << s.max_heaps
                       << ", \"ring_heaps\": " << s.ring_heaps
                       << ", \"gso\": " << (s.gso ? "true" : "false")
+                      << ", \"sender_cpu\": " << cpu_json(s.sender_cpu)
+                      << ", \"receiver_cpu\": " << cpu_json(s.receiver_cpu)
                       << ", \"buffer_size_requested\": " << info.requested
                       << ", \"buffer_size_granted\": " << info.granted
                       << ", \"points\": [";
@@ -259,6 +296,9 @@ int run_udp_command(int argc, char** argv)
                       << s.packet_size << "-byte packets" << (s.gso ? " (GSO sends)" : "")
                       << ", " << s.duration << " s per trial, loopback, " << nproc
                       << " CPUs, load average " << json_number(load, 2) << "\n"
+                      << "threads: sender on " << cpu_text(s.sender_cpu)
+                      << ", receive worker and consumer on " << cpu_text(s.receiver_cpu)
+                      << "\n"
                       << "receive buffer: " << info.granted << " bytes granted of "
                       << info.requested << " asked\n";
             for (const udp_point& p : points)
