@@ -6,12 +6,12 @@
  */
 
 #include "bench_soak.h"
+#include "forced_receive_buffer.h"
 #include "send_run.h"
 #include "send_transport.h"
 #include "udp_kernel_drops.h"
 #include <gnuradio/spead/recv/memory_pool.h>
 #include <gnuradio/spead/recv/ring_stream.h>
-#include <gnuradio/spead/recv/socket_buffer.h>
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <gnuradio/spead/recv/udp_reader.h>
 #include <sys/mman.h>
@@ -125,23 +125,6 @@ private:
     std::vector<std::uint8_t> d_expected;
 };
 
-/**
- * Sets the receive buffer of \p fd to \p size with SO_RCVBUFFORCE, which ignores
- * net.core.rmem_max but needs CAP_NET_ADMIN; returns the size granted, or 0 when the
- * kernel refused (the caller then asks the ordinary way).
- */
-std::size_t force_receive_buffer_size(int fd, std::size_t size)
-{
-    const int asked = int(std::min<std::size_t>(size, std::size_t(1) << 30));
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &asked, sizeof(asked)) != 0)
-        return 0;
-    int reported = 0;
-    socklen_t length = sizeof(reported);
-    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &reported, &length) != 0 || reported < 0)
-        return 0;
-    return std::size_t(reported) / 2; // Linux doubles what it accepted
-}
-
 send::send_config make_send_config(const soak_setup& setup, int port)
 {
     send::send_config c;
@@ -193,14 +176,10 @@ soak_result run_soak(const soak_setup& setup,
     socket.open(boost::asio::ip::udp::v4());
     socket.bind(
         boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
-    if (setup.force_buffer && setup.buffer_size > 0)
-        result.buffer_granted =
-            force_receive_buffer_size(socket.native_handle(), setup.buffer_size);
-    result.buffer_forced = result.buffer_granted > 0;
-    if (!result.buffer_forced)
-        // Warns once per process when the kernel grants less (net.core.rmem_max).
-        result.buffer_granted =
-            set_receive_buffer_size(socket.native_handle(), setup.buffer_size);
+    const receive_buffer_grant grant = give_receive_buffer(
+        socket.native_handle(), setup.buffer_size, setup.force_buffer);
+    result.buffer_granted = grant.granted;
+    result.buffer_forced = grant.forced;
     const int port = socket.local_endpoint().port();
     // A second descriptor keeps the socket (and its drop counter in /proc/net/udp)
     // alive after the reader closes its own at the end of the stream.

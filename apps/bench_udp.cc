@@ -6,12 +6,12 @@
  */
 
 #include "bench_udp.h"
+#include "forced_receive_buffer.h"
 #include "send_run.h"
 #include "send_transport.h"
 #include "udp_kernel_drops.h"
 #include <gnuradio/spead/recv/memory_pool.h>
 #include <gnuradio/spead/recv/ring_stream.h>
-#include <gnuradio/spead/recv/socket_buffer.h>
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <gnuradio/spead/recv/udp_reader.h>
 #include <sched.h>
@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <fstream>
 #include <future>
 #include <stdexcept>
 #include <string>
@@ -93,6 +94,18 @@ private:
     bool d_restore = false;
 };
 
+/// "package:core" of \p cpu from sysfs, or "" when the topology is not readable.
+std::string physical_core(int cpu)
+{
+    const std::string dir =
+        "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/topology/";
+    std::ifstream package(dir + "physical_package_id"), core(dir + "core_id");
+    std::string package_id, core_id;
+    if (!(package >> package_id) || !(core >> core_id))
+        return "";
+    return package_id + ":" + core_id;
+}
+
 std::vector<int> pool_affinity(int cpu)
 {
     return cpu < 0 ? std::vector<int>{} : std::vector<int>{ cpu };
@@ -117,11 +130,17 @@ std::pair<int, int> default_cpu_pair()
     if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
         return { -1, -1 };
     std::vector<int> cpus;
-    for (int cpu = 0; cpu < CPU_SETSIZE && cpus.size() < 2; cpu++)
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
         if (CPU_ISSET(cpu, &allowed))
             cpus.push_back(cpu);
     if (cpus.size() < 2)
         return { -1, -1 };
+    // Two hardware threads of one core share its execution units and caches: prefer a
+    // receiver CPU on another core than the sender's.
+    const std::string sender_core = physical_core(cpus[0]);
+    for (std::size_t i = 1; i < cpus.size(); i++)
+        if (sender_core.empty() || physical_core(cpus[i]) != sender_core)
+            return { cpus[0], cpus[i] };
     return { cpus[0], cpus[1] };
 }
 
@@ -151,8 +170,10 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     socket.bind(
         boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
     info.requested = setup.buffer_size;
-    // Warns once per process when the kernel grants less (net.core.rmem_max).
-    info.granted = set_receive_buffer_size(socket.native_handle(), setup.buffer_size);
+    const receive_buffer_grant grant = give_receive_buffer(
+        socket.native_handle(), setup.buffer_size, setup.force_buffer);
+    info.granted = grant.granted;
+    info.forced = grant.forced;
     const int port = socket.local_endpoint().port();
     // A second descriptor keeps the socket (and its drop counter in /proc/net/udp)
     // alive after the reader closes its own at the end of the stream.

@@ -28,6 +28,8 @@ struct udp_setup {
     std::size_t max_heaps = 4;  ///< receiver window per substream
     std::size_t ring_heaps = 8; ///< receiver ring capacity
     std::size_t buffer_size = std::size_t(64) << 20; ///< SO_RCVBUF asked for
+    /// Ask with SO_RCVBUFFORCE, past net.core.rmem_max (root or CAP_NET_ADMIN only).
+    bool force_buffer = false;
     bool gso = false; ///< the sender uses UDP_SEGMENT sends (spead_send --gso)
     /// CPU the sender thread is pinned to, and CPU of the receive worker and the
     /// consumer (-1: not pinned, the scheduler places them). Sharing a CPU with the
@@ -36,8 +38,9 @@ struct udp_setup {
     int receiver_cpu = -1;
 };
 
-/// The first two CPUs this process may run on, as {sender, receiver}; {-1, -1} when it
-/// may run on fewer than two.
+/// CPUs for {sender, receiver}: the first CPU this process may run on, and the next
+/// one on another physical core (or simply the next one when all share a core);
+/// {-1, -1} when the process may run on fewer than two CPUs.
 std::pair<int, int> default_cpu_pair();
 
 /// One trial: the sender in a thread sends for setup.duration at a rate while the
@@ -78,6 +81,7 @@ struct udp_trial {
 struct udp_socket_info {
     std::size_t requested = 0;
     std::size_t granted = 0;
+    bool forced = false; ///< granted past net.core.rmem_max (SO_RCVBUFFORCE)
 };
 
 /**

@@ -29,7 +29,7 @@ struct udp_options {
     bool search = false;
     std::size_t steps = 6;
     bool json = false;
-    bool pin = true;
+    bool pin = false;
     int sender_cpu = -1;   ///< asked for (-1: the default pair)
     int receiver_cpu = -1; ///< asked for (-1: the default pair)
 };
@@ -73,19 +73,25 @@ options:
   --ring-heaps N       receiver ring capacity (default 8)
   --buffer-size BYTES  receive buffer asked for (default 64M; the kernel caps
                        it at net.core.rmem_max and a warning says so once)
+  --force-buffer       ask with SO_RCVBUFFORCE, past net.core.rmem_max (root
+                       or CAP_NET_ADMIN only; otherwise the ordinary request
+                       is made): the receiver's throughput without the
+                       bursts a small socket buffer cannot absorb
   --gso                the sender sends runs of equal-sized packets as one
                        UDP_SEGMENT send each (spead_send --gso): a faster
                        sender, and coalesced datagrams for a reader with GRO
                        (the kernel drop count then counts a coalesced
                        datagram once)
-  --sender-cpu N       CPU the sender thread runs on
-  --receiver-cpu N     CPU the receive worker and the consumer run on (by
-                       default the sender gets the first CPU this process may
-                       use and the receiver the second, so that each has a CPU
-                       of its own, as a receiver fed by a NIC would)
-  --no-pin             pin no thread: the scheduler places them (sender,
-                       worker and consumer then contend, and a consumer that
-                       waits for a CPU lets the ring fill)
+  --pin                pin the sender to the first CPU this process may use,
+                       and the receive worker and the consumer to the next
+                       one on another core: each side has a core of its own,
+                       as a receiver fed by a NIC would. Without it the
+                       scheduler places the threads: at full rate they then
+                       contend and the socket overflows; at moderate rates
+                       it can move the reader away from a CPU that stalls,
+                       which a pinned reader cannot
+  --sender-cpu N       pin the sender thread to CPU N
+  --receiver-cpu N     pin the receive worker and the consumer to CPU N
   --json               one JSON object instead of text
   -h, --help           this manual
 
@@ -130,26 +136,24 @@ udp_options parse(int argc, char** argv)
             o.setup.ring_heaps = args.unsigned_value(1, 1 << 16);
         else if (name == "--buffer-size")
             o.setup.buffer_size = args.unsigned_value(0, std::uint64_t(1) << 31, true);
+        else if (name == "--force-buffer")
+            o.setup.force_buffer = true;
         else if (name == "--gso")
             o.setup.gso = true;
         else if (name == "--sender-cpu")
             o.sender_cpu = int(args.unsigned_value(0, CPU_SETSIZE - 1));
         else if (name == "--receiver-cpu")
             o.receiver_cpu = int(args.unsigned_value(0, CPU_SETSIZE - 1));
-        else if (name == "--no-pin")
-            o.pin = false;
+        else if (name == "--pin")
+            o.pin = true;
         else if (name == "--json")
             o.json = true;
         else
             throw apps::usage_error("unknown option '" + name + "' (see --help)");
     }
-    if (!o.pin && (o.sender_cpu >= 0 || o.receiver_cpu >= 0))
-        throw apps::usage_error("--no-pin excludes --sender-cpu and --receiver-cpu");
-    if (o.pin) {
-        const std::pair<int, int> defaults = default_cpu_pair();
-        o.setup.sender_cpu = o.sender_cpu >= 0 ? o.sender_cpu : defaults.first;
-        o.setup.receiver_cpu = o.receiver_cpu >= 0 ? o.receiver_cpu : defaults.second;
-    }
+    const std::pair<int, int> chosen = o.pin ? default_cpu_pair() : std::pair(-1, -1);
+    o.setup.sender_cpu = o.sender_cpu >= 0 ? o.sender_cpu : chosen.first;
+    o.setup.receiver_cpu = o.receiver_cpu >= 0 ? o.receiver_cpu : chosen.second;
     return o;
 }
 
@@ -279,6 +283,7 @@ int run_udp_command(int argc, char** argv)
                       << ", \"receiver_cpu\": " << cpu_json(s.receiver_cpu)
                       << ", \"buffer_size_requested\": " << info.requested
                       << ", \"buffer_size_granted\": " << info.granted
+                      << ", \"buffer_forced\": " << (info.forced ? "true" : "false")
                       << ", \"points\": [";
             for (std::size_t i = 0; i < points.size(); i++) {
                 std::cout << (i ? ", " : "");
@@ -300,7 +305,8 @@ int run_udp_command(int argc, char** argv)
                       << ", receive worker and consumer on " << cpu_text(s.receiver_cpu)
                       << "\n"
                       << "receive buffer: " << info.granted << " bytes granted of "
-                      << info.requested << " asked\n";
+                      << info.requested << " asked"
+                      << (info.forced ? " (forced past net.core.rmem_max)" : "") << "\n";
             for (const udp_point& p : points)
                 point_text(std::cout, p);
             if (o.search) {

@@ -6,6 +6,7 @@
  */
 
 #include "cli_args.h"
+#include <sched.h>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -90,6 +91,27 @@ arg_reader::unsigned_value(std::uint64_t min, std::uint64_t max, bool suffixes)
     if (v < min || v > max)
         throw usage_error(d_name + ": '" + text + "' is out of range" + range);
     return v;
+}
+
+std::vector<int> arg_reader::cpu_list_value()
+{
+    const std::string text = value();
+    const std::string range =
+        " (CPU numbers in [0, " + std::to_string(CPU_SETSIZE - 1) + "], comma-separated)";
+    std::vector<int> cpus;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t comma = text.find(',', start);
+        const std::string part = text.substr(start, comma - start);
+        const bool digits = !part.empty() && part.size() <= 6 &&
+                            part.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits || std::stoi(part) >= CPU_SETSIZE)
+            throw usage_error(d_name + ": '" + text + "' is not valid" + range);
+        cpus.push_back(std::stoi(part));
+        if (comma == std::string::npos)
+            return cpus;
+        start = comma + 1;
+    }
 }
 
 double arg_reader::double_value(double min, double max)

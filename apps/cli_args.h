@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace gr {
 namespace spead {
@@ -47,6 +48,9 @@ public:
     unsigned_value(std::uint64_t min, std::uint64_t max, bool suffixes = false);
     /// The value as a number in [min, max]. \throws usage_error naming the option.
     double double_value(double min, double max);
+    /// The value as a comma-separated, non-empty list of CPU numbers ("0" or "2,3").
+    /// \throws usage_error naming the option and the accepted range.
+    std::vector<int> cpu_list_value();
 
 private:
     int d_argc;

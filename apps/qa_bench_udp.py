@@ -51,12 +51,13 @@ class qa_bench_udp(unittest.TestCase):
         self.assertGreater(report["points"][0]["median"]["heaps_received"], 0)
         return report
 
-    def test_default_pins_sender_and_receiver_to_two_cpus(self):
+    def test_pin_puts_sender_and_receiver_on_two_cpus(self):
         allowed = sorted(os.sched_getaffinity(0))
-        report = self.short_trial()
+        report = self.short_trial("--pin")
         if len(allowed) >= 2:
-            self.assertEqual((report["sender_cpu"], report["receiver_cpu"]),
-                             (allowed[0], allowed[1]))
+            self.assertIn(report["sender_cpu"], allowed)
+            self.assertIn(report["receiver_cpu"], allowed)
+            self.assertNotEqual(report["sender_cpu"], report["receiver_cpu"])
         else:
             self.assertIsNone(report["sender_cpu"])
             self.assertIsNone(report["receiver_cpu"])
@@ -65,21 +66,33 @@ class qa_bench_udp(unittest.TestCase):
         cpu = min(os.sched_getaffinity(0))
         report = self.short_trial("--sender-cpu", str(cpu), "--receiver-cpu", str(cpu))
         self.assertEqual((report["sender_cpu"], report["receiver_cpu"]), (cpu, cpu))
-        report = self.short_trial("--no-pin")
+        report = self.short_trial("--pin", "--receiver-cpu", str(cpu))
+        self.assertEqual(report["receiver_cpu"], cpu)
+        report = self.short_trial()
         self.assertIsNone(report["sender_cpu"])
         self.assertIsNone(report["receiver_cpu"])
 
-    def test_no_pin_excludes_cpu_choice(self):
-        result = subprocess.run([BENCH, "udp", "--no-pin", "--sender-cpu", "0"],
-                                capture_output=True, text=True, timeout=60)
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("--no-pin", result.stderr)
+    def test_force_buffer_passes_rmem_max_only_with_cap_net_admin(self):
+        asked = 32 << 20
+        report = self.short_trial("--force-buffer", "--buffer-size", str(asked))
+        with open("/proc/sys/net/core/rmem_max") as f:
+            rmem_max = int(f.read())
+        with open("/proc/self/status") as f:
+            cap_eff = int(next(line for line in f if line.startswith("CapEff:")).split()[1], 16)
+        cap_net_admin = bool(cap_eff & (1 << 12))
+        self.assertEqual(report["buffer_forced"], cap_net_admin)
+        if cap_net_admin:
+            self.assertGreaterEqual(report["buffer_size_granted"], asked)
+        else:
+            self.assertLessEqual(report["buffer_size_granted"], rmem_max)
 
     def test_bad_option(self):
-        result = subprocess.run([BENCH, "udp", "--duration", "0"], capture_output=True,
-                                text=True, timeout=60)
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("--duration", result.stderr)
+        for option, value in (("--duration", "0"), ("--sender-cpu", "-1"),
+                              ("--receiver-cpu", "x")):
+            result = subprocess.run([BENCH, "udp", option, value], capture_output=True,
+                                    text=True, timeout=60)
+            self.assertEqual(result.returncode, 2, option)
+            self.assertIn(option, result.stderr)
 
 
 if __name__ == "__main__":

@@ -325,6 +325,23 @@ class qa_send_recv(unittest.TestCase):
         received, final = self.finish_receiver(proc)
         self.check_network_run(received, final, sent, 50)
 
+    def test_affinity_pins_every_receive_thread(self):
+        cpu = max(os.sched_getaffinity(0))
+        proc, port = self.start_receiver("--udp", "0", "--bind", "127.0.0.1",
+                                          "--threads", "2", "--affinity", str(cpu))
+        allowed = {}
+        for task in os.listdir(f"/proc/{proc.pid}/task"):
+            with open(f"/proc/{proc.pid}/task/{task}/status") as f:
+                for line in f:
+                    if line.startswith("Cpus_allowed_list:"):
+                        allowed[task] = line.split()[1]
+        self.assertGreaterEqual(len(allowed), 3)  # the main thread and two readers
+        self.assertEqual(set(allowed.values()), {str(cpu)}, allowed)
+        sent = send_json("--affinity", str(cpu), "--port", str(port), "--heaps", "50",
+                         "--heap-size", "8K", "--packet-size", "1472", "--rate", "0.2")
+        received, final = self.finish_receiver(proc)
+        self.check_network_run(received, final, sent, 50)
+
     def test_udp_loopback_gso(self):
         # Runs of equal-sized packets leave as UDP_SEGMENT sends; the receiver must see
         # the same datagrams (coalesced by GRO where the reader has it, or cut apart by
@@ -591,6 +608,9 @@ wait
                  ([RECV, "--udp", "0", "--max-heaps", "0"], "--max-heaps"),
                  ([RECV, "--udp", "70000"], "--udp"),
                  ([BENCH, "udp", "--rate", "x"], "--rate"),
+                 ([RECV, "--udp", "0", "--affinity", "0,x"], "--affinity"),
+                 ([RECV, "--udp", "0", "--affinity", ""], "--affinity"),
+                 ([SEND, "--affinity", "-1"], "--affinity"),
                  ([BENCH, "ring", "--capacity", "0"], "--capacity")]
         for args, needle in cases:
             result = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT)

@@ -68,6 +68,9 @@ Stream (the engine's stream_config and ring_stream_config; defaults as spead2):
   --mem-max-free N       ... buffers kept when returned (default 12)
   --mem-initial N        ... buffers made at start (default 8)
   --threads N            receive threads (default 1)
+  --affinity CPU[,CPU..] pin receive thread i to the i-th CPU listed (cycling),
+                         and the main thread, which takes the heaps, to the
+                         first: a consumer beside its reader gets a CPU at once
 
 Output:
   --json                 one JSON object per line: {"heap": ...} per heap,
@@ -179,6 +182,8 @@ recv_options parse_recv_options(int argc, char** argv)
                 o.mem_initial = args.unsigned_value(0, 1 << 20);
             else if (name == "--threads")
                 o.threads = int(args.unsigned_value(1, 256));
+            else if (name == "--affinity")
+                o.affinity = args.cpu_list_value();
             else if (name == "--json")
                 o.json = true;
             else if (name == "--quiet")

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace gr {
 namespace spead {
@@ -41,6 +42,9 @@ struct recv_options {
     std::size_t mem_max_free = 12;
     std::size_t mem_initial = 8;
     int threads = 1;
+    /// CPUs of the receive threads (thread i on affinity[i % size]); the main thread,
+    /// which takes and prints heaps, runs on the first. Empty: not pinned.
+    std::vector<int> affinity;
 
     bool json = false;
     bool quiet = false;

@@ -13,6 +13,7 @@
 #include "send_run.h"
 #include "send_transport.h"
 #include "spead_send_options.h"
+#include <gnuradio/spead/recv/thread_pool.h>
 #include <csignal>
 #include <iostream>
 
@@ -100,6 +101,8 @@ int main(int argc, char** argv)
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
     try {
+        if (o.cpu >= 0)
+            thread_pool::set_affinity(o.cpu);
         auto out = make_transport(o.config);
         const send_summary s = run_sender(o.config, *out, &g_cancel);
         // Printed also after a failed send: what went out before it is worth knowing.

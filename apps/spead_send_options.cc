@@ -7,6 +7,7 @@
 
 #include "cli_args.h"
 #include "spead_send_options.h"
+#include <sched.h>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
@@ -90,6 +91,10 @@ Faults (data packets only; descriptor and stop heaps are never damaged):
                          neighbour) with this probability
   --reorder-distance N   how many packets a held-back packet waits for
   --duplicate FRACTION   send a data packet twice in a row with this probability
+
+Threads:
+  --affinity CPU         pin the sending thread to this CPU (on loopback, keep
+                         it off the receiver's CPU)
 
 Output:
   --json                 print the summary as one JSON object
@@ -182,6 +187,8 @@ send_options parse_send_options(int argc, char** argv)
             c.reorder_distance = args.unsigned_value(1, 1024);
         else if (name == "--duplicate")
             c.duplicate = args.double_value(0, 1);
+        else if (name == "--affinity")
+            o.cpu = int(args.unsigned_value(0, CPU_SETSIZE - 1));
         else if (name == "--json")
             o.json = true;
         else if (name == "--quiet")

@@ -20,6 +20,7 @@ struct send_options {
     send_config config;
     bool json = false;
     bool quiet = false;
+    int cpu = -1; ///< CPU the sending thread is pinned to (-1: not pinned)
 };
 
 /// The manual printed by --help.
