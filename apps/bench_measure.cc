@@ -195,7 +195,8 @@ stream_stats run_pass(const scenario& s,
 {
     const stream_config config = make_stream_config(s, setup, pool);
     ring_stream_config ring_config;
-    ring_config.set_heaps(setup.ring_heaps);
+    ring_config.set_heaps(setup.ring_heaps)
+        .set_max_spin(std::chrono::microseconds(setup.max_spin_us));
 
     ring_stream stream(workers, config, ring_config);
     stream.emplace_reader<mem_reader>(w.buffer.data(), w.buffer.size());

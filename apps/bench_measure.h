@@ -28,8 +28,9 @@ public:
 
 /// How the receive stream under test is set up.
 struct engine_setup {
-    std::size_t max_heaps = 4;  ///< live heaps in the window (spead2's default)
-    std::size_t ring_heaps = 8; ///< capacity of the ring to the consumer
+    std::size_t max_heaps = 4;     ///< live heaps in the window (spead2's default)
+    std::size_t ring_heaps = 8;    ///< capacity of the ring to the consumer
+    std::size_t max_spin_us = 200; ///< the ring's longest spin (set_max_spin)
     /// Diagnostic: the timed passes use a stream that drops each heap on the worker
     /// thread instead of a ring_stream and its consumer, which isolates what handing
     /// heaps to another thread costs. The checking pass always uses the ring.

@@ -116,7 +116,8 @@ void print_text(std::ostream& out, const run_report& report)
     namespace idx = stream_stat_indices;
     out << "spead_bench mem: " << report.nproc << " CPUs, ~" << report.seconds
         << " s per scenario, max_heaps " << report.setup.max_heaps << ", ring heaps "
-        << report.setup.ring_heaps << ", 1 worker thread\n";
+        << report.setup.ring_heaps << ", ring max spin " << report.setup.max_spin_us
+        << " us, 1 worker thread\n";
     if (report.setup.drop_on_worker)
         out << "DIAGNOSTIC: heaps dropped on the worker thread (no ring, no consumer)\n";
     for (const scenario_report& r : report.scenarios) {
@@ -185,6 +186,7 @@ void print_json(std::ostream& out, const run_report& report)
         << ", \"seconds\": " << report.seconds
         << ", \"max_heaps\": " << report.setup.max_heaps
         << ", \"ring_heaps\": " << report.setup.ring_heaps
+        << ", \"max_spin_us\": " << report.setup.max_spin_us
         << ", \"worker_threads\": 1, \"drop_on_worker\": "
         << (report.setup.drop_on_worker ? "true" : "false") << ", \"scenarios\": [";
     bool first = true;

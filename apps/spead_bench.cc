@@ -48,7 +48,8 @@ struct mem_options {
            "ring --help)\n"
            "       spead_bench mem [--json] [--seconds S] [--rounds R] [--scenario "
            "NAME]...\n"
-           "                       [--max-heaps N] [--ring-heaps N] [--drop-on-worker]\n"
+           "                       [--max-heaps N] [--ring-heaps N] [--max-spin US]\n"
+           "                       [--drop-on-worker]\n"
            "\n"
            "mem: receives a prebuilt buffer of SPEAD packets through a ring_stream (one\n"
            "worker thread, memory pool, consumer popping and dropping heaps) for about\n"
@@ -64,6 +65,10 @@ struct mem_options {
            "run\n"
            "(a virtual machine's neighbours, another job).\n"
            "\n"
+           "--max-spin US sets the ring's longest spin "
+           "(ring_stream_config::set_max_spin;\n"
+           "default 200, 0 never spins).\n"
+           "\n"
            "--drop-on-worker is a diagnostic: the timed passes drop each heap on the "
            "worker\n"
            "thread (no ring, no consumer), which shows what the hand-off to the "
@@ -76,6 +81,19 @@ struct mem_options {
             << std::string(20 - std::min<std::size_t>(s.name.size(), 18), ' ')
             << s.description << "\n";
     std::exit(status);
+}
+
+/// --max-spin's value: microseconds in [0, 1000000].
+std::size_t spin_microseconds(const std::string& option, const char* text)
+{
+    char* end = nullptr;
+    const long value = std::strtol(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || value < 0 || value > 1000000) {
+        std::cerr << "spead_bench: " << option
+                  << " needs microseconds in [0, 1000000], not '" << text << "'\n";
+        std::exit(2);
+    }
+    return std::size_t(value);
 }
 
 std::size_t positive_integer(const std::string& option, const char* text)
@@ -133,6 +151,8 @@ mem_options parse_mem(int argc, char** argv)
             o.setup.drop_on_worker = true;
         } else if (arg == "--ring-heaps") {
             o.setup.ring_heaps = positive_integer(arg, value());
+        } else if (arg == "--max-spin") {
+            o.setup.max_spin_us = spin_microseconds(arg, value());
         } else {
             std::cerr << "spead_bench: unknown option '" << arg << "'\n";
             usage(2);

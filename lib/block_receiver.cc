@@ -119,6 +119,7 @@ void block_receiver::start()
 
     ring_stream_config rc;
     rc.set_heaps(std::size_t(c.ring_heaps))
+        .set_max_spin(std::chrono::microseconds(c.ring_max_spin_us))
         .set_contiguous_only(c.contiguous_only)
         .set_incomplete_keep_payload_ranges(c.incomplete_keep_payload_ranges ||
                                             d_force_payload_ranges);

@@ -75,6 +75,13 @@ public:
         c.max_heaps = 0;
         CPPUNIT_ASSERT(error_of(c).find("max_heaps must be 1..") == 0);
         c = receiver_config();
+        c.ring_max_spin_us = -1;
+        CPPUNIT_ASSERT(error_of(c).find("ring_max_spin_us must be 0..1000000") == 0);
+        c.ring_max_spin_us = 1000001;
+        CPPUNIT_ASSERT(error_of(c).find("ring_max_spin_us must be 0..1000000") == 0);
+        c.ring_max_spin_us = 0;
+        CPPUNIT_ASSERT_EQUAL(std::string(), error_of(c));
+        c = receiver_config();
         c.bug_compat = 8;
         CPPUNIT_ASSERT(error_of(c).find("bug_compat must be 0..7") == 0);
         c = receiver_config();

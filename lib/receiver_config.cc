@@ -76,6 +76,11 @@ void receiver_config::validate() const
         check_range<std::int64_t>(
             "max_heap_size", max_heap_size, 1, big, "-1 (64 MiB) or 1..2**40");
     check_range("ring_heaps", ring_heaps, 1, 1 << 20, "1..1048576");
+    check_range("ring_max_spin_us",
+                ring_max_spin_us,
+                0,
+                1000000,
+                "0..1000000 microseconds (0: never spin)");
 
     check_range<std::int64_t>("heap_size", heap_size, 0, big, "0 (unknown) or 1..2**40");
     check_choice("memory_pool", memory_pool, { "auto", "on", "off" });

@@ -6,6 +6,7 @@
  */
 
 #include <gnuradio/spead/protocol/flavour.h>
+#include <gnuradio/spead/recv/ringbuffer.h>
 #include <gnuradio/spead/recv/stream_config.h>
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -72,6 +73,7 @@ class qa_stream_config : public CppUnit::TestFixture
     CPPUNIT_TEST(test_ring_defaults);
     CPPUNIT_TEST(test_ring_setters);
     CPPUNIT_TEST(test_ring_heaps_rejected);
+    CPPUNIT_TEST(test_ring_max_spin_rejected);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -296,6 +298,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(4), config.get_heaps());
         CPPUNIT_ASSERT(config.get_contiguous_only());
         CPPUNIT_ASSERT(!config.get_incomplete_keep_payload_ranges());
+        CPPUNIT_ASSERT(config.get_max_spin() == std::chrono::microseconds(200));
+        CPPUNIT_ASSERT(config.get_max_spin() == RING_DEFAULT_MAX_SPIN);
     }
 
     void test_ring_setters()
@@ -310,6 +314,26 @@ public:
         CPPUNIT_ASSERT(config.get_incomplete_keep_payload_ranges());
         config.set_heaps(1);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), config.get_heaps());
+        CPPUNIT_ASSERT(&config.set_max_spin(std::chrono::microseconds(0)) == &config);
+        CPPUNIT_ASSERT(config.get_max_spin() == std::chrono::microseconds(0));
+        config.set_max_spin(std::chrono::seconds(1));
+        CPPUNIT_ASSERT(config.get_max_spin() == std::chrono::microseconds(1000000));
+    }
+
+    void test_ring_max_spin_rejected()
+    {
+        ring_stream_config config;
+        check_rejection(
+            rejection([&] { config.set_max_spin(std::chrono::microseconds(-1)); }),
+            "max_spin",
+            "[0, 1000000] microseconds",
+            "-1");
+        check_rejection(
+            rejection([&] { config.set_max_spin(std::chrono::microseconds(1000001)); }),
+            "max_spin",
+            "[0, 1000000] microseconds",
+            "1000001");
+        CPPUNIT_ASSERT(config.get_max_spin() == RING_DEFAULT_MAX_SPIN);
     }
 
     void test_ring_heaps_rejected()

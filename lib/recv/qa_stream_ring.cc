@@ -19,6 +19,7 @@
 
 using namespace gr::spead;
 using namespace gr::spead::qa;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -66,6 +67,7 @@ class qa_stream_ring : public CppUnit::TestFixture
     CPPUNIT_TEST(test_stop_mid_buffer_repeatedly);
     CPPUNIT_TEST(test_destroy_without_stop);
     CPPUNIT_TEST(test_two_readers_share_a_stream);
+    CPPUNIT_TEST(test_no_spin_ring_delivers_every_heap);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -256,6 +258,23 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(heaps.size()), stats["heaps"]);
         CPPUNIT_ASSERT_EQUAL(stats["packets"],
                              stats["heaps"] + stats["packets_rejected_after_stop"]);
+    }
+
+    void test_no_spin_ring_delivers_every_heap()
+    {
+        // max_spin 0: worker and consumer sleep at every wait on a one-slot ring, so
+        // every hand-off goes through a sleep and a wake-up; none may be lost.
+        watchdog guard("test_no_spin_ring_delivers_every_heap", TEST_LIMIT);
+        const auto buffer = single_packet_heaps(200);
+        thread_pool pool(1);
+        ring_stream s(
+            pool, stream_config(), ring_stream_config().set_heaps(1).set_max_spin(0us));
+        CPPUNIT_ASSERT(s.get_ringbuffer().max_spin() == 0ns);
+        s.emplace_reader<mem_reader>(buffer.data(), buffer.size());
+        const std::vector<heap> heaps = drain(s);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(200), heaps.size());
+        for (std::size_t i = 0; i < heaps.size(); i++)
+            check_data_heap(heaps[i], i + 1, ONE_PACKET_HEAP);
     }
 };
 

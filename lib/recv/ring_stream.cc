@@ -13,7 +13,9 @@ namespace spead {
 ring_stream::ring_stream(thread_pool& pool,
                          const stream_config& config,
                          const ring_stream_config& ring_config)
-    : stream(pool, config), d_ring_config(ring_config), d_ring(ring_config.get_heaps())
+    : stream(pool, config),
+      d_ring_config(ring_config),
+      d_ring(ring_config.get_heaps(), ring_config.get_max_spin())
 {
 }
 

@@ -145,6 +145,17 @@ ring_stream_config& ring_stream_config::set_heaps(std::size_t heaps)
     return *this;
 }
 
+ring_stream_config& ring_stream_config::set_max_spin(std::chrono::microseconds max_spin)
+{
+    constexpr std::chrono::microseconds longest = std::chrono::seconds(1);
+    if (max_spin.count() < 0 || max_spin > longest)
+        throw std::invalid_argument(
+            "max_spin must be in [0, " + std::to_string(longest.count()) +
+            "] microseconds (got " + std::to_string(max_spin.count()) + ")");
+    d_max_spin = max_spin;
+    return *this;
+}
+
 ring_stream_config& ring_stream_config::set_contiguous_only(bool contiguous_only)
 {
     d_contiguous_only = contiguous_only;

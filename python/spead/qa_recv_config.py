@@ -30,8 +30,8 @@ class qa_recv_config(gr_unittest.TestCase):
                           c.stream_id, c.explicit_start), (True, True, False, 0, False))
         self.assertIsInstance(c.memory_allocator, spead2.MemoryAllocator)
         r = recv.RingStreamConfig()
-        self.assertEqual((r.heaps, r.contiguous_only, r.incomplete_keep_payload_ranges),
-                         (4, True, False))
+        self.assertEqual((r.heaps, r.contiguous_only, r.incomplete_keep_payload_ranges,
+                          r.max_spin_us), (4, True, False, 200))
 
     def test_keyword_arguments_and_properties(self):
         pool = spead2.MemoryPool(1, 1024, 4, 2)
@@ -47,9 +47,11 @@ class qa_recv_config(gr_unittest.TestCase):
         c.max_heaps = 2
         self.assertEqual(c.max_heaps, 2)
         r = recv.RingStreamConfig(heaps=16, contiguous_only=False,
-                                  incomplete_keep_payload_ranges=True)
-        self.assertEqual((r.heaps, r.contiguous_only, r.incomplete_keep_payload_ranges),
-                         (16, False, True))
+                                  incomplete_keep_payload_ranges=True, max_spin_us=0)
+        self.assertEqual((r.heaps, r.contiguous_only, r.incomplete_keep_payload_ranges,
+                          r.max_spin_us), (16, False, True, 0))
+        r.max_spin_us = 1000000
+        self.assertEqual(r.max_spin_us, 1000000)
 
     def test_invalid_values_raise_value_error_naming_the_parameter(self):
         for kwargs, name in [({'max_heaps': 0}, 'max_heaps'), ({'max_heaps': -1}, 'max_heaps'),
@@ -59,6 +61,12 @@ class qa_recv_config(gr_unittest.TestCase):
                 recv.StreamConfig(**kwargs)
         with self.assertRaisesRegex(ValueError, 'heaps'):
             recv.RingStreamConfig(heaps=0)
+        for bad in (-1, 1000001):
+            with self.subTest(max_spin_us=bad), self.assertRaisesRegex(ValueError,
+                                                                       'max_spin_us'):
+                recv.RingStreamConfig(max_spin_us=bad)
+        with self.assertRaisesRegex(TypeError, 'max_spin_us'):
+            recv.RingStreamConfig(max_spin_us=1.5)
         c = recv.StreamConfig()
         with self.assertRaisesRegex(ValueError, 'max_heaps'):
             c.max_heaps = 0

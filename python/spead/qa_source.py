@@ -142,7 +142,7 @@ class qa_source(gr_unittest.TestCase):
         src = self.run_capture(MULTI_40, [spead.output_config('data')], [sink],
                                heap_size=32768, memory_pool='on', allocator='mmap',
                                threads=2, affinity=[0], memcpy_nontemporal=True,
-                               max_heaps=8, ring_heaps=2, substreams=1)
+                               max_heaps=8, ring_heaps=2, substreams=1, ring_max_spin_us=0)
         data = np.array(sink.data())
         self.assertEqual(len(data), 20 * 4096)
         np.testing.assert_array_equal(data[5 * 4096:6 * 4096], np.arange(4096) + 5j)
@@ -437,6 +437,7 @@ class qa_source(gr_unittest.TestCase):
             (dict(outputs=out, transport='pcap'), 'pcap_file'),
             (dict(outputs=out, transport='sctp'), 'transport must be one of'),
             (dict(outputs=out, max_heaps=0), 'max_heaps must be 1..'),
+            (dict(outputs=out, ring_max_spin_us=-1), 'ring_max_spin_us must be 0..1000000'),
             (dict(outputs=out, threads=0), 'threads must be 1..256'),
             (dict(outputs=out, stats_interval=-1), 'stats_interval'),
             (dict(outputs=[spead.output_config('data', 'double')]), 'outputs[0].type'),

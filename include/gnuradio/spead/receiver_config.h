@@ -70,6 +70,9 @@ struct SPEAD_API receiver_config {
     /// Largest heap accepted in bytes; -1: 64 MiB.
     std::int64_t max_heap_size = -1;
     int ring_heaps = 4;
+    /// Longest spin (microseconds) of the block's receive thread waiting for a heap,
+    /// before it sleeps; 0: never spin (no CPU spent waiting). 0..1000000.
+    int ring_max_spin_us = 200;
     bool contiguous_only = true;
     bool incomplete_keep_payload_ranges = false;
 

@@ -17,6 +17,7 @@
 #include <pybind11/operators.h>
 #include <pybind11/stl.h>
 #include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -190,7 +191,21 @@ void bind_stream_config(py::module& recv)
                       &ring_stream_config::get_incomplete_keep_payload_ranges,
                       [](ring_stream_config& c, bool v) {
                           c.set_incomplete_keep_payload_ranges(v);
-                      });
+                      })
+        .def_property(
+            "max_spin_us",
+            [](const ring_stream_config& c) { return c.get_max_spin().count(); },
+            [](ring_stream_config& c, const py::object& v) {
+                // to_size refuses negatives and non-ints by name.
+                const std::size_t us = to_size(v, "max_spin_us", 0);
+                if (us > 1000000)
+                    throw py::value_error("max_spin_us must be in [0, 1000000] (got " +
+                                          std::to_string(us) + ")");
+                c.set_max_spin(std::chrono::microseconds(us));
+            },
+            "Longest spin in microseconds before a waiting consumer sleeps (0 to "
+            "1000000, "
+            "default 200; 0: never spin). Not in spead2.");
 }
 
 std::size_t stat_index(const stream_stats& s, const py::object& key)

@@ -53,24 +53,22 @@ inline bool lower_eventfd(int fd)
 constexpr std::chrono::microseconds RING_MIN_SPIN{ 20 };
 
 /**
- * The longest spin. Waking a sleeping consumer costs the producer (the stream's worker,
- * the bottleneck) a system call and an inter-processor interrupt: tens of microseconds
- * in a virtual machine, measured at up to a third of the worker's time with 1 MiB heaps.
- * A consumer whose recent waits were this short or shorter therefore spins for up to
- * twice its typical wait, so that it is awake when the next heap comes; one whose waits
- * are longer (fewer than about 5000 heaps per second) gains little and sleeps after
- * RING_MIN_SPIN, so an idle or slow stream costs no CPU.
+ * How long a side of the ring spins, given its typical wait (nanoseconds) and the
+ * longest spin allowed (RING_DEFAULT_MAX_SPIN unless configured). A side whose recent
+ * waits were at most \p max_spin spins for twice its typical wait, so that it is awake
+ * when the next item (or slot) comes; one whose waits are longer gains little and
+ * sleeps after RING_MIN_SPIN, so an idle or slow stream costs no CPU. Never more than
+ * \p max_spin: 0 means no spin at all.
  */
-constexpr std::chrono::microseconds RING_MAX_SPIN{ 200 };
-
-/// How long a side of the ring spins, given its typical wait (nanoseconds).
-inline std::chrono::nanoseconds spin_for_typical_wait(std::int64_t typical_wait_ns)
+inline std::chrono::nanoseconds spin_for_typical_wait(std::int64_t typical_wait_ns,
+                                                      std::chrono::nanoseconds max_spin)
 {
     const std::chrono::nanoseconds typical(typical_wait_ns);
-    if (typical > RING_MAX_SPIN)
-        return RING_MIN_SPIN;
-    return std::clamp<std::chrono::nanoseconds>(
-        2 * typical, RING_MIN_SPIN, RING_MAX_SPIN);
+    const std::chrono::nanoseconds min_spin =
+        std::min<std::chrono::nanoseconds>(RING_MIN_SPIN, max_spin);
+    if (typical > max_spin)
+        return min_spin;
+    return std::clamp<std::chrono::nanoseconds>(2 * typical, min_spin, max_spin);
 }
 
 /// Folds one observed wait into the running typical wait (weight 1/4: follows a change
@@ -107,6 +105,8 @@ inline void pause_or_yield(unsigned iteration)
 template <typename Ready>
 void spin_until(Ready ready, std::chrono::nanoseconds spin)
 {
+    if (spin <= std::chrono::nanoseconds::zero())
+        return; // no spin: the caller checks and sleeps
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + spin;
     for (unsigned i = 1;; i++) {
@@ -188,10 +188,14 @@ inline void wake_one_if_asleep(std::mutex& mutex,
 // to finish (see take_locked).
 
 template <typename T>
-ringbuffer<T>::ringbuffer(std::size_t capacity) : d_capacity(capacity)
+ringbuffer<T>::ringbuffer(std::size_t capacity, std::chrono::nanoseconds max_spin)
+    : d_capacity(capacity), d_max_spin(max_spin)
 {
     if (capacity == 0)
         throw std::invalid_argument("ringbuffer capacity must be at least 1 (got 0)");
+    if (max_spin < std::chrono::nanoseconds::zero())
+        throw std::invalid_argument("ringbuffer max_spin must not be negative (got " +
+                                    std::to_string(max_spin.count()) + " ns)");
     d_slots.resize(capacity);
 }
 
@@ -315,7 +319,7 @@ bool ringbuffer<T>::wait_for_item(std::chrono::steady_clock::time_point start,
         ready,
         std::min(limit,
                  ringbuffer_detail::spin_for_typical_wait(
-                     d_typical_wait_ns.load(std::memory_order_relaxed))));
+                     d_typical_wait_ns.load(std::memory_order_relaxed), d_max_spin)));
     const auto deadline = unbounded ? clock::time_point::max() : start + timeout;
     return ringbuffer_detail::sleep_until_ready(d_sleep_mutex,
                                                 d_item_ready,
@@ -331,7 +335,7 @@ void ringbuffer<T>::wait_for_space()
     ringbuffer_detail::spin_until(
         ready,
         ringbuffer_detail::spin_for_typical_wait(
-            d_typical_space_wait_ns.load(std::memory_order_relaxed)));
+            d_typical_space_wait_ns.load(std::memory_order_relaxed), d_max_spin));
     ringbuffer_detail::sleep_until_ready(
         d_sleep_mutex, d_space_ready, d_sleeping_producers, ready, nullptr);
 }

@@ -11,6 +11,7 @@
 #include <gnuradio/spead/recv/memcpy.h>
 #include <gnuradio/spead/recv/memory_allocator.h>
 #include <gnuradio/spead/recv/stream_stats.h>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -142,10 +143,26 @@ public:
         return d_incomplete_keep_payload_ranges;
     }
 
+    /**
+     * \brief The longest the consumer (or a worker facing a full ring) spins before it
+     * sleeps; default 200 us, range 0 to 1 s. Not in spead2.
+     *
+     * A side spins only while its recent waits were this short or shorter (twice its
+     * typical wait, at least 20 us), otherwise 20 us. Spinning keeps a fast consumer
+     * awake for the next heap, which spares the worker a wake-up (a system call and an
+     * interrupt per heap); it costs CPU while heaps come often. 0 never spins: each wait
+     * sleeps at once, for a consumer that must not spend CPU waiting (a laptop, a busy
+     * host) and can afford a wake-up per heap.
+     * \throws std::invalid_argument naming max_spin and the range when outside it.
+     */
+    ring_stream_config& set_max_spin(std::chrono::microseconds max_spin);
+    std::chrono::microseconds get_max_spin() const { return d_max_spin; }
+
 private:
     std::size_t d_heaps = 4;
     bool d_contiguous_only = true;
     bool d_incomplete_keep_payload_ranges = false;
+    std::chrono::microseconds d_max_spin{ 200 }; ///< RING_DEFAULT_MAX_SPIN
 };
 
 } // namespace spead
