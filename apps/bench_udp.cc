@@ -162,7 +162,8 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
         .set_substreams(setup.senders)
         .set_memory_allocator(memory);
     ring_stream_config ring;
-    ring.set_heaps(setup.ring_heaps);
+    ring.set_heaps(setup.ring_heaps)
+        .set_max_spin(std::chrono::microseconds(setup.max_spin_us));
     ring_stream stream(workers, config, ring);
 
     boost::asio::ip::udp::socket socket(workers.get_io_context());

@@ -22,11 +22,12 @@ namespace bench {
 struct udp_setup {
     std::size_t heap_size = std::size_t(1) << 20;
     std::size_t packet_size = 8972;
-    double duration = 2;        ///< seconds the sender sends per trial
-    std::size_t repeats = 1;    ///< trials per rate (figures are medians)
-    std::size_t senders = 1;    ///< interleaved senders (receiver substreams)
-    std::size_t max_heaps = 4;  ///< receiver window per substream
-    std::size_t ring_heaps = 8; ///< receiver ring capacity
+    double duration = 2;           ///< seconds the sender sends per trial
+    std::size_t repeats = 1;       ///< trials per rate (figures are medians)
+    std::size_t senders = 1;       ///< interleaved senders (receiver substreams)
+    std::size_t max_heaps = 4;     ///< receiver window per substream
+    std::size_t ring_heaps = 8;    ///< receiver ring capacity
+    std::size_t max_spin_us = 200; ///< the ring's longest spin (set_max_spin)
     std::size_t buffer_size = std::size_t(64) << 20; ///< SO_RCVBUF asked for
     /// Ask with SO_RCVBUFFORCE, past net.core.rmem_max (root or CAP_NET_ADMIN only).
     bool force_buffer = false;

@@ -71,6 +71,8 @@ options:
   --senders N          interleaved senders; the receiver gets substreams N
   --max-heaps N        receiver live heaps per substream (default 4)
   --ring-heaps N       receiver ring capacity (default 8)
+  --max-spin US        the ring's longest spin before a waiting side sleeps
+                       (ring_stream_config::set_max_spin; default 200, 0 never)
   --buffer-size BYTES  receive buffer asked for (default 64M; the kernel caps
                        it at net.core.rmem_max and a warning says so once)
   --force-buffer       ask with SO_RCVBUFFORCE, past net.core.rmem_max (root
@@ -134,6 +136,8 @@ udp_options parse(int argc, char** argv)
             o.setup.max_heaps = args.unsigned_value(1, 1 << 16);
         else if (name == "--ring-heaps")
             o.setup.ring_heaps = args.unsigned_value(1, 1 << 16);
+        else if (name == "--max-spin")
+            o.setup.max_spin_us = args.unsigned_value(0, 1000000);
         else if (name == "--buffer-size")
             o.setup.buffer_size = args.unsigned_value(0, std::uint64_t(1) << 31, true);
         else if (name == "--force-buffer")
@@ -278,6 +282,7 @@ int run_udp_command(int argc, char** argv)
                       << ", \"repeats\": " << s.repeats << ", \"senders\": " << s.senders
                       << ", \"max_heaps\": " << s.max_heaps
                       << ", \"ring_heaps\": " << s.ring_heaps
+                      << ", \"max_spin_us\": " << s.max_spin_us
                       << ", \"gso\": " << (s.gso ? "true" : "false")
                       << ", \"sender_cpu\": " << cpu_json(s.sender_cpu)
                       << ", \"receiver_cpu\": " << cpu_json(s.receiver_cpu)
