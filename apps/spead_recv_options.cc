@@ -68,9 +68,10 @@ Stream (the engine's stream_config and ring_stream_config; defaults as spead2):
   --mem-max-free N       ... buffers kept when returned (default 12)
   --mem-initial N        ... buffers made at start (default 8)
   --threads N            receive threads (default 1)
-  --affinity CPU[,CPU..] pin receive thread i to the i-th CPU listed (cycling),
-                         and the main thread, which takes the heaps, to the
-                         first: a consumer beside its reader gets a CPU at once
+  --affinity LIST        CPUs, comma-separated: receive thread i runs on the
+                         i-th (cycling), the main thread, which takes the heaps,
+                         on the first: a consumer beside its reader gets a CPU
+                         at once
 
 Output:
   --json                 one JSON object per line: {"heap": ...} per heap,
