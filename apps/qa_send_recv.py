@@ -272,6 +272,10 @@ class qa_send_recv(unittest.TestCase):
                                     "--ring-heaps", "2", "--count", "10")
         self.assertEqual([h["heap"] for h in received], list(range(1, 11)))
         self.assertEqual(final["end"], "--count reached")
+        # A consumer that never spins: every heap still arrives.
+        received, final = recv_json("--pcap", path, "--max-spin", "0", "--ring-heaps", "1")
+        self.assertEqual([h["heap"] for h in received], list(range(1, 52)))
+        self.assertEqual(final["end"], "end of stream")
         # Without stop_on_stop_item the stop heap is a heap like the others.
         received, final = recv_json("--pcap", path, "--no-stop-on-stop-item")
         self.assertEqual(len(received), 52)
@@ -610,6 +614,7 @@ wait
                  ([BENCH, "udp", "--rate", "x"], "--rate"),
                  ([RECV, "--udp", "0", "--affinity", "0,x"], "--affinity"),
                  ([RECV, "--udp", "0", "--affinity", ""], "--affinity"),
+                 ([RECV, "--udp", "0", "--max-spin", "1000001"], "--max-spin"),
                  ([SEND, "--affinity", "-1"], "--affinity"),
                  ([BENCH, "ring", "--capacity", "0"], "--capacity")]
         for args, needle in cases:

@@ -8,6 +8,7 @@
 #include "cli_args.h"
 #include "spead_recv_options.h"
 #include <gnuradio/spead/protocol/flavour.h>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
@@ -52,6 +53,9 @@ Stream (the engine's stream_config and ring_stream_config; defaults as spead2):
   --substreams N         windows by heap counter mod N (default 1; one per
                          interleaved sender)
   --ring-heaps N         heaps waiting for this program (default 4)
+  --max-spin US          longest spin of this program waiting for a heap before
+                         it sleeps (default 200; 0 never spins, no CPU spent
+                         waiting, a wake-up per heap)
   --[no-]contiguous-only deliver only complete heaps (default); with
                          --no-contiguous-only incomplete heaps are printed too
   --[no-]allow-out-of-order
@@ -162,6 +166,9 @@ recv_options parse_recv_options(int argc, char** argv)
                 o.config.set_substreams(args.unsigned_value(1, 1 << 20));
             else if (name == "--ring-heaps")
                 o.ring.set_heaps(args.unsigned_value(1, 1 << 20));
+            else if (name == "--max-spin")
+                o.ring.set_max_spin(
+                    std::chrono::microseconds(args.unsigned_value(0, 1000000)));
             else if (boolean_flag(name, "contiguous-only", contiguous_only) ||
                      boolean_flag(name, "allow-out-of-order", out_of_order) ||
                      boolean_flag(name, "allow-unsized-heaps", unsized) ||
