@@ -288,7 +288,11 @@ heap live_heap::finish(bool keep_payload_ranges)
     h.d_payload_size = payload_size;
     h.d_start_of_stream = d_start_of_stream;
     h.d_end_of_stream = d_end_of_stream;
-    h.d_complete = is_complete() || (d_heap_length < 0 && is_contiguous());
+    // Unsized: complete only when the bytes received reach the extent. A packet with no
+    // payload at a high offset extends the extent without adding a range, and those
+    // bytes were never written (found by fuzzing: a "complete" heap of garbage).
+    h.d_complete = is_complete() || (d_heap_length < 0 && is_contiguous() &&
+                                     d_received_length == d_extent);
     h.d_heap_length = d_heap_length;
     h.d_received_length = d_received_length;
     if (!h.d_complete && keep_payload_ranges) {

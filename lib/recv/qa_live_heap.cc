@@ -760,6 +760,31 @@ public:
     {
         const bytes data = pattern(30);
         {
+            // An empty packet far out extends the heap but fills nothing: the bytes
+            // below it never arrived, so the heap is not complete.
+            const live_heap_options options =
+                make_options(std::make_shared<counting_allocator>(), true);
+            live_heap h(CNT, options);
+            ASSERT_RESULT(result::accepted, add(h, packet(-1, 10240, bytes())));
+            const heap done = h.finish(true);
+            CPPUNIT_ASSERT(!done.is_complete());
+            CPPUNIT_ASSERT_EQUAL(std::size_t(0), done.get_received_length());
+            CPPUNIT_ASSERT_EQUAL(std::size_t(10240), done.payload_size());
+        }
+        {
+            // The same after a first range from 0: contiguous so far, but short.
+            const live_heap_options options =
+                make_options(std::make_shared<counting_allocator>(), true);
+            live_heap h(CNT, options);
+            ASSERT_RESULT(result::accepted, add(h, packet(-1, 0, slice(data, 0, 10))));
+            ASSERT_RESULT(result::accepted, add(h, packet(-1, 5000, bytes())));
+            const heap done = h.finish(true);
+            CPPUNIT_ASSERT(!done.is_complete());
+            CPPUNIT_ASSERT_EQUAL(std::size_t(10), done.get_received_length());
+            CPPUNIT_ASSERT_EQUAL(describe(ranges{ { 0, 10 } }),
+                                 describe(done.get_payload_ranges()));
+        }
+        {
             // Out of order, with a gap: incomplete; the extent bounds the items.
             const live_heap_options options =
                 make_options(std::make_shared<counting_allocator>(), true);

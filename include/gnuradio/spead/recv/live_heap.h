@@ -87,7 +87,8 @@ public:
 
     /**
      * \brief Turns the live heap into a delivered heap (moves the memory out).
-     * Complete when is_complete(), or when unsized and contiguous; incomplete otherwise,
+     * Complete when is_complete(), or when unsized, contiguous and every byte up to the
+     * furthest payload end received; incomplete otherwise,
      * with payload ranges when \p keep_payload_ranges. Leaves this live heap empty.
      */
     heap finish(bool keep_payload_ranges);
