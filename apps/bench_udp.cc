@@ -179,8 +179,8 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     // A second descriptor keeps the socket (and its drop counter in /proc/net/udp)
     // alive after the reader closes its own at the end of the stream.
     const int socket_ref = ::dup(socket.native_handle());
-    stream.emplace_reader<udp_reader>(std::move(socket),
-                                      std::max(setup.packet_size, DEFAULT_UDP_MAX_SIZE));
+    const udp_reader& reader = stream.emplace_reader<udp_reader>(
+        std::move(socket), std::max(setup.packet_size, DEFAULT_UDP_MAX_SIZE));
 
     const send::send_config send_config = make_send_config(setup, port, rate_gbps);
     send::send_summary sent;
@@ -248,6 +248,8 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     t.heaps_sent = sent.data_heaps;
     t.packets_sent = sent.packets;
     t.packets_received = t.stats[idx::packets];
+    t.packets_in_place = reader.get_in_place_packets();
+    t.messages_gathered = reader.get_gathered_messages();
     t.heaps_incomplete =
         t.stats[idx::incomplete_heaps_evicted] + t.stats[idx::incomplete_heaps_flushed];
     t.heaps_lost = t.heaps_sent > t.heaps_received ? t.heaps_sent - t.heaps_received : 0;

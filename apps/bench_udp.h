@@ -66,7 +66,12 @@ struct udp_trial {
     std::uint64_t heaps_lost = 0;       ///< sent but not received complete
     std::uint64_t packets_sent = 0;
     std::uint64_t packets_received = 0; ///< the stream's packets statistic
-    bool stop_heap_lost = false;        ///< the receiver had to be stopped by hand
+    /// Packets whose payload the kernel wrote straight into their heap, and messages
+    /// that did not fit the reader's plan (udp_reader::get_in_place_packets and
+    /// get_gathered_messages).
+    std::uint64_t packets_in_place = 0;
+    std::uint64_t messages_gathered = 0;
+    bool stop_heap_lost = false; ///< the receiver had to be stopped by hand
     /// Datagrams the kernel dropped because the socket's receive buffer was full (the
     /// reader did not read fast enough), from /proc/net/udp; -1 when unknown.
     std::int64_t kernel_drops = -1;

@@ -195,6 +195,8 @@ void trial_json(std::ostream& out, const udp_trial& t)
         << ", \"loss_percent\": " << json_number(t.loss_percent(), 4)
         << ", \"packets_sent\": " << t.packets_sent
         << ", \"packets_received\": " << t.packets_received
+        << ", \"packets_in_place\": " << t.packets_in_place
+        << ", \"messages_gathered\": " << t.messages_gathered
         << ", \"stop_heap_lost\": " << (t.stop_heap_lost ? "true" : "false")
         << ", \"kernel_drops\": " << t.kernel_drops
         << ", \"wall_seconds\": " << json_number(t.wall_seconds, 4)
@@ -232,6 +234,11 @@ void point_text(std::ostream& out, const udp_point& p)
     if (t.kernel_drops >= 0)
         out << "; kernel dropped " << t.kernel_drops << " of " << t.packets_sent
             << " packets";
+    if (t.packets_received > 0)
+        out << "; received in place "
+            << json_number(
+                   100.0 * double(t.packets_in_place) / double(t.packets_received), 1)
+            << " % of packets";
     if (t.wall_seconds > 0)
         out << "; CPU use: receive worker "
             << json_number(100 * t.worker_cpu_seconds / t.wall_seconds, 0)

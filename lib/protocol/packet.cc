@@ -153,6 +153,49 @@ const char* to_string(packet_status status)
     return "unknown_packet_status";
 }
 
+namespace {
+
+/**
+ * The checks both decoders share: the packet's header and item pointers are the
+ * \p header_size bytes at \p data (\p header_size is at most what the caller has), and
+ * \p payload_room bytes follow them (datagram framing: exactly PAYLOAD_LENGTH; stream
+ * framing: at least). Fills \p out with the payload at \p payload.
+ */
+packet_status decode_after_header(const std::uint8_t* data,
+                                  int heap_address_bits,
+                                  std::size_t n,
+                                  const std::uint8_t* payload,
+                                  std::uint64_t payload_room,
+                                  packet_framing framing,
+                                  packet_view& out)
+{
+    packet_fields fields;
+    const packet_status status =
+        scan_pointers(data + PACKET_HEADER_SIZE, n, heap_address_bits, fields);
+    if (status != packet_status::ok)
+        return status;
+    if (framing == packet_framing::datagram ? fields.payload_length != payload_room
+                                            : fields.payload_length > payload_room)
+        return packet_status::length_mismatch;
+    if (!payload_within_heap(fields))
+        return packet_status::payload_beyond_heap_length;
+
+    out.heap_address_bits = heap_address_bits;
+    out.item_pointer_bits = 64;
+    out.heap_cnt = fields.heap_cnt;
+    out.heap_length = fields.heap_length;
+    out.payload_offset = fields.payload_offset;
+    out.payload_length = fields.payload_length;
+    out.pointers = data + PACKET_HEADER_SIZE;
+    out.n_items = n;
+    out.payload = payload;
+    out.size =
+        PACKET_HEADER_SIZE + n * ITEM_POINTER_SIZE + std::size_t(fields.payload_length);
+    return packet_status::ok;
+}
+
+} // namespace
+
 packet_status decode_packet(const std::uint8_t* data,
                             std::size_t length,
                             packet_view& out,
@@ -170,32 +213,43 @@ packet_status decode_packet(const std::uint8_t* data,
     if (n > (length - PACKET_HEADER_SIZE) / ITEM_POINTER_SIZE)
         return packet_status::too_many_item_pointers;
     const std::size_t header_size = PACKET_HEADER_SIZE + n * ITEM_POINTER_SIZE;
-
-    packet_fields fields;
-    status = scan_pointers(data + PACKET_HEADER_SIZE, n, heap_address_bits, fields);
-    if (status != packet_status::ok)
-        return status;
-
     // header_size <= length, so the subtraction is safe; comparing against the room left
     // avoids adding a 56-bit PAYLOAD_LENGTH to anything.
-    const std::uint64_t room = length - header_size;
-    if (framing == packet_framing::datagram ? fields.payload_length != room
-                                            : fields.payload_length > room)
-        return packet_status::length_mismatch;
-    if (!payload_within_heap(fields))
-        return packet_status::payload_beyond_heap_length;
+    return decode_after_header(data,
+                               heap_address_bits,
+                               n,
+                               data + header_size,
+                               length - header_size,
+                               framing,
+                               out);
+}
 
-    out.heap_address_bits = heap_address_bits;
-    out.item_pointer_bits = 64;
-    out.heap_cnt = fields.heap_cnt;
-    out.heap_length = fields.heap_length;
-    out.payload_offset = fields.payload_offset;
-    out.payload_length = fields.payload_length;
-    out.pointers = data + PACKET_HEADER_SIZE;
-    out.n_items = n;
-    out.payload = data + header_size;
-    out.size = header_size + std::size_t(fields.payload_length);
-    return packet_status::ok;
+packet_status decode_split_packet(const std::uint8_t* header,
+                                  std::size_t header_length,
+                                  const std::uint8_t* payload,
+                                  std::size_t payload_length,
+                                  packet_view& out)
+{
+    if (header_length < PACKET_HEADER_SIZE)
+        return packet_status::too_short;
+    packet_status status;
+    const int heap_address_bits = check_header(header, header_length, status);
+    if (status != packet_status::ok)
+        return status;
+    const std::size_t n = item_count(header);
+    if (n > (header_length - PACKET_HEADER_SIZE) / ITEM_POINTER_SIZE)
+        return packet_status::too_many_item_pointers;
+    // Fewer item pointers than the header part holds: the rest of it would be payload,
+    // which is not where this packet's payload is.
+    if (PACKET_HEADER_SIZE + n * ITEM_POINTER_SIZE != header_length)
+        return packet_status::length_mismatch;
+    return decode_after_header(header,
+                               heap_address_bits,
+                               n,
+                               payload,
+                               payload_length,
+                               packet_framing::datagram,
+                               out);
 }
 
 std::size_t

@@ -284,6 +284,8 @@ class qa_packet : public CppUnit::TestFixture
     CPPUNIT_TEST(test_size_needed_pointer_errors);
     CPPUNIT_TEST(test_size_needed_huge_payload);
     CPPUNIT_TEST(test_status_names);
+    CPPUNIT_TEST(test_split_only_at_the_header_end);
+    CPPUNIT_TEST(test_split_malformed_table);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -624,6 +626,67 @@ public:
             packet_size_needed(packet.data(), packet.size(), status);
         CPPUNIT_ASSERT_EQUAL(name(packet_status::ok), name(status));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(32) + huge, std::uint64_t(needed));
+    }
+
+    void test_split_only_at_the_header_end()
+    {
+        // A packet cut anywhere into a header part and a payload part (each in a block
+        // of its own, so AddressSanitizer sees any stray read) decodes only when the cut
+        // is where its item pointers end, and then exactly as the joined packet does.
+        for (const bytes* packet : { &packet_64_40, &packet_64_48, &packet_64_24 }) {
+            packet_view joined;
+            CPPUNIT_ASSERT_EQUAL(name(packet_status::ok), name(decode(*packet, joined)));
+            const std::size_t header_end = std::size_t(joined.payload - packet->data());
+            for (std::size_t cut = 0; cut <= packet->size(); cut++) {
+                const bytes head(packet->begin(), packet->begin() + cut);
+                const bytes tail(packet->begin() + cut, packet->end());
+                auto head_copy = exact_copy(head, head.size());
+                auto tail_copy = exact_copy(tail, tail.size());
+                packet_view v;
+                const packet_status status = decode_split_packet(
+                    head_copy.get(), head.size(), tail_copy.get(), tail.size(), v);
+                const std::string where = "cut at " + std::to_string(cut);
+                if (cut != header_end) {
+                    CPPUNIT_ASSERT_MESSAGE(where, status != packet_status::ok);
+                    continue;
+                }
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                    where, name(packet_status::ok), name(status));
+                CPPUNIT_ASSERT_EQUAL(joined.heap_address_bits, v.heap_address_bits);
+                CPPUNIT_ASSERT_EQUAL(joined.heap_cnt, v.heap_cnt);
+                CPPUNIT_ASSERT_EQUAL(joined.heap_length, v.heap_length);
+                CPPUNIT_ASSERT_EQUAL(joined.payload_offset, v.payload_offset);
+                CPPUNIT_ASSERT_EQUAL(joined.payload_length, v.payload_length);
+                CPPUNIT_ASSERT_EQUAL(joined.n_items, v.n_items);
+                CPPUNIT_ASSERT_EQUAL(joined.size, v.size);
+                CPPUNIT_ASSERT(v.pointers == head_copy.get() + 8);
+                CPPUNIT_ASSERT(v.payload == tail_copy.get());
+            }
+        }
+    }
+
+    void test_split_malformed_table()
+    {
+        // Every malformed datagram split where its header says its pointers end is
+        // refused for the same reason as whole.
+        for (const malformed_case& c : malformed_cases()) {
+            if (c.framing != packet_framing::datagram || c.packet.size() < 8)
+                continue;
+            const std::size_t n = (std::size_t(c.packet[6]) << 8) | c.packet[7];
+            const std::size_t header_end = 8 + 8 * n;
+            if (header_end > c.packet.size())
+                continue;
+            const bytes head(c.packet.begin(), c.packet.begin() + header_end);
+            const bytes tail(c.packet.begin() + header_end, c.packet.end());
+            auto head_copy = exact_copy(head, head.size());
+            auto tail_copy = exact_copy(tail, tail.size());
+            packet_view v;
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                c.what,
+                name(c.expected),
+                name(decode_split_packet(
+                    head_copy.get(), head.size(), tail_copy.get(), tail.size(), v)));
+        }
     }
 
     void test_status_names()

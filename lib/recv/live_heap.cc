@@ -259,7 +259,9 @@ live_heap::add_result live_heap::add_packet(const packet_view& packet)
     }
 
     // Nothing below can fail.
-    if (end > offset) {
+    // A reader that received the payload straight into place (next_payload_destination)
+    // has nothing left to copy.
+    if (end > offset && packet.payload != d_payload.get() + offset) {
         const memcpy_function_ptr copy = d_options->copy ? d_options->copy : std::memcpy;
         copy(d_payload.get() + offset, packet.payload, end - offset);
     }
@@ -272,6 +274,17 @@ live_heap::add_result live_heap::add_packet(const packet_view& packet)
     d_end_of_stream |= end_of_stream;
     d_packets++;
     return add_result::accepted;
+}
+
+std::uint8_t* live_heap::next_payload_destination(std::size_t& room)
+{
+    room = 0;
+    // Only where the next byte is known and nothing beyond it has been received: a
+    // sized heap in in-order mode, its memory allocated (sized heaps never move).
+    if (d_options->allow_out_of_order || d_heap_length < 0 || !d_payload)
+        return nullptr;
+    room = std::size_t(d_heap_length) - d_received_length;
+    return d_payload.get() + d_received_length;
 }
 
 heap live_heap::finish(bool keep_payload_ranges)

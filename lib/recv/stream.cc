@@ -187,6 +187,7 @@ void stream::add_packet(const packet_view& packet, stream_batch& batch)
         live_heap fresh(packet.heap_cnt, d_heap_options);
         result = fresh.add_packet(packet);
         if (result == live_heap::add_result::accepted) {
+            note_accepted(packet);
             if (fresh.is_end_of_stream() && d_config.get_stop_on_stop_item()) {
                 stop_locked(batch); // the stop heap itself is not delivered
                 return;
@@ -222,6 +223,7 @@ void stream::add_packet(const packet_view& packet, stream_batch& batch)
         auto& slot = window.slots[found];
         result = slot->add_packet(packet);
         if (result == live_heap::add_result::accepted) {
+            note_accepted(packet);
             if (slot->is_end_of_stream() && d_config.get_stop_on_stop_item()) {
                 slot.reset();
                 stop_locked(batch);
@@ -244,6 +246,32 @@ void stream::add_packet(const packet_view& packet, stream_batch& batch)
     batch.add_stat(idx::packets_rejected, 1);
     if (reject_stat(result) != idx::packets_rejected)
         batch.add_stat(reject_stat(result), 1);
+}
+
+void stream::note_accepted(const packet_view& packet)
+{
+    d_last_heap_cnt = packet.heap_cnt;
+    // Sizes from the packets in the middle of a heap only, the ones worth predicting:
+    // a heap's first packet usually carries its item pointers too (a longer header, a
+    // shorter payload) and its last is usually shorter.
+    const bool last =
+        packet.heap_length >= 0 && packet.payload_offset + packet.payload_length ==
+                                       std::uint64_t(packet.heap_length);
+    if (packet.payload_offset != 0 && !last) {
+        d_last_packet_known = true;
+        d_last_payload_size = std::size_t(packet.payload_length);
+        d_last_header_size = packet.size - d_last_payload_size;
+    }
+}
+
+live_heap* stream::find_live_heap(std::uint64_t cnt)
+{
+    substream_window& window = d_windows[cnt % d_windows.size()];
+    for (auto& slot : window.slots) {
+        if (slot && slot->get_cnt() == cnt)
+            return &*slot;
+    }
+    return nullptr;
 }
 
 void stream::stop_locked(stream_batch& batch)
@@ -333,24 +361,57 @@ bool stream_batch::add_packet(const std::uint8_t* data,
             *consumed = size <= length ? size : 0;
         }
     }
+    if (status == packet_status::ok)
+        return add_decoded_packet(packet);
     if (d_stream.d_stopped || d_stream.d_stop_requested) {
         reject_packet(idx::packets_rejected_after_stop);
         return false;
     }
     d_packets++;
     add_stat(idx::packets, 1);
-    if (status != packet_status::ok) {
-        add_stat(idx::packets_rejected, 1);
-        add_stat(reject_stat(status), 1);
-        d_stream.d_malformed_log.log_lazy(log_level::warning, [&] {
-            return "stream " + std::to_string(d_stream.d_config.get_stream_id()) +
-                   ": dropped a malformed packet (" + to_string(status) + ", " +
-                   std::to_string(length) + " bytes)";
-        });
-        return true;
+    add_stat(idx::packets_rejected, 1);
+    add_stat(reject_stat(status), 1);
+    d_stream.d_malformed_log.log_lazy(log_level::warning, [&] {
+        return "stream " + std::to_string(d_stream.d_config.get_stream_id()) +
+               ": dropped a malformed packet (" + to_string(status) + ", " +
+               std::to_string(length) + " bytes)";
+    });
+    return true;
+}
+
+bool stream_batch::add_decoded_packet(const packet_view& packet)
+{
+    namespace idx = stream_stat_indices;
+    if (d_stream.d_stopped || d_stream.d_stop_requested) {
+        reject_packet(idx::packets_rejected_after_stop);
+        return false;
     }
+    d_packets++;
+    add_stat(idx::packets, 1);
     d_stream.add_packet(packet, *this);
     return !d_stream.d_stopped;
+}
+
+bool stream_batch::next_payload_target(payload_target& out) const
+{
+    stream& s = d_stream;
+    if (s.d_stopped || s.d_stop_requested || s.d_readers.size() != 1 ||
+        !s.d_last_packet_known || s.d_last_payload_size == 0)
+        return false;
+    live_heap* h = s.find_live_heap(s.d_last_heap_cnt);
+    if (h == nullptr)
+        return false;
+    std::size_t room = 0;
+    std::uint8_t* destination = h->next_payload_destination(room);
+    if (destination == nullptr || room < s.d_last_payload_size)
+        return false;
+    out.heap_cnt = s.d_last_heap_cnt;
+    out.destination = destination;
+    out.room = room;
+    out.payload_offset = h->get_received_length();
+    out.header_size = s.d_last_header_size;
+    out.payload_size = s.d_last_payload_size;
+    return true;
 }
 
 void stream_batch::end_of_stream() { d_stream.stop_locked(*this); }

@@ -22,6 +22,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -155,10 +156,10 @@ udp::socket make_multicast_v6_socket(boost::asio::io_context& io,
     return socket;
 }
 
-/// False when the environment turns GRO off.
-bool gro_allowed()
+/// False when environment variable \p name turns a feature off.
+bool environment_allows(const char* name)
 {
-    const char* value = std::getenv(udp_reader::gro_environment_variable);
+    const char* value = std::getenv(name);
     if (value == nullptr)
         return true;
     std::string v(value);
@@ -249,13 +250,15 @@ udp_reader::udp_reader(stream& owner, checked_socket&& checked, std::size_t max_
 {
     d_local_endpoint = d_socket.local_endpoint();
     const int fd = d_socket.native_handle();
-    d_gro = set_gro(fd, gro_allowed());
+    d_gro = set_gro(fd, environment_allows(gro_environment_variable));
     // With GRO a buffer takes a whole coalesced datagram (which may hold segments of
     // up to max_size each); without, one byte more than max_size tells oversize.
     const std::size_t buffer =
         d_gro ? gro_buffer_size : std::min(max_size, MAX_UDP_PAYLOAD) + 1;
     d_batch = std::make_unique<udp_datagram_batch>(
         d_gro ? gro_batch_datagrams : batch_datagrams, buffer, d_gro);
+    d_gathered.resize(d_batch->capacity(), nullptr);
+    d_in_place = environment_allows(in_place_environment_variable);
 }
 
 udp_reader::~udp_reader() = default;
@@ -295,8 +298,34 @@ void udp_reader::receive_batch()
 {
     if (stop_requested())
         return;
-    const int received = d_batch->receive(d_socket.native_handle());
+    // With a heap to continue, the stream's lock is held from the plan to the end of
+    // the batch: the kernel writes into that heap's memory, which nothing else may
+    // change or hand out meanwhile. Without one, the lock is not held over the call.
+    std::optional<stream_batch> batch;
+    stream_batch::payload_target target;
+    bool planned = false;
+    std::size_t max_messages = d_batch->capacity();
+    if (d_skip_plans > 0) {
+        d_skip_plans--;
+    } else if (d_in_place) {
+        batch.emplace(get_stream());
+        planned = batch->next_payload_target(target);
+        if (planned) {
+            max_messages = plan_in_place(target);
+        } else {
+            batch.reset();
+            // A heap just ended: its successor's first packet alone, so that the
+            // packets after it can be planned into it.
+            if (d_had_plan)
+                max_messages = 1;
+        }
+    }
+    if (!planned)
+        d_batch->clear_plan();
+    d_had_plan = planned;
+    const int received = d_batch->receive(d_socket.native_handle(), max_messages);
     if (received < 0) {
+        batch.reset();
         const int error = -received;
         if (error == ENOMEM || error == ENOBUFS) {
             d_retry_log.log_lazy(log_level::warning, [&] {
@@ -311,47 +340,175 @@ void udp_reader::receive_batch()
         return;
     }
     if (received == 0) {
+        batch.reset();
         wait_readable();
         return;
     }
-    bool open;
-    {
-        stream_batch batch(get_stream());
-        open = deliver(std::size_t(received), batch);
-    }
+    if (!batch)
+        batch.emplace(get_stream());
+    const bool open = deliver(std::size_t(received), *batch, planned ? &target : nullptr);
+    batch.reset();
     if (!open || stop_requested())
         return;
-    if (std::size_t(received) == d_batch->capacity())
+    if (std::size_t(received) == max_messages)
         post_tracked([this] { receive_batch(); }); // probably more waiting: no wait
     else
         wait_readable();
 }
 
-bool udp_reader::deliver(std::size_t received, stream_batch& batch)
+std::size_t udp_reader::plan_in_place(const stream_batch::payload_target& target)
 {
+    udp_datagram_batch::in_place_plan plan;
+    plan.destination = target.destination;
+    plan.header_size = target.header_size;
+    plan.payload_size = target.payload_size;
+    plan.packets = target.room / target.payload_size;
+    plan.packets_per_datagram = d_gro ? d_segments_per_datagram : 1;
+    if (d_probe)
+        plan.packets = std::min(plan.packets, plan.packets_per_datagram);
+    d_batch->plan_in_place(plan);
+    std::size_t messages = 0;
+    while (messages < d_batch->capacity() && d_batch->planned_packets(messages))
+        messages++;
+    // One more for what follows the planned packets (typically the heap's shorter last
+    // packet); the heap after it is planned in a batch of its own.
+    return std::min(messages + 1, d_batch->capacity());
+}
+
+bool udp_reader::planned_packets_arrived(std::size_t index,
+                                         const stream_batch::payload_target& target,
+                                         std::size_t& planned_bytes) const
+{
+    const udp_datagram_batch::datagram d = d_batch->get(index);
+    const std::size_t count = d_batch->planned_packets(index);
+    const std::size_t packet_size = target.header_size + target.payload_size;
+    const std::size_t step = d.segment_size ? d.segment_size : d.length;
+    planned_bytes = count * packet_size;
+    if (d.truncated || step != packet_size || d.length < planned_bytes)
+        return false;
+    const std::size_t first =
+        std::size_t(d_batch->planned_payload(index, 0) - target.destination) /
+        target.payload_size;
+    for (std::size_t j = 0; j < count; j++) {
+        packet_view v;
+        if (decode_split_packet(d_batch->planned_header(index, j),
+                                target.header_size,
+                                d_batch->planned_payload(index, j),
+                                target.payload_size,
+                                v) != packet_status::ok ||
+            v.heap_cnt != target.heap_cnt ||
+            v.payload_offset != target.payload_offset + (first + j) * target.payload_size)
+            return false;
+    }
+    return true;
+}
+
+bool udp_reader::deliver(std::size_t received,
+                         stream_batch& batch,
+                         const stream_batch::payload_target* target)
+{
+    // First, with a plan: the leading messages whose planned packets all are what was
+    // predicted are fed in place. Each later planned message is gathered into a block
+    // of its own before anything is fed, since feeding may write where the plan put
+    // its bytes, or hand that heap out. A message whose bytes go on past its planned
+    // packets ends the in-place run too (what follows may evict the heap).
+    std::size_t in_place_messages = 0;
+    bool in_place_run = target != nullptr;
+    for (std::size_t i = 0; i < received && d_batch->planned_packets(i); i++) {
+        std::size_t planned_bytes = 0;
+        if (in_place_run && planned_packets_arrived(i, *target, planned_bytes)) {
+            in_place_messages = i + 1;
+            d_gathered[i] = nullptr;
+            in_place_run = d_batch->get(i).length == planned_bytes;
+        } else {
+            in_place_run = false;
+            d_gathered[i] = d_batch->gather(i);
+            d_gathered_messages++;
+        }
+    }
+
     std::uint64_t coalesced = 0;
+    std::uint64_t in_place = 0;
+    std::size_t most_segments = 1;
     bool open = true;
     for (std::size_t i = 0; i < received && open; i++) {
         const udp_datagram_batch::datagram d = d_batch->get(i);
-        if (d.segment_size)
+        if (d.segment_size) {
             coalesced++;
-        // Each GRO segment is one datagram as sent; only the last may be shorter.
-        const std::size_t step = d.segment_size ? d.segment_size : d.length;
-        std::size_t offset = 0;
-        do {
-            const std::size_t piece = std::min(step, d.length - offset);
-            const bool cut_short = d.truncated && offset + piece == d.length;
-            if (piece > d_max_size || cut_short) {
-                batch.reject_packet(stream_stat_indices::packets_rejected_oversize);
-            } else if (!batch.add_packet(d.data + offset, piece)) {
-                open = false;
-                break;
+            most_segments =
+                std::max(most_segments, (d.length + d.segment_size - 1) / d.segment_size);
+        }
+        const std::size_t planned = d_batch->planned_packets(i);
+        if (planned == 0) {
+            open = feed(d.data, d.length, d.segment_size, d.truncated, batch);
+        } else if (i >= in_place_messages) {
+            open = feed(d_gathered[i], d.length, d.segment_size, d.truncated, batch);
+        } else {
+            for (std::size_t j = 0; j < planned && open; j++) {
+                packet_view v;
+                decode_split_packet(d_batch->planned_header(i, j),
+                                    target->header_size,
+                                    d_batch->planned_payload(i, j),
+                                    target->payload_size,
+                                    v); // checked above
+                open = batch.add_decoded_packet(v);
+                in_place++;
             }
-            offset += piece;
-        } while (offset < d.length);
+            const std::size_t planned_bytes =
+                planned * (target->header_size + target->payload_size);
+            if (open && d.length > planned_bytes)
+                open = feed(
+                    d.data, d.length - planned_bytes, d.segment_size, d.truncated, batch);
+        }
     }
     d_coalesced += coalesced;
+    d_in_place_packets += in_place;
+    if (target != nullptr && d_batch->planned_packets(0)) {
+        // A plan that fails costs a copy of each message it covered. So after a
+        // failure the next plan is a probe of one message; and when even the first
+        // message failed (interleaved heaps, say), plans wait twice as many batches as
+        // after the last such failure (up to max_plan_backoff). A plan that held
+        // entirely starts afresh.
+        std::size_t planned_messages = 0;
+        while (planned_messages < received && d_batch->planned_packets(planned_messages))
+            planned_messages++;
+        if (in_place_messages == 0) {
+            d_plan_backoff =
+                std::min(std::max<std::size_t>(1, 2 * d_plan_backoff), max_plan_backoff);
+            d_skip_plans = d_plan_backoff;
+            d_probe = true;
+        } else if (in_place_messages < planned_messages) {
+            d_probe = true;
+        } else {
+            d_plan_backoff = 0;
+            d_probe = false;
+        }
+    }
+    if (d_gro)
+        d_segments_per_datagram = most_segments;
     return open;
+}
+
+bool udp_reader::feed(const std::uint8_t* data,
+                      std::size_t length,
+                      std::size_t segment_size,
+                      bool truncated,
+                      stream_batch& batch)
+{
+    // Each GRO segment is one datagram as sent; only the last may be shorter.
+    const std::size_t step = segment_size ? segment_size : length;
+    std::size_t offset = 0;
+    do {
+        const std::size_t piece = std::min(step, length - offset);
+        const bool cut_short = truncated && offset + piece == length;
+        if (piece > d_max_size || cut_short) {
+            batch.reject_packet(stream_stat_indices::packets_rejected_oversize);
+        } else if (!batch.add_packet(data + offset, piece)) {
+            return false;
+        }
+        offset += piece;
+    } while (offset < length);
+    return true;
 }
 
 void udp_reader::fail(const std::string& message)

@@ -115,6 +115,21 @@ packet_status decode_packet(const std::uint8_t* data,
                             packet_framing framing = packet_framing::datagram);
 
 /**
+ * \brief Decodes a datagram whose bytes lie in two places: the header and item pointers
+ * (exactly \a header_length bytes at \a header) and the payload (\a payload_length
+ * bytes at \a payload), as when a reader receives the payload straight into heap memory.
+ *
+ * The same checks as decode_packet() with datagram framing on the joined bytes, plus one:
+ * the item pointers must end exactly at \a header_length (length_mismatch otherwise). On
+ * success, out.payload is \a payload.
+ */
+packet_status decode_split_packet(const std::uint8_t* header,
+                                  std::size_t header_length,
+                                  const std::uint8_t* payload,
+                                  std::size_t payload_length,
+                                  packet_view& out);
+
+/**
  * \brief For byte streams: how many bytes the packet starting at \a data needs in total.
  *
  * Returns 0 when fewer bytes are available than are needed to tell (the header, then the

@@ -86,6 +86,18 @@ public:
     bool is_end_of_stream() const { return d_end_of_stream; }
 
     /**
+     * \brief Where the next in-order payload byte goes, for a reader that receives
+     * payload straight into place; \p room receives how many bytes from there are
+     * neither received nor beyond the heap. nullptr (and room 0) unless the heap is
+     * sized, its memory allocated and the stream in in-order mode.
+     *
+     * add_packet() does not copy a payload that is already at its destination. Bytes
+     * written there by anything else are not received until a packet says so, and are
+     * overwritten by the packet that does.
+     */
+    std::uint8_t* next_payload_destination(std::size_t& room);
+
+    /**
      * \brief Turns the live heap into a delivered heap (moves the memory out).
      * Complete when is_complete(), or when unsized, contiguous and every byte up to the
      * furthest payload end received; incomplete otherwise,

@@ -117,6 +117,10 @@ private:
     /// statistics are published.
     void stop_locked(stream_batch& batch);
     void merge_stats(const std::vector<std::uint64_t>& deltas);
+    /// Remembers an accepted packet's heap and sizes (for next_payload_target).
+    void note_accepted(const packet_view& packet);
+    /// The live heap with counter \p cnt, or nullptr; with the lock held.
+    live_heap* find_live_heap(std::uint64_t cnt);
 
     struct substream_window {
         std::vector<std::optional<live_heap>> slots; ///< max_heaps entries
@@ -141,6 +145,13 @@ private:
     rate_limited_log d_malformed_log;
     bool d_started = false;
     bool d_stopped = false;
+    /// The last accepted packet's heap, and the sizes of the last accepted packet from
+    /// the middle of a heap (neither its first nor its last), for
+    /// stream_batch::next_payload_target.
+    bool d_last_packet_known = false;
+    std::uint64_t d_last_heap_cnt = 0;
+    std::size_t d_last_header_size = 0;
+    std::size_t d_last_payload_size = 0;
     /// Set by stop() before anything else, without the lock, so that a worker in the
     /// middle of a batch stops at its next packet instead of racing to the end of its
     /// input while stop() waits for the lock.
@@ -172,6 +183,10 @@ public:
                     packet_framing framing = packet_framing::datagram,
                     std::size_t* consumed = nullptr);
 
+    /// Adds one packet the reader decoded itself (decode_split_packet, for a payload
+    /// received in place); otherwise as add_packet.
+    bool add_decoded_packet(const packet_view& packet);
+
     /// Counts a packet the reader itself rejected (e.g. larger than max_size) under
     /// statistic \p stat_index (also adding to packets and packets_rejected).
     void reject_packet(std::size_t stat_index);
@@ -183,6 +198,37 @@ public:
     void end_of_stream();
 
     bool is_stopped() const { return d_stream.d_stopped; }
+
+    /// Where the stream expects the payload of the next packets (see
+    /// next_payload_target).
+    struct payload_target {
+        std::uint64_t heap_cnt = 0;
+        /// The heap's next in-order payload byte.
+        std::uint8_t* destination = nullptr;
+        /// PAYLOAD_OFFSET of that byte (the bytes of the heap received so far).
+        std::size_t payload_offset = 0;
+        /// Bytes from \a destination to the end of the heap.
+        std::size_t room = 0;
+        /// Header and item pointers of the last accepted packet from the middle of a
+        /// heap (neither its first nor its last), in bytes.
+        std::size_t header_size = 0;
+        /// Payload of that packet, in bytes (never 0 here).
+        std::size_t payload_size = 0;
+    };
+
+    /**
+     * \brief For a reader that receives payload straight into heap memory: true, with
+     * \p out filled, when the heap of the last accepted packet is live, sized, in-order
+     * and has room for at least one more payload of the size the last packet from the
+     * middle of a heap had, and this batch's reader is the stream's only one (so that
+     * nothing else changes the heap before the batch ends).
+     *
+     * The reader may let the kernel write up to \a room bytes at \a destination while
+     * it holds this batch, then feed packets whose payload pointers point there;
+     * live_heap::add_packet skips the copy of a payload already in place. Bytes written
+     * there by packets that turn out to be something else are never counted as received.
+     */
+    bool next_payload_target(payload_target& out) const;
 
 private:
     friend class stream;

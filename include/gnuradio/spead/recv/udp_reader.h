@@ -10,6 +10,7 @@
 
 #include <gnuradio/spead/recv/rate_limited_log.h>
 #include <gnuradio/spead/recv/strand_reader.h>
+#include <gnuradio/spead/recv/stream.h>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <atomic>
@@ -17,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace gr {
 namespace spead {
@@ -27,7 +29,6 @@ constexpr std::size_t DEFAULT_UDP_MAX_SIZE = 9200;
 /// Kernel receive buffer a UDP reader asks for by default: 8 MiB (spead2's value).
 constexpr std::size_t DEFAULT_UDP_BUFFER_SIZE = std::size_t(8) << 20;
 
-class stream_batch;
 class udp_datagram_batch;
 
 /**
@@ -46,6 +47,16 @@ class udp_datagram_batch;
  * size in a control message; the reader cuts them back into packets (the last segment
  * may be shorter). Setting the environment variable GR_SPEAD_UDP_GRO to 0 (or "off")
  * before a reader is made turns this off for that reader.
+ *
+ * Receiving in place: when the reader is its stream's only reader and the stream is in
+ * in-order mode, it predicts before each recvmmsg that the next datagrams continue the
+ * heap being assembled (stream_batch::next_payload_target) and lets the kernel write
+ * their payloads straight into that heap; predicted packets are checked after the call
+ * and fed without a copy, anything else is copied out and fed as usual, with the same
+ * result. The stream's lock is held over such a call. Predictions that keep failing are
+ * made ever more seldom (up to max_plan_backoff batches apart). Setting the environment
+ * variable GR_SPEAD_UDP_IN_PLACE to 0 (or "off") before a reader is made turns this off
+ * for that reader.
  *
  * Readers run on the stream's thread pool; stop() is asynchronous (see strand_reader).
  */
@@ -115,6 +126,14 @@ public:
     bool uses_gro() const { return d_gro; }
     /// Coalesced datagrams received so far (each carries several packets).
     std::uint64_t get_coalesced_datagrams() const { return d_coalesced.load(); }
+    /// Whether payload may be received straight into heap memory (see the class
+    /// documentation; the environment can turn it off).
+    bool receives_in_place() const { return d_in_place; }
+    /// Packets whose payload the kernel wrote straight into their heap so far.
+    std::uint64_t get_in_place_packets() const { return d_in_place_packets.load(); }
+    /// Messages received under a plan that they did not fit (copied out and fed as
+    /// usual) so far.
+    std::uint64_t get_gathered_messages() const { return d_gathered_messages.load(); }
 
     /// Datagrams read per recvmmsg call (one stream_batch each).
     static constexpr std::size_t batch_datagrams = 64;
@@ -124,8 +143,14 @@ public:
     static constexpr std::size_t gro_batch_datagrams = 16;
     /// Buffer per datagram with GRO: the largest coalesced datagram the kernel builds.
     static constexpr std::size_t gro_buffer_size = 65536;
+    /// Most batches read without a plan after plans failed in a row (see
+    /// get_gathered_messages).
+    static constexpr std::size_t max_plan_backoff = 64;
     /// Environment variable that turns GRO off when set to 0, off, false or no.
     static constexpr const char* gro_environment_variable = "GR_SPEAD_UDP_GRO";
+    /// Environment variable that turns receiving in place off when set to 0, off,
+    /// false or no.
+    static constexpr const char* in_place_environment_variable = "GR_SPEAD_UDP_IN_PLACE";
 
 protected:
     void begin() override;
@@ -146,8 +171,26 @@ private:
     void on_readable(const boost::system::error_code& ec);
     /// One recvmmsg call and one stream_batch; then reads on or waits again.
     void receive_batch();
-    /// Feeds the \p received datagrams of the last call; false once the stream stopped.
-    bool deliver(std::size_t received, stream_batch& batch);
+    /// Plans the next receive into \p target's heap; returns how many messages to ask
+    /// for (the planned ones and one more).
+    std::size_t plan_in_place(const stream_batch::payload_target& target);
+    /// Whether message \p index holds exactly the packets planned into it, as the first
+    /// \p planned_bytes of its bytes (checked before anything is fed).
+    bool planned_packets_arrived(std::size_t index,
+                                 const stream_batch::payload_target& target,
+                                 std::size_t& planned_bytes) const;
+    /// Feeds the \p received datagrams of the last call (planned into \p target's
+    /// heap, or not when null); false once the stream stopped.
+    bool deliver(std::size_t received,
+                 stream_batch& batch,
+                 const stream_batch::payload_target* target);
+    /// Feeds one datagram's bytes, cut into GRO segments of \p segment_size (0: one
+    /// packet); false once the stream stopped.
+    bool feed(const std::uint8_t* data,
+              std::size_t length,
+              std::size_t segment_size,
+              bool truncated,
+              stream_batch& batch);
     /// Logs \p message as an error and ends the stream (a socket that keeps failing
     /// would otherwise spin).
     void fail(const std::string& message);
@@ -160,6 +203,23 @@ private:
     std::uint8_t d_peek_byte = 0;
     rate_limited_log d_retry_log; ///< transient receive failures, which may repeat
     std::atomic<std::uint64_t> d_coalesced{ 0 };
+    bool d_in_place = true;
+    /// The last batch was planned: when the next cannot be (its heap ended), it reads
+    /// one message, the next heap's first packet, so that the one after can be.
+    bool d_had_plan = false;
+    /// With GRO: the most segments one message held in the last batch (the plan's
+    /// guess for the next).
+    std::size_t d_segments_per_datagram = 1;
+    /// Batches to read without a plan (after plans failed), and how many the next
+    /// failure makes it.
+    std::size_t d_skip_plans = 0;
+    std::size_t d_plan_backoff = 0;
+    /// The last plan failed somewhere: the next plans one message only.
+    bool d_probe = false;
+    /// Per message of a planned batch: its gathered bytes, when it did not fit the plan.
+    std::vector<const std::uint8_t*> d_gathered;
+    std::atomic<std::uint64_t> d_in_place_packets{ 0 };
+    std::atomic<std::uint64_t> d_gathered_messages{ 0 };
 };
 
 } // namespace spead
