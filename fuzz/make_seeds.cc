@@ -337,7 +337,20 @@ void stream_seeds(const std::vector<packets>& captures)
         const bytes joined = concatenate_packets(seq);
         tcp.insert(tcp.end(), joined.begin(), joined.end());
         write_seed("tcp_stream", name, tcp);
+        // Groups of 2 and of 5 datagrams, so that batches begin inside heaps.
+        for (const std::uint8_t udp_config : { 0x0b, 0x27 }) {
+            bytes udp{ udp_config };
+            fuzz::join_packets(seq, udp);
+            write_seed("udp_stream", name + "-" + std::to_string(udp_config), udp);
+        }
         config = std::uint8_t(config * 7 + 0x25);
+    }
+    // One long heap (36 packets), for plans of several datagrams.
+    const encoder_options sized = opts(40, 96);
+    for (const std::uint8_t udp_config : { 0x13, 0x3b }) {
+        bytes udp{ udp_config };
+        fuzz::join_packets(data_heap(9, 2000, sized) + encode_stop_heap(10, sized), udp);
+        write_seed("udp_stream", "long-heap-" + std::to_string(udp_config), udp);
     }
 }
 

@@ -21,7 +21,8 @@ seconds=${1:-30}
 shift || true
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] ||
-    harnesses=(packet descriptor numpy_header item_value heap_assembly tcp_stream pcap_frame)
+    harnesses=(packet descriptor numpy_header item_value heap_assembly tcp_stream pcap_frame
+        udp_stream)
 
 command -v clang++ >/dev/null || {
     echo "fuzz: clang++ is missing (scripts/setup.sh installs it)"
