@@ -5,7 +5,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 """Smoke test of `spead_bench udp`: one 1-second loopback trial at a modest rate. It
-checks that the report has its fields and that heaps arrived, not how fast.
+checks that the report has its fields and that heaps arrived, not how fast; and that
+`spead_bench mem` refuses bad options naming them.
 
 usage: qa_bench_udp.py SPEAD_BENCH
 """
@@ -40,6 +41,23 @@ class qa_bench_udp(unittest.TestCase):
         self.assertGreater(trial["heaps_sent"], 0)
         self.assertGreater(trial["heaps_received"], 0)
         self.assertEqual(trial["heaps_lost"], trial["heaps_sent"] - trial["heaps_received"])
+        # 44 of each heap's 45 packets can be received in place; how many are depends
+        # on how the reads fall, but at this rate most of them.
+        self.assertGreater(trial["packets_in_place"], trial["packets_received"] // 2)
+        self.assertLessEqual(trial["packets_in_place"], trial["packets_received"])
+        self.assertGreaterEqual(trial["messages_gathered"], 0)
+
+    def test_in_place_off_by_environment(self):
+        environment = dict(os.environ, GR_SPEAD_UDP_IN_PLACE="0")
+        result = subprocess.run([BENCH, "udp", "--duration", "0.3", "--rate", "0.5",
+                                 "--heap-size", "64K", "--packet-size", "1472", "--json"],
+                                capture_output=True, text=True, timeout=120,
+                                env=environment)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        trial = json.loads(result.stdout)["points"][0]["median"]
+        self.assertGreater(trial["heaps_received"], 0)
+        self.assertEqual(trial["packets_in_place"], 0)
+        self.assertEqual(trial["messages_gathered"], 0)
 
     def short_trial(self, *options):
         result = subprocess.run([BENCH, "udp", "--duration", "0.3", "--rate", "0.5",
@@ -90,6 +108,15 @@ class qa_bench_udp(unittest.TestCase):
         for option, value in (("--duration", "0"), ("--sender-cpu", "-1"),
                               ("--receiver-cpu", "x")):
             result = subprocess.run([BENCH, "udp", option, value], capture_output=True,
+                                    text=True, timeout=60)
+            self.assertEqual(result.returncode, 2, option)
+            self.assertIn(option, result.stderr)
+
+    def test_mem_bad_option(self):
+        for option, value in (("--rounds", "0"), ("--max-spin", "-1"),
+                              ("--ring-heaps", "x"), ("--scenario", "nope"),
+                              ("--seconds", "0")):
+            result = subprocess.run([BENCH, "mem", option, value], capture_output=True,
                                     text=True, timeout=60)
             self.assertEqual(result.returncode, 2, option)
             self.assertIn(option, result.stderr)

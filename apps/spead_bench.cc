@@ -16,6 +16,7 @@
 #include "bench_soak_cli.h"
 #include "bench_udp_cli.h"
 #include "bench_workload.h"
+#include "cli_args.h"
 #include <gnuradio/spead/recv/memcpy.h>
 #include <unistd.h>
 #include <algorithm>
@@ -83,79 +84,39 @@ struct mem_options {
     std::exit(status);
 }
 
-/// --max-spin's value: microseconds in [0, 1000000].
-std::size_t spin_microseconds(const std::string& option, const char* text)
-{
-    char* end = nullptr;
-    const long value = std::strtol(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || value < 0 || value > 1000000) {
-        std::cerr << "spead_bench: " << option
-                  << " needs microseconds in [0, 1000000], not '" << text << "'\n";
-        std::exit(2);
-    }
-    return std::size_t(value);
-}
-
-std::size_t positive_integer(const std::string& option, const char* text)
-{
-    char* end = nullptr;
-    const long value = std::strtol(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || value <= 0) {
-        std::cerr << "spead_bench: " << option << " needs a positive integer, not '"
-                  << text << "'\n";
-        std::exit(2);
-    }
-    return std::size_t(value);
-}
-
 mem_options parse_mem(int argc, char** argv)
 {
     mem_options o;
-    for (int i = 2; i < argc; i++) {
-        const std::string arg = argv[i];
-        auto value = [&]() -> const char* {
-            if (i + 1 >= argc) {
-                std::cerr << "spead_bench: " << arg << " needs a value\n";
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (arg == "-h" || arg == "--help") {
+    apps::arg_reader args(argc, argv, 2);
+    while (args.next()) {
+        const std::string& name = args.name();
+        if (name == "-h" || name == "--help") {
             usage(0);
-        } else if (arg == "--json") {
+        } else if (name == "--json") {
             o.json = true;
-        } else if (arg == "--seconds") {
-            const char* text = value();
-            char* end = nullptr;
-            o.seconds = std::strtod(text, &end);
-            if (*text == '\0' || *end != '\0' || !(o.seconds > 0) || o.seconds > 3600) {
-                std::cerr << "spead_bench: --seconds needs a number in (0, 3600], not '"
-                          << text << "'\n";
-                std::exit(2);
-            }
-        } else if (arg == "--scenario") {
-            const std::string name = value();
+        } else if (name == "--seconds") {
+            o.seconds = args.double_value(0.01, 3600);
+        } else if (name == "--scenario") {
+            const std::string scenario_name = args.value();
             bool known = false;
             for (const scenario& s : mem_scenarios())
-                known |= s.name == name;
-            if (!known) {
-                std::cerr << "spead_bench: unknown scenario '" << name << "'\n";
-                usage(2);
-            }
-            o.scenarios.push_back(name);
-        } else if (arg == "--rounds") {
-            o.rounds = positive_integer(arg, value());
-        } else if (arg == "--max-heaps") {
-            o.setup.max_heaps = positive_integer(arg, value());
-        } else if (arg == "--drop-on-worker") {
+                known |= s.name == scenario_name;
+            if (!known)
+                throw apps::usage_error("--scenario: unknown scenario '" + scenario_name +
+                                        "' (see --help)");
+            o.scenarios.push_back(scenario_name);
+        } else if (name == "--rounds") {
+            o.rounds = args.unsigned_value(1, 1000);
+        } else if (name == "--max-heaps") {
+            o.setup.max_heaps = args.unsigned_value(1, 1 << 16);
+        } else if (name == "--drop-on-worker") {
             o.setup.drop_on_worker = true;
-        } else if (arg == "--ring-heaps") {
-            o.setup.ring_heaps = positive_integer(arg, value());
-        } else if (arg == "--max-spin") {
-            o.setup.max_spin_us = spin_microseconds(arg, value());
+        } else if (name == "--ring-heaps") {
+            o.setup.ring_heaps = args.unsigned_value(1, 1 << 16);
+        } else if (name == "--max-spin") {
+            o.setup.max_spin_us = args.unsigned_value(0, 1000000);
         } else {
-            std::cerr << "spead_bench: unknown option '" << arg << "'\n";
-            usage(2);
+            throw apps::usage_error("unknown option '" + name + "' (see --help)");
         }
     }
     return o;
@@ -224,7 +185,11 @@ scenario_report run_scenario(const scenario& s, const mem_options& o)
 
 int run_mem(int argc, char** argv)
 {
-    const mem_options o = parse_mem(argc, argv);
+    const auto parsed =
+        apps::parse_or_report("spead_bench mem", [&] { return parse_mem(argc, argv); });
+    if (!parsed)
+        return apps::USAGE_EXIT_STATUS;
+    const mem_options& o = *parsed;
     run_report report;
     const long nproc = sysconf(_SC_NPROCESSORS_ONLN);
     report.nproc = nproc > 0 ? unsigned(nproc) : 0;
