@@ -260,6 +260,7 @@ class qa_udp_reader_in_place : public CppUnit::TestFixture
     CPPUNIT_TEST(test_gso_trains_are_received_in_place);
     CPPUNIT_TEST(test_not_with_several_readers);
     CPPUNIT_TEST(test_not_in_out_of_order_mode);
+    CPPUNIT_TEST(test_not_with_a_nontemporal_copy);
     CPPUNIT_TEST(test_environment_turns_it_off);
     CPPUNIT_TEST_SUITE_END();
 
@@ -359,12 +360,21 @@ public:
 
     void test_not_in_out_of_order_mode()
     {
-        watchdog guard("out-of-order mode", std::chrono::seconds(30));
+        check_copied_under(stream_config().set_allow_out_of_order(true));
+    }
+
+    void test_not_with_a_nontemporal_copy()
+    {
+        // The kernel's copy would not keep the payload out of the caches as asked.
+        check_copied_under(stream_config().set_memcpy(memcpy_function::nontemporal));
+    }
+
+    /// Under \p config, in-order heaps arrive whole and none was received in place.
+    void check_copied_under(stream_config config)
+    {
+        watchdog guard("copied stream", std::chrono::seconds(30));
         thread_pool pool(1);
-        ring_stream s(
-            pool,
-            stream_config().set_explicit_start(true).set_allow_out_of_order(true),
-            compared_ring());
+        ring_stream s(pool, config.set_explicit_start(true), compared_ring());
         auto& r = s.emplace_reader<udp_reader>(
             udp::endpoint(make_address("127.0.0.1"), 0), DEFAULT_UDP_MAX_SIZE, 8 << 20);
         udp_sender sender(false);

@@ -395,8 +395,11 @@ bool stream_batch::add_decoded_packet(const packet_view& packet)
 bool stream_batch::next_payload_target(payload_target& out) const
 {
     stream& s = d_stream;
+    // A non-temporal copy was asked for (to keep payload out of the caches): the
+    // kernel's copy would not honour that, so the reader copies as asked.
     if (s.d_stopped || s.d_stop_requested || s.d_readers.size() != 1 ||
-        !s.d_last_packet_known || s.d_last_payload_size == 0)
+        s.d_config.get_memcpy() != memcpy_function::standard || !s.d_last_packet_known ||
+        s.d_last_payload_size == 0)
         return false;
     live_heap* h = s.find_live_heap(s.d_last_heap_cnt);
     if (h == nullptr)

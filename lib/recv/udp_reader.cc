@@ -309,9 +309,13 @@ void udp_reader::receive_batch()
         d_skip_plans--;
     } else if (d_in_place) {
         batch.emplace(get_stream());
-        planned = batch->next_payload_target(target);
+        const std::size_t planned_messages =
+            batch->next_payload_target(target) ? plan_in_place(target) : 0;
+        planned = planned_messages > 0;
         if (planned) {
-            max_messages = plan_in_place(target);
+            // One more for what follows the planned packets (typically the heap's
+            // shorter last packet); the heap after it is planned in a batch of its own.
+            max_messages = std::min(planned_messages + 1, d_batch->capacity());
         } else {
             batch.reset();
             // A heap just ended: its successor's first packet alone, so that the
@@ -370,9 +374,7 @@ std::size_t udp_reader::plan_in_place(const stream_batch::payload_target& target
     std::size_t messages = 0;
     while (messages < d_batch->capacity() && d_batch->planned_packets(messages))
         messages++;
-    // One more for what follows the planned packets (typically the heap's shorter last
-    // packet); the heap after it is planned in a batch of its own.
-    return std::min(messages + 1, d_batch->capacity());
+    return messages;
 }
 
 bool udp_reader::planned_packets_arrived(std::size_t index,

@@ -221,7 +221,8 @@ public:
      * \p out filled, when the heap of the last accepted packet is live, sized, in-order
      * and has room for at least one more payload of the size the last packet from the
      * middle of a heap had, and this batch's reader is the stream's only one (so that
-     * nothing else changes the heap before the batch ends).
+     * nothing else changes the heap before the batch ends). Never with a non-temporal
+     * memcpy configured (the kernel's copy would not honour it).
      *
      * The reader may let the kernel write up to \a room bytes at \a destination while
      * it holds this batch, then feed packets whose payload pointers point there;

@@ -171,8 +171,8 @@ private:
     void on_readable(const boost::system::error_code& ec);
     /// One recvmmsg call and one stream_batch; then reads on or waits again.
     void receive_batch();
-    /// Plans the next receive into \p target's heap; returns how many messages to ask
-    /// for (the planned ones and one more).
+    /// Plans the next receive into \p target's heap; returns how many messages were
+    /// planned (0: none could be).
     std::size_t plan_in_place(const stream_batch::payload_target& target);
     /// Whether message \p index holds exactly the packets planned into it, as the first
     /// \p planned_bytes of its bytes (checked before anything is fed).
