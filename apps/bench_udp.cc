@@ -179,8 +179,9 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     // A second descriptor keeps the socket (and its drop counter in /proc/net/udp)
     // alive after the reader closes its own at the end of the stream.
     const int socket_ref = ::dup(socket.native_handle());
-    const udp_reader& reader = stream.emplace_reader<udp_reader>(
+    udp_reader& reader = stream.emplace_reader<udp_reader>(
         std::move(socket), std::max(setup.packet_size, DEFAULT_UDP_MAX_SIZE));
+    reader.set_busy_poll(std::chrono::microseconds(setup.busy_poll_us));
 
     const send::send_config send_config = make_send_config(setup, port, rate_gbps);
     send::send_summary sent;

@@ -28,6 +28,7 @@ struct udp_setup {
     std::size_t max_heaps = 4;     ///< receiver window per substream
     std::size_t ring_heaps = 8;    ///< receiver ring capacity
     std::size_t max_spin_us = 200; ///< the ring's longest spin (set_max_spin)
+    std::size_t busy_poll_us = 0;  ///< the reader's busy poll (udp_reader::set_busy_poll)
     std::size_t buffer_size = std::size_t(64) << 20; ///< SO_RCVBUF asked for
     /// Ask with SO_RCVBUFFORCE, past net.core.rmem_max (root or CAP_NET_ADMIN only).
     bool force_buffer = false;

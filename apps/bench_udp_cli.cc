@@ -73,6 +73,10 @@ options:
   --ring-heaps N       receiver ring capacity (default 8)
   --max-spin US        the ring's longest spin before a waiting side sleeps
                        (ring_stream_config::set_max_spin; default 200, 0 never)
+  --busy-poll US       the reader keeps reading for up to US microseconds after
+                       its socket runs dry before it sleeps (default 0;
+                       udp_reader::set_busy_poll): with --pin, keeps the
+                       receiver's core awake between datagrams
   --buffer-size BYTES  receive buffer asked for (default 64M; the kernel caps
                        it at net.core.rmem_max and a warning says so once)
   --force-buffer       ask with SO_RCVBUFFORCE, past net.core.rmem_max (root
@@ -138,6 +142,8 @@ udp_options parse(int argc, char** argv)
             o.setup.ring_heaps = args.unsigned_value(1, 1 << 16);
         else if (name == "--max-spin")
             o.setup.max_spin_us = args.unsigned_value(0, 1000000);
+        else if (name == "--busy-poll")
+            o.setup.busy_poll_us = args.unsigned_value(0, 1000000);
         else if (name == "--buffer-size")
             o.setup.buffer_size = args.unsigned_value(0, std::uint64_t(1) << 31, true);
         else if (name == "--force-buffer")
@@ -290,6 +296,7 @@ int run_udp_command(int argc, char** argv)
                       << ", \"max_heaps\": " << s.max_heaps
                       << ", \"ring_heaps\": " << s.ring_heaps
                       << ", \"max_spin_us\": " << s.max_spin_us
+                      << ", \"busy_poll_us\": " << s.busy_poll_us
                       << ", \"gso\": " << (s.gso ? "true" : "false")
                       << ", \"sender_cpu\": " << cpu_json(s.sender_cpu)
                       << ", \"receiver_cpu\": " << cpu_json(s.receiver_cpu)

@@ -346,6 +346,14 @@ class qa_send_recv(unittest.TestCase):
         received, final = self.finish_receiver(proc)
         self.check_network_run(received, final, sent, 50)
 
+    def test_busy_poll_receives_everything(self):
+        proc, port = self.start_receiver("--udp", "0", "--bind", "127.0.0.1",
+                                          "--busy-poll", "100000")
+        sent = send_json("--port", str(port), "--heaps", "50", "--heap-size", "8K",
+                         "--packet-size", "1472", "--rate", "0.2")
+        received, final = self.finish_receiver(proc)
+        self.check_network_run(received, final, sent, 50)
+
     def test_udp_loopback_gso(self):
         # Runs of equal-sized packets leave as UDP_SEGMENT sends; the receiver must see
         # the same datagrams (coalesced by GRO where the reader has it, or cut apart by
@@ -615,6 +623,9 @@ wait
                  ([RECV, "--udp", "0", "--affinity", "0,x"], "--affinity"),
                  ([RECV, "--udp", "0", "--affinity", ""], "--affinity"),
                  ([RECV, "--udp", "0", "--max-spin", "1000001"], "--max-spin"),
+                 ([RECV, "--udp", "0", "--busy-poll", "1000001"], "--busy-poll"),
+                 ([RECV, "--tcp", "0", "--busy-poll", "10"], "--busy-poll"),
+                 ([BENCH, "udp", "--busy-poll", "-1"], "--busy-poll"),
                  ([SEND, "--affinity", "-1"], "--affinity"),
                  ([BENCH, "ring", "--capacity", "0"], "--capacity")]
         for args, needle in cases:

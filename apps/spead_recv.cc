@@ -75,6 +75,7 @@ std::string add_reader(ring_stream& stream, const recv_options& o)
             endpoint, max_size, buffer_size, o.interface_index);
     else
         r = &stream.emplace_reader<udp_reader>(endpoint, max_size, buffer_size);
+    r->set_busy_poll(std::chrono::microseconds(o.busy_poll_us));
     return "listening on udp " + endpoint_text(r->get_local_endpoint());
 }
 

@@ -47,6 +47,10 @@ Source (exactly one):
   --buffer-size BYTES    socket receive buffer to ask for (UDP default 8M, TCP
                          208K; a shortfall is reported once: raise
                          net.core.rmem_max)
+  --busy-poll US         UDP: keep reading for up to US microseconds after the
+                         socket runs dry before sleeping (default 0): with
+                         --affinity, keeps the receiving core awake between
+                         datagrams (see docs/performance-tuning.md)
 
 Stream (the engine's stream_config and ring_stream_config; defaults as spead2):
   --max-heaps N          partial heaps kept per substream (default 4)
@@ -157,6 +161,8 @@ recv_options parse_recv_options(int argc, char** argv)
                 o.filter = args.value();
             else if (name == "--max-size")
                 o.max_size = args.unsigned_value(8, std::uint64_t(1) << 30, true);
+            else if (name == "--busy-poll")
+                o.busy_poll_us = args.unsigned_value(0, 1000000);
             else if (name == "--buffer-size") {
                 o.buffer_size = args.unsigned_value(0, std::uint64_t(1) << 31, true);
                 o.buffer_size_set = true;
@@ -223,6 +229,8 @@ recv_options parse_recv_options(int argc, char** argv)
         throw usage_error("--mem-lower must not exceed --mem-upper");
     if (o.mem_pool && o.mem_initial > o.mem_max_free)
         throw usage_error("--mem-initial must not exceed --mem-max-free");
+    if (o.busy_poll_us > 0 && o.source != recv_options::source_kind::udp)
+        throw usage_error("--busy-poll applies to --udp only");
     if (!o.interface_address.empty() && o.has_interface_index)
         throw usage_error("--interface (IPv4) and --interface-index (IPv6) exclude each "
                           "other");

@@ -33,6 +33,7 @@ struct recv_options {
     std::size_t max_size = 0;    ///< 0: the reader's default
     std::size_t buffer_size = 0; ///< 0: the reader's default
     bool buffer_size_set = false;
+    std::size_t busy_poll_us = 0; ///< UDP: udp_reader::set_busy_poll
 
     stream_config config;
     ring_stream_config ring;

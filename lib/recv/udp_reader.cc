@@ -345,9 +345,10 @@ void udp_reader::receive_batch()
     }
     if (received == 0) {
         batch.reset();
-        wait_readable();
+        wait_or_poll();
         return;
     }
+    d_polling = false;
     if (!batch)
         batch.emplace(get_stream());
     const bool open = deliver(std::size_t(received), *batch, planned ? &target : nullptr);
@@ -357,7 +358,36 @@ void udp_reader::receive_batch()
     if (std::size_t(received) == max_messages)
         post_tracked([this] { receive_batch(); }); // probably more waiting: no wait
     else
-        wait_readable();
+        wait_or_poll();
+}
+
+void udp_reader::wait_or_poll()
+{
+    const std::int64_t busy_poll_us = d_busy_poll_us.load(std::memory_order_relaxed);
+    if (busy_poll_us > 0) {
+        const auto now = std::chrono::steady_clock::now();
+        if (!d_polling) {
+            d_polling = true;
+            d_idle_since = now;
+        }
+        // Through the strand rather than a loop here, so that stop() and the other
+        // handlers of this thread still get their turn.
+        if (now - d_idle_since < std::chrono::microseconds(busy_poll_us)) {
+            post_tracked([this] { receive_batch(); });
+            return;
+        }
+    }
+    d_polling = false;
+    wait_readable();
+}
+
+void udp_reader::set_busy_poll(std::chrono::microseconds duration)
+{
+    if (duration.count() < 0 || duration > max_busy_poll)
+        throw std::invalid_argument(
+            "udp_reader: busy_poll " + std::to_string(duration.count()) +
+            " us is out of range [0, " + std::to_string(max_busy_poll.count()) + "] us");
+    d_busy_poll_us.store(duration.count());
 }
 
 std::size_t udp_reader::plan_in_place(const stream_batch::payload_target& target)

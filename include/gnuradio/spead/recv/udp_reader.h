@@ -14,6 +14,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -126,6 +127,28 @@ public:
     bool uses_gro() const { return d_gro; }
     /// Coalesced datagrams received so far (each carries several packets).
     std::uint64_t get_coalesced_datagrams() const { return d_coalesced.load(); }
+    /**
+     * \brief Busy polling: after the socket runs dry, keep trying to read for up to
+     * \p duration before sleeping until data arrives (0, the default, sleeps at once).
+     *
+     * For a reader with a core of its own (see thread_pool affinity): a core that goes
+     * idle between datagrams may take milliseconds to wake (in a virtual machine, the
+     * host must schedule it again), during which a socket buffer overflows; polling
+     * keeps it awake while traffic flows, at the cost of that core. Measured on a 2-vCPU
+     * virtual machine: see docs/performance-tuning.md. The reader's thread does nothing
+     * else meanwhile (other readers on a one-thread pool wait). May be called at any
+     * time, from any thread.
+     * \throws std::invalid_argument when \p duration is negative or above
+     * max_busy_poll.
+     */
+    void set_busy_poll(std::chrono::microseconds duration);
+    std::chrono::microseconds get_busy_poll() const
+    {
+        return std::chrono::microseconds(d_busy_poll_us.load());
+    }
+    /// Longest busy poll accepted by set_busy_poll: one second.
+    static constexpr std::chrono::microseconds max_busy_poll{ 1000000 };
+
     /// Whether payload may be received straight into heap memory (see the class
     /// documentation; the environment can turn it off).
     bool receives_in_place() const { return d_in_place; }
@@ -168,6 +191,9 @@ private:
     /// Waits until a datagram is queued (a peek that Asio tries at once, so readiness
     /// that arrived before the wait is not missed).
     void wait_readable();
+    /// The socket is empty: with busy polling, read again soon (until the busy poll
+    /// time has passed since it was first found empty), else wait_readable().
+    void wait_or_poll();
     void on_readable(const boost::system::error_code& ec);
     /// One recvmmsg call and one stream_batch; then reads on or waits again.
     void receive_batch();
@@ -218,6 +244,10 @@ private:
     bool d_probe = false;
     /// Per message of a planned batch: its gathered bytes, when it did not fit the plan.
     std::vector<const std::uint8_t*> d_gathered;
+    std::atomic<std::int64_t> d_busy_poll_us{ 0 };
+    /// When the socket was first found empty in the current busy poll.
+    std::chrono::steady_clock::time_point d_idle_since;
+    bool d_polling = false;
     std::atomic<std::uint64_t> d_in_place_packets{ 0 };
     std::atomic<std::uint64_t> d_gathered_messages{ 0 };
 };
