@@ -90,6 +90,28 @@ class qa_recv_readers(gr_unittest.TestCase):
         self.assertEqual(payloads(get_heaps(stream)), EXPECTED)
         self.assertEqual(stream.stats['packets'], 4)
 
+    def test_udp_reader_busy_poll(self):
+        # gr-spead's own keyword (not in spead2): the reader keeps reading for up to
+        # busy_poll_us after its socket runs dry; the heaps are the same.
+        port = free_port()
+        stream = self.stream()
+        stream.add_udp_reader(port, bind_hostname='127.0.0.1', buffer_size=0,
+                              busy_poll_us=100000)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as tx:
+            for p in HEAPS + [STOP]:
+                tx.sendto(p, ('127.0.0.1', port))
+        self.assertEqual(payloads(get_heaps(stream)), EXPECTED)
+        for bad in (-1, 1000001):
+            with self.assertRaisesRegex(ValueError, r'busy_poll_us.*\[0, 1000000\]'):
+                self.stream().add_udp_reader(free_port(), bind_hostname='127.0.0.1',
+                                             buffer_size=0, busy_poll_us=bad)
+        with self.assertRaisesRegex(ValueError, 'busy_poll_us'):
+            self.stream().add_udp_reader('239.1.2.3', free_port(), busy_poll_us=-5)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.bind(('127.0.0.1', 0))
+            with self.assertRaisesRegex(ValueError, 'busy_poll_us'):
+                self.stream().add_udp_reader(sock, busy_poll_us=-1)
+
     def test_udp_reader_ipv6_loopback(self):
         if not socket.has_ipv6:
             self.skipTest('no IPv6')

@@ -24,6 +24,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/system/system_error.hpp>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace gr {
@@ -75,6 +77,16 @@ udp::endpoint group_endpoint(const std::string& group, int port)
                          static_cast<unsigned short>(port));
 }
 
+/// busy_poll_us (not in spead2), checked before a reader is added.
+std::chrono::microseconds checked_busy_poll(std::int64_t busy_poll_us)
+{
+    if (busy_poll_us < 0 || busy_poll_us > udp_reader::max_busy_poll.count())
+        throw py::value_error("busy_poll_us " + std::to_string(busy_poll_us) +
+                              " is out of range [0, " +
+                              std::to_string(udp_reader::max_busy_poll.count()) + "]");
+    return std::chrono::microseconds(busy_poll_us);
+}
+
 } // namespace
 
 void bind_stream_readers(py::class_<stream_wrapper>& cls)
@@ -96,15 +108,20 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                int port,
                std::size_t max_size,
                std::size_t buffer_size,
-               const std::string& bind_hostname) {
+               const std::string& bind_hostname,
+               std::int64_t busy_poll_us) {
+                const auto busy_poll = checked_busy_poll(busy_poll_us);
                 const udp::endpoint endpoint =
                     make_udp_bind_endpoint(bind_hostname, port);
-                s.add_reader<udp_reader>(endpoint, max_size, buffer_size);
+                s.add_reader<udp_reader>(endpoint, max_size, buffer_size)
+                    .set_busy_poll(busy_poll);
             },
             py::arg("port"),
             py::arg("max_size") = DEFAULT_UDP_MAX_SIZE,
             py::arg("buffer_size") = DEFAULT_UDP_BUFFER_SIZE,
-            py::arg("bind_hostname") = std::string())
+            py::arg("bind_hostname") = std::string(),
+            py::kw_only(),
+            py::arg("busy_poll_us") = 0)
         .def(
             "add_udp_reader",
             [](stream_wrapper& s,
@@ -112,12 +129,15 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                int port,
                std::size_t max_size,
                std::size_t buffer_size,
-               const std::string& interface_address) {
+               const std::string& interface_address,
+               std::int64_t busy_poll_us) {
+                const auto busy_poll = checked_busy_poll(busy_poll_us);
                 const udp::endpoint endpoint = group_endpoint(multicast_group, port);
                 if (endpoint.address().is_v6() && interface_address.empty()) {
                     // No interface named: an IPv6 group joins on the interface the OS
                     // picks, as interface_index=0 does.
-                    s.add_reader<udp_reader>(endpoint, max_size, buffer_size, 0u);
+                    s.add_reader<udp_reader>(endpoint, max_size, buffer_size, 0u)
+                        .set_busy_poll(busy_poll);
                     return;
                 }
                 const auto interface =
@@ -132,16 +152,20 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                                               endpoint.address().to_string() +
                                               " is a unicast address: it must then equal "
                                               "interface_address");
-                    s.add_reader<udp_reader>(endpoint, max_size, buffer_size);
+                    s.add_reader<udp_reader>(endpoint, max_size, buffer_size)
+                        .set_busy_poll(busy_poll);
                     return;
                 }
-                s.add_reader<udp_reader>(endpoint, max_size, buffer_size, interface);
+                s.add_reader<udp_reader>(endpoint, max_size, buffer_size, interface)
+                    .set_busy_poll(busy_poll);
             },
             py::arg("multicast_group"),
             py::arg("port"),
             py::arg("max_size") = DEFAULT_UDP_MAX_SIZE,
             py::arg("buffer_size") = DEFAULT_UDP_BUFFER_SIZE,
-            py::arg("interface_address") = std::string())
+            py::arg("interface_address") = std::string(),
+            py::kw_only(),
+            py::arg("busy_poll_us") = 0)
         .def(
             "add_udp_reader",
             [](stream_wrapper& s,
@@ -149,19 +173,27 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                int port,
                std::size_t max_size,
                std::size_t buffer_size,
-               unsigned int interface_index) {
+               unsigned int interface_index,
+               std::int64_t busy_poll_us) {
+                const auto busy_poll = checked_busy_poll(busy_poll_us);
                 const udp::endpoint endpoint = group_endpoint(multicast_group, port);
-                s.add_reader<udp_reader>(
-                    endpoint, max_size, buffer_size, interface_index);
+                s.add_reader<udp_reader>(endpoint, max_size, buffer_size, interface_index)
+                    .set_busy_poll(busy_poll);
             },
             py::arg("multicast_group"),
             py::arg("port"),
             py::arg("max_size") = DEFAULT_UDP_MAX_SIZE,
             py::arg("buffer_size") = DEFAULT_UDP_BUFFER_SIZE,
-            py::arg("interface_index") = 0u)
+            py::arg("interface_index") = 0u,
+            py::kw_only(),
+            py::arg("busy_poll_us") = 0)
         .def(
             "add_udp_reader",
-            [](stream_wrapper& s, const py::object& socket, std::size_t max_size) {
+            [](stream_wrapper& s,
+               const py::object& socket,
+               std::size_t max_size,
+               std::int64_t busy_poll_us) {
+                const auto busy_poll = checked_busy_poll(busy_poll_us);
                 const bool v6 = is_ipv6(socket);
                 const int fd = duplicate_fd(socket);
                 udp::socket sock(s.io_context());
@@ -171,10 +203,13 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                     ::close(fd);
                     throw boost::system::system_error(ec, "adopting the socket");
                 }
-                s.add_reader<udp_reader>(std::move(sock), max_size);
+                s.add_reader<udp_reader>(std::move(sock), max_size)
+                    .set_busy_poll(busy_poll);
             },
             py::arg("socket"),
-            py::arg("max_size") = DEFAULT_UDP_MAX_SIZE)
+            py::arg("max_size") = DEFAULT_UDP_MAX_SIZE,
+            py::kw_only(),
+            py::arg("busy_poll_us") = 0)
         .def(
             "add_tcp_reader",
             [](stream_wrapper& s,

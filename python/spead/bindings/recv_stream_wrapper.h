@@ -50,13 +50,15 @@ public:
     ring_stream& get() { return *d_stream; }
 
     template <typename T, typename... Args>
-    void add_reader(Args&&... args)
+    T& add_reader(Args&&... args)
     {
+        T* added;
         {
             py::gil_scoped_release release;
-            d_stream->emplace_reader<T>(std::forward<Args>(args)...);
+            added = &d_stream->emplace_reader<T>(std::forward<Args>(args)...);
         }
         flush_python_log(); // e.g. a socket buffer the kernel did not grant in full
+        return *added;
     }
 
     void add_buffer_reader(const py::object& buffer)
