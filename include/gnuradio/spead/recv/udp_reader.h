@@ -50,14 +50,14 @@ class udp_datagram_batch;
  * before a reader is made turns this off for that reader.
  *
  * Receiving in place: when the reader is its stream's only reader and the stream is in
- * in-order mode, it predicts before each recvmmsg that the next datagrams continue the
- * heap being assembled (stream_batch::next_payload_target) and lets the kernel write
- * their payloads straight into that heap; predicted packets are checked after the call
- * and fed without a copy, anything else is copied out and fed as usual, with the same
- * result. The stream's lock is held over such a call. Predictions that keep failing are
- * made ever more seldom (up to max_plan_backoff batches apart). Setting the environment
- * variable GR_SPEAD_UDP_IN_PLACE to 0 (or "off") before a reader is made turns this off
- * for that reader.
+ * in-order mode with the standard memcpy, it predicts before each recvmmsg that the next
+ * datagrams continue the heap being assembled (stream_batch::next_payload_target) and
+ * lets the kernel write their payloads straight into that heap; predicted packets are
+ * checked after the call and fed without a copy, anything else is copied out and fed as
+ * usual, with the same result. The stream's lock is held over such a call. Predictions
+ * that keep failing are made ever more seldom (up to max_plan_backoff batches apart).
+ * Setting the environment variable GR_SPEAD_UDP_IN_PLACE to 0 (or "off") before a reader
+ * is made turns this off for that reader.
  *
  * Readers run on the stream's thread pool; stop() is asynchronous (see strand_reader).
  */
