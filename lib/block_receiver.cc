@@ -159,6 +159,7 @@ void block_receiver::add_reader()
                 endpoint, max_size, buffer, (unsigned int)c.interface_index);
         else
             r = &d_stream->emplace_reader<udp_reader>(endpoint, max_size, buffer);
+        r->set_busy_poll(std::chrono::microseconds(c.busy_poll_us));
         d_local_port = r->get_local_endpoint().port();
     } else if (c.transport == "tcp") {
         const auto address =

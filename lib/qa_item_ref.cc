@@ -82,6 +82,13 @@ public:
         c.ring_max_spin_us = 0;
         CPPUNIT_ASSERT_EQUAL(std::string(), error_of(c));
         c = receiver_config();
+        c.busy_poll_us = -1;
+        CPPUNIT_ASSERT(error_of(c).find("busy_poll_us must be 0..1000000") == 0);
+        c.busy_poll_us = 1000001;
+        CPPUNIT_ASSERT(error_of(c).find("busy_poll_us must be 0..1000000") == 0);
+        c.busy_poll_us = 5000;
+        CPPUNIT_ASSERT_EQUAL(std::string(), error_of(c));
+        c = receiver_config();
         c.bug_compat = 8;
         CPPUNIT_ASSERT(error_of(c).find("bug_compat must be 0..7") == 0);
         c = receiver_config();

@@ -81,6 +81,11 @@ void receiver_config::validate() const
                 0,
                 1000000,
                 "0..1000000 microseconds (0: never spin)");
+    check_range("busy_poll_us",
+                busy_poll_us,
+                0,
+                1000000,
+                "0..1000000 microseconds (0: the UDP reader sleeps at once)");
 
     check_range<std::int64_t>("heap_size", heap_size, 0, big, "0 (unknown) or 1..2**40");
     check_choice("memory_pool", memory_pool, { "auto", "on", "off" });

@@ -355,9 +355,17 @@ class qa_source(gr_unittest.TestCase):
         self.assertEqual(pmt.to_python(debug.get_message(1))['heaps'], 3)
 
     def test_udp_loopback_ends_on_stop_item(self):
+        self.check_udp_loopback()
+
+    def test_udp_loopback_busy_polling(self):
+        # The reader keeps reading 0.1 s after each datagram: the same samples.
+        self.check_udp_loopback(busy_poll_us=100000)
+
+    def check_udp_loopback(self, **options):
         sink = blocks.vector_sink_s()
         src = spead.source([spead.output_config('0x1602', 'short', wire='>i2')],
-                           transport='udp', address='127.0.0.1', port=0, ring_heaps=16)
+                           transport='udp', address='127.0.0.1', port=0, ring_heaps=16,
+                           **options)
         self.tb.connect(src, sink)
         fired = []
         timer = threading.Timer(30, lambda: (fired.append(1), self.tb.stop()))
@@ -438,6 +446,7 @@ class qa_source(gr_unittest.TestCase):
             (dict(outputs=out, transport='sctp'), 'transport must be one of'),
             (dict(outputs=out, max_heaps=0), 'max_heaps must be 1..'),
             (dict(outputs=out, ring_max_spin_us=-1), 'ring_max_spin_us must be 0..1000000'),
+            (dict(outputs=out, busy_poll_us=1000001), 'busy_poll_us must be 0..1000000'),
             (dict(outputs=out, threads=0), 'threads must be 1..256'),
             (dict(outputs=out, stats_interval=-1), 'stats_interval'),
             (dict(outputs=[spead.output_config('data', 'double')]), 'outputs[0].type'),

@@ -73,6 +73,10 @@ struct SPEAD_API receiver_config {
     /// Longest spin (microseconds) of the block's receive thread waiting for a heap,
     /// before it sleeps; 0: never spin (no CPU spent waiting). 0..1000000.
     int ring_max_spin_us = 200;
+    /// UDP: the reader keeps reading for up to this many microseconds after its socket
+    /// runs dry before it sleeps (udp_reader::set_busy_poll); 0: sleeps at once.
+    /// 0..1000000.
+    int busy_poll_us = 0;
     bool contiguous_only = true;
     bool incomplete_keep_payload_ranges = false;
 

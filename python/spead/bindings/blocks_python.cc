@@ -139,6 +139,7 @@ void bind_receiver_config(py::module& m)
         .def_readwrite("max_heap_size", &receiver_config::max_heap_size)
         .def_readwrite("ring_heaps", &receiver_config::ring_heaps)
         .def_readwrite("ring_max_spin_us", &receiver_config::ring_max_spin_us)
+        .def_readwrite("busy_poll_us", &receiver_config::busy_poll_us)
         .def_readwrite("contiguous_only", &receiver_config::contiguous_only)
         .def_readwrite("incomplete_keep_payload_ranges",
                        &receiver_config::incomplete_keep_payload_ranges)
