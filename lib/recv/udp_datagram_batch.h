@@ -81,6 +81,9 @@ public:
 
     /// Packets planned into message \p index (0 for a plain one).
     std::size_t planned_packets(std::size_t index) const { return d_planned[index]; }
+    /// Index, among all the plan's packets, of the first one planned into message
+    /// \p index.
+    std::size_t first_planned(std::size_t index) const { return d_first_planned[index]; }
     /// Where planned packet \p packet of message \p index has its header
     /// (header_size bytes).
     const std::uint8_t* planned_header(std::size_t index, std::size_t packet) const;

@@ -409,7 +409,7 @@ std::size_t udp_reader::plan_in_place(const stream_batch::payload_target& target
 
 bool udp_reader::planned_packets_arrived(std::size_t index,
                                          const stream_batch::payload_target& target,
-                                         std::size_t& planned_bytes) const
+                                         std::size_t& planned_bytes)
 {
     const udp_datagram_batch::datagram d = d_batch->get(index);
     const std::size_t count = d_batch->planned_packets(index);
@@ -418,11 +418,11 @@ bool udp_reader::planned_packets_arrived(std::size_t index,
     planned_bytes = count * packet_size;
     if (d.truncated || step != packet_size || d.length < planned_bytes)
         return false;
-    const std::size_t first =
-        std::size_t(d_batch->planned_payload(index, 0) - target.destination) /
-        target.payload_size;
+    const std::size_t first = d_batch->first_planned(index);
+    if (d_planned_views.size() < first + count)
+        d_planned_views.resize(first + count);
     for (std::size_t j = 0; j < count; j++) {
-        packet_view v;
+        packet_view& v = d_planned_views[first + j]; // fed from here if all hold
         if (decode_split_packet(d_batch->planned_header(index, j),
                                 target.header_size,
                                 d_batch->planned_payload(index, j),
@@ -476,14 +476,9 @@ bool udp_reader::deliver(std::size_t received,
         } else if (i >= in_place_messages) {
             open = feed(d_gathered[i], d.length, d.segment_size, d.truncated, batch);
         } else {
+            const std::size_t first = d_batch->first_planned(i);
             for (std::size_t j = 0; j < planned && open; j++) {
-                packet_view v;
-                decode_split_packet(d_batch->planned_header(i, j),
-                                    target->header_size,
-                                    d_batch->planned_payload(i, j),
-                                    target->payload_size,
-                                    v); // checked above
-                open = batch.add_decoded_packet(v);
+                open = batch.add_decoded_packet(d_planned_views[first + j]);
                 in_place++;
             }
             const std::size_t planned_bytes =

@@ -201,10 +201,11 @@ private:
     /// planned (0: none could be).
     std::size_t plan_in_place(const stream_batch::payload_target& target);
     /// Whether message \p index holds exactly the packets planned into it, as the first
-    /// \p planned_bytes of its bytes (checked before anything is fed).
+    /// \p planned_bytes of its bytes (checked before anything is fed); their decoded
+    /// views are kept in d_planned_views for feeding.
     bool planned_packets_arrived(std::size_t index,
                                  const stream_batch::payload_target& target,
-                                 std::size_t& planned_bytes) const;
+                                 std::size_t& planned_bytes);
     /// Feeds the \p received datagrams of the last call (planned into \p target's
     /// heap, or not when null); false once the stream stopped.
     bool deliver(std::size_t received,
@@ -242,6 +243,9 @@ private:
     std::size_t d_plan_backoff = 0;
     /// The last plan failed somewhere: the next plans one message only.
     bool d_probe = false;
+    /// The planned packets as decoded by planned_packets_arrived, by their index in the
+    /// plan.
+    std::vector<packet_view> d_planned_views;
     /// Per message of a planned batch: its gathered bytes, when it did not fit the plan.
     std::vector<const std::uint8_t*> d_gathered;
     std::atomic<std::int64_t> d_busy_poll_us{ 0 };
