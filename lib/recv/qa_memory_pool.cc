@@ -166,6 +166,9 @@ class qa_memory_pool : public CppUnit::TestFixture
     CPPUNIT_TEST(test_warn_on_empty_once_per_emptying);
     CPPUNIT_TEST(test_warn_on_empty_off);
     CPPUNIT_TEST(test_buffers_outlive_pool);
+    CPPUNIT_TEST(test_pool_goes_once_nothing_is_out);
+    CPPUNIT_TEST(test_failed_allocation_lends_nothing);
+    CPPUNIT_TEST(test_pool_not_owned_by_shared_ptr);
     CPPUNIT_TEST(test_running_refill_outlives_pool);
     CPPUNIT_TEST(test_queued_refill_after_pool_destroyed);
     CPPUNIT_TEST(test_over_mmap_allocator);
@@ -415,6 +418,59 @@ public:
         b.reset(); // the last one: the pool goes, releasing what it kept
         CPPUNIT_ASSERT(weak.expired());
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), counter->frees());
+    }
+
+    void test_pool_goes_once_nothing_is_out()
+    {
+        // The pool keeps itself alive while buffers are out, and only then: after a
+        // round of lending (twice over, so the reference is taken again), dropping the
+        // user's reference destroys it at once.
+        auto counter = std::make_shared<counting_allocator>();
+        auto pool = std::make_shared<memory_pool>(100, 200, 4, 0, counter);
+        pool->set_warn_on_empty(false);
+        std::weak_ptr<memory_pool> weak = pool;
+        for (int round = 0; round < 2; round++) {
+            auto a = pool->allocate(150);
+            auto b = pool->allocate(150);
+            CPPUNIT_ASSERT(a.get_deleter().get_allocator().get() == pool.get());
+            a.reset();
+            b.reset();
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), pool->free_count());
+        pool.reset();
+        CPPUNIT_ASSERT(weak.expired());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), counter->frees());
+    }
+
+    /// Fails every allocation: the pool, empty, cannot make a buffer.
+    class failing_allocator : public memory_allocator
+    {
+    public:
+        pointer allocate(std::size_t, void* = nullptr) override
+        {
+            throw std::bad_alloc();
+        }
+    };
+
+    void test_failed_allocation_lends_nothing()
+    {
+        auto pool = std::make_shared<memory_pool>(
+            100, 200, 4, 0, std::make_shared<failing_allocator>());
+        pool->set_warn_on_empty(false);
+        std::weak_ptr<memory_pool> weak = pool;
+        CPPUNIT_ASSERT_THROW(pool->allocate(150), std::bad_alloc);
+        // Had the failed request been counted as lent, the pool would keep itself alive.
+        pool.reset();
+        CPPUNIT_ASSERT(weak.expired());
+    }
+
+    void test_pool_not_owned_by_shared_ptr()
+    {
+        memory_pool pool(100, 200, 4, 1);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), pool.free_count());
+        CPPUNIT_ASSERT_THROW(pool.allocate(150), std::logic_error);
+        // The error hands nothing out and keeps the buffer.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), pool.free_count());
     }
 
     void test_running_refill_outlives_pool()

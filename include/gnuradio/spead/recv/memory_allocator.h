@@ -45,7 +45,10 @@ public:
                 allocator->free(ptr, d_user);
         }
         void* get_user() const { return d_user; }
-        /// The allocator the memory goes back to; null once it has gone back.
+        /// The allocator the memory goes back to; null once it has gone back. A
+        /// memory_pool's buffers refer to it without owning it (the pool keeps itself
+        /// alive while they are out): do not rely on this reference to keep an
+        /// allocator alive.
         const std::shared_ptr<memory_allocator>& get_allocator() const
         {
             return d_allocator;

@@ -31,10 +31,14 @@ namespace spead {
  * after a buffer has come back) if warn_on_empty is set, as spead2 does; a pool with
  * max_free 0 keeps nothing and never warns.
  *
- * Buffers handed out hold the pool (through their deleters), so they may outlive the
- * user's reference to it: they still come back to it, and the pool goes when the last
- * one is back. The object must be owned by a std::shared_ptr. allocate() takes one lock
- * and allocates nothing when the pool has a buffer. Thread-safe.
+ * Buffers handed out keep the pool alive, so they may outlive the user's reference to
+ * it: they still come back to it, and the pool goes when the last one is back. The pool
+ * holds one reference to itself while any buffer is out, rather than each buffer's
+ * deleter holding one: the deleters' get_allocator() is the pool, but a reference that
+ * does not own it (the reference count, shared by the thread that allocates and the one
+ * that frees, would otherwise change twice per heap). The object must be owned by a
+ * std::shared_ptr. allocate() takes one lock and allocates nothing when the pool has a
+ * buffer. Thread-safe.
  */
 class memory_pool : public memory_allocator
 {
@@ -79,6 +83,9 @@ protected:
     void free(std::uint8_t* ptr, void* user) override;
 
 private:
+    /// Counts a buffer back that never went out; returns the pool's reference to
+    /// itself when that was the last one (for the caller to drop, outside any lock).
+    std::shared_ptr<memory_allocator> release_one();
     struct impl;
     std::shared_ptr<impl> d_impl;
     std::size_t d_lower = 0, d_upper = 0, d_max_free = 0, d_initial = 0, d_low_water = 0;
