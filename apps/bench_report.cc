@@ -49,7 +49,8 @@ std::string json_string(const std::string& s)
 
 const char* copy_name(memcpy_function f)
 {
-    return f == memcpy_function::nontemporal ? "nontemporal" : "standard";
+    return f == memcpy_function::nontemporal ? "nontemporal"
+                                             : "standard (the engine's own)";
 }
 
 void json_copy(std::ostream& out, const char* key, const copy_result& r)

@@ -8,6 +8,7 @@
 #include "memcpy_variants.h"
 #include <gnuradio/spead/recv/memcpy.h>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -112,14 +113,68 @@ memcpy_nontemporal_avx(void* dest, const void* src, std::size_t n)
     return dest;
 }
 
+__attribute__((target("avx"))) void*
+memcpy_temporal_avx(void* dest, const void* src, std::size_t n)
+{
+    if (n < TEMPORAL_AVX_MIN)
+        return std::memcpy(dest, src, n);
+    constexpr std::size_t BLOCK = 4 * sizeof(__m256i);
+    auto* d = static_cast<std::uint8_t*>(dest);
+    auto* s = static_cast<const std::uint8_t*>(src);
+    // Aligned stores: a store that straddles two lines costs two; loads may straddle.
+    const std::size_t head = bytes_to_alignment(d, CACHE_LINE);
+    std::memcpy(d, s, head);
+    d += head;
+    s += head;
+    n -= head;
+    for (; n >= BLOCK; n -= BLOCK, d += BLOCK, s += BLOCK) {
+        const auto* from = reinterpret_cast<const __m256i*>(s);
+        auto* to = reinterpret_cast<__m256i*>(d);
+        const __m256i a = _mm256_loadu_si256(from);
+        const __m256i b = _mm256_loadu_si256(from + 1);
+        const __m256i c = _mm256_loadu_si256(from + 2);
+        const __m256i e = _mm256_loadu_si256(from + 3);
+        _mm256_store_si256(to, a);
+        _mm256_store_si256(to + 1, b);
+        _mm256_store_si256(to + 2, c);
+        _mm256_store_si256(to + 3, e);
+    }
+    if (n > 0)
+        std::memcpy(d, s, n);
+    return dest;
+}
+
 } // namespace detail
 #endif
 
 namespace {
 
-void* memcpy_standard(void* dest, const void* src, std::size_t n)
+void* memcpy_libc(void* dest, const void* src, std::size_t n)
 {
     return std::memcpy(dest, src, n);
+}
+
+} // namespace
+
+#if defined(__x86_64__)
+memcpy_function_ptr detail::select_standard(const char* avx_copy_env)
+{
+    const bool disabled = avx_copy_env && std::string(avx_copy_env) == "0";
+    return !disabled && cpu_has_avx() ? memcpy_temporal_avx : memcpy_libc;
+}
+#endif
+
+namespace {
+
+memcpy_function_ptr resolved_standard()
+{
+#if defined(__x86_64__)
+    static const memcpy_function_ptr resolved =
+        detail::select_standard(std::getenv("GR_SPEAD_AVX_COPY"));
+    return resolved;
+#else
+    return memcpy_libc;
+#endif
 }
 
 memcpy_function_ptr select_nontemporal()
@@ -129,7 +184,7 @@ memcpy_function_ptr select_nontemporal()
                                  : detail::memcpy_nontemporal_sse2;
 #else
     // No streaming stores we know how to issue portably: a plain copy is correct.
-    return memcpy_standard;
+    return memcpy_libc;
 #endif
 }
 
@@ -150,7 +205,7 @@ memcpy_function_ptr get_memcpy(memcpy_function which)
 {
     switch (which) {
     case memcpy_function::standard:
-        return memcpy_standard;
+        return resolved_standard();
     case memcpy_function::nontemporal:
         return resolved_nontemporal();
     }

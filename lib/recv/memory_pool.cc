@@ -264,7 +264,7 @@ memory_allocator::pointer memory_pool::allocate(std::size_t size, void* hint)
 
 std::shared_ptr<memory_allocator> memory_pool::release_one()
 {
-    // With the lock; the caller drops what is returned after letting go of it.
+    // Takes the lock; the caller drops what is returned after the lock is let go.
     impl& state = *d_impl;
     std::lock_guard<std::mutex> lock(state.mutex);
     if (--state.outstanding == 0)

@@ -174,6 +174,9 @@ class qa_memcpy : public CppUnit::TestFixture
     CPPUNIT_TEST(test_sse2_path_large_copies);
     CPPUNIT_TEST(test_avx_path_small_copies);
     CPPUNIT_TEST(test_avx_path_large_copies);
+    CPPUNIT_TEST(test_temporal_avx_copies_around_the_threshold);
+    CPPUNIT_TEST(test_temporal_avx_large_copies);
+    CPPUNIT_TEST(test_standard_selection);
     CPPUNIT_TEST(test_get_memcpy);
     CPPUNIT_TEST(test_get_memcpy_unknown);
     CPPUNIT_TEST_SUITE_END();
@@ -226,6 +229,52 @@ public:
 #if defined(__x86_64__)
         if (detail::cpu_has_avx())
             check_large_copies(detail::memcpy_nontemporal_avx);
+#endif
+    }
+
+    void test_temporal_avx_copies_around_the_threshold()
+    {
+#if defined(__x86_64__)
+        if (!detail::cpu_has_avx())
+            return;
+        // Every misalignment of source and destination, for lengths from just below the
+        // threshold (the std::memcpy path) through several loop iterations and every
+        // remainder after the loop.
+        constexpr std::size_t first = detail::TEMPORAL_AVX_MIN - 2;
+        constexpr std::size_t last = detail::TEMPORAL_AVX_MIN + 3 * 128 + 64;
+        copy_checker checker(last);
+        for (std::size_t src = 0; src <= MAX_MISALIGNMENT; src++)
+            for (std::size_t dst = 0; dst <= MAX_MISALIGNMENT; dst++)
+                for (std::size_t n = first; n <= last; n += (n % 7 == 0 ? 1 : 3)) {
+                    const std::string problem =
+                        checker.check(detail::memcpy_temporal_avx, n, src, dst);
+                    if (!problem.empty())
+                        CPPUNIT_FAIL(problem);
+                }
+#endif
+    }
+
+    void test_temporal_avx_large_copies()
+    {
+#if defined(__x86_64__)
+        if (detail::cpu_has_avx())
+            check_large_copies(detail::memcpy_temporal_avx);
+#endif
+    }
+
+    void test_standard_selection()
+    {
+#if defined(__x86_64__)
+        const memcpy_function_ptr avx_or_libc = detail::select_standard(nullptr);
+        CPPUNIT_ASSERT((avx_or_libc == detail::memcpy_temporal_avx) ==
+                       detail::cpu_has_avx());
+        CPPUNIT_ASSERT(detail::select_standard("1") == avx_or_libc);
+        // "0" turns the AVX loop off: whatever comes back is not it, and copies.
+        const memcpy_function_ptr libc = detail::select_standard("0");
+        CPPUNIT_ASSERT(libc != detail::memcpy_temporal_avx);
+        copy_checker checker(4096);
+        const std::string problem = checker.check(libc, 4096, 3, 5);
+        CPPUNIT_ASSERT_MESSAGE(problem, problem.empty());
 #endif
     }
 
