@@ -49,8 +49,7 @@ std::string json_string(const std::string& s)
 
 const char* copy_name(memcpy_function f)
 {
-    return f == memcpy_function::nontemporal ? "nontemporal"
-                                             : "standard (the engine's own)";
+    return f == memcpy_function::nontemporal ? "nontemporal" : "standard";
 }
 
 void json_copy(std::ostream& out, const char* key, const copy_result& r)
@@ -139,9 +138,9 @@ void print_text(std::ostream& out, const run_report& report)
             << ")\n";
         out << "  ratio:   " << fixed(r.ratio_to_memcpy(), 3) << " x memcpy";
         if (r.same_copy_before)
-            out << "; " << fixed(r.engine_gbps() / r.same_copy_gbps(), 3) << " x a "
-                << copy_name(r.spec.copy) << " copy alone ("
-                << fixed(r.same_copy_gbps(), 2) << " Gb/s)";
+            out << "; " << fixed(r.engine_gbps() / r.same_copy_gbps(), 3)
+                << " x the engine's own copy alone (" << describe_memcpy(r.spec.copy)
+                << ": " << fixed(r.same_copy_gbps(), 2) << " Gb/s)";
         out << "\n";
         const double footprint_gbps =
             gbps(r.memcpy_pool_footprint.payload_bytes, r.memcpy_pool_footprint.seconds);
@@ -201,6 +200,7 @@ void print_json(std::ostream& out, const run_report& report)
             << ", \"allow_out_of_order\": "
             << (r.spec.shuffle_within_heap ? "true" : "false") << ", \"memcpy\": \""
             << copy_name(r.spec.copy) << "\""
+            << ", \"copy_routine\": " << json_string(describe_memcpy(r.spec.copy))
             << ", \"heaps_per_pass\": " << r.heaps_per_pass
             << ", \"packets_per_pass\": " << r.packets_per_pass
             << ", \"payload_bytes_per_pass\": " << r.payload_bytes_per_pass

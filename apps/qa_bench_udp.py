@@ -5,8 +5,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 """Smoke test of `spead_bench udp`: one 1-second loopback trial at a modest rate. It
-checks that the report has its fields and that heaps arrived, not how fast; and that
-`spead_bench mem` refuses bad options naming them.
+checks that the report has its fields and that heaps arrived, not how fast; that
+`spead_bench mem` refuses bad options naming them, and that a short run of it reports
+which copy the engine used, as GR_SPEAD_AVX_COPY chooses it.
 
 usage: qa_bench_udp.py SPEAD_BENCH
 """
@@ -120,6 +121,31 @@ class qa_bench_udp(unittest.TestCase):
                                     text=True, timeout=60)
             self.assertEqual(result.returncode, 2, option)
             self.assertIn(option, result.stderr)
+
+    def run_mem(self, environment):
+        result = subprocess.run([BENCH, "mem", "--seconds", "0.1", "--rounds", "1",
+                                 "--scenario", "4KiB-single", "--json"],
+                                capture_output=True, text=True, timeout=120,
+                                env=environment)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        scenario = json.loads(result.stdout)["scenarios"][0]
+        self.assertEqual(scenario["memcpy"], "standard")
+        self.assertGreater(scenario["heaps_per_s"], 0)
+        # The engine's own copy is measured beside glibc's, whichever it is.
+        self.assertGreater(scenario["same_copy_gbps"], 0)
+        self.assertGreater(scenario["memcpy_gbps"], 0)
+        return scenario["copy_routine"]
+
+    def test_mem_reports_the_standard_copy(self):
+        with open("/proc/cpuinfo") as f:
+            has_avx = any(line.startswith("flags") and " avx " in line + " "
+                          for line in f)
+        environment = dict(os.environ)
+        environment.pop("GR_SPEAD_AVX_COPY", None)
+        routine = self.run_mem(environment)
+        self.assertEqual("AVX loop" in routine, has_avx, routine)
+        routine = self.run_mem(dict(os.environ, GR_SPEAD_AVX_COPY="0"))
+        self.assertEqual(routine, "glibc memcpy")
 
 
 if __name__ == "__main__":

@@ -213,5 +213,22 @@ memcpy_function_ptr get_memcpy(memcpy_function which)
                                 std::to_string(static_cast<int>(which)));
 }
 
+std::string describe_memcpy(memcpy_function which)
+{
+    const memcpy_function_ptr copy = get_memcpy(which);
+#if defined(__x86_64__)
+    if (copy == detail::memcpy_temporal_avx)
+        return "AVX loop from " + std::to_string(detail::TEMPORAL_AVX_MIN) +
+               " bytes, glibc memcpy below";
+    if (copy == detail::memcpy_nontemporal_avx)
+        return "AVX streaming stores";
+    if (copy == detail::memcpy_nontemporal_sse2)
+        return "SSE2 streaming stores";
+#endif
+    if (which == memcpy_function::nontemporal)
+        return "glibc memcpy (no streaming stores on this CPU)";
+    return "glibc memcpy";
+}
+
 } // namespace spead
 } // namespace gr

@@ -178,6 +178,7 @@ class qa_memcpy : public CppUnit::TestFixture
     CPPUNIT_TEST(test_temporal_avx_large_copies);
     CPPUNIT_TEST(test_standard_selection);
     CPPUNIT_TEST(test_get_memcpy);
+    CPPUNIT_TEST(test_describe_memcpy);
     CPPUNIT_TEST(test_get_memcpy_unknown);
     CPPUNIT_TEST_SUITE_END();
 
@@ -296,6 +297,22 @@ public:
             const std::string problem = checker.check(copy, 300, 5, 9);
             CPPUNIT_ASSERT_MESSAGE(problem, problem.empty());
         }
+    }
+
+    void test_describe_memcpy()
+    {
+        // The description names the routine get_memcpy actually returns.
+        const std::string standard = describe_memcpy(memcpy_function::standard);
+        const std::string nontemporal = describe_memcpy(memcpy_function::nontemporal);
+#if defined(__x86_64__)
+        const bool avx_loop =
+            get_memcpy(memcpy_function::standard) == detail::memcpy_temporal_avx;
+        CPPUNIT_ASSERT_EQUAL(avx_loop, standard.find("AVX loop") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string(detail::cpu_has_avx() ? "AVX streaming stores"
+                                                               : "SSE2 streaming stores"),
+                             nontemporal);
+#endif
+        CPPUNIT_ASSERT(standard.find("glibc memcpy") != std::string::npos);
     }
 
     void test_get_memcpy_unknown()

@@ -9,6 +9,7 @@
 #define INCLUDED_SPEAD_RECV_MEMCPY_H
 
 #include <cstddef>
+#include <string>
 
 namespace gr {
 namespace spead {
@@ -31,6 +32,10 @@ using memcpy_function_ptr = void* (*)(void* dest, const void* src, std::size_t n
 
 /// The copy function for \p which (resolved once; cheap to call per packet).
 memcpy_function_ptr get_memcpy(memcpy_function which);
+
+/// What get_memcpy(\p which) does on this CPU and with this environment, in words (for
+/// reports: "glibc memcpy", "AVX loop from 1024 bytes, glibc memcpy below", ...).
+std::string describe_memcpy(memcpy_function which);
 
 /// Copies with non-temporal stores where the CPU has them; same contract as memcpy.
 void* memcpy_nontemporal(void* dest, const void* src, std::size_t n);
