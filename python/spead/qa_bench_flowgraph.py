@@ -34,8 +34,10 @@ class qa_bench_flowgraph(gr_unittest.TestCase):
         for field in ('sender_gbps', 'emitted_payload_gbps', 'heaps_sent', 'heaps_emitted',
                       'heaps_missing', 'incomplete_heaps', 'receiver_cpu_s_per_gb'):
             self.assertIn(field, trial)
-        self.assertEqual(trial['heaps_sent'], 20)
-        self.assertGreater(trial['heaps_emitted'], 0)
+        # The whole trial and the benchmark's log in the message: a failure here was seen
+        # once (2026-11-27) and not again in ten runs.
+        self.assertEqual(trial['heaps_sent'], 20, (trial, result.stderr[-2000:]))
+        self.assertGreater(trial['heaps_emitted'], 0, (trial, result.stderr[-2000:]))
 
     @unittest.skipUnless(os.path.exists(SPEAD_SEND), 'spead_send is not built')
     def test_compare_prints_each_source_against_its_ceiling(self):
@@ -58,7 +60,8 @@ class qa_bench_flowgraph(gr_unittest.TestCase):
         # At 0.1 Gb/s (about 200 heaps of 64 KiB) our source loses nothing on loopback; its
         # output is 4 bytes of complex float per payload byte, and the fraction follows.
         ours = lines[0]
-        self.assertEqual(ours['trials'][0]['heaps_missing'], 0)
+        self.assertEqual(ours['trials'][0]['heaps_missing'], 0,
+                         (ours, result.stderr[-2000:]))
         self.assertAlmostEqual(ours['trials'][0]['output_bytes'],
                                4 * ours['trials'][0]['heaps_sent'] * 65536)
         if 'fraction_of_ceiling' in ours:
