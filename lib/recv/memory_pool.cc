@@ -254,8 +254,8 @@ memory_allocator::pointer memory_pool::allocate(std::size_t size, void* hint)
     pooled_buffer* record = buffer.release();
     // The deleter refers to the pool without owning it (an aliasing shared_ptr with no
     // owner): copying an owning one would add and drop a reference count shared by the
-    // allocating and the freeing thread for every heap, measured at a tenth of the rate
-    // of 4 KiB heaps. owner_while_lent keeps the pool alive instead.
+    // allocating and the freeing thread for every heap (4 KiB heaps ran 6-10 % slower
+    // with it, docs/benchmarks.md). owner_while_lent keeps the pool alive instead.
     return pointer(
         record->memory.get(),
         deleter(std::shared_ptr<memory_allocator>(std::shared_ptr<void>(), this),
