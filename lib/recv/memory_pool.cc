@@ -82,6 +82,15 @@ struct memory_pool::impl : std::enable_shared_from_this<memory_pool::impl> {
         return buffer;
     }
 
+    /// Counts one buffer back, with the lock held. Returns the pool's reference to itself
+    /// when that was the last one out, for the caller to drop after the lock.
+    std::shared_ptr<memory_allocator> count_back_locked()
+    {
+        if (--outstanding == 0)
+            return std::move(owner_while_lent);
+        return nullptr;
+    }
+
     /// Keeps \p buffer if there is room; with the lock held. Returns whether it did.
     bool keep_locked(std::unique_ptr<pooled_buffer>& buffer)
     {
@@ -246,8 +255,13 @@ memory_allocator::pointer memory_pool::allocate(std::size_t size, void* hint)
         try {
             buffer = state.make_buffer();
         } catch (...) {
-            // Nothing went out after all.
-            std::shared_ptr<memory_allocator> last_reference = release_one();
+            // Nothing went out after all; the reference (if the last) goes after the
+            // lock.
+            std::shared_ptr<memory_allocator> last_reference;
+            {
+                std::lock_guard<std::mutex> lock(state.mutex);
+                last_reference = state.count_back_locked();
+            }
             throw;
         }
     }
@@ -262,16 +276,6 @@ memory_allocator::pointer memory_pool::allocate(std::size_t size, void* hint)
                 record));
 }
 
-std::shared_ptr<memory_allocator> memory_pool::release_one()
-{
-    // Takes the lock; the caller drops what is returned after the lock is let go.
-    impl& state = *d_impl;
-    std::lock_guard<std::mutex> lock(state.mutex);
-    if (--state.outstanding == 0)
-        return std::move(state.owner_while_lent);
-    return nullptr;
-}
-
 void memory_pool::free(std::uint8_t* /*ptr*/, void* user)
 {
     // Only pool-sized buffers come back here (other sizes carry the underlying
@@ -283,8 +287,7 @@ void memory_pool::free(std::uint8_t* /*ptr*/, void* user)
     impl& state = *d_impl;
     std::lock_guard<std::mutex> lock(state.mutex);
     state.keep_locked(buffer);
-    if (--state.outstanding == 0)
-        last_reference = std::move(state.owner_while_lent);
+    last_reference = state.count_back_locked();
     // Declared before the lock, `buffer` (if not kept) is released after it is dropped.
 }
 

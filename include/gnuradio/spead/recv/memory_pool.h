@@ -83,9 +83,6 @@ protected:
     void free(std::uint8_t* ptr, void* user) override;
 
 private:
-    /// Counts a buffer back that never went out; returns the pool's reference to
-    /// itself when that was the last one (for the caller to drop, outside any lock).
-    std::shared_ptr<memory_allocator> release_one();
     struct impl;
     std::shared_ptr<impl> d_impl;
     std::size_t d_lower = 0, d_upper = 0, d_max_free = 0, d_initial = 0, d_low_water = 0;
