@@ -6,8 +6,8 @@
  */
 
 // The descriptors of spead2's reference captures (heap 1 of each file), decoded and
-// checked against shared/captures/README.md; then re-encoded, which must give back the
-// very bytes spead2 sent.
+// checked against tests/data/captures/README.md; then re-encoded, which must give back
+// the very bytes spead2 sent.
 
 #include <gnuradio/spead/protocol/descriptor.h>
 #include <gnuradio/spead/protocol/item_ids.h>

@@ -7,7 +7,7 @@
 
 // Every value of spead2's reference captures, decoded through the protocol layer
 // (pcap -> packets -> heaps -> descriptors -> item_type) and checked against what
-// shared/captures/README.md states they contain.
+// tests/data/captures/README.md states they contain.
 
 #include <gnuradio/spead/protocol/descriptor.h>
 #include <gnuradio/spead/protocol/item_ids.h>

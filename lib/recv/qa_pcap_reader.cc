@@ -7,7 +7,7 @@
 
 // spead2's reference captures through the whole receive engine: pcap_reader ->
 // ring_stream -> heaps -> descriptors -> item values, checked against what
-// shared/captures/README.md states about them (heap counts, every value, the
+// tests/data/captures/README.md states about them (heap counts, every value, the
 // descriptions, and the packet counts spead2 itself reports), with and without a BPF
 // filter.
 

@@ -106,17 +106,18 @@ public:
     void test_polls_only_when_asked_and_stops_promptly()
     {
         // Polling for up to 1 s after the last datagram: the thread stays busy through
-        // the idle time (at least a third of it even on a loaded machine), and stop()
-        // does not wait for the poll to run out.
+        // the idle time, and stop() does not wait for the poll to run out. The bounds
+        // leave room for a machine busy with parallel tests (the poller then gets a
+        // small share of a core, still far above a sleeping thread's).
         const idle_run polling = run_idle(std::chrono::seconds(1));
         CPPUNIT_ASSERT_MESSAGE(std::to_string(polling.idle_cpu_seconds),
-                               polling.idle_cpu_seconds > 0.1);
+                               polling.idle_cpu_seconds > 0.04);
         CPPUNIT_ASSERT_MESSAGE(std::to_string(polling.stop_seconds),
                                polling.stop_seconds < 0.5);
         // Without: the thread sleeps.
         const idle_run sleeping = run_idle(std::chrono::microseconds(0));
         CPPUNIT_ASSERT_MESSAGE(std::to_string(sleeping.idle_cpu_seconds),
-                               sleeping.idle_cpu_seconds < 0.03);
+                               sleeping.idle_cpu_seconds < 0.02);
     }
 
     void test_heaps_arrive_while_polling()

@@ -20,7 +20,7 @@ from gnuradio import spead
 def captures_dir():
     return os.environ.get('SPEAD_CAPTURES_DIR',
                           os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                       '../../../shared/captures'))
+                                       '../../tests/data/captures'))
 
 
 def capture(name):

@@ -118,6 +118,17 @@ class qa_grc_examples(gr_unittest.TestCase):
         self.assertEqual(result.stdout.count('(heap_cnt . '), 21)
         self.assertIn('(heaps_published . 21)', result.stdout)
 
+    def test_heap_messages_finds_the_shipped_capture_by_itself(self):
+        # No -c and no SPEAD_CAPTURES_DIR: the example's default is the reference capture
+        # that ships with gr-spead (found through the paths CMake configured).
+        env = environment()
+        env.pop('SPEAD_CAPTURES_DIR', None)
+        result = subprocess.run([PYTHON, os.path.join(self.out, 'heap_messages.py')],
+                                env=env, cwd=self.out, capture_output=True, text=True,
+                                timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.count('(heap_cnt . '), 21)
+
     def test_pcap_spectrum_runs_headless(self):
         result = self.run_python('''
             import sys

@@ -36,7 +36,7 @@ def capture_udp_payloads(name):
     """UDP payloads of a classic pcap of Ethernet/IPv4/UDP frames, read by hand."""
     path = os.path.join(os.environ.get('SPEAD_CAPTURES_DIR',
                                        os.path.join(os.path.dirname(__file__),
-                                                    '../../../shared/captures')), name)
+                                                    '../../tests/data/captures')), name)
     with open(path, 'rb') as f:
         data = f.read()
     assert struct.unpack_from('<I', data, 0)[0] == 0xa1b2c3d4

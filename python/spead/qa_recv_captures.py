@@ -7,7 +7,7 @@
 
 """The three reference captures made by spead2 4.4.1, decoded through
 add_udp_pcap_file_reader and ItemGroup; every value checked as
-../shared/captures/README.md states it."""
+tests/data/captures/README.md states it."""
 
 import os
 

@@ -22,7 +22,7 @@ PATIENCE = 10.0
 def captures_dir():
     return os.environ.get('SPEAD_CAPTURES_DIR',
                           os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                       '../../../shared/captures'))
+                                       '../../tests/data/captures'))
 
 
 def pointer(immediate, item_id, value, address_bits=40):

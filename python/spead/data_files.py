@@ -1,0 +1,42 @@
+#
+# Copyright 2026 gr-spead authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+
+"""Files that ship with gr-spead: the reference captures made by spead2, which the
+example flowgraphs read (tests/data/captures/README.md says what each holds)."""
+
+import os
+
+__all__ = ['reference_capture']
+
+
+def _capture_dirs():
+    dirs = []
+    if os.environ.get('SPEAD_CAPTURES_DIR'):
+        dirs.append(os.environ['SPEAD_CAPTURES_DIR'])
+    try:
+        from . import data_files_paths as _paths
+    except ImportError:  # a copy of the package without its configured paths
+        return dirs
+    # Installed first; the source tree serves a module run from its build tree.
+    dirs.append(os.path.join(_paths.INSTALLED_DATA_DIR, 'captures'))
+    dirs.append(_paths.SOURCE_CAPTURES_DIR)
+    return dirs
+
+
+def reference_capture(name):
+    """The path of the reference capture ``name`` (e.g.
+    ``'spead2_64_40_single_packet.pcap'``), looked up in $SPEAD_CAPTURES_DIR, then where
+    gr-spead installed it (share/gr-spead/captures), then in its source tree.
+
+    Raises FileNotFoundError naming the places searched.
+    """
+    dirs = _capture_dirs()
+    for d in dirs:
+        path = os.path.join(d, name)
+        if os.path.isfile(path):
+            return path
+    raise FileNotFoundError('no capture named {!r} in {}'.format(
+        name, ', '.join(dirs) or 'any known folder'))
