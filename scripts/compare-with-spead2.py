@@ -36,7 +36,7 @@ import zlib
 # SPEAD constants (the wire format, SPEAD-PROTOCOL.md)
 
 NULL_ID, HEAP_CNT, HEAP_LENGTH, PAYLOAD_OFFSET, PAYLOAD_LENGTH = 0, 1, 2, 3, 4
-DESCRIPTOR, STREAM_CTRL = 5, 6
+DESCRIPTOR = 5
 D_NAME, D_DESCRIPTION, D_SHAPE, D_FORMAT, D_ID, D_DTYPE = 0x10, 0x11, 0x12, 0x13, 0x14, 0x15
 CTRL_START, CTRL_STOP = 0, 2
 MAX_PACKET = 1024
@@ -66,11 +66,10 @@ class Builder:
         word = (int(immediate) << 63) | (item_id << self.bits) | (value & ((1 << self.bits) - 1))
         return word.to_bytes(8, 'big')
 
-    def raw(self, pointers, payload=b'', header=None):
+    def raw(self, pointers, payload=b''):
         """A hand-made packet: pointers are (immediate, id, value) triples."""
-        if header is None:
-            header = bytes([0x53, 4, (64 - self.bits) // 8, self.bits // 8, 0, 0])
-            header += len(pointers).to_bytes(2, 'big')
+        header = bytes([0x53, 4, (64 - self.bits) // 8, self.bits // 8, 0, 0])
+        header += len(pointers).to_bytes(2, 'big')
         return header + b''.join(self.pointer(*p) for p in pointers) + payload
 
     def raw_heap_packet(self, cnt, offset, payload, heap_length=None, extra=()):
@@ -279,11 +278,15 @@ def build_start_of_stream(b, rng):
     return start + flat(basic_heaps(b, rng, 3, first_cnt=2))
 
 
-def values_heaps(b, specs, first_cnt=1):
-    """Heap 1 carries the descriptors of specs, heap 2 their values."""
-    descriptors = [(DESCRIPTOR, b.descriptor(i, name, **kw)) for i, name, kw, _ in specs]
-    values = [(i, value) for i, _, _, value in specs if value is not None]
-    return b.heap(first_cnt, descriptors) + b.heap(first_cnt + 1, values)
+def values_heaps(b, specs):
+    """For each (id, name, descriptor keywords, value) of specs, a heap with its descriptor
+    then one with its value: a descriptor that a library refuses (ItemGroup.update raises)
+    spoils only its own heaps. Then one heap with every value again."""
+    packets = []
+    for k, (item_id, name, kw, value) in enumerate(specs):
+        packets += b.heap(2 * k + 1, [(DESCRIPTOR, b.descriptor(item_id, name, **kw))])
+        packets += b.heap(2 * k + 2, [(item_id, value)])
+    return packets + b.heap(2 * len(specs) + 1, [(i, value) for i, _, _, value in specs])
 
 
 def build_numpy_descriptors(b, rng):
@@ -573,7 +576,8 @@ def add_reader(stream, reader, path):
         acceptor.bind(('127.0.0.1', 0))
         acceptor.listen(1)
         stream.add_tcp_reader(acceptor)
-        sender = threading.Thread(target=send_tcp, args=(acceptor.getsockname(), path))
+        sender = threading.Thread(target=send_tcp, args=(acceptor.getsockname(), path),
+                                  daemon=True)
         sender.start()
         acceptor.close()
         return sender
@@ -796,38 +800,62 @@ def compare_lists(where, what, a, b, show):
     return [(what, text)]
 
 
-def compare_group(where, a, b):
-    out = compare_fields(where, a, b, ('updated',), 'ItemGroup.update')
+def compare_group(where, a, b, before_a, before_b):
+    """The ItemGroup after update(): only what changed in this heap on either side, so that
+    a difference shows where it arises rather than again at every later heap."""
     if a['error'] != b['error']:
-        out.append(('ItemGroup.update error', '%s ItemGroup.update raised: %s' % (
+        out = [('ItemGroup.update error', '%s ItemGroup.update raised: %s' % (
             where, versus('%s(%r)' % (a['error'], a['message']),
-                          '%s(%r)' % (b['error'], b['message'])))))
-    names_a = [i['name'] for i in a['group']]
-    names_b = [i['name'] for i in b['group']]
-    if names_a != names_b:
-        out.append(('ItemGroup names', '%s ItemGroup names: %s'
-                    % (where, versus(names_a, names_b))))
+                          '%s(%r)' % (b['error'], b['message']))))]
+    else:
+        out = compare_fields(where, a, b, ('updated',), 'ItemGroup.update')
+    names = name_differences([i['name'] for i in a['group']], [i['name'] for i in b['group']])
+    if names and names != name_differences(list(before_a), list(before_b)):
+        out.append(('ItemGroup names', '%s ItemGroup %s' % (where, names)))
     items_b = {i['name']: i for i in b['group']}
     for item in a['group']:
         other = items_b.get(item['name'])
-        if other is not None:
-            label = '%s item %r' % (where, item['name'])
-            out += compare_fields(label, item, other, ('id', 'description', 'order',
-                                                       'version'), 'item')
-            out += compare_fields(label, item, other, ('shape', 'format', 'dtype', 'value'),
-                                  'item', show_value)
+        if other is None or (before_a.get(item['name']) == item and
+                             before_b.get(item['name']) == other):
+            continue
+        label = '%s item %r' % (where, item['name'])
+        out += compare_fields(label, item, other, ('id', 'description', 'order', 'version'),
+                              'item')
+        out += compare_fields(label, item, other, ('shape', 'format', 'dtype', 'value'),
+                              'item', show_value)
     return out
 
 
-def compare_heap(a, b):
+def name_differences(names_a, names_b):
+    """How two lists of ItemGroup names differ, as text ('' when they are equal)."""
+    if names_a == names_b:
+        return ''
+    only_a = [n for n in names_a if n not in names_b]
+    only_b = [n for n in names_b if n not in names_a]
+    if not only_a and not only_b:
+        return 'names in another order: ' + versus(names_a, names_b)
+    return 'names only in %s %s, only in %s %s' % (NAMES[0], only_a, NAMES[1], only_b)
+
+
+def compare_heap(a, b, before_a, before_b):
     where = 'heap %s:' % heap_label(a)
     out = compare_fields(where, a, b, ('start', 'end', 'flavour', 'heap_length',
                                        'received_length', 'payload_ranges'), 'heap')
     out += compare_lists(where, 'raw items', a['items'], b['items'], show_raw_item)
-    if a['kind'] == 'Heap':
+    if a['kind'] == 'Heap' and b['kind'] == 'Heap':
         out += compare_lists(where, 'descriptors', a['descriptors'], b['descriptors'],
                              show_descriptor)
-        out += compare_group(where, a['update'], b['update'])
+        out += compare_group(where, a['update'], b['update'], before_a, before_b)
+    return out
+
+
+def groups_before(heaps):
+    """For each heap, the ItemGroup (name to item) as the previous complete heap left it."""
+    group, out = {}, []
+    for h in heaps:
+        out.append(group)
+        if 'update' in h:
+            group = {i['name']: i for i in h['update']['group']}
     return out
 
 
@@ -839,10 +867,12 @@ def compare_heaps(a, b):
     if keys_a != keys_b:
         out.append(('heaps yielded', 'heaps yielded: ' + versus(
             '[%s]' % ' '.join(keys_a), '[%s]' % ' '.join(keys_b))))
+    before_a, before_b = groups_before(a), groups_before(b)
     matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
     for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            out += compare_heap(a[block.a + k], b[block.b + k])
+        for i, j in zip(range(block.a, block.a + block.size),
+                        range(block.b, block.b + block.size)):
+            out += compare_heap(a[i], b[j], before_a[i], before_b[j])
     return out
 
 
@@ -871,7 +901,8 @@ def compare_stats(a, b, reader):
 
 def compare_run(a, b, reader):
     if 'error' in a or 'error' in b:
-        if a.get('error') == b.get('error'):
+        # Two failures of the same exception type agree; their messages are each library's.
+        if str(a.get('error')).split(':')[0] == str(b.get('error')).split(':')[0]:
             return []
         return [('run failed', 'run failed: ' + versus(a.get('error'), b.get('error')))]
     return compare_heaps(a['heaps'], b['heaps']) + compare_stats(a, b, reader)
@@ -1019,8 +1050,9 @@ def load_encoder(path):
     try:
         import gnuradio.spead as spead
     except ImportError as e:
-        sys.exit('cannot import gnuradio.spead (needed to make the streams): %s\n'
-                 'give --gr-spead-path BUILD/test_modules' % e)
+        print('cannot import gnuradio.spead (needed to make the streams): %s\n'
+              'give --gr-spead-path BUILD/test_modules' % e, file=sys.stderr)
+        sys.exit(2)
     return spead
 
 
@@ -1035,7 +1067,8 @@ def main(argv):
         NAMES[:] = [args.self_check + ' (1st run)', args.self_check + ' (2nd run)']
     streams = selected_streams(args.streams)
     if not streams:
-        sys.exit('no stream matches %s (--list shows them)' % args.streams)
+        print('no stream matches %s (--list shows them)' % args.streams, file=sys.stderr)
+        return 2
     spead = load_encoder(args.gr_spead_path)
     with tempfile.TemporaryDirectory(prefix='compare-spead2-') as tmp:
         directory = args.keep or tmp
@@ -1065,6 +1098,10 @@ def print_summary(summary):
         differing += 1
         print('  %-34s %3d  %d differences in %d runs' % (name, runs, total, bad))
         print('      ' + ', '.join('%s %d' % kv for kv in categories.most_common()))
+    streams_by_category = collections.Counter(c for _, _, _, cats in summary for c in cats)
+    if streams_by_category:
+        print('categories (streams that show them): ' + ', '.join(
+            '%s %d' % kv for kv in streams_by_category.most_common()))
     print('total: %d streams, %d same, %d differ (%d differences)'
           % (len(summary), len(summary) - differing, differing,
              sum(sum(s[3].values()) for s in summary)))
