@@ -23,9 +23,9 @@ namespace spead {
  *
  * Up to INLINE_CAPACITY items are stored inside the object itself, without an
  * allocation of their own. Heaps of high-rate streams carry one to a few items, and a
- * separate allocation for them (made on the receive thread, freed on the consumer's)
- * cost a fifth of the hand-off of a small heap. Longer lists (descriptor heaps, say)
- * are kept in an ordinary vector.
+ * separate allocation for them, made on the receive thread and freed on the
+ * consumer's, would move memory between cores for every heap. Longer lists
+ * (descriptor heaps, say) are kept in an ordinary vector.
  */
 class heap_item_list
 {

@@ -134,10 +134,10 @@ public:
      * For a reader with a core of its own (see thread_pool affinity): a core that goes
      * idle between datagrams may take milliseconds to wake (in a virtual machine, the
      * host must schedule it again), during which a socket buffer overflows; polling
-     * keeps it awake while traffic flows, at the cost of that core. Measured on a 2-vCPU
-     * virtual machine: see docs/performance-tuning.md. The reader's thread does nothing
-     * else meanwhile (other readers on a one-thread pool wait). May be called at any
-     * time, from any thread.
+     * keeps it awake while traffic flows, at the cost of that core (see
+     * docs/performance-tuning.md). The reader's thread does nothing else meanwhile
+     * (other readers on a one-thread pool wait). May be called at any time, from any
+     * thread.
      * \throws std::invalid_argument when \p duration is negative or above
      * max_busy_poll.
      */
