@@ -79,7 +79,7 @@ class qa_soak(unittest.TestCase):
         self.assertTrue(final["pool_bounded"])
 
     def test_no_loss_and_flat_memory_at_a_modest_rate(self):
-        # SPEAD_SOAK_SECONDS lengthens the run (e.g. 3600 for an hour; docs/reliability.md).
+        # SPEAD_SOAK_SECONDS lengthens the run (e.g. 3600 for an hour; docs/soak-and-multicast.md).
         duration = os.environ.get("SPEAD_SOAK_SECONDS", "15")
         status, samples, final, err = soak("--duration", duration, "--interval", "5",
                                            "--warmup", "5")

@@ -18,9 +18,10 @@ namespace spead {
 /// MEMCPY_NONTEMPORAL).
 enum class memcpy_function {
     /// Ordinary (cached) stores. std::memcpy, except that on CPUs with AVX copies of
-    /// 1 KiB or more go through the library's own AVX loop, measured faster than glibc's
-    /// memcpy for packet-sized copies (docs/performance-tuning.md); the environment
-    /// variable GR_SPEAD_AVX_COPY=0, read once, keeps std::memcpy for everything.
+    /// 1 KiB or more go through the library's own AVX loop, which keeps the stores
+    /// aligned whatever the payload's alignment (docs/performance-tuning.md); the
+    /// environment variable GR_SPEAD_AVX_COPY=0, read once, keeps std::memcpy for
+    /// everything.
     standard = 0,
     /// Non-temporal (streaming) stores that bypass the cache: faster when heaps are large
     /// and consumed later by another core. AVX or SSE2 chosen at run time, with a plain

@@ -39,9 +39,9 @@ public:
 /**
  * The default longest spin of a ring side that has to wait, before it sleeps. Waking a
  * sleeping consumer costs the producer (the stream's worker, the bottleneck) a system
- * call and an inter-processor interrupt: tens of microseconds in a virtual machine,
- * measured at up to a third of the worker's time with 1 MiB heaps. Spinning up to this
- * long while items come at least this often (about 5000 per second) avoids that.
+ * call and an inter-processor interrupt: tens of microseconds in a virtual machine.
+ * Spinning up to this long while items come at least this often (about 5000 per
+ * second) avoids that.
  */
 constexpr std::chrono::microseconds RING_DEFAULT_MAX_SPIN{ 200 };
 
