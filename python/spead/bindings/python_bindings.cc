@@ -44,9 +44,6 @@ PYBIND11_MODULE(spead_python, m)
 {
     init_numpy();
 
-    // Allow access to base block methods
-    py::module::import("gnuradio.gr");
-
     bind_protocol(m);
 
     // The spead2-compatible receive API: top-level pieces here, spead2.recv's in the
