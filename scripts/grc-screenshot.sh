@@ -4,7 +4,8 @@
 #
 # Takes a screenshot of a flowgraph open in GNU Radio Companion, on a virtual X display
 # (Xvfb), with this project's GRC blocks on the block path. Used to make the picture in the
-# README; not part of the tests.
+# README; not part of the tests. The flowgraph and the blocks are opened from copies in a
+# neutral folder (/tmp/gr-spead), so that GRC's console shows no checkout path.
 #
 #   scripts/grc-screenshot.sh examples/FLOWGRAPH.grc docs/images/OUTPUT.png [WIDTHxHEIGHT]
 
@@ -32,8 +33,14 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$scratch"' EXIT
 display=:$((90 + RANDOM % 9))
 Xvfb "$display" -screen 0 "${geometry}x24" >/dev/null 2>&1 &
 sleep 1
-export DISPLAY=$display HOME=$scratch GRC_BLOCKS_PATH=$top/grc
-gnuradio-companion "$flowgraph" >"$scratch/grc.log" 2>&1 &
+neutral=/tmp/gr-spead
+rm -rf "$neutral"
+mkdir -p "$neutral/flowgraphs"
+cp -r "$top/grc" "$neutral/grc"
+cp "$flowgraph" "$neutral/flowgraphs/"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$scratch" "$neutral"' EXIT
+export DISPLAY=$display HOME=$scratch GRC_BLOCKS_PATH=$neutral/grc
+gnuradio-companion "$neutral/flowgraphs/$(basename "$flowgraph")" >"$scratch/grc.log" 2>&1 &
 # Wait for the window, then make it fill the screen so nothing is cut off.
 for _ in $(seq 120); do
     window=$(xdotool search --name "GNU Radio Companion" 2>/dev/null | head -1 || true)
