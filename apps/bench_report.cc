@@ -170,7 +170,7 @@ void print_text(std::ostream& out, const run_report& report)
         }
         out << "  stream totals: heaps " << st[idx::heaps] << " (" << r.engine.passes
             << " x " << r.heaps_per_pass << "), packets " << st[idx::packets]
-            << ", rejected " << st[idx::packets_rejected] << ", evicted "
+            << ", rejected " << st["packets_rejected"] << ", evicted "
             << st[idx::incomplete_heaps_evicted] << ", flushed "
             << st[idx::incomplete_heaps_flushed] << ", batches " << st[idx::batches]
             << ", max_batch " << st[idx::max_batch] << ", worker_blocked "

@@ -192,10 +192,10 @@ soak_result run_soak(const soak_setup& setup,
     std::uint64_t highest_cnt = 0;
     const auto start = clock_type::now();
     auto sample = [&]() {
-        const stream_stats stats = stream.get_stats();
+        const stream_stats stats = stream.get_all_stats();
         now.elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
         now.packets = stats[idx::packets];
-        now.packets_rejected = stats[idx::packets_rejected];
+        now.packets_rejected = stats["packets_rejected"];
         now.worker_blocked = stats[idx::worker_blocked];
         now.heaps_incomplete =
             stats[idx::incomplete_heaps_evicted] + stats[idx::incomplete_heaps_flushed];
@@ -264,7 +264,7 @@ soak_result run_soak(const soak_setup& setup,
     sender.join();
     result.end = sample();
     stream.stop();
-    result.stats = stream.get_stats();
+    result.stats = stream.get_all_stats();
     result.end.heaps_incomplete = result.stats[idx::incomplete_heaps_evicted] +
                                   result.stats[idx::incomplete_heaps_flushed];
     result.end.worker_blocked = result.stats[idx::worker_blocked];

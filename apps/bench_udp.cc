@@ -242,7 +242,7 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     if (send_error)
         std::rethrow_exception(send_error);
 
-    t.stats = stream.get_stats();
+    t.stats = stream.get_all_stats();
     t.kernel_drops = drops;
     t.seconds = sent.seconds;
     t.sent_gbps = sent.gbps();

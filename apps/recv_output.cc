@@ -125,13 +125,13 @@ void recv_output::interval(double seconds, const stream_stats& stats)
         d_out << "{\"interval\": {\"seconds\": " << json_number(seconds, 3)
               << ", \"heaps\": " << d_heaps << ", \"incomplete_heaps\": " << incomplete
               << ", \"packets\": " << stats[idx::packets]
-              << ", \"packets_rejected\": " << stats[idx::packets_rejected]
+              << ", \"packets_rejected\": " << stats["packets_rejected"]
               << ", \"payload_gbps\": " << json_number(gbps, 4)
               << ", \"heaps_per_s\": " << json_number(heaps_per_second, 1) << "}}\n";
     } else {
         d_out << "[" << json_number(seconds, 1) << " s] heaps " << d_heaps
               << ", incomplete " << incomplete << ", packets " << stats[idx::packets]
-              << ", rejected " << stats[idx::packets_rejected] << ", "
+              << ", rejected " << stats["packets_rejected"] << ", "
               << json_number(gbps, 3) << " Gb/s payload, "
               << json_number(heaps_per_second, 0) << " heaps/s\n";
     }

@@ -152,14 +152,14 @@ int main(int argc, char** argv)
             if (o.timeout > 0 && elapsed >= o.timeout)
                 stop_with("--timeout reached");
             if (o.stats_interval > 0 && elapsed >= next_interval && !stopping) {
-                output.interval(elapsed, stream.get_stats());
+                output.interval(elapsed, stream.get_all_stats());
                 next_interval += o.stats_interval;
                 if (next_interval < elapsed)
                     next_interval = elapsed + o.stats_interval;
             }
         }
         stream.stop();
-        output.final_statistics(seconds_since(start), stream.get_stats(), reason);
+        output.final_statistics(seconds_since(start), stream.get_all_stats(), reason);
     } catch (const std::exception& e) {
         std::cerr << "spead_recv: " << e.what() << "\n";
         return 1;

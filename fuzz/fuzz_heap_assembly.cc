@@ -30,6 +30,7 @@
 
 using namespace gr::spead;
 namespace idx = stream_stat_indices;
+namespace rej = reject_stat_indices;
 
 namespace {
 
@@ -181,25 +182,27 @@ void run(const mode& m,
     }
 
     const stream_stats stats = s.get_stats();
+    const stream_stats rejects = s.get_reject_stats();
     SPEAD_FUZZ_CHECK(stats[idx::packets] == fed);
     std::uint64_t by_reason = 0;
-    for (std::size_t i = idx::packets_rejected_malformed_first;
-         i <= idx::packets_rejected_allocation_failed;
+    for (std::size_t i = rej::packets_rejected_malformed_first;
+         i <= rej::packets_rejected_allocation_failed;
          i++)
-        by_reason += stats[i];
-    SPEAD_FUZZ_CHECK(stats[idx::packets_rejected] == by_reason);
-    SPEAD_FUZZ_CHECK(stats[idx::packets_rejected] <= fed);
-    SPEAD_FUZZ_CHECK(stats[idx::heaps] == popped + stats[idx::heaps_dropped_incomplete]);
-    SPEAD_FUZZ_CHECK(stats[idx::heaps_dropped_ring_stopped] == 0);
-    SPEAD_FUZZ_CHECK(popped_incomplete + stats[idx::heaps_dropped_incomplete] <=
+        by_reason += rejects[i];
+    SPEAD_FUZZ_CHECK(rejects[rej::packets_rejected] == by_reason);
+    SPEAD_FUZZ_CHECK(rejects[rej::packets_rejected] <= fed);
+    SPEAD_FUZZ_CHECK(stats[idx::heaps] ==
+                     popped + rejects[rej::heaps_dropped_incomplete]);
+    SPEAD_FUZZ_CHECK(rejects[rej::heaps_dropped_ring_stopped] == 0);
+    SPEAD_FUZZ_CHECK(popped_incomplete + rejects[rej::heaps_dropped_incomplete] <=
                      stats[idx::incomplete_heaps_evicted] +
                          stats[idx::incomplete_heaps_flushed]);
     // Each heap handed out took at least one accepted packet.
-    SPEAD_FUZZ_CHECK(stats[idx::heaps] <= fed - stats[idx::packets_rejected]);
+    SPEAD_FUZZ_CHECK(stats[idx::heaps] <= fed - rejects[rej::packets_rejected]);
     SPEAD_FUZZ_CHECK(stats[idx::single_packet_heaps] <= stats[idx::heaps]);
     if (!m.failing_allocator)
-        SPEAD_FUZZ_CHECK(stats[idx::packets_rejected_allocation_failed] == 0 &&
-                         stats[idx::heaps_dropped_allocation_failed] == 0);
+        SPEAD_FUZZ_CHECK(rejects[rej::packets_rejected_allocation_failed] == 0 &&
+                         rejects[rej::heaps_dropped_allocation_failed] == 0);
     SPEAD_FUZZ_CHECK(stats[idx::worker_blocked] == 0);
 }
 

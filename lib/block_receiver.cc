@@ -228,7 +228,7 @@ void block_receiver::stop()
         // d_use_mutex only for its (bounded) wait.
         d_stream->stop();
         std::lock_guard<std::mutex> lock(d_use_mutex);
-        d_final_stats = d_stream->get_stats();
+        d_final_stats = d_stream->get_all_stats();
         d_stream.reset();
     }
     d_paced_queue.reset();
@@ -264,8 +264,8 @@ stream_stats block_receiver::get_stats() const
     if (d_final_stats)
         return *d_final_stats;
     if (d_stream)
-        return d_stream->get_stats();
-    return stream_stats();
+        return d_stream->get_all_stats();
+    return stream_stats().joined(stream_stats(reject_stream_stats()));
 }
 
 } // namespace spead

@@ -56,7 +56,8 @@ public:
     /// A heap if one is ready. \throws ringbuffer_stopped as pop_for.
     std::optional<heap> try_pop();
 
-    /// Statistics now (or as they were when the stream was stopped).
+    /// Statistics now (or as they were when the stream was stopped): the stream's and its
+    /// reject counters (stream::get_all_stats).
     stream_stats get_stats() const;
     /// The port the socket is bound to (useful with port 0), or -1 when there is none.
     int local_port() const { return d_local_port; }

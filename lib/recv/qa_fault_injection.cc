@@ -56,7 +56,7 @@ run_result run_inproc(const packet_list& packets,
     s.emplace_reader<inproc_reader>(queue);
     run_result r;
     r.heaps = drain(s);
-    r.stats = s.get_stats();
+    r.stats = s.get_all_stats();
     return r;
 }
 
@@ -292,7 +292,7 @@ public:
             sent += group.size();
             if (&group != &groups.back()) // the stop heap ends the stream
                 CPPUNIT_ASSERT(
-                    wait_until([&] { return s.get_stats()["packets"] == sent; }));
+                    wait_until([&] { return s.get_all_stats()["packets"] == sent; }));
         }
         const std::vector<heap> heaps = drain(s);
 
@@ -305,7 +305,7 @@ public:
         CPPUNIT_ASSERT(pattern(3, 40) == payload_bytes(lossy, 0, 40));
         // 18 datagrams: 5 + 3 + 4 + 2 + 1 + 2 + 1; rejected: 2 duplicates, 4 garbage,
         // 1 truncated, 1 oversize, 1 too large; used: 3 + 3 + 2 + the stop packet.
-        check_stats_any_batching(s.get_stats(),
+        check_stats_any_batching(s.get_all_stats(),
                                  { { "packets", 18 },
                                    { "heaps", 3 },
                                    { "incomplete_heaps_flushed", 1 },

@@ -155,7 +155,7 @@ public:
 
         for (std::uint64_t cnt = 1; cnt <= 4; cnt++)
             queue->add_packet(data_heap(cnt, ONE_PACKET_HEAP)[0]);
-        CPPUNIT_ASSERT(wait_until([&] { return s.get_stats()["packets"] == 4; }));
+        CPPUNIT_ASSERT(wait_until([&] { return s.get_all_stats()["packets"] == 4; }));
         {
             const heap h1 = pop_heap(s);
             const heap h2 = pop_heap(s);
@@ -174,7 +174,7 @@ public:
         CPPUNIT_ASSERT((std::vector<std::uint64_t>{ 5, 6 }) == cnts(rest));
         check_data_heap(rest[0], 5, ONE_PACKET_HEAP);
         check_data_heap(rest[1], 6, ONE_PACKET_HEAP);
-        check_stats_any_batching(s.get_stats(),
+        check_stats_any_batching(s.get_all_stats(),
                                  { { "packets", 6 },
                                    { "heaps", 4 },
                                    { "single_packet_heaps", 4 },
@@ -215,7 +215,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(heaps), got.size());
         for (std::uint64_t i = 0; i < heaps; i++)
             check_data_heap(got[i], i + 1, ONE_PACKET_HEAP);
-        const stream_stats stats = s.get_stats();
+        const stream_stats stats = s.get_all_stats();
         CPPUNIT_ASSERT(stats["worker_blocked"] >= 1);
         check_stats_any_batching(stats,
                                  { { "packets", heaps },
@@ -249,7 +249,7 @@ public:
         check_data_heap(got[0], 1, ONE_PACKET_HEAP);
         producer.finish();
 
-        const stream_stats stats = s.get_stats();
+        const stream_stats stats = s.get_all_stats();
         check_accounting(stats, got.size());
         // Heap 2 was refused by the stopped ring; the worker gave up at its next packet.
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), stats["heaps"]);
@@ -287,7 +287,7 @@ public:
                 check_data_heap(h, h.get_cnt(), THREE_PACKET_HEAP);
                 popped++;
             }
-            check_accounting(s.get_stats(), popped);
+            check_accounting(s.get_all_stats(), popped);
         }
     }
 
@@ -312,7 +312,7 @@ public:
             CPPUNIT_ASSERT(r.is_finished());
             for (const heap& h : drain(s))
                 check_data_heap(h, next++, THREE_PACKET_HEAP);
-            const stream_stats stats = s.get_stats();
+            const stream_stats stats = s.get_all_stats();
             check_accounting(stats, next - 1);
             // Only the stop can refuse a packet in-process.
             CPPUNIT_ASSERT_EQUAL(stats["packets_rejected_after_stop"],

@@ -77,7 +77,7 @@ public:
         CPPUNIT_ASSERT(r.get_queue() == q);
         s.start();
         check_forty_heaps(drain(s));
-        check_stats(s.get_stats(),
+        check_stats(s.get_all_stats(),
                     fed(80, { { "heaps", 40 }, { "single_packet_heaps", 20 } }));
         CPPUNIT_ASSERT_EQUAL(std::size_t(64), inproc_reader::batch_packets);
     }
@@ -93,7 +93,7 @@ public:
         add_all(*q, forty_heaps());
         q->stop();
         check_forty_heaps(drain(s));
-        const stream_stats stats = s.get_stats();
+        const stream_stats stats = s.get_all_stats();
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(80), stats["packets"]);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(40), stats["heaps"]);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), stats["packets_rejected"]);
@@ -118,7 +118,7 @@ public:
         ring_stream s2(pool);
         s2.emplace_reader<inproc_reader>(empty);
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), drain(s2).size());
-        check_stats(s2.get_stats(), {});
+        check_stats(s2.get_all_stats(), {});
     }
 
     void test_packets_one_at_a_time_wake_the_reader()
@@ -144,7 +144,7 @@ public:
         }
         q->stop();
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), drain(s).size());
-        check_stats(s.get_stats(),
+        check_stats(s.get_all_stats(),
                     { { "heaps", 1000 },
                       { "single_packet_heaps", 1000 },
                       { "packets", 1000 },

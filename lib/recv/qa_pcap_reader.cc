@@ -71,7 +71,7 @@ run_result read_capture(const std::string& path, const std::string& filter = "")
     s.emplace_reader<pcap_reader>(path, filter);
     run_result result;
     result.heaps = drain(s);
-    result.stats = s.get_stats();
+    result.stats = s.get_all_stats();
     return result;
 }
 

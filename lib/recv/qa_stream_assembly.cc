@@ -88,7 +88,7 @@ public:
         namespace idx = stream_stat_indices;
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), r.stats[idx::heaps]);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(9), r.stats[idx::packets]);
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), r.stats[idx::packets_rejected]);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), r.stats["packets_rejected"]);
     }
 
     void test_single_packet_heaps_counted()

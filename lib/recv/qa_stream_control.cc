@@ -235,7 +235,7 @@ public:
         CPPUNIT_ASSERT_THROW(s.try_pop(), ringbuffer_empty);
         // Long enough for a reader that started anyway to have delivered both heaps.
         CPPUNIT_ASSERT(!s.pop_for(std::chrono::milliseconds(100)).has_value());
-        check_stats(s.get_stats(), {});
+        check_stats(s.get_all_stats(), {});
         CPPUNIT_ASSERT(!s.is_stopped());
 
         s.start();
@@ -243,7 +243,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), heaps.size());
         check_data_heap(heaps[0], 1, THREE_PACKET_HEAP);
         check_data_heap(heaps[1], 2, ONE_PACKET_HEAP);
-        check_stats(s.get_stats(),
+        check_stats(s.get_all_stats(),
                     fed(4, { { "heaps", 2 }, { "single_packet_heaps", 1 } }));
     }
 

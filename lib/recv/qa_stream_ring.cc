@@ -88,7 +88,7 @@ public:
         for (std::size_t i = 0; i < 6; i++)
             check_data_heap(heaps[i], i + 1, ONE_PACKET_HEAP);
         // It blocked at least on heap 2; how often later depends on the consumer's pace.
-        const stream_stats stats = s.get_stats();
+        const stream_stats stats = s.get_all_stats();
         CPPUNIT_ASSERT(stats["worker_blocked"] >= 1 && stats["worker_blocked"] <= 5);
         check_stats(stats,
                     fed(6,
@@ -121,7 +121,7 @@ public:
         const std::vector<heap> heaps = drain(s);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), heaps.size());
         check_data_heap(heaps[0], 1, ONE_PACKET_HEAP);
-        check_stats(s.get_stats(),
+        check_stats(s.get_all_stats(),
                     fed(3,
                         { { "heaps", 2 },
                           { "single_packet_heaps", 2 },
@@ -201,7 +201,7 @@ public:
                 check_data_heap(h, next++, THREE_PACKET_HEAP);
 
             // Every heap handed on went to the consumer or was dropped at the stop.
-            const stream_stats stats = s.get_stats();
+            const stream_stats stats = s.get_all_stats();
             CPPUNIT_ASSERT(stats["packets"] <= packets.size());
             if (stats["packets"] < packets.size())
                 stopped_mid_buffer++;
@@ -252,7 +252,7 @@ public:
         s.emplace_reader<mem_reader>(second.data(), second.size());
         s.start();
         const std::vector<heap> heaps = drain(s);
-        const stream_stats stats = s.get_stats();
+        const stream_stats stats = s.get_all_stats();
         // Either reader may end the stream first; every packet is accounted for.
         CPPUNIT_ASSERT(heaps.size() >= 1 && heaps.size() <= 4);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(heaps.size()), stats["heaps"]);

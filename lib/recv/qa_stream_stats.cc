@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "qa_stat_names.h"
 #include <gnuradio/spead/recv/stream_stats.h>
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -13,7 +14,10 @@
 #include <vector>
 
 using namespace gr::spead;
+using gr::spead::qa::expected_builtin_names;
+using gr::spead::qa::expected_reject_names;
 namespace idx = stream_stat_indices;
+namespace rej = reject_stat_indices;
 using mode = stream_stat_config::mode;
 
 namespace {
@@ -22,44 +26,6 @@ bool mentions(const std::string& text, const std::string& part)
 {
     return text.find(part) != std::string::npos;
 }
-
-/// The built-in statistics written out by hand from the issue (spead2's nine with its
-/// indices, then gr-spead's), in the order they must appear.
-const std::vector<std::string> expected_builtin_names = {
-    "heaps",
-    "incomplete_heaps_evicted",
-    "incomplete_heaps_flushed",
-    "packets",
-    "batches",
-    "max_batch",
-    "single_packet_heaps",
-    "search_dist",
-    "worker_blocked",
-    "packets_rejected",
-    "packets_rejected_too_short",
-    "packets_rejected_bad_magic",
-    "packets_rejected_bad_version",
-    "packets_rejected_bad_widths",
-    "packets_rejected_too_many_item_pointers",
-    "packets_rejected_missing_heap_cnt",
-    "packets_rejected_missing_payload_offset",
-    "packets_rejected_missing_payload_length",
-    "packets_rejected_non_immediate_required_item",
-    "packets_rejected_length_mismatch",
-    "packets_rejected_payload_beyond_heap_length",
-    "packets_rejected_heap_length_mismatch",
-    "packets_rejected_duplicate",
-    "packets_rejected_out_of_order",
-    "packets_rejected_flavour_mismatch",
-    "packets_rejected_heap_too_large",
-    "packets_rejected_unsized",
-    "packets_rejected_oversize",
-    "packets_rejected_after_stop",
-    "packets_rejected_allocation_failed",
-    "heaps_dropped_incomplete",
-    "heaps_dropped_allocation_failed",
-    "heaps_dropped_ring_stopped",
-};
 
 std::shared_ptr<const std::vector<stream_stat_config>>
 builtin_plus(const std::string& name, mode m)
@@ -79,6 +45,8 @@ class qa_stream_stats : public CppUnit::TestFixture
     CPPUNIT_TEST(test_spead2_indices);
     CPPUNIT_TEST(test_builtin_names_in_index_order);
     CPPUNIT_TEST(test_each_constant_names_its_stat);
+    CPPUNIT_TEST(test_reject_names_in_index_order);
+    CPPUNIT_TEST(test_each_reject_constant_names_its_stat);
     CPPUNIT_TEST(test_builtin_modes);
     CPPUNIT_TEST(test_default_snapshot);
     CPPUNIT_TEST(test_access_by_index);
@@ -90,6 +58,8 @@ class qa_stream_stats : public CppUnit::TestFixture
     CPPUNIT_TEST(test_addition_with_custom_maximum);
     CPPUNIT_TEST(test_addition_of_equal_configs);
     CPPUNIT_TEST(test_addition_of_different_configs_rejected);
+    CPPUNIT_TEST(test_reject_snapshots_add);
+    CPPUNIT_TEST(test_joined);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -135,6 +105,7 @@ public:
         const auto& stats = builtin_stream_stats();
         CPPUNIT_ASSERT_EQUAL(expected_builtin_names.size(), stats.size());
         CPPUNIT_ASSERT_EQUAL(idx::custom, stats.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(9), idx::custom);
         for (std::size_t i = 0; i < stats.size(); ++i)
             CPPUNIT_ASSERT_EQUAL_MESSAGE("index " + std::to_string(i),
                                          expected_builtin_names[i],
@@ -156,21 +127,50 @@ public:
             { idx::single_packet_heaps, "single_packet_heaps" },
             { idx::search_dist, "search_dist" },
             { idx::worker_blocked, "worker_blocked" },
-            { idx::packets_rejected, "packets_rejected" },
-            { idx::packets_rejected_malformed_first, "packets_rejected_too_short" },
-            { idx::packets_rejected_heap_length_mismatch,
+        };
+        for (const auto& [index, name] : named) {
+            CPPUNIT_ASSERT_MESSAGE(name, index < stats.size());
+            CPPUNIT_ASSERT_EQUAL(name, stats[index].get_name());
+        }
+    }
+
+    void test_reject_names_in_index_order()
+    {
+        const auto& stats = *reject_stream_stats();
+        CPPUNIT_ASSERT_EQUAL(expected_reject_names.size(), stats.size());
+        CPPUNIT_ASSERT_EQUAL(rej::count, stats.size());
+        for (std::size_t i = 0; i < stats.size(); ++i) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE("index " + std::to_string(i),
+                                         expected_reject_names[i],
+                                         stats[i].get_name());
+            CPPUNIT_ASSERT_MESSAGE(stats[i].get_name(),
+                                   stats[i].get_mode() == mode::COUNTER);
+        }
+        // One shared list, so that reject snapshots add without comparing names.
+        CPPUNIT_ASSERT(reject_stream_stats() == reject_stream_stats());
+    }
+
+    void test_each_reject_constant_names_its_stat()
+    {
+        const auto& stats = *reject_stream_stats();
+        const std::vector<std::pair<std::size_t, std::string>> named = {
+            { rej::packets_rejected, "packets_rejected" },
+            { rej::packets_rejected_malformed_first, "packets_rejected_too_short" },
+            { rej::packets_rejected_heap_length_mismatch,
               "packets_rejected_heap_length_mismatch" },
-            { idx::packets_rejected_duplicate, "packets_rejected_duplicate" },
-            { idx::packets_rejected_out_of_order, "packets_rejected_out_of_order" },
-            { idx::packets_rejected_flavour_mismatch,
+            { rej::packets_rejected_duplicate, "packets_rejected_duplicate" },
+            { rej::packets_rejected_out_of_order, "packets_rejected_out_of_order" },
+            { rej::packets_rejected_flavour_mismatch,
               "packets_rejected_flavour_mismatch" },
-            { idx::packets_rejected_heap_too_large, "packets_rejected_heap_too_large" },
-            { idx::packets_rejected_unsized, "packets_rejected_unsized" },
-            { idx::packets_rejected_oversize, "packets_rejected_oversize" },
-            { idx::packets_rejected_after_stop, "packets_rejected_after_stop" },
-            { idx::heaps_dropped_incomplete, "heaps_dropped_incomplete" },
-            { idx::heaps_dropped_allocation_failed, "heaps_dropped_allocation_failed" },
-            { idx::heaps_dropped_ring_stopped, "heaps_dropped_ring_stopped" },
+            { rej::packets_rejected_heap_too_large, "packets_rejected_heap_too_large" },
+            { rej::packets_rejected_unsized, "packets_rejected_unsized" },
+            { rej::packets_rejected_oversize, "packets_rejected_oversize" },
+            { rej::packets_rejected_after_stop, "packets_rejected_after_stop" },
+            { rej::packets_rejected_allocation_failed,
+              "packets_rejected_allocation_failed" },
+            { rej::heaps_dropped_incomplete, "heaps_dropped_incomplete" },
+            { rej::heaps_dropped_allocation_failed, "heaps_dropped_allocation_failed" },
+            { rej::heaps_dropped_ring_stopped, "heaps_dropped_ring_stopped" },
         };
         for (const auto& [index, name] : named) {
             CPPUNIT_ASSERT_MESSAGE(name, index < stats.size());
@@ -180,11 +180,12 @@ public:
         // at malformed_first + s - 1 under "packets_rejected_" + its name.
         for (std::size_t s = 1; s < packet_status_count(); ++s) {
             const auto status = static_cast<packet_status>(s);
-            CPPUNIT_ASSERT_EQUAL(
-                std::string("packets_rejected_") + to_string(status),
-                stats[idx::packets_rejected_malformed_first + s - 1].get_name());
+            CPPUNIT_ASSERT_EQUAL(rej::packets_rejected_malformed_first + s - 1,
+                                 rej::for_status(status));
+            CPPUNIT_ASSERT_EQUAL(std::string("packets_rejected_") + to_string(status),
+                                 stats[rej::for_status(status)].get_name());
         }
-        CPPUNIT_ASSERT_EQUAL(std::size_t(33), idx::custom);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(24), rej::count);
     }
 
     void test_builtin_modes()
@@ -223,16 +224,22 @@ public:
     {
         stream_stats stats;
         stats["worker_blocked"] = 5;
-        stats["packets_rejected_bad_magic"] += 2;
+        stats["heaps"] += 2;
         const stream_stats& view = stats;
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), view[idx::worker_blocked]);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), view["worker_blocked"]);
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2),
-                             view[idx::packets_rejected_malformed_first + 1]);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), view[idx::heaps]);
         CPPUNIT_ASSERT(view.contains("heaps"));
-        CPPUNIT_ASSERT(view.contains("heaps_dropped_ring_stopped"));
+        CPPUNIT_ASSERT(!view.contains("packets_rejected")); // a reject counter
         CPPUNIT_ASSERT(!view.contains("no_such_stat"));
         CPPUNIT_ASSERT(!view.contains(""));
+
+        stream_stats rejects(reject_stream_stats());
+        rejects["packets_rejected_bad_magic"] += 2;
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2),
+                             rejects[rej::for_status(packet_status::bad_magic)]);
+        CPPUNIT_ASSERT(rejects.contains("heaps_dropped_ring_stopped"));
+        CPPUNIT_ASSERT(!rejects.contains("heaps"));
     }
 
     void test_unknown_name_named_in_error()
@@ -289,13 +296,13 @@ public:
         a[idx::max_batch] = 8;
         b[idx::max_batch] = 3;
         a[idx::worker_blocked] = 1;
-        b[idx::heaps_dropped_ring_stopped] = 2;
+        b[idx::search_dist] = 2;
 
         const stream_stats sum = a + b;
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(15), sum[idx::packets]);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(8), sum[idx::max_batch]); // larger, not 11
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), sum[idx::worker_blocked]);
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), sum[idx::heaps_dropped_ring_stopped]);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), sum[idx::search_dist]);
         // The operands are unchanged.
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(10), a[idx::packets]);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), b[idx::packets]);
@@ -337,6 +344,51 @@ public:
         stream_stats maximum(builtin_plus("x", mode::MAXIMUM));
         CPPUNIT_ASSERT_THROW(counter += maximum, std::invalid_argument);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), counter["x"]); // untouched by the failure
+        // A stream's statistics and its reject counters are different lists.
+        CPPUNIT_ASSERT_THROW(plain + stream_stats(reject_stream_stats()),
+                             std::invalid_argument);
+    }
+
+    void test_reject_snapshots_add()
+    {
+        stream_stats a(reject_stream_stats()), b(reject_stream_stats());
+        a[rej::packets_rejected] = 3;
+        b[rej::packets_rejected] = 4;
+        b[rej::heaps_dropped_ring_stopped] = 2;
+        const stream_stats sum = a + b;
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(7), sum[rej::packets_rejected]);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), sum["heaps_dropped_ring_stopped"]);
+    }
+
+    void test_joined()
+    {
+        stream_stats stats(builtin_plus("mine", mode::MAXIMUM));
+        stats[idx::packets] = 5;
+        stats["mine"] = 6;
+        stream_stats rejects(reject_stream_stats());
+        rejects[rej::packets_rejected_oversize] = 7;
+
+        const stream_stats all = stats.joined(rejects);
+        CPPUNIT_ASSERT_EQUAL(idx::custom + 1 + rej::count, all.size());
+        const auto items = all.items();
+        for (std::size_t i = 0; i < idx::custom; ++i)
+            CPPUNIT_ASSERT_EQUAL(expected_builtin_names[i], items[i].first);
+        CPPUNIT_ASSERT_EQUAL(std::string("mine"), items[idx::custom].first);
+        for (std::size_t i = 0; i < rej::count; ++i)
+            CPPUNIT_ASSERT_EQUAL(expected_reject_names[i],
+                                 items[idx::custom + 1 + i].first);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), all[idx::packets]);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(6), all["mine"]);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(7), all["packets_rejected_oversize"]);
+        CPPUNIT_ASSERT(all.get_config()->at(idx::custom).get_mode() == mode::MAXIMUM);
+
+        // Two joined snapshots of alike streams add up, modes kept.
+        stream_stats more = all;
+        more["mine"] = 2;
+        const stream_stats sum = all + more;
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(10), sum[idx::packets]);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(6), sum["mine"]);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(14), sum["packets_rejected_oversize"]);
     }
 };
 

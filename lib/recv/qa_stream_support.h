@@ -218,7 +218,7 @@ inline run_result run_stream(const std::vector<std::uint8_t>& buffer,
     s.emplace_reader<mem_reader>(buffer.data(), buffer.size());
     run_result result;
     result.heaps = drain(s);
-    result.stats = s.get_stats();
+    result.stats = s.get_all_stats();
     CPPUNIT_ASSERT(s.is_stopped());
     return result;
 }

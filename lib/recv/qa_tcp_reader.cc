@@ -51,7 +51,7 @@ std::vector<std::size_t> packet_ends(const packet_list& packets)
 
 std::uint64_t stat(const ring_stream& s, const std::string& name)
 {
-    return s.get_stats()[name];
+    return s.get_all_stats()[name];
 }
 
 } // namespace
@@ -97,7 +97,7 @@ public:
             const std::string where = "split at byte " + std::to_string(split);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::size_t(2), heaps.size());
             check_two_heaps(heaps);
-            const stream_stats stats = t.stream.get_stats();
+            const stream_stats stats = t.stream.get_all_stats();
             CPPUNIT_ASSERT_EQUAL_MESSAGE(where, std::uint64_t(5), stats["packets"]);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(
                 where, std::uint64_t(0), stats["packets_rejected"]);
@@ -119,7 +119,7 @@ public:
         CPPUNIT_ASSERT(sender.send_bytewise(wire(two_heaps())));
         sender.shutdown_send(); // the end of the connection ends the stream
         check_two_heaps(drain(t.stream));
-        check_stats(t.stream.get_stats(),
+        check_stats(t.stream.get_all_stats(),
                     { { "packets", 4 },
                       { "heaps", 2 },
                       { "single_packet_heaps", 1 },
@@ -155,7 +155,7 @@ public:
                 sender.send(wire(two_heaps() + bad + data_heap(4, ONE_PACKET_HEAP))));
             check_two_heaps(drain(t.stream)); // ends without the sender closing
             const std::string status = c.status;
-            check_stats(t.stream.get_stats(),
+            check_stats(t.stream.get_all_stats(),
                         { { "packets", 5 },
                           { "packets_rejected", 1 },
                           { "packets_rejected_" + status, 1 },
@@ -209,7 +209,7 @@ public:
         CPPUNIT_ASSERT(sender.send_bytewise(bytes));
         sender.shutdown_send();
         check_two_heaps(drain(t.stream));
-        check_stats(t.stream.get_stats(),
+        check_stats(t.stream.get_all_stats(),
                     { { "packets", 5 },
                       { "packets_rejected", 1 },
                       { "packets_rejected_missing_heap_cnt", 1 },
@@ -272,7 +272,7 @@ public:
             CPPUNIT_ASSERT_EQUAL(std::size_t(2), heaps.size());
             check_data_heap(heaps[0], 1, ONE_PACKET_HEAP);
             check_data_heap(heaps[1], 2, ONE_PACKET_HEAP);
-            check_stats(t.stream.get_stats(),
+            check_stats(t.stream.get_all_stats(),
                         { { "packets", 3 },
                           { "packets_rejected", 1 },
                           { "packets_rejected_oversize", 1 },
@@ -323,7 +323,7 @@ public:
         CPPUNIT_ASSERT(sender.send(bytes));
         sender.shutdown_send();
         std::vector<heap> heaps = drain(t.stream);
-        stats = t.stream.get_stats();
+        stats = t.stream.get_all_stats();
         CPPUNIT_ASSERT_EQUAL(std::size_t(1),
                              log.count(log_level::warning, "48 bytes of it dropped"));
         return heaps;

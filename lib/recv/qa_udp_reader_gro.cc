@@ -69,7 +69,7 @@ gro_run run_trains(bool gro, bool ipv6)
                     r->get_local_endpoint());
     s.start();
     result.heaps = drain(s);
-    result.stats = s.get_stats();
+    result.stats = s.get_all_stats();
     result.coalesced = r->get_coalesced_datagrams();
     return result;
 }

@@ -40,7 +40,7 @@ run summarise(ring_stream& s)
 {
     run r;
     r.heaps = drain(s);
-    r.stats = s.get_stats();
+    r.stats = s.get_all_stats();
     return r;
 }
 

@@ -36,14 +36,14 @@ void ring_stream::heap_ready(heap&& h, stream_batch& batch)
 {
     namespace idx = stream_stat_indices;
     if (!h.is_complete() && d_ring_config.get_contiguous_only()) {
-        batch.add_stat(idx::heaps_dropped_incomplete, 1);
+        batch.add_reject_stat(reject_stat_indices::heaps_dropped_incomplete, 1);
         return;
     }
     bool blocked = false;
     try {
         d_ring.push(std::move(h), &blocked);
     } catch (const ringbuffer_stopped&) {
-        batch.add_stat(idx::heaps_dropped_ring_stopped, 1);
+        batch.add_reject_stat(reject_stat_indices::heaps_dropped_ring_stopped, 1);
     }
     // Also when the wait ended because the ring stopped: the worker did wait.
     if (blocked)

@@ -16,17 +16,10 @@ namespace spead {
 
 namespace {
 
-std::size_t reject_stat(packet_status status)
-{
-    // One counter per failing status, in enum order after ok.
-    return stream_stat_indices::packets_rejected_malformed_first + std::size_t(status) -
-           1;
-}
-
 std::size_t reject_stat(live_heap::add_result result)
 {
     using r = live_heap::add_result;
-    namespace idx = stream_stat_indices;
+    namespace idx = reject_stat_indices;
     switch (result) {
     case r::duplicate:
         return idx::packets_rejected_duplicate;
@@ -46,6 +39,13 @@ std::size_t reject_stat(live_heap::add_result result)
         break;
     }
     return idx::packets_rejected;
+}
+
+stream_stats
+reject_snapshot(const std::array<std::uint64_t, reject_stat_indices::count>& values)
+{
+    return stream_stats(reject_stream_stats(),
+                        std::vector<std::uint64_t>(values.begin(), values.end()));
 }
 
 
@@ -146,7 +146,22 @@ stream_stats stream::get_stats() const
     return stream_stats(d_config.get_stats(), d_stats);
 }
 
-void stream::merge_stats(const std::vector<std::uint64_t>& deltas)
+stream_stats stream::get_reject_stats() const
+{
+    std::lock_guard<std::mutex> lock(d_stats_mutex);
+    return reject_snapshot(d_reject_stats);
+}
+
+stream_stats stream::get_all_stats() const
+{
+    std::lock_guard<std::mutex> lock(d_stats_mutex);
+    return stream_stats(d_config.get_stats(), d_stats)
+        .joined(reject_snapshot(d_reject_stats));
+}
+
+void stream::merge_stats(
+    const std::vector<std::uint64_t>& deltas,
+    const std::array<std::uint64_t, reject_stat_indices::count>& rejects)
 {
     const auto& configs = *d_config.get_stats();
     std::lock_guard<std::mutex> lock(d_stats_mutex);
@@ -154,6 +169,9 @@ void stream::merge_stats(const std::vector<std::uint64_t>& deltas)
         if (deltas[i])
             d_stats[i] = configs[i].combine(d_stats[i], deltas[i]);
     }
+    // Every reject statistic is a counter.
+    for (std::size_t i = 0; i < rejects.size(); i++)
+        d_reject_stats[i] += rejects[i];
 }
 
 void stream::deliver(live_heap&& h, stream_batch& batch)
@@ -239,13 +257,13 @@ void stream::add_packet(const packet_view& packet, stream_batch& batch)
     }
 
     if (result == live_heap::add_result::allocation_failed) {
-        batch.add_stat(idx::heaps_dropped_allocation_failed, 1);
+        batch.add_reject_stat(reject_stat_indices::heaps_dropped_allocation_failed, 1);
         if (found != window.slots.size())
             window.slots[found].reset(); // its memory never came; drop what it had
     }
-    batch.add_stat(idx::packets_rejected, 1);
-    if (reject_stat(result) != idx::packets_rejected)
-        batch.add_stat(reject_stat(result), 1);
+    batch.add_reject_stat(reject_stat_indices::packets_rejected, 1);
+    if (reject_stat(result) != reject_stat_indices::packets_rejected)
+        batch.add_reject_stat(reject_stat(result), 1);
 }
 
 void stream::note_accepted(const packet_view& packet)
@@ -323,7 +341,7 @@ stream_batch::~stream_batch()
     }
     // Published before the lock is released (statistics have their own lock, which
     // get_stats() takes alone), and before the end of the stream is announced.
-    d_stream.merge_stats(d_stats);
+    d_stream.merge_stats(d_stats, d_reject_stats);
     if (d_stopped_stream)
         d_stream.stop_received();
     d_lock.unlock();
@@ -335,13 +353,13 @@ void stream_batch::add_stat(std::size_t index, std::uint64_t delta)
     d_stats[index] = configs[index].combine(d_stats[index], delta);
 }
 
-void stream_batch::reject_packet(std::size_t stat_index)
+void stream_batch::reject_packet(std::size_t reject_index)
 {
     d_packets++;
     add_stat(stream_stat_indices::packets, 1);
-    add_stat(stream_stat_indices::packets_rejected, 1);
-    if (stat_index != stream_stat_indices::packets_rejected)
-        add_stat(stat_index, 1);
+    add_reject_stat(reject_stat_indices::packets_rejected, 1);
+    if (reject_index != reject_stat_indices::packets_rejected)
+        add_reject_stat(reject_index, 1);
 }
 
 bool stream_batch::add_packet(const std::uint8_t* data,
@@ -364,13 +382,13 @@ bool stream_batch::add_packet(const std::uint8_t* data,
     if (status == packet_status::ok)
         return add_decoded_packet(packet);
     if (d_stream.d_stopped || d_stream.d_stop_requested) {
-        reject_packet(idx::packets_rejected_after_stop);
+        reject_packet(reject_stat_indices::packets_rejected_after_stop);
         return false;
     }
     d_packets++;
     add_stat(idx::packets, 1);
-    add_stat(idx::packets_rejected, 1);
-    add_stat(reject_stat(status), 1);
+    add_reject_stat(reject_stat_indices::packets_rejected, 1);
+    add_reject_stat(reject_stat_indices::for_status(status), 1);
     d_stream.d_malformed_log.log_lazy(log_level::warning, [&] {
         return "stream " + std::to_string(d_stream.d_config.get_stream_id()) +
                ": dropped a malformed packet (" + to_string(status) + ", " +
@@ -383,7 +401,7 @@ bool stream_batch::add_decoded_packet(const packet_view& packet)
 {
     namespace idx = stream_stat_indices;
     if (d_stream.d_stopped || d_stream.d_stop_requested) {
-        reject_packet(idx::packets_rejected_after_stop);
+        reject_packet(reject_stat_indices::packets_rejected_after_stop);
         return false;
     }
     d_packets++;

@@ -115,8 +115,7 @@ stream_config& stream_config::set_max_heap_size(std::size_t bytes)
 std::size_t stream_config::add_stat(const std::string& name,
                                     stream_stat_config::mode mode)
 {
-    if (name.empty())
-        throw std::invalid_argument("stat name must not be empty");
+    // Any name not in use is accepted, the empty one included, as spead2 does.
     for (const auto& stat : *d_stats)
         if (stat.get_name() == name)
             throw std::invalid_argument("a statistic named '" + name +

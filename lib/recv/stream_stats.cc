@@ -17,16 +17,17 @@ namespace {
 
 using mode = stream_stat_config::mode;
 namespace idx = stream_stat_indices;
+namespace rej = reject_stat_indices;
 
-/// A built-in statistic with a fixed name (the per-packet_status ones are generated).
+/// A statistic with a fixed name (the per-packet_status reject counters are generated).
 struct fixed_stat {
     std::size_t index;
     const char* name;
     mode stat_mode;
 };
 
-constexpr fixed_stat fixed_stats[] = {
-    // spead2's, with its names and indices
+// spead2's, with its names and indices
+constexpr fixed_stat core_stats[] = {
     { idx::heaps, "heaps", mode::COUNTER },
     { idx::incomplete_heaps_evicted, "incomplete_heaps_evicted", mode::COUNTER },
     { idx::incomplete_heaps_flushed, "incomplete_heaps_flushed", mode::COUNTER },
@@ -36,80 +37,102 @@ constexpr fixed_stat fixed_stats[] = {
     { idx::single_packet_heaps, "single_packet_heaps", mode::COUNTER },
     { idx::search_dist, "search_dist", mode::COUNTER },
     { idx::worker_blocked, "worker_blocked", mode::COUNTER },
-    // gr-spead's
-    { idx::packets_rejected, "packets_rejected", mode::COUNTER },
-    { idx::packets_rejected_heap_length_mismatch,
-      "packets_rejected_heap_length_mismatch",
-      mode::COUNTER },
-    { idx::packets_rejected_duplicate, "packets_rejected_duplicate", mode::COUNTER },
-    { idx::packets_rejected_out_of_order,
-      "packets_rejected_out_of_order",
-      mode::COUNTER },
-    { idx::packets_rejected_flavour_mismatch,
-      "packets_rejected_flavour_mismatch",
-      mode::COUNTER },
-    { idx::packets_rejected_heap_too_large,
-      "packets_rejected_heap_too_large",
-      mode::COUNTER },
-    { idx::packets_rejected_unsized, "packets_rejected_unsized", mode::COUNTER },
-    { idx::packets_rejected_oversize, "packets_rejected_oversize", mode::COUNTER },
-    { idx::packets_rejected_after_stop, "packets_rejected_after_stop", mode::COUNTER },
-    { idx::packets_rejected_allocation_failed,
-      "packets_rejected_allocation_failed",
-      mode::COUNTER },
-    { idx::heaps_dropped_incomplete, "heaps_dropped_incomplete", mode::COUNTER },
-    { idx::heaps_dropped_allocation_failed,
-      "heaps_dropped_allocation_failed",
-      mode::COUNTER },
-    { idx::heaps_dropped_ring_stopped, "heaps_dropped_ring_stopped", mode::COUNTER },
 };
 
-constexpr std::size_t per_status_first = idx::packets_rejected_malformed_first;
+// gr-spead's, besides the generated per-status ones
+constexpr fixed_stat reject_stats[] = {
+    { rej::packets_rejected, "packets_rejected", mode::COUNTER },
+    { rej::packets_rejected_heap_length_mismatch,
+      "packets_rejected_heap_length_mismatch",
+      mode::COUNTER },
+    { rej::packets_rejected_duplicate, "packets_rejected_duplicate", mode::COUNTER },
+    { rej::packets_rejected_out_of_order,
+      "packets_rejected_out_of_order",
+      mode::COUNTER },
+    { rej::packets_rejected_flavour_mismatch,
+      "packets_rejected_flavour_mismatch",
+      mode::COUNTER },
+    { rej::packets_rejected_heap_too_large,
+      "packets_rejected_heap_too_large",
+      mode::COUNTER },
+    { rej::packets_rejected_unsized, "packets_rejected_unsized", mode::COUNTER },
+    { rej::packets_rejected_oversize, "packets_rejected_oversize", mode::COUNTER },
+    { rej::packets_rejected_after_stop, "packets_rejected_after_stop", mode::COUNTER },
+    { rej::packets_rejected_allocation_failed,
+      "packets_rejected_allocation_failed",
+      mode::COUNTER },
+    { rej::heaps_dropped_incomplete, "heaps_dropped_incomplete", mode::COUNTER },
+    { rej::heaps_dropped_allocation_failed,
+      "heaps_dropped_allocation_failed",
+      mode::COUNTER },
+    { rej::heaps_dropped_ring_stopped, "heaps_dropped_ring_stopped", mode::COUNTER },
+};
+
+constexpr std::size_t per_status_first = rej::packets_rejected_malformed_first;
 constexpr std::size_t per_status_count = packet_status_count() - 1; // every status but ok
 
-// The fixed statistics and the per-status block must tile [0, custom) exactly: every
-// index below custom named once, none outside it. Checked at compile time so that a new
-// index constant cannot be forgotten here.
-constexpr bool indices_tile_builtin_range()
+/// True when \p stats and the indices [\p generated_first, + \p generated_count) name
+/// every index below \p size exactly once.
+template <std::size_t N>
+constexpr bool tiles(const fixed_stat (&stats)[N],
+                     std::size_t generated_first,
+                     std::size_t generated_count,
+                     std::size_t size)
 {
-    bool seen[idx::custom] = {};
-    for (const auto& stat : fixed_stats) {
-        if (stat.index >= idx::custom || seen[stat.index])
+    bool seen[64] = {};
+    if (size > std::size(seen))
+        return false;
+    for (const auto& stat : stats) {
+        if (stat.index >= size || seen[stat.index])
             return false;
         seen[stat.index] = true;
     }
-    for (std::size_t i = per_status_first; i < per_status_first + per_status_count; ++i) {
-        if (i >= idx::custom || seen[i])
+    for (std::size_t i = generated_first; i < generated_first + generated_count; ++i) {
+        if (i >= size || seen[i])
             return false;
         seen[i] = true;
     }
-    for (bool s : seen)
-        if (!s)
+    for (std::size_t i = 0; i < size; ++i)
+        if (!seen[i])
             return false;
     return true;
 }
+// Checked at compile time so that a new index constant cannot be forgotten here.
 static_assert(
-    std::size(fixed_stats) + per_status_count == idx::custom,
-    "builtin statistics must fill every index below stream_stat_indices::custom");
-static_assert(indices_tile_builtin_range(),
-              "builtin statistic indices must be distinct and below custom");
+    tiles(core_stats, 0, 0, idx::custom),
+    "spead2's statistics must fill every index below stream_stat_indices::custom");
+static_assert(tiles(reject_stats, per_status_first, per_status_count, rej::count),
+              "reject counters must fill every index below reject_stat_indices::count");
 
-std::vector<stream_stat_config> make_builtin_stats()
+template <std::size_t N>
+void place(std::vector<stream_stat_config>& list, const fixed_stat (&stats)[N])
+{
+    for (const auto& stat : stats)
+        list[stat.index] = stream_stat_config(stat.name, stat.stat_mode);
+}
+
+std::vector<stream_stat_config> make_core_stats()
 {
     std::vector<stream_stat_config> stats(idx::custom, stream_stat_config(std::string()));
-    for (const auto& stat : fixed_stats)
-        stats[stat.index] = stream_stat_config(stat.name, stat.stat_mode);
-    for (std::size_t i = 0; i < per_status_count; ++i) {
-        // status 0 is ok, which never rejects a packet
-        const auto status = static_cast<packet_status>(i + 1);
-        stats[per_status_first + i] =
-            stream_stat_config(std::string("packets_rejected_") + to_string(status));
-    }
+    place(stats, core_stats);
     return stats;
 }
 
-/// The built-in list as a shared pointer, for default-constructed snapshots (never freed:
-/// it aliases the function-local static list).
+std::shared_ptr<const std::vector<stream_stat_config>> make_reject_stats()
+{
+    std::vector<stream_stat_config> stats(rej::count, stream_stat_config(std::string()));
+    place(stats, reject_stats);
+    for (std::size_t i = 0; i < per_status_count; ++i) {
+        // status 0 is ok, which never rejects a packet
+        const auto status = static_cast<packet_status>(i + 1);
+        stats[rej::for_status(status)] =
+            stream_stat_config(std::string("packets_rejected_") + to_string(status));
+    }
+    return std::make_shared<const std::vector<stream_stat_config>>(std::move(stats));
+}
+
+/// spead2's list as a shared pointer, for default-constructed snapshots (never freed: it
+/// aliases the function-local static list).
 const std::shared_ptr<const std::vector<stream_stat_config>>& builtin_stats_shared()
 {
     static const std::shared_ptr<const std::vector<stream_stat_config>> shared(
@@ -137,7 +160,14 @@ std::uint64_t stream_stat_config::combine(std::uint64_t a, std::uint64_t b) cons
 
 const std::vector<stream_stat_config>& builtin_stream_stats()
 {
-    static const std::vector<stream_stat_config> stats = make_builtin_stats();
+    static const std::vector<stream_stat_config> stats = make_core_stats();
+    return stats;
+}
+
+const std::shared_ptr<const std::vector<stream_stat_config>>& reject_stream_stats()
+{
+    static const std::shared_ptr<const std::vector<stream_stat_config>> stats =
+        make_reject_stats();
     return stats;
 }
 
@@ -226,6 +256,15 @@ stream_stats& stream_stats::operator+=(const stream_stats& other)
     for (std::size_t i = 0; i < d_values.size(); ++i)
         d_values[i] = (*d_config)[i].combine(d_values[i], other.d_values[i]);
     return *this;
+}
+
+stream_stats stream_stats::joined(const stream_stats& other) const
+{
+    auto config = std::make_shared<std::vector<stream_stat_config>>(*d_config);
+    config->insert(config->end(), other.d_config->begin(), other.d_config->end());
+    std::vector<std::uint64_t> values = d_values;
+    values.insert(values.end(), other.d_values.begin(), other.d_values.end());
+    return stream_stats(std::move(config), std::move(values));
 }
 
 } // namespace spead

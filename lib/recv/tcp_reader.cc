@@ -45,13 +45,6 @@ std::string to_string(const tcp::endpoint& endpoint)
     return out.str();
 }
 
-/// The statistic under which a packet rejected for \p status is counted.
-std::size_t malformed_stat(packet_status status)
-{
-    return stream_stat_indices::packets_rejected_malformed_first + std::size_t(status) -
-           1;
-}
-
 /// A bad header: the bytes are not the start of a SPEAD packet, so nothing says where
 /// the next one begins.
 bool is_header_fault(packet_status status)
@@ -328,7 +321,7 @@ bool tcp_reader::process_buffer(bool connection_closed)
                 const std::size_t n = (std::size_t(data[6]) << 8) | data[7];
                 if (PACKET_HEADER_SIZE + n * ITEM_POINTER_SIZE > d_max_size) {
                     get_batch().reject_packet(
-                        stream_stat_indices::packets_rejected_oversize);
+                        reject_stat_indices::packets_rejected_oversize);
                     end_stream(log_level::warning,
                                "a packet with " + std::to_string(n) +
                                    " item pointers exceeds max_size " +
@@ -342,7 +335,7 @@ bool tcp_reader::process_buffer(bool connection_closed)
             // once whole (the stream counts it then); otherwise the stream is lost.
             size = is_header_fault(status) ? 0 : declared_packet_size(data, available);
             if (size == 0) {
-                get_batch().reject_packet(malformed_stat(status));
+                get_batch().reject_packet(reject_stat_indices::for_status(status));
                 end_stream(log_level::warning,
                            std::string("malformed packet (") + to_string(status) +
                                ") whose end cannot be found");
@@ -350,7 +343,7 @@ bool tcp_reader::process_buffer(bool connection_closed)
             }
         }
         if (size > d_max_size) {
-            get_batch().reject_packet(stream_stat_indices::packets_rejected_oversize);
+            get_batch().reject_packet(reject_stat_indices::packets_rejected_oversize);
             d_oversize_log.log_lazy(log_level::warning, [&] {
                 return describe() + ": discarding a packet of " + std::to_string(size) +
                        " bytes (max_size " + std::to_string(d_max_size) + ")";

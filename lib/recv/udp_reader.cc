@@ -529,7 +529,7 @@ bool udp_reader::feed(const std::uint8_t* data,
         const std::size_t piece = std::min(step, length - offset);
         const bool cut_short = truncated && offset + piece == length;
         if (piece > d_max_size || cut_short) {
-            batch.reject_packet(stream_stat_indices::packets_rejected_oversize);
+            batch.reject_packet(reject_stat_indices::packets_rejected_oversize);
         } else if (!batch.add_packet(data + offset, piece)) {
             return false;
         }

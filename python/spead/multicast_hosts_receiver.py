@@ -123,8 +123,9 @@ def main():
         emit({'heap': heap.cnt, 'complete': not isinstance(heap, recv.IncompleteHeap),
               'items': {str(k): v for k, v in values.items()}})
     stream.stop()
-    stats = stream.stats
-    emit({'stats': {name: stats[name] for name in stats.keys()},
+    stats = dict(stream.stats.items())
+    stats.update(stream.reject_stats.items())
+    emit({'stats': stats,
           'bystander_datagrams': bystander_datagrams})
 
 

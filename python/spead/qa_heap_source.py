@@ -145,6 +145,28 @@ class qa_heap_source(gr_unittest.TestCase):
         self.assertEqual(meta['heap_cnt'], 2)
         self.assertNotIn('0x1600', meta)
 
+    def test_stats_carry_spead2s_and_reject_counters(self):
+        # The stats port and statistics() merge the stream's statistics (spead2's nine)
+        # with gr-spead's reject counters (Stream.reject_stats in Python).
+        queue = spead.InprocQueue()
+        for p in spead.encode_heap(1, [(0x1602, np.arange(4, dtype='<u2').tobytes())]):
+            queue.add_packet(p)
+        queue.add_packet(b'\x00' * 64)  # bad magic
+        queue.stop()
+        src, heaps, stats = self.run_messages(transport='inproc', queue=queue,
+                                              payload_item='0x1602', payload_type='<u2',
+                                              stats_interval=0)
+        self.assertEqual(len(heaps), 1)
+        final = stats[-1]
+        for counters in (final, src.statistics()):
+            for name in ('heaps', 'incomplete_heaps_evicted', 'incomplete_heaps_flushed',
+                         'packets', 'batches', 'max_batch', 'single_packet_heaps',
+                         'search_dist', 'worker_blocked', 'heaps_dropped_ring_stopped'):
+                self.assertIn(name, counters)
+            self.assertEqual(counters['heaps'], 1)
+            self.assertEqual(counters['packets_rejected'], 1)
+            self.assertEqual(counters['packets_rejected_bad_magic'], 1)
+
     def test_invalid_parameters(self):
         with self.assertRaises(ValueError) as ctx:
             spead.heap_source(transport='pcap', pcap_file=support.capture(

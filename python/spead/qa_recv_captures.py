@@ -37,7 +37,7 @@ class qa_recv_captures(gr_unittest.TestCase):
         self.assertEqual(stats['packets'], packets)
         self.assertEqual(stats['incomplete_heaps_evicted'], 0)
         self.assertEqual(stats['incomplete_heaps_flushed'], 0)
-        self.assertEqual(stats['packets_rejected'], 0)
+        self.assertEqual(stream.reject_stats['packets_rejected'], 0)
         for heap in heaps:
             self.assertIsInstance(heap, spead2.recv.Heap)
             self.assertEqual(heap.flavour.heap_address_bits, address_bits)

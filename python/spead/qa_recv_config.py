@@ -102,10 +102,72 @@ class qa_recv_config(gr_unittest.TestCase):
     def test_stat_indices_match_spead2_order(self):
         for index, name in enumerate(SPEAD2_STATS):
             self.assertEqual(getattr(recv.stream_stat_indices, name.upper()), index)
-        self.assertEqual(recv.stream_stat_indices.PACKETS_REJECTED, 9)
+        # Exactly spead2's names (checked against spead2 4.4.1), and CUSTOM, which
+        # spead2's C++ API has and its Python module does not.
+        self.assertEqual(sorted(n for n in dir(recv.stream_stat_indices) if n.isupper()),
+                         sorted([n.upper() for n in SPEAD2_STATS] + ['CUSTOM']))
+        self.assertEqual(recv.stream_stat_indices.CUSTOM, 9)
         # Importable as a module too, as spead2.recv.stream_stat_indices is.
         from gnuradio.spead.recv.stream_stat_indices import HEAPS, WORKER_BLOCKED
         self.assertEqual((HEAPS, WORKER_BLOCKED), (0, 8))
+
+    def test_stream_config_stats_are_spead2s_nine(self):
+        # spead2 4.4.1's StreamConfig().stats, names and modes in order.
+        mode = recv.StreamStatConfig.Mode
+        expected = [recv.StreamStatConfig(n, mode.MAXIMUM if n == 'max_batch'
+                                          else mode.COUNTER) for n in SPEAD2_STATS]
+        self.assertEqual(recv.StreamConfig().stats, expected)
+        self.assertEqual(recv.StreamConfig().next_stat_index(), 9)
+        stream = recv.Stream(spead2.ThreadPool())
+        self.assertEqual(list(stream.stats), SPEAD2_STATS)
+        self.assertEqual(stream.stats.config, expected)
+        self.assertNotIn('packets_rejected', stream.stats)
+
+    def test_custom_stats_start_at_nine_and_count(self):
+        c = recv.StreamConfig()
+        self.assertEqual(c.add_stat('mine'), 9)
+        self.assertEqual(c.add_stat('peak', recv.StreamStatConfig.Mode.MAXIMUM), 10)
+        stream = recv.Stream(spead2.ThreadPool(), c)
+        stats = stream.stats
+        self.assertEqual(len(stats), 11)
+        self.assertEqual(list(stats)[9:], ['mine', 'peak'])
+        stats['mine'] = 4
+        self.assertEqual(stats[9], 4)
+        # The reject counters keep their own list, whatever the custom statistics.
+        self.assertEqual(len(stream.reject_stats), len(recv.Stream(spead2.ThreadPool()).reject_stats))
+
+    def test_reject_stats_count_a_malformed_packet(self):
+        bad = bytearray(packet(2, [(0x1000, b'cd')]))
+        bad[0] = 0x54  # not SPEAD's magic
+        stream = recv.Stream(spead2.ThreadPool())
+        stream.add_buffer_reader(packet(1, [(0x1000, b'ab')]) + bytes(bad))
+        self.assertEqual(len(get_heaps(stream)), 1)
+        rejects = stream.reject_stats
+        self.assertIsInstance(rejects, recv.StreamStats)
+        self.assertEqual(rejects['packets_rejected'], 1)
+        self.assertEqual(rejects['packets_rejected_bad_magic'], 1)
+        self.assertEqual(rejects[recv.reject_stat_indices.PACKETS_REJECTED_BAD_MAGIC], 1)
+        self.assertEqual(sum(rejects.values()), 2)
+        self.assertEqual(stream.stats['heaps'], 1)
+        self.assertNotIn('packets_rejected_bad_magic', stream.stats)
+
+    def test_reject_stat_indices(self):
+        rejects = recv.Stream(spead2.ThreadPool()).reject_stats
+        names = list(rejects)
+        self.assertEqual(names[0], 'packets_rejected')
+        self.assertEqual(names[-3:], ['heaps_dropped_incomplete',
+                                      'heaps_dropped_allocation_failed',
+                                      'heaps_dropped_ring_stopped'])
+        for index, name in enumerate(names):
+            self.assertEqual(getattr(recv.reject_stat_indices, name.upper()), index)
+        self.assertEqual(len([n for n in dir(recv.reject_stat_indices) if n.isupper()]),
+                         len(names))
+        from gnuradio.spead.recv.reject_stat_indices import PACKETS_REJECTED
+        self.assertEqual(PACKETS_REJECTED, 0)
+        # Snapshots of the reject counters add; they do not add to Stream.stats.
+        self.assertEqual((rejects + rejects)['packets_rejected'], 0)
+        with self.assertRaises(ValueError):
+            rejects + recv.Stream(spead2.ThreadPool()).stats
 
     def test_stream_stats_mapping_sequence_and_addition(self):
         c = recv.StreamConfig()
@@ -131,6 +193,17 @@ class qa_recv_config(gr_unittest.TestCase):
             stats['nope']
         with self.assertRaises(IndexError):
             stats[len(stats)]
+        # As spead2 4.4.1: an unsigned index (a negative one is a TypeError), names only
+        # for "in", and keys(), values(), items() are iterators.
+        with self.assertRaises(TypeError):
+            stats[-1]
+        with self.assertRaises(TypeError):
+            stats[-1] = 3
+        with self.assertRaises(TypeError):
+            0 in stats
+        self.assertEqual(next(stats.items()), ('heaps', 1))
+        self.assertEqual(next(stats.keys()), 'heaps')
+        self.assertEqual(next(stats.values()), 1)
         self.assertEqual(dict(stats.items())['heaps'], 1)
         self.assertEqual(list(stats.values())[0], 1)
         # Addition: counters add, maxima take the larger.

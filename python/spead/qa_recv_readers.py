@@ -132,7 +132,7 @@ class qa_recv_readers(gr_unittest.TestCase):
             for p in HEAPS + [STOP]:
                 tx.sendto(p, ('127.0.0.1', port))
         self.assertEqual(get_heaps(stream), [])
-        self.assertEqual(stream.stats['packets_rejected_oversize'], 3)
+        self.assertEqual(stream.reject_stats['packets_rejected_oversize'], 3)
 
     def test_udp_reader_from_a_python_socket(self):
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

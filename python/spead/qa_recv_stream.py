@@ -105,7 +105,7 @@ class qa_recv_stream(gr_unittest.TestCase):
         self.assertEqual([h.cnt for h in get_heaps(stream)], [6])
         stats = stream.stats
         self.assertEqual(stats['incomplete_heaps_flushed'], 1)
-        self.assertEqual(stats['heaps_dropped_incomplete'], 1)
+        self.assertEqual(stream.reject_stats['heaps_dropped_incomplete'], 1)
 
     def test_max_heaps_window_evicts_the_oldest(self):
         # Heaps 1 and 2 arrive interleaved in two packets each. With max_heaps=1 heap 2
@@ -117,7 +117,7 @@ class qa_recv_stream(gr_unittest.TestCase):
         self.assertEqual([h.cnt for h in get_heaps(narrow)], [2])
         stats = narrow.stats
         self.assertEqual(stats['incomplete_heaps_evicted'], 1)
-        self.assertEqual(stats['packets_rejected_out_of_order'], 1)
+        self.assertEqual(narrow.reject_stats['packets_rejected_out_of_order'], 1)
         wide = buffer_stream(data)
         self.assertEqual(sorted(h.cnt for h in get_heaps(wide)), [1, 2])
 
@@ -130,7 +130,7 @@ class qa_recv_stream(gr_unittest.TestCase):
         self.assertEqual(len(get_heaps(buffer_stream(unsized))), 1)
         refused = buffer_stream(unsized, recv.StreamConfig(allow_unsized_heaps=False))
         self.assertEqual(get_heaps(refused), [])
-        self.assertEqual(refused.stats['packets_rejected_unsized'], 1)
+        self.assertEqual(refused.reject_stats['packets_rejected_unsized'], 1)
 
     def test_substreams(self):
         # Two interleaved senders (even and odd heap counters) each leave a heap
@@ -259,7 +259,7 @@ class qa_recv_stream(gr_unittest.TestCase):
                 queue.add_packet(b'\x00' * 64)
             queue.stop()
             get_heaps(stream)
-        self.assertEqual(stream.stats['packets_rejected_bad_magic'], 200)
+        self.assertEqual(stream.reject_stats['packets_rejected_bad_magic'], 200)
         about_packets = [line for line in logs.output if 'bad_magic' in line]
         self.assertGreaterEqual(len(about_packets), 1)
         # The engine's budget: 10 messages per second per stream (then one summary).

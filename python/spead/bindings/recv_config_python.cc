@@ -219,15 +219,24 @@ std::size_t stat_index(const stream_stats& s, const py::object& key)
         throw py::key_error(name);
     }
     if (py::isinstance<py::int_>(key)) {
-        std::int64_t index = key.cast<std::int64_t>();
-        if (index < 0)
-            index += std::int64_t(s.size());
-        if (index < 0 || std::size_t(index) >= s.size())
+        // spead2 takes an unsigned index: a negative one is a TypeError there too.
+        if (key < py::int_(0))
+            throw py::type_error("statistic index must not be negative (got " +
+                                 std::string(py::repr(key)) + ")");
+        if (key >= py::int_(s.size()))
             throw py::index_error("statistic index " + std::string(py::repr(key)) +
                                   " out of range");
-        return std::size_t(index);
+        return key.cast<std::size_t>();
     }
     throw py::type_error("statistics are indexed by name (str) or index (int)");
+}
+
+py::list stat_names(const stream_stats& s)
+{
+    py::list names;
+    for (const auto& c : *s.get_config())
+        names.append(c.get_name());
+    return names;
 }
 
 void bind_stream_stats(py::module& recv)
@@ -258,26 +267,15 @@ void bind_stream_stats(py::module& recv)
              })
         .def("__len__", &stream_stats::size)
         .def("__contains__",
-             [](const stream_stats& s, const py::object& key) {
-                 return py::isinstance<py::str>(key) &&
-                        s.contains(key.cast<std::string>());
+             [](const stream_stats& s, const std::string& name) {
+                 return s.contains(name);
              })
-        .def("__iter__",
-             [](const stream_stats& s) {
-                 py::list names;
-                 for (const auto& c : *s.get_config())
-                     names.append(c.get_name());
-                 return py::iter(names);
-             })
-        .def("keys",
-             [](const stream_stats& s) {
-                 py::list names;
-                 for (const auto& c : *s.get_config())
-                     names.append(c.get_name());
-                 return names;
-             })
-        .def("values", [](const stream_stats& s) { return s.values(); })
-        .def("items", &stream_stats::items)
+        // Iterators over a copy, as spead2's keys(), values() and items() are iterators.
+        .def("__iter__", [](const stream_stats& s) { return py::iter(stat_names(s)); })
+        .def("keys", [](const stream_stats& s) { return py::iter(stat_names(s)); })
+        .def("values",
+             [](const stream_stats& s) { return py::iter(py::cast(s.values())); })
+        .def("items", [](const stream_stats& s) { return py::iter(py::cast(s.items())); })
         .def(
             "get",
             [](const stream_stats& s, const std::string& name, py::object fallback) {
@@ -308,11 +306,17 @@ void bind_stream_stats(py::module& recv)
     }
 
     py::module indices = recv.def_submodule(
-        "stream_stat_indices", "Index of every built-in statistic in StreamStats.");
+        "stream_stat_indices", "Index of spead2's statistics in Stream.stats.");
     const auto& builtin = builtin_stream_stats();
     for (std::size_t i = 0; i < builtin.size(); i++)
         indices.attr(upper(builtin[i].get_name()).c_str()) = i;
     indices.attr("CUSTOM") = stream_stat_indices::custom;
+
+    py::module reject_indices = recv.def_submodule(
+        "reject_stat_indices", "Index of every counter in Stream.reject_stats.");
+    const auto& rejects = *reject_stream_stats();
+    for (std::size_t i = 0; i < rejects.size(); i++)
+        reject_indices.attr(upper(rejects[i].get_name()).c_str()) = i;
 }
 
 } // namespace

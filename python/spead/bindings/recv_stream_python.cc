@@ -131,6 +131,15 @@ void bind_stream(py::module& m, py::module& recv)
                                    return s.get().get_stats();
                                })
         .def_property_readonly(
+            "reject_stats",
+            [](stream_wrapper& s) {
+                flush_python_log();
+                py::gil_scoped_release release;
+                return s.get().get_reject_stats();
+            },
+            "Packets rejected and heaps dropped, per reason (a StreamStats indexed by "
+            "reject_stat_indices). Not in spead2.")
+        .def_property_readonly(
             "ringbuffer",
             [](stream_wrapper& s) { return ringbuffer_view{ &s.get() }; },
             py::keep_alive<0, 1>());

@@ -8,7 +8,8 @@
 
 Stream, StreamConfig, RingStreamConfig, Heap, IncompleteHeap, StreamStats,
 StreamStatConfig and stream_stat_indices behave as spead2.recv documents them; see
-docs/python-api.md for the differences and additions.
+docs/python-api.md for the differences and additions (among them Stream.reject_stats and
+reject_stat_indices).
 """
 
 from ..spead_python import recv as _bound
@@ -23,9 +24,11 @@ Heap = _bound.Heap
 IncompleteHeap = _bound.IncompleteHeap
 RawItem = _bound.RawItem
 from . import stream_stat_indices  # noqa: E402
+from . import reject_stat_indices  # noqa: E402
 
 # spead2.recv.asyncio must be reachable as an attribute after "import spead2" alone.
 from . import asyncio  # noqa: E402,F401
 
 __all__ = ['Stream', 'StreamConfig', 'RingStreamConfig', 'StreamStats', 'StreamStatConfig',
-           'HeapBase', 'Heap', 'IncompleteHeap', 'RawItem', 'stream_stat_indices']
+           'HeapBase', 'Heap', 'IncompleteHeap', 'RawItem', 'stream_stat_indices',
+           'reject_stat_indices']

@@ -4,9 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 
-"""Index of every built-in statistic in StreamStats (spead2.recv.stream_stat_indices):
-spead2's nine (HEAPS ... WORKER_BLOCKED) first, then gr-spead's (PACKETS_REJECTED ...);
-CUSTOM is the first index StreamConfig.add_stat gives."""
+"""Index of spead2's statistics in Stream.stats (spead2.recv.stream_stat_indices):
+HEAPS ... WORKER_BLOCKED, and CUSTOM, the first index StreamConfig.add_stat gives.
+gr-spead's reject counters are in Stream.reject_stats (see reject_stat_indices)."""
 
 from ..spead_python import recv as _bound
 

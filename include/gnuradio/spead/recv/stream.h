@@ -16,6 +16,7 @@
 #include <gnuradio/spead/recv/stream_config.h>
 #include <gnuradio/spead/recv/stream_stats.h>
 #include <gnuradio/spead/recv/thread_pool.h>
+#include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -77,8 +78,17 @@ public:
      */
     virtual void stop();
 
-    /// A consistent snapshot of the statistics.
+    /// A consistent snapshot of the statistics: spead2's nine (stream_stat_indices),
+    /// then the custom ones of the configuration.
     stream_stats get_stats() const;
+
+    /// A consistent snapshot of the packets rejected and heaps dropped, per reason
+    /// (reject_stat_indices).
+    stream_stats get_reject_stats() const;
+
+    /// get_stats() followed by get_reject_stats(), taken together (what the blocks and
+    /// tools show).
+    stream_stats get_all_stats() const;
 
     /// True once the stream has stopped (stop item, end of input, or stop()).
     bool is_stopped() const;
@@ -116,7 +126,9 @@ private:
     /// stop; with the lock held. stop_received() follows when \p batch ends, once its
     /// statistics are published.
     void stop_locked(stream_batch& batch);
-    void merge_stats(const std::vector<std::uint64_t>& deltas);
+    void
+    merge_stats(const std::vector<std::uint64_t>& deltas,
+                const std::array<std::uint64_t, reject_stat_indices::count>& rejects);
     /// Remembers an accepted packet's heap and sizes (for next_payload_target).
     void note_accepted(const packet_view& packet);
     /// The live heap with counter \p cnt, or nullptr; with the lock held.
@@ -142,6 +154,7 @@ private:
     /// d_mutex) does not block get_stats().
     mutable std::mutex d_stats_mutex;
     std::vector<std::uint64_t> d_stats; ///< indexed like d_config.get_stats()
+    std::array<std::uint64_t, reject_stat_indices::count> d_reject_stats{};
     rate_limited_log d_malformed_log;
     bool d_started = false;
     bool d_stopped = false;
@@ -188,11 +201,18 @@ public:
     bool add_decoded_packet(const packet_view& packet);
 
     /// Counts a packet the reader itself rejected (e.g. larger than max_size) under
-    /// statistic \p stat_index (also adding to packets and packets_rejected).
-    void reject_packet(std::size_t stat_index);
+    /// reject counter \p reject_index (reject_stat_indices; also adding to packets and
+    /// packets_rejected).
+    void reject_packet(std::size_t reject_index);
 
     /// Adds \p delta to statistic \p index (a counter) or raises it (a maximum).
     void add_stat(std::size_t index, std::uint64_t delta);
+
+    /// Adds \p delta to reject counter \p index (reject_stat_indices).
+    void add_reject_stat(std::size_t index, std::uint64_t delta)
+    {
+        d_reject_stats[index] += delta;
+    }
 
     /// The reader reached the end of its input: the stream stops as for a stop item.
     void end_of_stream();
@@ -236,6 +256,7 @@ private:
     stream& d_stream;
     std::unique_lock<std::mutex> d_lock;
     std::vector<std::uint64_t> d_stats; ///< this batch's deltas, merged at the end
+    std::array<std::uint64_t, reject_stat_indices::count> d_reject_stats{};
     std::size_t d_packets = 0;
     bool d_stopped_stream = false; ///< this batch stopped the stream: stop_received due
 };

@@ -92,8 +92,9 @@ public:
      * \brief Adds a custom statistic and returns its index.
      * Copy on write: stream_stats snapshots and config copies made earlier keep the list
      * they had.
-     * \throws std::invalid_argument when \p name is empty or a statistic of that name
-     * exists (built-in ones included).
+     * \throws std::invalid_argument when a statistic of that name exists (spead2's
+     * nine included); any other name is accepted, as spead2 does. Custom statistics
+     * start at stream_stat_indices::custom (9).
      */
     std::size_t
     add_stat(const std::string& name,

@@ -49,11 +49,9 @@ private:
 };
 
 /**
- * \brief Index of every built-in statistic.
- *
- * The first nine are spead2's, with its names, indices and meaning; gr-spead's own follow
- * (a reject counter per packet_status and per heap-assembly rule, and heaps dropped per
- * cause); custom statistics added with stream_config::add_stat start at \a custom.
+ * \brief Index of every built-in statistic in a stream's statistics (stream::get_stats):
+ * spead2's nine, with its names, indices and meaning. Custom statistics added with
+ * stream_config::add_stat start at \a custom.
  */
 namespace stream_stat_indices {
 /// Heaps delivered, incomplete included.
@@ -62,7 +60,7 @@ constexpr std::size_t heaps = 0;
 constexpr std::size_t incomplete_heaps_evicted = 1;
 /// Heaps unfinished when the stream stopped.
 constexpr std::size_t incomplete_heaps_flushed = 2;
-/// Packets received (valid or not).
+/// Packets received.
 constexpr std::size_t packets = 3;
 /// Batches of packets processed.
 constexpr std::size_t batches = 4;
@@ -74,12 +72,24 @@ constexpr std::size_t single_packet_heaps = 6;
 constexpr std::size_t search_dist = 7;
 /// Times a worker waited on a full ring.
 constexpr std::size_t worker_blocked = 8;
+/// Index of the first custom statistic.
+constexpr std::size_t custom = 9;
+} // namespace stream_stat_indices
 
-/// Packets rejected for any reason (the sum of the reject counters below).
-constexpr std::size_t packets_rejected = 9;
+/**
+ * \brief Index of every counter in a stream's reject statistics
+ * (stream::get_reject_stats): gr-spead's counts of packets rejected and heaps dropped,
+ * per reason.
+ *
+ * They are a list of their own, beside spead2's, so that a stream's statistics list is
+ * exactly spead2's (custom statistics at index 9, as spead2 programs expect).
+ */
+namespace reject_stat_indices {
+/// Packets rejected for any reason (the sum of the packets_rejected_* counters).
+constexpr std::size_t packets_rejected = 0;
 /// First of packet_status_count() - 1 counters, one per failing packet_status (in enum
 /// order, skipping ok): "packets_rejected_<to_string(status)>".
-constexpr std::size_t packets_rejected_malformed_first = 10;
+constexpr std::size_t packets_rejected_malformed_first = 1;
 /// HEAP_LENGTH disagrees with earlier packets of the heap or with a pointer's offset.
 constexpr std::size_t packets_rejected_heap_length_mismatch =
     packets_rejected_malformed_first + packet_status_count() - 1;
@@ -110,12 +120,22 @@ constexpr std::size_t heaps_dropped_incomplete = packets_rejected_allocation_fai
 constexpr std::size_t heaps_dropped_allocation_failed = heaps_dropped_incomplete + 1;
 /// Heaps dropped because the consumer side stopped before taking them.
 constexpr std::size_t heaps_dropped_ring_stopped = heaps_dropped_allocation_failed + 1;
-/// Index of the first custom statistic.
-constexpr std::size_t custom = heaps_dropped_ring_stopped + 1;
-} // namespace stream_stat_indices
+/// Number of reject counters.
+constexpr std::size_t count = heaps_dropped_ring_stopped + 1;
 
-/// The built-in statistics, in index order (the start of every stream_config's list).
+/// The counter of a packet that failed to decode with \p status (not packet_status::ok).
+constexpr std::size_t for_status(packet_status status)
+{
+    return packets_rejected_malformed_first + std::size_t(status) - 1;
+}
+} // namespace reject_stat_indices
+
+/// spead2's nine statistics, in index order (the start of every stream_config's list).
 const std::vector<stream_stat_config>& builtin_stream_stats();
+
+/// The reject counters, in reject_stat_indices order (all counters), shared by every
+/// reject snapshot.
+const std::shared_ptr<const std::vector<stream_stat_config>>& reject_stream_stats();
 
 /**
  * \brief A consistent snapshot of a stream's statistics (spead2's StreamStats):
@@ -124,7 +144,7 @@ const std::vector<stream_stat_config>& builtin_stream_stats();
 class stream_stats
 {
 public:
-    /// All zero, for the built-in statistics only.
+    /// All zero, for spead2's nine statistics only.
     stream_stats();
     /// All zero, for \p config (built-in statistics first, as stream_config makes them).
     /// \throws std::invalid_argument when \p config is null.
@@ -156,6 +176,10 @@ public:
     /// \throws std::invalid_argument when the configurations differ.
     stream_stats operator+(const stream_stats& other) const;
     stream_stats& operator+=(const stream_stats& other);
+
+    /// This snapshot's statistics followed by \p other's, as one snapshot (how the
+    /// blocks and tools show a stream's statistics and reject counters together).
+    stream_stats joined(const stream_stats& other) const;
 
 private:
     std::shared_ptr<const std::vector<stream_stat_config>> d_config;
