@@ -22,8 +22,4 @@ from .spead_blocks_python import *  # noqa: E402,F401,F403
 # The spead2-compatible receive API: "import gnuradio.spead as spead2" then
 # spead2.ItemGroup, spead2.recv.Stream, spead2.recv.asyncio.Stream...
 from .item_group import Descriptor, Item, ItemGroup  # noqa: E402,F401
-# The bindings module has a "recv" submodule too, which the star import above brought
-# in: import the package of that name explicitly so that it takes its place.
-import importlib as _importlib  # noqa: E402
-
-recv = _importlib.import_module(__name__ + '.recv')
+from . import recv  # noqa: E402,F401

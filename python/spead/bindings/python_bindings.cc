@@ -47,8 +47,8 @@ PYBIND11_MODULE(spead_python, m)
     bind_protocol(m);
 
     // The spead2-compatible receive API: top-level pieces here, spead2.recv's in the
-    // "recv" submodule (re-exported by the gnuradio.spead.recv package).
-    py::module recv = m.def_submodule("recv", "spead2.recv look-alike");
+    // private "_recv" submodule, which the gnuradio.spead.recv package re-exports.
+    py::module recv = m.def_submodule("_recv", "spead2.recv look-alike");
     gr::spead::python::bind_recv_common(m);
     gr::spead::python::bind_recv_config(recv);
     gr::spead::python::bind_recv_heap(m, recv);

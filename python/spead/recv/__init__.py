@@ -12,7 +12,7 @@ docs/python-api.md for the differences and additions (among them Stream.reject_s
 reject_stat_indices).
 """
 
-from ..spead_python import recv as _bound
+from ..spead_python import _recv as _bound
 
 Stream = _bound.Stream
 StreamConfig = _bound.StreamConfig

@@ -19,7 +19,7 @@ from .. import spead_python as _bound
 __all__ = ['Stream']
 
 
-class Stream(_bound.recv.Stream):
+class Stream(_bound._recv.Stream):
     """A receive stream whose get() is a coroutine and which supports ``async for``.
 
     Constructed as spead2.recv.Stream: ``Stream(thread_pool, config=StreamConfig(),

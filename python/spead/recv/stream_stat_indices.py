@@ -8,7 +8,7 @@
 HEAPS ... WORKER_BLOCKED, and CUSTOM, the first index StreamConfig.add_stat gives.
 gr-spead's reject counters are in Stream.reject_stats (see reject_stat_indices)."""
 
-from ..spead_python import recv as _bound
+from ..spead_python import _recv as _bound
 
 globals().update({name: value for name, value in vars(_bound.stream_stat_indices).items()
                   if name.isupper()})
