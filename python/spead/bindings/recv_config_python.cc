@@ -108,6 +108,9 @@ void bind_stream_config(py::module& recv)
         .def(py::init([](const py::kwargs& kwargs) {
             return from_kwargs<stream_config>(kwargs, "StreamConfig");
         }))
+        .def_property_readonly_static(
+            "DEFAULT_MAX_HEAPS",
+            [](const py::object&) { return stream_config().get_max_heaps(); })
         .def_property("max_heaps",
                       &stream_config::get_max_heaps,
                       [](stream_config& c, const py::object& v) {
@@ -179,6 +182,9 @@ void bind_stream_config(py::module& recv)
         .def(py::init([](const py::kwargs& kwargs) {
             return from_kwargs<ring_stream_config>(kwargs, "RingStreamConfig");
         }))
+        .def_property_readonly_static(
+            "DEFAULT_HEAPS",
+            [](const py::object&) { return ring_stream_config().get_heaps(); })
         .def_property("heaps",
                       &ring_stream_config::get_heaps,
                       [](ring_stream_config& c, const py::object& v) {
