@@ -49,9 +49,11 @@ class qa_apps(unittest.TestCase):
         out = run(DUMP, os.path.join(CAPTURES, "spead2_64_48_single_packet.pcap"))
         self.assertIn("  heaps: 22\n", out)
         for k in range(20):
-            self.assertIn(f"heap {k + 2}: 8200 payload bytes\n"
-                          f"  timestamp (0x1600, immediate) = {1000000 + 8192 * k}\n"
-                          f"  seq (0x1601, 8 B) = {k}\n", out)
+            # Items in spead2's order: addressed by offset, then immediates.
+            self.assertRegex(out, rf"heap {k + 2}: 8200 payload bytes\n"
+                                  rf"  seq \(0x1601, 8 B\) = {k}\n"
+                                  rf"  data \(0x1602, 8192 B\) = [^\n]*\n"
+                                  rf"  timestamp \(0x1600, immediate\) = {1000000 + 8192 * k}\n")
         # data[0] = (((0 + k) % 256) - 128, -re clipped): heap 2 starts -128, 127.
         self.assertIn("data (0x1602, 8192 B) = int8[4096,2] {-128, 127, -127, 127,", out)
 

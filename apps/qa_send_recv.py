@@ -151,8 +151,8 @@ class qa_send_recv(unittest.TestCase):
         self.assertIn("  heaps: 22\n", dump)
         self.assertIn(f"  SPEAD packets decoded: {len(packets)} ", dump)
         self.assertIn("heap 5: 32768 payload bytes\n"
-                      "  timestamp (0x1600, immediate) = 98304\n"
-                      "  data (0x1601, 32768 B) = uint8[32768] {0, 1, 2, 3, 4, 5, ...}\n",
+                      "  data (0x1601, 32768 B) = uint8[32768] {0, 1, 2, 3, 4, 5, ...}\n"
+                      "  timestamp (0x1600, immediate) = 98304\n",
                       dump)
 
         received, final = recv_json("--pcap", path)
@@ -286,8 +286,8 @@ class qa_send_recv(unittest.TestCase):
         # Text output: heaps as spead_dump prints them, then the statistics.
         out = run(RECV, "--pcap", path, "--values", "3")
         self.assertIn("heap 3: 8192 payload bytes\n"
-                      "  timestamp (0x1600, immediate) = 8192\n"
-                      "  data (0x1601, 8192 B) = uint8[8192] {0, 1, 2, ...}\n", out)
+                      "  data (0x1601, 8192 B) = uint8[8192] {0, 1, 2, ...}\n"
+                      "  timestamp (0x1600, immediate) = 8192\n", out)
         self.assertIn("  heaps received here: 51 (0 incomplete)", out)
         self.assertIn(f"  packets: {len(packets)}\n", out)
         # A heap larger than max_heap_size is refused.

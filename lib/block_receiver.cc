@@ -181,7 +181,7 @@ void block_receiver::add_reader()
             // Read (and check) the whole capture now, so a bad file or filter fails
             // start(); the pacer then feeds it at the asked rate.
             auto datagrams = std::make_shared<std::vector<udp_datagram>>(
-                read_pcap_udp(c.pcap_file, c.pcap_filter));
+                read_pcap_udp(c.pcap_file, c.pcap_filter, c.pcap_extended_frames));
             d_paced_queue = std::make_shared<inproc_queue>();
             d_stream->emplace_reader<inproc_reader>(d_paced_queue);
             {
@@ -206,7 +206,8 @@ void block_receiver::add_reader()
                 d_paced_queue->stop();
             });
         } else {
-            d_stream->emplace_reader<pcap_reader>(c.pcap_file, c.pcap_filter);
+            d_stream->emplace_reader<pcap_reader>(
+                c.pcap_file, c.pcap_filter, c.pcap_extended_frames);
         }
     } else {
         d_stream->emplace_reader<inproc_reader>(c.queue);

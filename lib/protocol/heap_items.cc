@@ -22,30 +22,31 @@ bool describes_packet(std::uint64_t id)
     return id >= HEAP_CNT_ID && id <= PAYLOAD_LENGTH_ID;
 }
 
-/// An addressed pointer taking part in the length computation.
-struct addressed_entry {
-    std::size_t index; ///< position in raw_pointers
-    std::uint64_t offset;
+/// A pointer of the heap with the key it is ordered by: the offset of an addressed
+/// pointer, the value of an immediate one.
+struct keyed_pointer {
+    std::uint64_t id;
+    std::uint64_t key;
 };
 
-/// Stable sort by offset. Senders almost always list addressed items in offset order, and
-/// heaps have few items: so check first, and sort small lists by insertion, which
-/// (unlike std::stable_sort) allocates nothing.
-void sort_by_offset(std::vector<addressed_entry>& entries)
+/// Stable sort by key. Senders almost always list items in offset order, and heaps have
+/// few items: so check first, and sort small lists by insertion, which (unlike
+/// std::stable_sort) allocates nothing.
+void sort_by_key(std::vector<keyed_pointer>& entries)
 {
-    const auto by_offset = [](const addressed_entry& a, const addressed_entry& b) {
-        return a.offset < b.offset;
+    const auto by_key = [](const keyed_pointer& a, const keyed_pointer& b) {
+        return a.key < b.key;
     };
-    if (std::is_sorted(entries.begin(), entries.end(), by_offset))
+    if (std::is_sorted(entries.begin(), entries.end(), by_key))
         return;
     if (entries.size() > 32) {
-        std::stable_sort(entries.begin(), entries.end(), by_offset);
+        std::stable_sort(entries.begin(), entries.end(), by_key);
         return;
     }
     for (std::size_t i = 1; i < entries.size(); i++) {
-        const addressed_entry moving = entries[i];
+        const keyed_pointer moving = entries[i];
         std::size_t j = i;
-        for (; j > 0 && moving.offset < entries[j - 1].offset; j--)
+        for (; j > 0 && moving.key < entries[j - 1].key; j--)
             entries[j] = entries[j - 1];
         entries[j] = moving;
     }
@@ -59,48 +60,48 @@ void extract_into(const std::vector<std::uint64_t>& raw_pointers,
                   std::size_t payload_size,
                   List& items)
 {
-    const std::size_t n = raw_pointers.size();
     // Scratch space kept per thread: a receiver extracts items of every heap, and these
     // would otherwise be allocated and freed each time.
-    thread_local std::vector<addressed_entry> addressed;
-    thread_local std::vector<std::size_t> length;
+    thread_local std::vector<keyed_pointer> addressed;
+    thread_local std::vector<keyed_pointer> immediates;
     addressed.clear();
-    length.assign(n, 0);
-    for (std::size_t i = 0; i < n; i++) {
-        const item_pointer p = item_pointer::decode(raw_pointers[i], heap_address_bits);
-        // Addressed NULL pointers are kept here: they end the item before them.
-        if (!p.immediate && !describes_packet(p.id))
-            addressed.push_back({ i, p.value });
-    }
-
-    // An item runs from its offset to the next offset in sorted order; ties keep arrival
-    // order so that, of several pointers at one offset, only the last gets the bytes.
-    sort_by_offset(addressed);
-    for (std::size_t k = 0; k < addressed.size(); k++) {
-        const std::uint64_t start = addressed[k].offset;
-        if (start >= payload_size)
-            continue; // beyond the payload (or empty at its very end): nothing to give
-        std::uint64_t end = k + 1 < addressed.size() ? addressed[k + 1].offset
-                                                     : std::uint64_t(payload_size);
-        end = std::min<std::uint64_t>(end, payload_size);
-        length[addressed[k].index] = std::size_t(end - start);
-    }
-
-    for (std::size_t i = 0; i < n; i++) {
-        const item_pointer p = item_pointer::decode(raw_pointers[i], heap_address_bits);
-        if (p.id == NULL_ID || describes_packet(p.id))
+    immediates.clear();
+    for (const std::uint64_t raw : raw_pointers) {
+        const item_pointer p = item_pointer::decode(raw, heap_address_bits);
+        if (describes_packet(p.id))
             continue;
+        if (!p.immediate)
+            addressed.push_back({ p.id, p.value }); // NULLs too: they end the item before
+        else if (p.id != NULL_ID)
+            immediates.push_back({ p.id, p.value });
+    }
+
+    // spead2's order (its heap sorts the pointers on the immediate flag and the value
+    // field, stably): addressed items by offset, then immediates by value, ties in
+    // arrival order. An addressed item runs to the next offset in that order, so of
+    // several pointers at one offset only the last gets the bytes.
+    sort_by_key(addressed);
+    sort_by_key(immediates);
+    for (std::size_t k = 0; k < addressed.size(); k++) {
+        const std::uint64_t start = addressed[k].key;
+        if (addressed[k].id == NULL_ID || start >= payload_size)
+            continue; // a terminator, or beyond the payload: nothing to give
+        std::uint64_t end =
+            k + 1 < addressed.size() ? addressed[k + 1].key : std::uint64_t(payload_size);
+        end = std::min<std::uint64_t>(end, payload_size);
+        if (end == start)
+            continue; // zero-length
         heap_item item;
-        item.id = p.id;
-        item.immediate = p.immediate;
-        if (p.immediate) {
-            item.value = p.value;
-        } else {
-            if (length[i] == 0)
-                continue; // zero-length, or beyond the payload
-            item.offset = std::size_t(p.value);
-            item.length = length[i];
-        }
+        item.id = addressed[k].id;
+        item.offset = std::size_t(start);
+        item.length = std::size_t(end - start);
+        items.push_back(item);
+    }
+    for (const keyed_pointer& entry : immediates) {
+        heap_item item;
+        item.id = entry.id;
+        item.immediate = true;
+        item.value = entry.key;
         items.push_back(item);
     }
 }

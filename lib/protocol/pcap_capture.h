@@ -24,12 +24,16 @@ class pcap_capture
 {
 public:
     /**
-     * \brief Opens \p path for reading, with a BPF \p filter unless it is empty.
+     * \brief Opens \p path for reading, with a BPF \p filter unless it is empty, for
+     * the frames spead2 reads, or with \p extended_frames the wider set (see
+     * parse_udp_frame).
      * \throws std::runtime_error naming the file when it cannot be opened or its link
      * type is not one parse_udp_frame understands, or naming the filter (and the file)
      * when it does not compile.
      */
-    pcap_capture(const std::string& path, const std::string& filter);
+    pcap_capture(const std::string& path,
+                 const std::string& filter,
+                 bool extended_frames);
     ~pcap_capture();
     pcap_capture(const pcap_capture&) = delete;
     pcap_capture& operator=(const pcap_capture&) = delete;
@@ -54,6 +58,7 @@ private:
     std::string d_path;
     pcap* d_handle = nullptr;
     int d_link_type = 0;
+    bool d_extended_frames = false;
 };
 
 } // namespace spead

@@ -140,10 +140,10 @@ void pcap_udp_writer::write(const std::uint8_t* payload, std::size_t length)
 
 void pcap_udp_writer::close() { d_impl->close(); }
 
-std::vector<udp_datagram> read_pcap_udp(const std::string& path,
-                                        const std::string& filter)
+std::vector<udp_datagram>
+read_pcap_udp(const std::string& path, const std::string& filter, bool extended_frames)
 {
-    pcap_capture capture(path, filter);
+    pcap_capture capture(path, filter, extended_frames);
     std::vector<udp_datagram> datagrams;
     udp_frame_view frame;
     pcap_capture::frame_result result;

@@ -27,8 +27,11 @@ struct network_layer {
 bool strip_link_layer(int link_type,
                       const std::uint8_t* frame,
                       std::size_t length,
+                      bool extended_frames,
                       network_layer& out)
 {
+    if (!link_type_supported(link_type, extended_frames))
+        return false;
     std::size_t offset = 0;
     std::uint16_t ethertype = 0;
     switch (link_type) {
@@ -39,7 +42,9 @@ bool strip_link_layer(int link_type,
         offset = ETHERNET_HEADER_SIZE;
         // VLAN tags (possibly stacked) sit between the MAC addresses and the real
         // ethertype: each one is a 2-byte tag control field followed by the next type.
-        while (ethertype == ETHERTYPE_VLAN || ethertype == ETHERTYPE_QINQ) {
+        // spead2 reads untagged frames only.
+        while (extended_frames &&
+               (ethertype == ETHERTYPE_VLAN || ethertype == ETHERTYPE_QINQ)) {
             if (length < offset + VLAN_TAG_SIZE)
                 return false;
             ethertype = load_be16(frame + offset + 2);
@@ -79,6 +84,7 @@ bool strip_link_layer(int link_type,
 
 /// Where the transport-layer segment of an IP packet starts, if it is a whole UDP one.
 bool strip_ip_layer(const network_layer& net,
+                    bool extended_frames,
                     const std::uint8_t*& udp,
                     std::size_t& length)
 {
@@ -90,6 +96,10 @@ bool strip_ip_layer(const network_layer& net,
         const std::size_t total_length = load_be16(ip + 2);
         if (header_size < IPV4_MIN_HEADER_SIZE || header_size > net.length ||
             total_length < header_size)
+            return false;
+        // spead2 refuses a packet longer than its frame; the extension reads what is
+        // there and lets the UDP length decide.
+        if (!extended_frames && total_length > net.length)
             return false;
         // A fragment (more-fragments flag or non-zero offset) is not a whole datagram.
         if ((load_be16(ip + 6) & 0x3fff) != 0)
@@ -103,7 +113,7 @@ bool strip_ip_layer(const network_layer& net,
         length = end - header_size;
         return true;
     }
-    if (net.ethertype == ETHERTYPE_IPV6) {
+    if (net.ethertype == ETHERTYPE_IPV6 && extended_frames) {
         if (net.length < IPV6_HEADER_SIZE || (ip[0] >> 4) != 6)
             return false;
         // Extension headers are not followed: only UDP directly after the fixed header.
@@ -119,16 +129,17 @@ bool strip_ip_layer(const network_layer& net,
 
 } // namespace
 
-bool link_type_supported(int link_type)
+bool link_type_supported(int link_type, bool extended_frames)
 {
     switch (link_type) {
     case DLT_EN10MB:
     case DLT_LINUX_SLL:
+        return true;
     case DLT_LINUX_SLL2:
     case DLT_RAW:
     case DLT_IPV4:
     case DLT_IPV6:
-        return true;
+        return extended_frames;
     default:
         return false;
     }
@@ -137,14 +148,15 @@ bool link_type_supported(int link_type)
 bool parse_udp_frame(int link_type,
                      const std::uint8_t* frame,
                      std::size_t captured,
+                     bool extended_frames,
                      udp_frame_view& out)
 {
     network_layer net;
-    if (!strip_link_layer(link_type, frame, captured, net))
+    if (!strip_link_layer(link_type, frame, captured, extended_frames, net))
         return false;
     const std::uint8_t* udp = nullptr;
     std::size_t available = 0;
-    if (!strip_ip_layer(net, udp, available))
+    if (!strip_ip_layer(net, extended_frames, udp, available))
         return false;
     if (available < UDP_HEADER_SIZE)
         return false;

@@ -50,16 +50,22 @@ struct udp_frame_view {
     std::size_t payload_length = 0;
 };
 
-/// True for the link types parse_udp_frame understands: Ethernet (with VLAN tags),
-/// Linux cooked capture v1 and v2, and bare IPv4/IPv6 (DLT_RAW, DLT_IPV4, DLT_IPV6).
-bool link_type_supported(int link_type);
+/**
+ * \brief True for the link types parse_udp_frame understands: Ethernet and Linux cooked
+ * capture (spead2's two); with \p extended_frames also Linux cooked capture v2 and bare
+ * IPv4/IPv6 (DLT_RAW, DLT_IPV4, DLT_IPV6).
+ */
+bool link_type_supported(int link_type, bool extended_frames);
 
 /**
  * \brief Finds the whole UDP datagram in the \p captured bytes of a frame of
  * \p link_type (a DLT_* value).
  *
- * Follows Ethernet (stacked VLAN tags included) or Linux cooked capture headers, then
- * IPv4 (any header length, no fragments) or IPv6 (UDP directly after the fixed header).
+ * By default the frames spead2 reads: Ethernet without VLAN tags or Linux cooked
+ * capture, carrying IPv4 (any header length, no fragments, not longer than the frame).
+ * \p extended_frames (a gr-spead extension) adds stacked VLAN tags, IPv6 (UDP
+ * directly after the fixed header), the extra link types of link_type_supported, and
+ * IPv4 packets whose frame was cut after the UDP datagram.
  * The IP and UDP length fields bound the payload, so Ethernet padding never joins it.
  * Returns false, never reading outside the frame, when the frame is not UDP, is cut
  * short (snap length) or its headers are inconsistent.
@@ -67,6 +73,7 @@ bool link_type_supported(int link_type);
 bool parse_udp_frame(int link_type,
                      const std::uint8_t* frame,
                      std::size_t captured,
+                     bool extended_frames,
                      udp_frame_view& out);
 
 } // namespace spead

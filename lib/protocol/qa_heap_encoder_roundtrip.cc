@@ -327,9 +327,10 @@ public:
                 receive_one(encode_heap(heap, options(flav, 64)), 77, true, flav);
             const std::vector<heap_item> items = got.items();
             CPPUNIT_ASSERT_EQUAL(std::size_t(3), items.size());
-            CPPUNIT_ASSERT(items[0] == (heap_item{ 0x1600, true, 0x123456789a, 0, 0 }));
-            CPPUNIT_ASSERT(items[1] == (heap_item{ 0x1601, false, 0, 0, 8 }));
-            CPPUNIT_ASSERT(items[2] == (heap_item{ 0x1602, false, 0, 8, 5 }));
+            // Addressed items first (by offset), then the immediate.
+            CPPUNIT_ASSERT(items[0] == (heap_item{ 0x1601, false, 0, 0, 8 }));
+            CPPUNIT_ASSERT(items[1] == (heap_item{ 0x1602, false, 0, 8, 5 }));
+            CPPUNIT_ASSERT(items[2] == (heap_item{ 0x1600, true, 0x123456789a, 0, 0 }));
 
             descriptor d_u64 = make_descriptor(0x1601, "u64", { { 'u', 64 } }, {});
             const decoded_value v = item_type::from_descriptor(d_u64, flav.bug_compat())
@@ -468,11 +469,11 @@ public:
             const simple_heap got = receive_one(packets, 40, true, flav);
             const std::vector<heap_item> items = got.items();
             CPPUNIT_ASSERT_EQUAL(std::size_t(10), items.size());
-            for (std::uint64_t i = 0; i < 9; i++)
-                CPPUNIT_ASSERT(items[i] ==
-                               (heap_item{ 0x2000 + i, true, 1000 + i, 0, 0 }));
             // The NULL pointer ends the item at its 3 bytes, before the padding.
-            CPPUNIT_ASSERT(items[9] == (heap_item{ 0x3000, false, 0, 0, 3 }));
+            CPPUNIT_ASSERT(items[0] == (heap_item{ 0x3000, false, 0, 0, 3 }));
+            for (std::uint64_t i = 0; i < 9; i++)
+                CPPUNIT_ASSERT(items[1 + i] ==
+                               (heap_item{ 0x2000 + i, true, 1000 + i, 0, 0 }));
             CPPUNIT_ASSERT(bytes(got.payload.begin(), got.payload.begin() + 3) ==
                            (bytes{ 7, 8, 9 }));
         }

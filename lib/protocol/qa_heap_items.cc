@@ -75,7 +75,7 @@ class qa_heap_items : public CppUnit::TestFixture
 {
     CPPUNIT_TEST_SUITE(qa_heap_items);
     CPPUNIT_TEST(test_lengths_by_offset_order);
-    CPPUNIT_TEST(test_unsorted_offsets_keep_arrival_order);
+    CPPUNIT_TEST(test_unsorted_offsets_come_sorted);
     CPPUNIT_TEST(test_many_items_reversed);
     CPPUNIT_TEST(test_null_terminator);
     CPPUNIT_TEST(test_immediate_null_dropped);
@@ -84,6 +84,7 @@ class qa_heap_items : public CppUnit::TestFixture
     CPPUNIT_TEST(test_offset_beyond_payload_skipped);
     CPPUNIT_TEST(test_packet_ids_skipped);
     CPPUNIT_TEST(test_immediates);
+    CPPUNIT_TEST(test_immediates_by_value_ties_in_arrival_order);
     CPPUNIT_TEST(test_address_width_48);
     CPPUNIT_TEST(test_empty);
     CPPUNIT_TEST_SUITE_END();
@@ -98,11 +99,12 @@ public:
               extract_both({ adr(0x1000, 0), adr(0x1001, 4), adr(0x1002, 10) }, A40, 20));
     }
 
-    void test_unsorted_offsets_keep_arrival_order()
+    void test_unsorted_offsets_come_sorted()
     {
-        check({ addressed(0x1002, 10, 10),
-                addressed(0x1000, 0, 4),
-                addressed(0x1001, 4, 6) },
+        // Checked against spead2 4.4.1 (get_items of the same heap).
+        check({ addressed(0x1000, 0, 4),
+                addressed(0x1001, 4, 6),
+                addressed(0x1002, 10, 10) },
               extract_both({ adr(0x1002, 10), adr(0x1000, 0), adr(0x1001, 4) }, A40, 20));
     }
 
@@ -133,29 +135,27 @@ public:
     void test_equal_offsets_stable()
     {
         // Of the two at offset 8, arrival order decides which one is cut to zero length,
-        // even when they arrive after a smaller offset.
-        check({ addressed(0x1003, 8, 2), addressed(0x1004, 0, 8) },
+        // even when they arrive before a smaller offset.
+        check({ addressed(0x1004, 0, 8), addressed(0x1003, 8, 2) },
               extract_both({ adr(0x1002, 8), adr(0x1003, 8), adr(0x1004, 0) }, A40, 10));
-        check({ addressed(0x1002, 8, 2), addressed(0x1004, 0, 8) },
+        check({ addressed(0x1004, 0, 8), addressed(0x1002, 8, 2) },
               extract_both({ adr(0x1003, 8), adr(0x1002, 8), adr(0x1004, 0) }, A40, 10));
     }
 
     void test_many_items_reversed()
     {
         // 40 items of 3 bytes, listed last first (beyond the short-list sort): each still
-        // gets its own 3 bytes, in arrival order; a repeated offset among them (the pair
+        // gets its own 3 bytes, in offset order; a repeated offset among them (the pair
         // at 60) leaves the later-listed one the bytes, as for short lists.
         std::vector<std::uint64_t> pointers;
         std::vector<heap_item> expected;
         for (int i = 39; i >= 0; i--) {
             pointers.push_back(adr(0x1000 + i, 3 * i));
-            if (i != 20)
-                expected.push_back(addressed(0x1000 + i, 3 * i, 3));
-            if (i == 20) {
+            if (i == 20)
                 pointers.push_back(adr(0x2000, 60));
-                expected.push_back(addressed(0x2000, 60, 3));
-            }
         }
+        for (int i = 0; i < 40; i++)
+            expected.push_back(addressed(i == 20 ? 0x2000 : 0x1000 + i, 3 * i, 3));
         check(expected, extract_both(pointers, A40, 120));
     }
 
@@ -171,7 +171,7 @@ public:
     void test_packet_ids_skipped()
     {
         check(
-            { immediate(0x6, 2), addressed(0x1000, 0, 8) },
+            { addressed(0x1000, 0, 8), immediate(0x6, 2) },
             extract_both(
                 { imm(1, 9), imm(2, 8), imm(6, 2), imm(3, 0), imm(4, 8), adr(0x1000, 0) },
                 A40,
@@ -181,16 +181,37 @@ public:
     void test_immediates()
     {
         const std::uint64_t max40 = (std::uint64_t(1) << 40) - 1;
-        check({ immediate(0x1600, 1000000),
-                addressed(0x1601, 0, 8),
-                immediate(0x1603, max40),
-                addressed(0x1602, 8, 24) },
+        check({ addressed(0x1601, 0, 8),
+                addressed(0x1602, 8, 24),
+                immediate(0x1600, 1000000),
+                immediate(0x1603, max40) },
               extract_both({ imm(0x1600, 1000000),
                              adr(0x1601, 0),
                              imm(0x1603, max40),
                              adr(0x1602, 8) },
                            A40,
                            32));
+    }
+
+    void test_immediates_by_value_ties_in_arrival_order()
+    {
+        // Addressed items first whatever the arrival order, then immediates by value;
+        // 0x1001 and 0x1004 share the value 5 and keep their arrival order, as do
+        // 0x1005 and 0x1002 at 9. Checked against spead2 4.4.1.
+        check({ addressed(0x1006, 0, 4),
+                immediate(0x1003, 1),
+                immediate(0x1001, 5),
+                immediate(0x1004, 5),
+                immediate(0x1005, 9),
+                immediate(0x1002, 9) },
+              extract_both({ imm(0x1005, 9),
+                             imm(0x1001, 5),
+                             imm(0x1002, 9),
+                             adr(0x1006, 0),
+                             imm(0x1004, 5),
+                             imm(0x1003, 1) },
+                           A40,
+                           4));
     }
 
     void test_address_width_48()

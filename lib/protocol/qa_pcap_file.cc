@@ -208,6 +208,7 @@ class qa_pcap_file : public CppUnit::TestFixture
     CPPUNIT_TEST(test_ipv4_options);
     CPPUNIT_TEST(test_udp_length_bounds_payload);
     CPPUNIT_TEST(test_skips_non_udp_and_truncated);
+    CPPUNIT_TEST(test_cut_frames_only_with_extension);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -391,7 +392,9 @@ public:
             LINKTYPE_ETHERNET,
             { whole(ethernet(ipv4(udp_segment(5, 7148, payload_a)), 0x0800, 1)),
               whole(ethernet(ipv4(udp_segment(6, 7149, payload_b)), 0x0800, 2)) });
-        const std::vector<udp_datagram> got = read_pcap_udp(path);
+        // spead2 reads untagged frames only (checked against spead2 4.4.1).
+        CPPUNIT_ASSERT(read_pcap_udp(path).empty());
+        const std::vector<udp_datagram> got = read_pcap_udp(path, "", true);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), got.size());
         CPPUNIT_ASSERT_EQUAL(std::uint16_t(7148), got[0].dst_port);
         CPPUNIT_ASSERT(got[0].payload == payload_a);
@@ -407,7 +410,11 @@ public:
                       { whole(linux_sll(ipv4(udp_segment(5, 7148, payload_a)), 0x0800)),
                         whole(linux_sll(ipv6(udp_segment(6, 7149, payload_b)), 0x86dd)),
                         whole(linux_sll(bytes(28, 0), 0x0806)) }); // ARP
-        const std::vector<udp_datagram> got = read_pcap_udp(path);
+        // spead2 reads the IPv4 frame only (checked against spead2 4.4.1).
+        const std::vector<udp_datagram> ipv4_only = read_pcap_udp(path);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), ipv4_only.size());
+        CPPUNIT_ASSERT(ipv4_only[0].payload == payload_a);
+        const std::vector<udp_datagram> got = read_pcap_udp(path, "", true);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), got.size());
         CPPUNIT_ASSERT(got[0].payload == payload_a);
         CPPUNIT_ASSERT_EQUAL(std::uint16_t(5), got[0].src_port);
@@ -423,7 +430,8 @@ public:
             LINKTYPE_LINUX_SLL2,
             { whole(linux_sll2(ipv4(udp_segment(5, 7148, payload_a)), 0x0800)),
               whole(linux_sll2(ipv6(udp_segment(6, 7149, payload_b)), 0x86dd)) });
-        const std::vector<udp_datagram> got = read_pcap_udp(path);
+        check_needs_extension(path);
+        const std::vector<udp_datagram> got = read_pcap_udp(path, "", true);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), got.size());
         CPPUNIT_ASSERT(got[0].payload == payload_a);
         CPPUNIT_ASSERT_EQUAL(std::uint16_t(7148), got[0].dst_port);
@@ -438,7 +446,8 @@ public:
                       LINKTYPE_RAW,
                       { whole(ipv4(udp_segment(5, 7148, payload_a))),
                         whole(ipv6(udp_segment(6, 7149, payload_b))) });
-        const std::vector<udp_datagram> got = read_pcap_udp(path);
+        check_needs_extension(path);
+        const std::vector<udp_datagram> got = read_pcap_udp(path, "", true);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), got.size());
         CPPUNIT_ASSERT(got[0].payload == payload_a);
         CPPUNIT_ASSERT(got[1].payload == payload_b);
@@ -454,7 +463,8 @@ public:
             { whole(ethernet(ipv6(udp_segment(5, 7148, payload_a)), 0x86dd)),
               // next header 0 (hop-by-hop options): not followed, so skipped
               whole(ethernet(ipv6(udp_segment(6, 7148, payload_b), 0), 0x86dd)) });
-        const std::vector<udp_datagram> got = read_pcap_udp(path);
+        CPPUNIT_ASSERT(read_pcap_udp(path).empty()); // spead2 reads IPv4 only
+        const std::vector<udp_datagram> got = read_pcap_udp(path, "", true);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), got.size());
         CPPUNIT_ASSERT(got[0].payload == payload_a);
         CPPUNIT_ASSERT_EQUAL(std::uint16_t(5), got[0].src_port);
@@ -529,10 +539,46 @@ public:
               whole(ethernet(bytes(good.begin() + 14, good.begin() + 40),
                              0x86dd)), // v4 as v6
               whole(good) });
-        const std::vector<udp_datagram> got = read_pcap_udp(path);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), got.size());
-        CPPUNIT_ASSERT_EQUAL(std::uint16_t(9), got[0].src_port);
+        for (const bool extended : { false, true }) {
+            const std::vector<udp_datagram> got = read_pcap_udp(path, "", extended);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(1), got.size());
+            CPPUNIT_ASSERT_EQUAL(std::uint16_t(9), got[0].src_port);
+            CPPUNIT_ASSERT(got[0].payload == payload_a);
+        }
+    }
+
+    void test_cut_frames_only_with_extension()
+    {
+        // Two frames whose UDP datagram is whole although the frame is not: spead2 skips
+        // a frame the snap length cut (even in its Ethernet padding) and an IPv4 packet
+        // longer than its frame; the extension reads both. Checked against spead2 4.4.1.
+        bytes padded = ethernet(ipv4(udp_segment(5, 7148, payload_a)), 0x0800);
+        const std::size_t padded_length = padded.size() + 4;
+        bytes long_ip = ipv4(udp_segment(6, 7148, payload_b));
+        long_ip[3] = std::uint8_t(long_ip[3] + 2); // total length 2 beyond the frame
+        const std::string path = tmp_path("cut.pcap");
+        write_capture(path,
+                      LINKTYPE_ETHERNET,
+                      { { padded, padded_length }, whole(ethernet(long_ip, 0x0800)) });
+        CPPUNIT_ASSERT(read_pcap_udp(path).empty());
+        const std::vector<udp_datagram> got = read_pcap_udp(path, "", true);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), got.size());
         CPPUNIT_ASSERT(got[0].payload == payload_a);
+        CPPUNIT_ASSERT(got[1].payload == payload_b);
+    }
+
+private:
+    /// spead2 refuses the file's link type; the error says how to read it anyway.
+    static void check_needs_extension(const std::string& path)
+    {
+        try {
+            read_pcap_udp(path);
+            CPPUNIT_FAIL("a capture of a link type spead2 refuses was read");
+        } catch (const std::runtime_error& e) {
+            const std::string what = e.what();
+            CPPUNIT_ASSERT(what.find(path) != std::string::npos);
+            CPPUNIT_ASSERT(what.find("extended_frames") != std::string::npos);
+        }
     }
 };
 

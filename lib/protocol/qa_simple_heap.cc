@@ -102,15 +102,16 @@ public:
         CPPUNIT_ASSERT(heap.raw_pointers ==
                        std::vector<std::uint64_t>({ item_a, stamp, item_b }));
 
+        // Addressed items by offset, then the immediate (spead2's order).
         const std::vector<heap_item> items = heap.items();
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), items.size());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0x1000), items[0].id);
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), items[0].offset);
         CPPUNIT_ASSERT_EQUAL(std::size_t(4), items[0].length);
-        CPPUNIT_ASSERT(items[1].immediate);
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(123456), items[1].value);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(4), items[2].offset);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(8), items[2].length);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), items[1].offset);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(8), items[1].length);
+        CPPUNIT_ASSERT(items[2].immediate);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(123456), items[2].value);
     }
 
     void test_packets_out_of_order()

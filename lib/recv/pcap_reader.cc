@@ -16,8 +16,10 @@ namespace spead {
 
 pcap_reader::pcap_reader(stream& owner,
                          const std::string& filename,
-                         const std::string& filter)
-    : batch_reader(owner), d_capture(std::make_unique<pcap_capture>(filename, filter))
+                         const std::string& filter,
+                         bool extended_frames)
+    : batch_reader(owner),
+      d_capture(std::make_unique<pcap_capture>(filename, filter, extended_frames))
 {
 }
 

@@ -587,8 +587,8 @@ public:
                                  slice(data, 0, 8),
                                  { imm(0x1001, 5), adr(0x1000, 0), imm(0x1001, 6) })));
         const heap done = h.finish(false);
-        check_items({ immediate_item(0x1001, 5),
-                      addressed_item(0x1000, 0, 16),
+        check_items({ addressed_item(0x1000, 0, 16),
+                      immediate_item(0x1001, 5),
                       immediate_item(0x1001, 6) },
                     done);
     }

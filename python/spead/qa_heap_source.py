@@ -110,6 +110,24 @@ class qa_heap_source(gr_unittest.TestCase):
         self.assertTrue(all(m['complete'] for i, m in enumerate(metas) if i != 4))
         self.assertEqual(src.statistics()['heaps_incomplete'], 1)
 
+    def test_vlan_frames_read_only_with_pcap_extended_frames(self):
+        # Heaps 1-3 behind an 802.1Q tag: spead2 reads none of them; the block does the
+        # same unless pcap_extended_frames is set, read directly or paced.
+        from qa_recv_pcap_frames import ethernet, heap, ipv4, udp, write_pcap
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'vlan.pcap')
+            write_pcap(path, 1, [ethernet(ipv4(udp(heap(cnt))), 0x0800, vlan=5)
+                                 for cnt in (1, 2, 3)])
+            for kwargs, cnts in (({}, []),
+                                 ({'pcap_extended_frames': True}, [1, 2, 3]),
+                                 ({'pcap_extended_frames': True, 'pcap_rate': 1e5},
+                                  [1, 2, 3])):
+                self.tb = gr.top_block()
+                _, msgs, _ = self.run_messages(transport='pcap', pcap_file=path,
+                                               as_dict=True, **kwargs)
+                self.assertEqual([pmt.to_python(m)['heap_cnt'] for m in msgs], cnts,
+                                 kwargs)
+
     def test_inproc_stats_request_and_end(self):
         queue = spead.InprocQueue()
         src = spead.heap_source(transport='inproc', queue=queue, payload_item='0x1602',

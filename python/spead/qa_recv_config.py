@@ -54,19 +54,30 @@ class qa_recv_config(gr_unittest.TestCase):
         self.assertEqual(r.max_spin_us, 1000000)
 
     def test_invalid_values_raise_value_error_naming_the_parameter(self):
-        for kwargs, name in [({'max_heaps': 0}, 'max_heaps'), ({'max_heaps': -1}, 'max_heaps'),
+        for kwargs, name in [({'max_heaps': 0}, 'max_heaps'),
                              ({'substreams': 0}, 'substreams'), ({'bug_compat': 8}, 'bug_compat'),
                              ({'memcpy': 5}, 'memcpy')]:
             with self.subTest(**kwargs), self.assertRaisesRegex(ValueError, name):
                 recv.StreamConfig(**kwargs)
         with self.assertRaisesRegex(ValueError, 'heaps'):
             recv.RingStreamConfig(heaps=0)
-        for bad in (-1, 1000001):
-            with self.subTest(max_spin_us=bad), self.assertRaisesRegex(ValueError,
-                                                                       'max_spin_us'):
-                recv.RingStreamConfig(max_spin_us=bad)
+        with self.assertRaisesRegex(ValueError, 'max_spin_us'):
+            recv.RingStreamConfig(max_spin_us=1000001)
         with self.assertRaisesRegex(TypeError, 'max_spin_us'):
             recv.RingStreamConfig(max_spin_us=1.5)
+
+    def test_values_that_do_not_convert_raise_type_error(self):
+        # As spead2 4.4.1 (checked): its sizes are unsigned C++ integers, so a negative or
+        # too large int fails the conversion with TypeError rather than ValueError.
+        for kwargs in [{'max_heaps': -1}, {'max_heaps': 2 ** 64}, {'substreams': -1},
+                       {'stream_id': -1}, {'bug_compat': -1}, {'max_heaps': 1.5}]:
+            with self.subTest(**kwargs), self.assertRaises(TypeError):
+                recv.StreamConfig(**kwargs)
+        for kwargs in [{'heaps': -1}, {'heaps': '3'}]:
+            with self.subTest(**kwargs), self.assertRaises(TypeError):
+                recv.RingStreamConfig(**kwargs)
+        with self.assertRaisesRegex(TypeError, 'max_spin_us'):  # not in spead2
+            recv.RingStreamConfig(max_spin_us=-1)
         c = recv.StreamConfig()
         with self.assertRaisesRegex(ValueError, 'max_heaps'):
             c.max_heaps = 0

@@ -146,6 +146,36 @@ class qa_recv_readers(gr_unittest.TestCase):
                 tx.sendto(p, ('127.0.0.1', port))
         self.assertEqual(payloads(get_heaps(stream)), EXPECTED)
 
+    def test_arguments_that_do_not_convert_raise_type_error(self):
+        # As spead2 4.4.1 (checked): ports are 16-bit, sizes unsigned, and a socket must
+        # be an IPv4/IPv6 socket of the reader's kind; anything else matches no overload.
+        stream = self.stream()
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        closed = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        closed.close()
+        calls = [
+            lambda: stream.add_udp_reader(100000),
+            lambda: stream.add_udp_reader(-1),
+            lambda: stream.add_udp_reader(7148, max_size=-1),
+            lambda: stream.add_udp_reader(7148, buffer_size=-1),
+            lambda: stream.add_udp_reader('239.255.78.93', 70000),
+            lambda: stream.add_udp_reader('ff15::1', 7148, interface_index=-1),
+            lambda: stream.add_udp_reader(tcp),
+            lambda: stream.add_udp_reader(closed),
+            lambda: stream.add_udp_reader('not a socket'),
+            lambda: stream.add_tcp_reader(70000),
+            lambda: stream.add_tcp_reader(7148, max_size=-1),
+            lambda: stream.add_tcp_reader(socket.socket(socket.AF_INET, socket.SOCK_DGRAM)),
+            lambda: stream.add_buffer_reader(12),
+        ]
+        try:
+            for i, call in enumerate(calls):
+                with self.assertRaises(TypeError, msg='call %d' % i):
+                    call()
+        finally:
+            tcp.close()
+            stream.stop()
+
     def test_udp_reader_ipv4_multicast_with_interface_address(self):
         group = '239.255.78.93'
         port = free_port()

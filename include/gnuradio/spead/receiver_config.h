@@ -53,6 +53,10 @@ struct SPEAD_API receiver_config {
     /// pcap: BPF filter in tcpdump syntax (e.g. "udp dst port 7148"); empty: every UDP
     /// datagram.
     std::string pcap_filter;
+    /// pcap: also read VLAN-tagged and IPv6 frames, and Linux cooked capture v2 and bare
+    /// IP files (a gr-spead extension); false: only what spead2 reads (untagged IPv4 in
+    /// Ethernet or Linux cooked capture frames).
+    bool pcap_extended_frames = false;
     /// pcap: replay pace in packets per second; 0: as fast as the flowgraph takes them.
     double pcap_rate = 0.0;
     /// inproc: the queue packets are pushed into (spead.InprocQueue in Python).

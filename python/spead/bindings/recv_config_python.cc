@@ -35,8 +35,14 @@ std::size_t to_size(const py::handle& value, const char* name, std::size_t minim
         throw py::type_error(std::string(name) + " must be an int, not " +
                              std::string(py::str(value.get_type().attr("__name__"))));
     const py::int_ number = py::reinterpret_borrow<py::int_>(value);
-    if (number < py::int_(minimum) ||
+    // As spead2, whose properties are size_t: a value no size_t holds fails the
+    // conversion (TypeError); one that converts but is too small is a ValueError.
+    if (number < py::int_(0) ||
         number > py::int_(std::numeric_limits<std::size_t>::max()))
+        throw py::type_error(std::string(name) + " must be an int in [0, " +
+                             std::to_string(std::numeric_limits<std::size_t>::max()) +
+                             "], not " + std::string(py::repr(number)));
+    if (number < py::int_(minimum))
         throw py::value_error(std::string(name) + " must be at least " +
                               std::to_string(minimum) + ", not " +
                               std::string(py::repr(number)));
@@ -108,6 +114,9 @@ void bind_stream_config(py::module& recv)
         .def(py::init([](const py::kwargs& kwargs) {
             return from_kwargs<stream_config>(kwargs, "StreamConfig");
         }))
+        .def_property_readonly_static(
+            "DEFAULT_MAX_HEAPS",
+            [](const py::object&) { return stream_config().get_max_heaps(); })
         .def_property("max_heaps",
                       &stream_config::get_max_heaps,
                       [](stream_config& c, const py::object& v) {
@@ -120,7 +129,7 @@ void bind_stream_config(py::module& recv)
                       })
         .def_property("bug_compat",
                       &stream_config::get_bug_compat,
-                      [](stream_config& c, int v) { c.set_bug_compat(v); })
+                      [](stream_config& c, std::uint32_t v) { c.set_bug_compat(v); })
         .def_property(
             "memcpy",
             [](const stream_config& c) { return int(c.get_memcpy()); },
@@ -179,6 +188,9 @@ void bind_stream_config(py::module& recv)
         .def(py::init([](const py::kwargs& kwargs) {
             return from_kwargs<ring_stream_config>(kwargs, "RingStreamConfig");
         }))
+        .def_property_readonly_static(
+            "DEFAULT_HEAPS",
+            [](const py::object&) { return ring_stream_config().get_heaps(); })
         .def_property("heaps",
                       &ring_stream_config::get_heaps,
                       [](ring_stream_config& c, const py::object& v) {

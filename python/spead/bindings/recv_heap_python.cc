@@ -11,6 +11,7 @@
 
 #include "recv_python.h"
 
+#include <gnuradio/spead/protocol/item_ids.h>
 #include <gnuradio/spead/protocol/item_pointer.h>
 #include <pybind11/operators.h>
 #include <pybind11/stl.h>
@@ -103,12 +104,18 @@ void bind_raw_descriptor(py::module& m)
         .def(py::self == py::self);
 }
 
+/// spead2's get_items(): the heap's items in the engine's (spead2's) order, without
+/// DESCRIPTOR items (get_descriptors() has them). An incomplete heap gives its immediate
+/// items only: its addressed items may point at bytes that never arrived.
 py::list heap_items(const std::shared_ptr<heap_wrapper>& owner)
 {
     const heap& h = owner->value;
     const int address_bits = h.get_flavour().heap_address_bits();
+    const bool complete = h.is_complete();
     py::list out;
     for (const heap_item& item : h.get_items()) {
+        if (item.id == DESCRIPTOR_ID || (!complete && !item.immediate))
+            continue;
         auto raw = std::make_shared<raw_item>();
         raw->owner = owner;
         raw->item = item;
@@ -165,8 +172,6 @@ void bind_recv_heap(py::module& m, py::module& recv)
             "flavour", [](const heap_wrapper& w) { return w.value.get_flavour(); })
         .def("get_items",
              [](const std::shared_ptr<heap_wrapper>& w) { return heap_items(w); })
-        .def("get_descriptors",
-             [](const heap_wrapper& w) { return w.value.get_descriptors(); })
         .def("is_start_of_stream",
              [](const heap_wrapper& w) { return w.value.is_start_of_stream(); })
         .def("is_end_of_stream",
@@ -180,7 +185,9 @@ void bind_recv_heap(py::module& m, py::module& recv)
     py::class_<complete_heap_wrapper,
                heap_wrapper,
                std::shared_ptr<complete_heap_wrapper>>(
-        recv, "Heap", "A complete heap (spead2.recv.Heap).");
+        recv, "Heap", "A complete heap (spead2.recv.Heap).")
+        .def("get_descriptors",
+             [](const complete_heap_wrapper& w) { return w.value.get_descriptors(); });
 
     py::class_<incomplete_heap_wrapper,
                heap_wrapper,
@@ -188,7 +195,8 @@ void bind_recv_heap(py::module& m, py::module& recv)
         recv,
         "IncompleteHeap",
         "A heap that lost packets (spead2.recv.IncompleteHeap), delivered when the ring "
-        "config has contiguous_only=False.")
+        "config has contiguous_only=False. As in spead2, get_items() gives its "
+        "immediate items only, and it has no get_descriptors().")
         .def_property_readonly(
             "heap_length",
             [](const incomplete_heap_wrapper& w) { return w.value.get_heap_length(); })

@@ -11,6 +11,7 @@
 // caller's socket), TCP (port, a caller's listening socket), pcap file, in-process queue.
 
 #include "recv_stream_wrapper.h"
+#include "socket_arg.h"
 
 #include <gnuradio/spead/recv/inproc_reader.h>
 #include <gnuradio/spead/recv/pcap_reader.h>
@@ -37,22 +38,14 @@ namespace {
 using boost::asio::ip::tcp;
 using boost::asio::ip::udp;
 
-/// A descriptor the caller keeps owning is duplicated, so that the reader can close its
-/// own copy (the caller may go on using or close the Python socket).
-int duplicate_fd(const py::object& sock)
+/// Duplicates the caller's descriptor, so that the reader can close its own copy (the
+/// caller may go on using or close the Python socket).
+int duplicate_fd(int fd)
 {
-    const int fd = sock.attr("fileno")().cast<int>();
-    if (fd < 0)
-        throw py::value_error("socket is closed");
     const int copy = ::dup(fd);
     if (copy < 0)
         throw std::system_error(errno, std::generic_category(), "dup of socket");
     return copy;
-}
-
-bool is_ipv6(const py::object& sock)
-{
-    return sock.attr("family").cast<int>() == AF_INET6;
 }
 
 /// An address literal or a host name (resolved, first address), for the parameter
@@ -69,12 +62,9 @@ boost::asio::ip::address resolve_address(const std::string& text, const char* na
     }
 }
 
-udp::endpoint group_endpoint(const std::string& group, int port)
+udp::endpoint group_endpoint(const std::string& group, std::uint16_t port)
 {
-    if (port < 0 || port > 65535)
-        throw py::value_error("port must be in 0..65535, not " + std::to_string(port));
-    return udp::endpoint(resolve_address(group, "multicast_group"),
-                         static_cast<unsigned short>(port));
+    return udp::endpoint(resolve_address(group, "multicast_group"), port);
 }
 
 /// busy_poll_us (not in spead2), checked before a reader is added.
@@ -105,7 +95,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
         .def(
             "add_udp_reader",
             [](stream_wrapper& s,
-               int port,
+               std::uint16_t port,
                std::size_t max_size,
                std::size_t buffer_size,
                const std::string& bind_hostname,
@@ -126,7 +116,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             "add_udp_reader",
             [](stream_wrapper& s,
                const std::string& multicast_group,
-               int port,
+               std::uint16_t port,
                std::size_t max_size,
                std::size_t buffer_size,
                const std::string& interface_address,
@@ -170,7 +160,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             "add_udp_reader",
             [](stream_wrapper& s,
                const std::string& multicast_group,
-               int port,
+               std::uint16_t port,
                std::size_t max_size,
                std::size_t buffer_size,
                unsigned int interface_index,
@@ -190,15 +180,14 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
         .def(
             "add_udp_reader",
             [](stream_wrapper& s,
-               const py::object& socket,
+               const udp_socket_arg& socket,
                std::size_t max_size,
                std::int64_t busy_poll_us) {
                 const auto busy_poll = checked_busy_poll(busy_poll_us);
-                const bool v6 = is_ipv6(socket);
-                const int fd = duplicate_fd(socket);
+                const int fd = duplicate_fd(socket.fd);
                 udp::socket sock(s.io_context());
                 boost::system::error_code ec;
-                sock.assign(v6 ? udp::v6() : udp::v4(), fd, ec);
+                sock.assign(socket.v6 ? udp::v6() : udp::v4(), fd, ec);
                 if (ec) {
                     ::close(fd);
                     throw boost::system::system_error(ec, "adopting the socket");
@@ -213,7 +202,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
         .def(
             "add_tcp_reader",
             [](stream_wrapper& s,
-               int port,
+               std::uint16_t port,
                std::size_t max_size,
                std::size_t buffer_size,
                const std::string& bind_hostname) {
@@ -227,12 +216,11 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             py::arg("bind_hostname") = std::string())
         .def(
             "add_tcp_reader",
-            [](stream_wrapper& s, const py::object& acceptor, std::size_t max_size) {
-                const bool v6 = is_ipv6(acceptor);
-                const int fd = duplicate_fd(acceptor);
+            [](stream_wrapper& s, const tcp_socket_arg& acceptor, std::size_t max_size) {
+                const int fd = duplicate_fd(acceptor.fd);
                 tcp::acceptor sock(s.io_context());
                 boost::system::error_code ec;
-                sock.assign(v6 ? tcp::v6() : tcp::v4(), fd, ec);
+                sock.assign(acceptor.v6 ? tcp::v6() : tcp::v4(), fd, ec);
                 if (ec) {
                     ::close(fd);
                     throw boost::system::system_error(ec, "adopting the acceptor");
@@ -245,11 +233,18 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             "add_udp_pcap_file_reader",
             [](stream_wrapper& s,
                const std::string& filename,
-               const std::string& filter) {
-                s.add_reader<pcap_reader>(filename, filter);
+               const std::string& filter,
+               bool extended_frames) {
+                s.add_reader<pcap_reader>(filename, filter, extended_frames);
             },
             py::arg("filename"),
-            py::arg("filter") = std::string())
+            py::arg("filter") = std::string(),
+            py::kw_only(),
+            py::arg("extended_frames") = false,
+            "Reads the UDP datagrams of a capture file. As spead2: untagged IPv4 in "
+            "Ethernet or Linux cooked capture (SLL) frames. extended_frames=True (a "
+            "gr-spead extension) also reads VLAN-tagged and IPv6 frames and Linux "
+            "cooked capture v2 and raw IP files.")
         .def(
             "add_inproc_reader",
             [](stream_wrapper& s, std::shared_ptr<inproc_queue> queue) {

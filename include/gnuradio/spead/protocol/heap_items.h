@@ -45,10 +45,10 @@ struct heap_item {
  * \p raw_pointers are every item pointer collected from the heap's packets (already
  * converted from big-endian, identical ones already removed), in arrival order.
  * Pointers for HEAP_CNT, HEAP_LENGTH, PAYLOAD_OFFSET and PAYLOAD_LENGTH are skipped.
- * Addressed items are sorted by offset (stable); each runs to the next addressed
- * pointer's offset (NULL pointers included, then skipped) and the last one to
- * \p payload_size. Zero-length addressed items and addresses beyond \p payload_size are
- * skipped. Items are returned in pointer arrival order.
+ * Items come in spead2's order: addressed items by offset, then immediate items by
+ * value, ties in arrival order. Each addressed item runs to the next addressed pointer's
+ * offset (NULL pointers included, then skipped) and the last one to \p payload_size.
+ * Zero-length addressed items and addresses beyond \p payload_size are skipped.
  */
 std::vector<heap_item> extract_heap_items(const std::vector<std::uint64_t>& raw_pointers,
                                           int heap_address_bits,

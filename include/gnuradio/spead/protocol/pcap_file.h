@@ -55,13 +55,16 @@ private:
 };
 
 /**
- * \brief Reads every UDP datagram of a capture file (Ethernet or Linux cooked capture,
- * IPv4 or IPv6), skipping everything that is not UDP, optionally through a BPF filter.
- * \throws std::runtime_error naming the file when it cannot be opened, or the filter when
- * it does not compile.
+ * \brief Reads every UDP datagram of a capture file that spead2 would read (untagged
+ * IPv4 in Ethernet or Linux cooked capture frames), skipping everything else, optionally
+ * through a BPF filter. With \p extended_frames also VLAN-tagged and IPv6 frames and
+ * Linux cooked capture v2 and bare IP files (as recv::pcap_reader).
+ * \throws std::runtime_error naming the file when it cannot be opened or its link type
+ * is not read, or the filter when it does not compile.
  */
 std::vector<udp_datagram> read_pcap_udp(const std::string& path,
-                                        const std::string& filter = "");
+                                        const std::string& filter = "",
+                                        bool extended_frames = false);
 
 } // namespace spead
 } // namespace gr

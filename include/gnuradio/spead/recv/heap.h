@@ -39,8 +39,13 @@ public:
     /// Flavour of the heap's packets: their address width, and the stream's bug_compat.
     const flavour& get_flavour() const { return d_flavour; }
 
-    /// The heap's items (HEAP_CNT, HEAP_LENGTH, PAYLOAD_OFFSET and PAYLOAD_LENGTH
-    /// excluded), in pointer arrival order; addressed ones locate bytes in payload().
+    /**
+     * The heap's items (HEAP_CNT, HEAP_LENGTH, PAYLOAD_OFFSET and PAYLOAD_LENGTH
+     * excluded; DESCRIPTOR items included), in spead2's order: addressed items by
+     * payload offset, then immediate items by value, ties in arrival order. Addressed
+     * ones locate bytes in payload(); in an incomplete heap those bytes may not all
+     * have arrived (get_payload_ranges() tells which did).
+     */
     const heap_item_list& get_items() const { return d_items; }
     const std::uint8_t* payload() const { return d_payload.get(); }
     /// Bytes of payload memory the items refer to (HEAP_LENGTH, or the extent received

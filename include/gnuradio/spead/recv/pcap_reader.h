@@ -22,10 +22,12 @@ class pcap_capture;
  * \brief Feeds the UDP datagrams of a capture file through a stream, one datagram per
  * packet, on the stream's thread pool (spead2's add_udp_pcap_file_reader).
  *
- * Ethernet (with VLAN tags), Linux cooked capture (SLL and SLL2) and bare IP captures
- * are understood; frames that hold no whole UDP datagram (other protocols, IP
- * fragments, frames cut by the snap length) are skipped without being counted. An
- * optional BPF filter (tcpdump syntax, e.g. "udp dst port 7148") selects frames first.
+ * It reads what spead2 reads: untagged IPv4 frames in Ethernet or Linux cooked capture
+ * (SLL) files. With extended_frames (a gr-spead extension) it also reads VLAN-tagged
+ * Ethernet, IPv6, and Linux cooked capture v2 and bare IP files. Frames that hold no
+ * whole UDP datagram (other protocols, IP fragments, frames cut by the snap length) are
+ * skipped without being counted. An optional BPF filter (tcpdump syntax, e.g.
+ * "udp dst port 7148") selects frames first.
  * Frames are read in batches of batch_frames, one stream_batch each. The end of the file
  * ends the stream; so does a read error (a truncated or corrupt file), which is logged.
  */
@@ -39,7 +41,8 @@ public:
      */
     pcap_reader(stream& owner,
                 const std::string& filename,
-                const std::string& filter = std::string());
+                const std::string& filter = std::string(),
+                bool extended_frames = false);
     ~pcap_reader() override;
 
     /// Frames read per batch (one stream lock and one statistics update each).
