@@ -269,5 +269,17 @@ stream_stats block_receiver::get_stats() const
     return stream_stats().joined(stream_stats(reject_stream_stats()));
 }
 
+std::map<std::string, std::uint64_t>
+block_statistics(const stream_stats& stream,
+                 const std::vector<std::pair<std::string, std::uint64_t>>& block_counters)
+{
+    std::map<std::string, std::uint64_t> out;
+    for (const auto& [name, value] : stream.items())
+        out[name] = value;
+    for (const auto& [name, value] : block_counters)
+        out[name] = value;
+    return out;
+}
+
 } // namespace spead
 } // namespace gr

@@ -19,10 +19,14 @@
 #include <condition_variable>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace gr {
 namespace spead {
@@ -87,6 +91,13 @@ private:
     mutable std::mutex d_use_mutex;
     std::optional<stream_stats> d_final_stats;
 };
+
+/// What a block's statistics() returns: the stream's statistics
+/// (block_receiver::get_stats) and the block's own counters, by name.
+std::map<std::string, std::uint64_t> block_statistics(
+    const stream_stats& stream,
+    const std::vector<std::pair<std::string, std::uint64_t>>& block_counters);
+
 
 } // namespace spead
 } // namespace gr

@@ -162,12 +162,7 @@ void heap_source_impl::publish_final_stats()
 
 std::map<std::string, std::uint64_t> heap_source_impl::statistics() const
 {
-    std::map<std::string, std::uint64_t> out;
-    for (const auto& [name, value] : d_receiver.get_stats().items())
-        out[name] = value;
-    for (const auto& [name, value] : block_counters())
-        out[name] = value;
-    return out;
+    return block_statistics(d_receiver.get_stats(), block_counters());
 }
 
 void heap_source_impl::run()

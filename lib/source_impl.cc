@@ -298,12 +298,7 @@ void source_impl::publish_stats()
 
 std::map<std::string, std::uint64_t> source_impl::statistics() const
 {
-    std::map<std::string, std::uint64_t> out;
-    for (const auto& [name, value] : d_receiver.get_stats().items())
-        out[name] = value;
-    for (const auto& [name, value] : block_counters())
-        out[name] = value;
-    return out;
+    return block_statistics(d_receiver.get_stats(), block_counters());
 }
 
 void source_impl::resolve_outputs()
