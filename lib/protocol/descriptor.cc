@@ -80,16 +80,15 @@ std::string as_text(const std::vector<std::uint8_t>& bytes)
     return std::string(bytes.begin(), bytes.end());
 }
 
-std::vector<format_field> decode_format(const std::vector<std::uint8_t>& bytes,
-                                        const field_layout& layout)
+/// Appends the FORMAT fields of \p bytes to \p out. Only whole fields are read: a
+/// partial one at the end (a sender using other widths, such as PySPEAD's without
+/// bug_compat) is ignored, as spead2 does.
+void decode_format(const std::vector<std::uint8_t>& bytes,
+                   const field_layout& layout,
+                   std::vector<format_field>& out)
 {
     const std::size_t width = layout.format_width;
-    if (bytes.size() % width != 0)
-        throw decode_error("descriptor FORMAT of " + std::to_string(bytes.size()) +
-                           " bytes is not a whole number of " + std::to_string(width) +
-                           "-byte fields (flavour or bug_compat mismatch?)");
-    std::vector<format_field> out;
-    for (std::size_t i = 0; i < bytes.size(); i += width) {
+    for (std::size_t i = 0; i + width <= bytes.size(); i += width) {
         const std::uint64_t bits = load_be(&bytes[i + 1], width - 1);
         // Only address widths below 32 bits give fields wide enough to overflow.
         if (bits > std::uint64_t(INT_MAX))
@@ -100,33 +99,22 @@ std::vector<format_field> decode_format(const std::vector<std::uint8_t>& bytes,
         f.bits = int(bits);
         out.push_back(f);
     }
-    return out;
 }
 
-std::vector<std::int64_t> decode_shape(const std::vector<std::uint8_t>& bytes,
-                                       const field_layout& layout)
+/// Appends the SHAPE dimensions of \p bytes to \p out (-1 for a variable one), whole
+/// fields only as in decode_format. Several variable dimensions are kept: the item's
+/// type rejects them when its values are decoded, as spead2's does.
+void decode_shape(const std::vector<std::uint8_t>& bytes,
+                  const field_layout& layout,
+                  std::vector<std::int64_t>& out)
 {
     const std::size_t width = layout.shape_width;
-    if (bytes.size() % width != 0)
-        throw decode_error("descriptor SHAPE of " + std::to_string(bytes.size()) +
-                           " bytes is not a whole number of " + std::to_string(width) +
-                           "-byte dimensions (flavour or bug_compat mismatch?)");
-    std::vector<std::int64_t> out;
-    bool seen_variable = false;
-    for (std::size_t i = 0; i < bytes.size(); i += width) {
-        if (bytes[i] & layout.variable_flag) {
-            if (seen_variable)
-                throw decode_error("descriptor SHAPE has more than one variable "
-                                   "dimension (dimension " +
-                                   std::to_string(i / width) + ")");
-            seen_variable = true;
+    for (std::size_t i = 0; i + width <= bytes.size(); i += width) {
+        if (bytes[i] & layout.variable_flag)
             out.push_back(-1); // its size bytes mean nothing
-        } else {
-            // At most 7 size bytes (shape_width <= 8), so the value fits int64.
+        else // at most 7 size bytes (shape_width <= 8), so the value fits int64
             out.push_back(std::int64_t(load_be(&bytes[i + 1], width - 1)));
-        }
     }
-    return out;
 }
 
 } // namespace
@@ -149,7 +137,8 @@ decode_descriptor(const std::uint8_t* data, std::size_t length, int bug_compat)
     const field_layout layout(heap.heap_address_bits, bug_compat);
     descriptor out;
     bool have_id = false;
-    // A repeated item replaces the earlier one, as in spead2.
+    // A repeated NAME, DESCRIPTION or DTYPE replaces the earlier one; a repeated FORMAT
+    // or SHAPE adds its fields (spead2's reading of such a heap).
     for (const heap_item& item : heap.items()) {
         switch (item.id) {
         case DESCRIPTOR_ID_ID:
@@ -166,10 +155,10 @@ decode_descriptor(const std::uint8_t* data, std::size_t length, int bug_compat)
             out.description = as_text(item_bytes(heap, item));
             break;
         case DESCRIPTOR_FORMAT_ID:
-            out.format = decode_format(item_bytes(heap, item), layout);
+            decode_format(item_bytes(heap, item), layout, out.format);
             break;
         case DESCRIPTOR_SHAPE_ID:
-            out.shape = decode_shape(item_bytes(heap, item), layout);
+            decode_shape(item_bytes(heap, item), layout, out.shape);
             break;
         case DESCRIPTOR_DTYPE_ID:
             out.numpy_header = as_text(item_bytes(heap, item));

@@ -180,8 +180,9 @@ class qa_descriptor : public CppUnit::TestFixture
     CPPUNIT_TEST(test_round_trip_other_address_widths);
     CPPUNIT_TEST(test_encode_limits);
     CPPUNIT_TEST(test_malformed_packets_rejected);
-    CPPUNIT_TEST(test_partial_fields_rejected);
-    CPPUNIT_TEST(test_two_variable_dimensions_rejected);
+    CPPUNIT_TEST(test_partial_fields_ignored);
+    CPPUNIT_TEST(test_two_variable_dimensions_kept);
+    CPPUNIT_TEST(test_repeated_format_and_shape_add_fields);
     CPPUNIT_TEST(test_two_heaps_or_incomplete_heap_rejected);
     CPPUNIT_TEST(test_every_truncation_rejected);
     CPPUNIT_TEST_SUITE_END();
@@ -214,10 +215,24 @@ public:
         CPPUNIT_ASSERT(decode(sample_pyspead,
                               BUG_COMPAT_DESCRIPTOR_WIDTHS | BUG_COMPAT_SHAPE_BIT_1) ==
                        sample_descriptor());
-        // Without the width flag the 8 format bytes are not whole 3-byte fields.
-        assert_rejected(sample_pyspead, 0, "FORMAT");
-        assert_rejected(sample_pyspead, BUG_COMPAT_SHAPE_BIT_1, "FORMAT");
-        assert_rejected(sample_pyspead, BUG_COMPAT_SWAP_ENDIAN, "FORMAT");
+        // Without the width flag, whole 3-byte format fields and 7-byte dimensions are
+        // read and the 2 bytes left of each ignored, as spead2 does: the format is
+        // "75 00 00" "0c 69 00", the shape "00 00 00 00 00 00 00" "05 02 00 00 00 00 00",
+        // whose flag byte 0x05 has bit 0 set.
+        const std::vector<format_field> misread_format = { { 'u', 0 },
+                                                           { '\x0c', 0x6900 } };
+        for (const int bug_compat : { 0, int(BUG_COMPAT_SWAP_ENDIAN) }) {
+            const auto d = decode(sample_pyspead, bug_compat);
+            CPPUNIT_ASSERT(d.has_value());
+            CPPUNIT_ASSERT_EQUAL(std::string("ab"), d->name);
+            CPPUNIT_ASSERT(d->format == misread_format);
+            CPPUNIT_ASSERT(d->shape == std::vector<std::int64_t>({ 0, -1 }));
+        }
+        // With bit 1 as the flag, 0x05 is not variable: its size bytes give 2 << 40.
+        const auto bit_1 = decode(sample_pyspead, BUG_COMPAT_SHAPE_BIT_1);
+        CPPUNIT_ASSERT(bit_1->format == misread_format);
+        CPPUNIT_ASSERT(bit_1->shape ==
+                       std::vector<std::int64_t>({ 0, std::int64_t(0x020000000000) }));
     }
 
     void test_decode_shape_bit_1()
@@ -248,10 +263,17 @@ public:
         CPPUNIT_ASSERT(d->format ==
                        std::vector<format_field>({ { 'u', 12 }, { 'i', 4 } }));
         CPPUNIT_ASSERT(d->shape == std::vector<std::int64_t>({ 5, 0 }));
-        // 64-40 format fields are 4 bytes anyway, but its 12 shape bytes are not whole
-        // 8-byte dimensions.
-        assert_rejected(sample_64_40, BUG_COMPAT_DESCRIPTOR_WIDTHS, "SHAPE");
-        assert_rejected(sample_64_48, BUG_COMPAT_DESCRIPTOR_WIDTHS, "FORMAT");
+        // 64-40 format fields are 4 bytes anyway; of its 12 shape bytes one 8-byte
+        // dimension "00 00 00 00 00 05 01 00" is read, the rest ignored.
+        const auto d40 = decode(sample_64_40, BUG_COMPAT_DESCRIPTOR_WIDTHS);
+        CPPUNIT_ASSERT(d40->format ==
+                       std::vector<format_field>({ { 'u', 12 }, { 'i', 4 } }));
+        CPPUNIT_ASSERT(d40->shape == std::vector<std::int64_t>({ 0x050100 }));
+        // 64-48's 6 format bytes hold one 4-byte field "75 00 0c 69", its 14 shape
+        // bytes one dimension "00 00 00 00 00 00 05 01".
+        const auto d48 = decode(sample_64_48, BUG_COMPAT_DESCRIPTOR_WIDTHS);
+        CPPUNIT_ASSERT(d48->format == std::vector<format_field>({ { 'u', 0x0c69 } }));
+        CPPUNIT_ASSERT(d48->shape == std::vector<std::int64_t>({ 0x0501 }));
     }
 
     void test_swap_endian_does_not_affect_descriptors()
@@ -299,8 +321,8 @@ public:
         CPPUNIT_ASSERT(d->shape.empty());
         CPPUNIT_ASSERT_EQUAL(header, d->numpy_header);
 
-        // An immediate SHAPE in 64-48 is one 7-byte dimension... which 6 bytes cannot
-        // hold: a partial field.
+        // An immediate SHAPE in 64-48 would be one 7-byte dimension, which its 6 bytes
+        // cannot hold: no whole dimension, a scalar shape.
         const bytes immediate_shape = qa::build_data_packet(
             a,
             1,
@@ -308,7 +330,7 @@ public:
             0,
             {},
             { qa::immediate_ptr(0x14, 9, a), qa::immediate_ptr(0x12, 5, a) });
-        assert_rejected(immediate_shape, 0, "SHAPE");
+        CPPUNIT_ASSERT(decode(immediate_shape, 0)->shape.empty());
         // An immediate FORMAT in 64-48 is two 3-byte fields: 'u' 8 and 'i' 16.
         const bytes immediate_format =
             qa::build_data_packet(a,
@@ -488,35 +510,61 @@ public:
             with_pointer(sample_64_40, 1, "80 00 02 00 00 00 00 18"), 0, "offset 0");
     }
 
-    void test_partial_fields_rejected()
+    void test_partial_fields_ignored()
     {
-        // FORMAT moved from @5 to @6: 7 format bytes, not whole 4-byte fields.
-        assert_rejected(with_pointer(sample_64_40, 7, "00 00 13 00 00 00 00 06"),
-                        0,
-                        "FORMAT of 7 bytes");
-        // Heap cut to 24 bytes: 11 shape bytes, not whole 6-byte dimensions.
+        // FORMAT moved from @5 to @6 (the description takes the 'u'): 7 format bytes
+        // "00 00 0c 69" "00 00 04", one whole 4-byte field.
+        const auto moved =
+            decode(with_pointer(sample_64_40, 7, "00 00 13 00 00 00 00 06"), 0);
+        CPPUNIT_ASSERT_EQUAL(std::string("xyzu"), moved->description);
+        CPPUNIT_ASSERT(moved->format == std::vector<format_field>({ { '\0', 0x0c69 } }));
+        // Heap cut to 24 bytes: 11 shape bytes, one whole 6-byte dimension.
         bytes cut = with_pointer(sample_64_40, 1, "80 00 02 00 00 00 00 18");
         cut = with_pointer(cut, 3, "80 00 04 00 00 00 00 18");
         cut.pop_back();
-        assert_rejected(cut, 0, "SHAPE of 11 bytes");
-        // Same in 64-48: 13 shape bytes, not whole 7-byte dimensions.
+        CPPUNIT_ASSERT(decode(cut, 0)->shape == std::vector<std::int64_t>({ 5 }));
+        // Same in 64-48: 13 shape bytes, one whole 7-byte dimension.
         cut = with_pointer(sample_64_48, 1, "80 02 00 00 00 00 00 18");
         cut = with_pointer(cut, 3, "80 04 00 00 00 00 00 18");
         cut.pop_back();
-        assert_rejected(cut, 0, "SHAPE of 13 bytes");
+        CPPUNIT_ASSERT(decode(cut, 0)->shape == std::vector<std::int64_t>({ 5 }));
     }
 
-    void test_two_variable_dimensions_rejected()
+    void test_two_variable_dimensions_kept()
     {
+        // Kept as sent: the item's type refuses them when a value is decoded.
         bytes b = sample_64_40;
         b[b.size() - 12] = 0x01; // flag byte of dimension 0
-        assert_rejected(b, 0, "more than one variable");
+        CPPUNIT_ASSERT(decode(b, 0)->shape == std::vector<std::int64_t>({ -1, -1 }));
         b = sample_pyspead;
         b[b.size() - 16] = 0x02;
-        assert_rejected(b, BUG_COMPAT_PYSPEAD_0_5_2, "more than one variable");
-        // With the 0x01 flag the same bytes are fine.
+        CPPUNIT_ASSERT(decode(b, BUG_COMPAT_PYSPEAD_0_5_2)->shape ==
+                       std::vector<std::int64_t>({ -1, -1 }));
+        // With the 0x01 flag the same bytes are one fixed dimension and a zero.
         CPPUNIT_ASSERT(decode(b, BUG_COMPAT_DESCRIPTOR_WIDTHS)->shape ==
                        std::vector<std::int64_t>({ 5, 0 }));
+    }
+
+    void test_repeated_format_and_shape_add_fields()
+    {
+        // 64-40: FORMAT u12 @0, FORMAT i4 @4, SHAPE 5 @8, SHAPE variable @14.
+        const int a = 40;
+        const bytes payload = hex("75 00 00 0c 69 00 00 04"
+                                  "00 00 00 00 00 05 01 00 00 00 00 00");
+        const bytes b = qa::build_data_packet(a,
+                                              1,
+                                              std::int64_t(payload.size()),
+                                              0,
+                                              payload,
+                                              { qa::immediate_ptr(0x14, 9, a),
+                                                qa::addressed_ptr(0x13, 0, a),
+                                                qa::addressed_ptr(0x13, 4, a),
+                                                qa::addressed_ptr(0x12, 8, a),
+                                                qa::addressed_ptr(0x12, 14, a) });
+        const auto d = decode(b, 0);
+        CPPUNIT_ASSERT(d->format ==
+                       std::vector<format_field>({ { 'u', 12 }, { 'i', 4 } }));
+        CPPUNIT_ASSERT(d->shape == std::vector<std::int64_t>({ 5, -1 }));
     }
 
     void test_two_heaps_or_incomplete_heap_rejected()

@@ -28,8 +28,15 @@ std::vector<descriptor> heap::get_descriptors() const
         try {
             auto decoded = decode_descriptor(
                 d_payload.get() + item.offset, item.length, d_flavour.bug_compat());
-            if (decoded)
+            if (decoded) {
+                // The numpy header alone describes the item: spead2 hands out no
+                // format or shape beside it.
+                if (!decoded->numpy_header.empty()) {
+                    decoded->format.clear();
+                    decoded->shape.clear();
+                }
                 descriptors.push_back(std::move(*decoded));
+            }
         } catch (const decode_error& e) {
             // One bad descriptor must not cost the others, nor the heap's values.
             log_message(log_level::warning,

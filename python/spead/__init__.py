@@ -16,10 +16,14 @@ blocks (source, heap_source).
 
 from .spead_python import *  # noqa: F401,F403
 
+#: gr-spead's version (that of CMakeLists.txt), not spead2's.
+__version__ = '1.0.0'
+
 # The GNU Radio blocks (spead.source, spead.heap_source) and their parameters.
 from .spead_blocks_python import *  # noqa: E402,F401,F403
 
 # The spead2-compatible receive API: "import gnuradio.spead as spead2" then
 # spead2.ItemGroup, spead2.recv.Stream, spead2.recv.asyncio.Stream...
 from .item_group import Descriptor, Item, ItemGroup  # noqa: E402,F401
+from .range_list import parse_range_list  # noqa: E402,F401
 from . import recv  # noqa: E402,F401

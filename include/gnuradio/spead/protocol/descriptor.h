@@ -65,12 +65,16 @@ struct descriptor {
  * BUG_COMPAT_DESCRIPTOR_WIDTHS; the variable-dimension flag is 0x02 with
  * BUG_COMPAT_SHAPE_BIT_1. NAME, DESCRIPTION, FORMAT, SHAPE and DTYPE may be immediate:
  * their bytes are then the heap_address_bits/8 bytes of the value field, big-endian
- * (leading zeros included, as spead2 reads them). A repeated item replaces the earlier
- * one; unknown items are ignored. Returns std::nullopt when there is no immediate
- * DESCRIPTOR_ID or it is 0 (such a descriptor is ignored, as spead2 does).
+ * (leading zeros included, as spead2 reads them). As in spead2: FORMAT and SHAPE are read
+ * in whole fields and a partial field at their end is ignored (PySPEAD's 4/8-byte widths
+ * read without bug_compat); a repeated FORMAT or SHAPE adds its fields, any other
+ * repeated item replaces the earlier one; unknown items are ignored; several variable
+ * dimensions are kept (item_type rejects them). Format and shape are kept beside a DTYPE
+ * (spead2 empties them; readers let the numpy header win, and re-encoding gives the
+ * sender's bytes). Returns std::nullopt when there is no immediate DESCRIPTOR_ID or it is
+ * 0 (such a descriptor is ignored, as spead2 does).
  * \throws decode_error when the packets are malformed, they do not form exactly one
- * complete heap, a format or shape has a partial field, or more than one dimension is
- * variable.
+ * complete heap, or a format field's bit length does not fit an int.
  */
 std::optional<descriptor>
 decode_descriptor(const std::uint8_t* data, std::size_t length, int bug_compat);

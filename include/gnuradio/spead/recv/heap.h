@@ -55,6 +55,7 @@ public:
     /**
      * The descriptors this heap carries, decoded with the stream's bug_compat. A
      * malformed descriptor is logged and skipped; one without DESCRIPTOR_ID is ignored.
+     * One with a numpy header has an empty format and shape, as in spead2.
      */
     std::vector<descriptor> get_descriptors() const;
 
