@@ -316,7 +316,8 @@ class Item(Descriptor):
         if isinstance(value, (bytes, str)) and len(self.shape) == 1:
             value = [value[i:i + 1] for i in range(len(value))]
         if self._decoding == _DECODE_IMMEDIATE and self.itemsize_bits % 8 == 0:
-            array = np.asarray(value, dtype='>u8', order=self.order)
+            # As 64-bit two's complement: a negative 'i' value keeps its low bytes.
+            array = np.asarray(value, order=self.order).astype('>u8', copy=False)
             self._check_shape(array)
             # Only the low bytes: an immediate of itemsize_bits / 8 bytes.
             return array[np.newaxis].view(np.uint8)[-(self.itemsize_bits // 8):]
