@@ -27,7 +27,6 @@ void bind_recv_common(py::module& m);
 void bind_recv_config(py::module& recv);
 void bind_recv_heap(py::module& m, py::module& recv);
 void bind_recv_stream(py::module& m, py::module& recv);
-void bind_item_type(py::module& m);
 } // namespace python
 } // namespace spead
 } // namespace gr
@@ -53,5 +52,4 @@ PYBIND11_MODULE(spead_python, m)
     gr::spead::python::bind_recv_config(recv);
     gr::spead::python::bind_recv_heap(m, recv);
     gr::spead::python::bind_recv_stream(m, recv);
-    gr::spead::python::bind_item_type(m);
 }

@@ -104,7 +104,6 @@ void bind_recv_common(py::module& m);
 void bind_recv_config(py::module& recv);
 void bind_recv_heap(py::module& m, py::module& recv);
 void bind_recv_stream(py::module& m, py::module& recv);
-void bind_item_type(py::module& m);
 
 } // namespace python
 } // namespace spead
