@@ -46,56 +46,45 @@ live_heap::live_heap(std::uint64_t cnt, const live_heap_options& options)
 
 bool live_heap::is_complete() const
 {
-    return d_heap_length >= 0 && d_received_length == std::uint64_t(d_heap_length);
+    // A pointer beyond HEAP_LENGTH raised the extent: the heap cannot be decoded whole.
+    return d_heap_length >= 0 && d_received_length == std::uint64_t(d_heap_length) &&
+           d_received_length == d_min_length;
 }
 
-bool live_heap::is_contiguous() const
-{
-    if (!d_options->allow_out_of_order)
-        return true; // every accepted packet continued where the previous one ended
-    return d_ranges.empty() || (d_ranges.size() == 1 && d_ranges.begin()->first == 0);
-}
+bool live_heap::is_contiguous() const { return d_received_length == d_min_length; }
 
-live_heap::add_result live_heap::check_length(const packet_view& packet,
-                                              std::int64_t& length) const
+live_heap::add_result live_heap::check_length(const packet_view& packet) const
 {
-    const std::uint64_t max_size = d_options->max_heap_size;
-    length = d_heap_length;
     if (packet.heap_length >= 0) {
-        if (d_heap_length >= 0) {
-            if (packet.heap_length != d_heap_length)
-                return add_result::heap_length_mismatch;
-        } else {
-            // Checked before anything is allocated: a hostile HEAP_LENGTH costs nothing.
-            if (std::uint64_t(packet.heap_length) > max_size)
-                return add_result::too_large;
-            // The length may come late: what the heap already holds must fit inside it.
-            if (d_extent > std::uint64_t(packet.heap_length) ||
-                d_min_length > std::uint64_t(packet.heap_length))
-                return add_result::heap_length_mismatch;
-            length = packet.heap_length;
-        }
-    } else if (d_heap_length < 0 && !d_options->allow_unsized_heaps) {
-        return add_result::unsized;
-    }
-
-    if (length >= 0) {
-        if (ends_beyond(
-                packet.payload_offset, packet.payload_length, std::uint64_t(length)))
+        if (d_heap_length >= 0 && packet.heap_length != d_heap_length)
             return add_result::heap_length_mismatch;
-    } else if (ends_beyond(packet.payload_offset, packet.payload_length, max_size)) {
+        // What the heap already holds (payload or pointers) must fit inside the length.
+        if (std::uint64_t(packet.heap_length) < d_min_length)
+            return add_result::heap_length_mismatch;
+    }
+    if (d_heap_address_bits != 0 && packet.heap_address_bits != d_heap_address_bits)
+        return add_result::flavour_mismatch;
+    const std::uint64_t max_size = d_options->max_heap_size;
+    if (packet.heap_length < 0) {
+        if (!d_options->allow_unsized_heaps)
+            return add_result::unsized;
+        if (ends_beyond(packet.payload_offset, packet.payload_length, max_size))
+            return add_result::too_large;
+    } else if (d_heap_length < 0 && std::uint64_t(packet.heap_length) > max_size) {
+        // Checked before anything is allocated: a hostile HEAP_LENGTH costs nothing.
         return add_result::too_large;
     }
     return add_result::accepted;
 }
 
-bool live_heap::overlaps_received(std::size_t start, std::size_t end) const
+bool live_heap::range_is_new(std::size_t start, std::size_t end) const
 {
-    // Ranges never touch (adjacent ones are merged), so only the neighbours can overlap.
+    // Refused: a later range beginning inside this one, or an earlier range reaching
+    // past its start (an empty payload inside received bytes included).
     auto next = d_ranges.upper_bound(start);
     if (next != d_ranges.end() && next->first < end)
-        return true;
-    return next != d_ranges.begin() && std::prev(next)->second > start;
+        return false;
+    return next == d_ranges.begin() || std::prev(next)->second <= start;
 }
 
 void live_heap::add_range(std::size_t start, std::size_t end)
@@ -103,22 +92,16 @@ void live_heap::add_range(std::size_t start, std::size_t end)
     // The only allocation (emplace_hint) comes before any change, so a bad_alloc leaves
     // the ranges intact.
     auto next = d_ranges.upper_bound(start);
-    const bool join_next = next != d_ranges.end() && next->first == end;
-    if (next != d_ranges.begin()) {
-        auto prev = std::prev(next);
-        if (prev->second == start) {
-            prev->second = join_next ? next->second : end;
-            if (join_next)
-                d_ranges.erase(next);
-            return;
-        }
-    }
-    if (join_next) {
-        const std::size_t merged_end = next->second;
-        d_ranges.emplace_hint(next, start, merged_end);
-        d_ranges.erase(next);
+    auto joined = next;
+    if (next != d_ranges.begin() && std::prev(next)->second == start) {
+        joined = std::prev(next);
+        joined->second = end;
     } else {
-        d_ranges.emplace_hint(next, start, end);
+        joined = d_ranges.emplace_hint(next, start, end);
+    }
+    if (next != d_ranges.end() && next->first == end) {
+        joined->second = next->second;
+        d_ranges.erase(next);
     }
 }
 
@@ -178,17 +161,28 @@ bool live_heap::reserve(std::size_t bytes)
 live_heap::add_result live_heap::add_packet(const packet_view& packet)
 {
     // Everything that can refuse the packet is checked before anything changes.
-    if (d_heap_address_bits != 0 && packet.heap_address_bits != d_heap_address_bits)
-        return add_result::flavour_mismatch;
-
-    std::int64_t length;
-    const add_result length_check = check_length(packet, length);
+    const add_result length_check = check_length(packet);
     if (length_check != add_result::accepted)
         return length_check;
 
-    // Every addressed pointer must lie inside the heap; remember the furthest one for a
-    // HEAP_LENGTH that arrives later.
-    std::size_t min_length = d_min_length;
+    // decode_packet bounded offset + length by the packet's HEAP_LENGTH, check_length
+    // by max_heap_size when it has none, and both are size_t: these fit.
+    const std::size_t offset = std::size_t(packet.payload_offset);
+    const std::size_t end = offset + std::size_t(packet.payload_length);
+    if (!d_options->allow_out_of_order) {
+        if (offset != d_received_length)
+            return add_result::out_of_order;
+    } else if (!range_is_new(offset, end)) {
+        return add_result::duplicate; // an exact repeat of a packet lands here too
+    }
+
+    // The new extent and stream control, from the packet's sizes and pointers.
+    const bool first_length = packet.heap_length >= 0 && d_heap_length < 0;
+    std::uint64_t min_length = d_min_length;
+    if (first_length)
+        min_length = std::max<std::uint64_t>(min_length, packet.heap_length);
+    else if (packet.heap_length < 0)
+        min_length = std::max<std::uint64_t>(min_length, end);
     bool start_of_stream = false;
     bool end_of_stream = false;
     for (std::size_t i = 0; i < packet.n_items; i++) {
@@ -196,24 +190,11 @@ live_heap::add_result live_heap::add_packet(const packet_view& packet)
         if (describes_packet(p.id))
             continue;
         if (!p.immediate) {
-            if (length >= 0 && p.value > std::uint64_t(length))
-                return add_result::heap_length_mismatch;
             min_length = std::max<std::uint64_t>(min_length, p.value);
         } else if (p.id == STREAM_CTRL_ID) {
             start_of_stream |= p.value == CTRL_STREAM_START;
             end_of_stream |= p.value == CTRL_STREAM_STOP;
         }
-    }
-
-    // check_length bounded offset + length by the heap length or max_heap_size, both of
-    // which are size_t, so these fit.
-    const std::size_t offset = std::size_t(packet.payload_offset);
-    const std::size_t end = offset + std::size_t(packet.payload_length);
-    if (!d_options->allow_out_of_order) {
-        if (offset != d_received_length)
-            return add_result::out_of_order;
-    } else if (end > offset && overlaps_received(offset, end)) {
-        return add_result::duplicate; // an exact repeat of a packet lands here too
     }
 
     // Now the changes. The allocating ones come first, each undone if a later one fails.
@@ -234,11 +215,12 @@ live_heap::add_result live_heap::add_packet(const packet_view& packet)
         return add_result::allocation_failed;
     }
 
-    std::size_t wanted = d_capacity;
-    if (length >= 0) {
-        wanted = std::size_t(length); // allocated once, at the first packet that says it
-    } else if (end > d_capacity) {
-        // Unsized: at least double, so that copying stays linear in the heap size.
+    // A sized heap is allocated once, at the first packet that gives the length; payload
+    // beyond it (from packets without HEAP_LENGTH) grows the memory as for an unsized
+    // one.
+    std::size_t wanted = first_length ? std::size_t(packet.heap_length) : d_capacity;
+    if (end > wanted) {
+        // At least double, so that copying stays linear in the heap size.
         const std::size_t max_size = d_options->max_heap_size;
         const std::size_t doubled = d_capacity > max_size / 2 ? max_size : 2 * d_capacity;
         wanted = std::max(end, doubled);
@@ -248,7 +230,7 @@ live_heap::add_result live_heap::add_packet(const packet_view& packet)
         return add_result::allocation_failed;
     }
 
-    if (d_options->allow_out_of_order && end > offset) {
+    if (d_options->allow_out_of_order) {
         try {
             add_range(offset, end);
         } catch (const std::bad_alloc&) {
@@ -266,9 +248,9 @@ live_heap::add_result live_heap::add_packet(const packet_view& packet)
         copy(d_payload.get() + offset, packet.payload, end - offset);
     }
     d_heap_address_bits = packet.heap_address_bits;
-    d_heap_length = length;
+    if (first_length)
+        d_heap_length = packet.heap_length;
     d_received_length += end - offset;
-    d_extent = std::max(d_extent, end);
     d_min_length = min_length;
     d_start_of_stream |= start_of_stream;
     d_end_of_stream |= end_of_stream;
@@ -281,7 +263,8 @@ std::uint8_t* live_heap::next_payload_destination(std::size_t& room)
     room = 0;
     // Only where the next byte is known and nothing beyond it has been received: a
     // sized heap in in-order mode, its memory allocated (sized heaps never move).
-    if (d_options->allow_out_of_order || d_heap_length < 0 || !d_payload)
+    if (d_options->allow_out_of_order || d_heap_length < 0 || !d_payload ||
+        d_received_length > std::size_t(d_heap_length))
         return nullptr;
     room = std::size_t(d_heap_length) - d_received_length;
     return d_payload.get() + d_received_length;
@@ -290,8 +273,12 @@ std::uint8_t* live_heap::next_payload_destination(std::size_t& room)
 heap live_heap::finish(bool keep_payload_ranges)
 {
     heap h;
+    // Items run to the extent; an incomplete heap's may also point past its memory
+    // (a pointer beyond HEAP_LENGTH), which they must never reach.
+    const bool contiguous = is_contiguous();
     const std::size_t payload_size =
-        d_heap_length >= 0 ? std::size_t(d_heap_length) : d_extent;
+        contiguous ? std::size_t(d_min_length)
+                   : std::size_t(std::min<std::uint64_t>(d_min_length, d_capacity));
     // A heap that never accepted a packet has no address width yet: SPEAD-64-40 then.
     const int address_bits = d_heap_address_bits ? d_heap_address_bits : 40;
     h.d_cnt = d_cnt;
@@ -301,18 +288,21 @@ heap live_heap::finish(bool keep_payload_ranges)
     h.d_payload_size = payload_size;
     h.d_start_of_stream = d_start_of_stream;
     h.d_end_of_stream = d_end_of_stream;
-    // Unsized: complete only when the bytes received reach the extent. A packet with no
-    // payload at a high offset extends the extent without adding a range, and those
-    // bytes were never written (found by fuzzing: a "complete" heap of garbage).
-    h.d_complete = is_complete() || (d_heap_length < 0 && is_contiguous() &&
-                                     d_received_length == d_extent);
+    // spead2's rule: whatever leaves the window covering its whole extent is whole (an
+    // unsized heap included; a payload-less packet at a high offset extends the extent
+    // without adding bytes, so such a heap is not).
+    h.d_complete = contiguous;
     h.d_heap_length = d_heap_length;
     h.d_received_length = d_received_length;
     if (!h.d_complete && keep_payload_ranges) {
-        if (d_options->allow_out_of_order)
-            h.d_payload_ranges.assign(d_ranges.begin(), d_ranges.end());
-        else if (d_received_length > 0)
+        if (d_options->allow_out_of_order) {
+            for (const auto& range : d_ranges) {
+                if (range.second > range.first)
+                    h.d_payload_ranges.emplace_back(range.first, range.second);
+            }
+        } else if (d_received_length > 0) {
             h.d_payload_ranges.emplace_back(0, d_received_length);
+        }
     }
 
     *this = live_heap(d_cnt, *d_options);

@@ -18,24 +18,23 @@ mem_reader::mem_reader(stream& owner, const std::uint8_t* data, std::size_t leng
 
 bool mem_reader::read_batch(stream_batch& batch)
 {
-    for (std::size_t i = 0; i < batch_packets; i++) {
-        if (d_position >= d_length) {
-            batch.end_of_stream();
-            return false;
+    while (d_position < d_length) {
+        const std::uint8_t* data = d_data + d_position;
+        const std::size_t left = d_length - d_position;
+        packet_view packet;
+        if (decode_packet(data, left, packet, packet_framing::stream) !=
+            packet_status::ok) {
+            // Where the next packet starts cannot be trusted (spead2 ends here too). The
+            // stream still counts and logs this one.
+            batch.add_packet(data, left, packet_framing::stream);
+            break;
         }
-        std::size_t used = 0;
-        const bool open = batch.add_packet(
-            d_data + d_position, d_length - d_position, packet_framing::stream, &used);
-        if (used == 0) {
-            // A bad header leaves no way to find the next packet in a byte stream.
-            batch.end_of_stream();
-            return false;
-        }
-        d_position += used;
-        if (!open)
-            return false;
+        d_position += packet.size;
+        if (!batch.add_decoded_packet(packet))
+            return false; // a stop item, or stop()
     }
-    return true;
+    batch.end_of_stream();
+    return false;
 }
 
 } // namespace spead

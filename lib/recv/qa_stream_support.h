@@ -134,17 +134,16 @@ inline packet_list interleave(const std::vector<packet_list>& heaps)
 using expected_stats = std::map<std::string, std::uint64_t>;
 
 /**
- * \p others plus what a mem_reader that fed \p packets packets produces: "packets", and
- * "batches" and "max_batch" (it feeds up to mem_reader::batch_packets packets per
- * batch, one batch after the other).
+ * \p others plus what a mem_reader that fed \p packets decoded packets produces:
+ * "packets", and one batch of them all ("batches" 1, "max_batch" \p packets), as
+ * spead2's buffer reader.
  */
 inline expected_stats fed(std::uint64_t packets, expected_stats others)
 {
-    const std::uint64_t per_batch = mem_reader::batch_packets;
     if (packets > 0) {
         others["packets"] = packets;
-        others["batches"] = (packets + per_batch - 1) / per_batch;
-        others["max_batch"] = packets < per_batch ? packets : per_batch;
+        others["batches"] = 1;
+        others["max_batch"] = packets;
     }
     return others;
 }

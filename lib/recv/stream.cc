@@ -64,11 +64,21 @@ stream::stream(thread_pool& pool, const stream_config& config)
     d_heap_options.bug_compat = config.get_bug_compat();
     d_heap_options.copy = get_memcpy(config.get_memcpy());
     d_heap_options.allocator = config.get_memory_allocator();
-    d_windows.resize(config.get_substreams());
-    for (auto& window : d_windows) {
-        window.slots.resize(config.get_max_heaps());
-        window.started.resize(config.get_max_heaps(), 0);
-    }
+    const std::size_t total = config.get_max_heaps() * config.get_substreams();
+    d_slots.resize(total);
+    // Each head starts on its substream's first slot, so the first heap takes the second.
+    for (std::size_t i = 0; i < config.get_substreams(); i++)
+        d_heads.push_back(i * config.get_max_heaps());
+    // spead2's table: a power of two at least 4 * the slots (a low load factor), indexed
+    // by the top bits of a Fibonacci hash of the counter.
+    std::size_t buckets = 4;
+    while (buckets < total)
+        buckets *= 2;
+    buckets *= 4;
+    d_buckets.assign(buckets, no_slot);
+    d_bucket_shift = 64;
+    for (std::size_t b = buckets; b > 1; b >>= 1)
+        d_bucket_shift--;
 }
 
 stream::~stream()
@@ -183,87 +193,126 @@ void stream::deliver(live_heap&& h, stream_batch& batch)
 void stream::add_packet(const packet_view& packet, stream_batch& batch)
 {
     namespace idx = stream_stat_indices;
-    substream_window& window = d_windows[packet.heap_cnt % d_windows.size()];
-
-    // The window is small (max_heaps): a linear scan beats any map.
-    const std::size_t n_slots = window.slots.size();
-    std::size_t found = n_slots;
-    std::size_t scanned = 0;
-    for (std::size_t i = 0; i < n_slots; i++) {
-        scanned++;
-        if (window.slots[i] && window.slots[i]->get_cnt() == packet.heap_cnt) {
-            found = i;
-            break;
-        }
+    using result = live_heap::add_result;
+    // spead2's order: the unsized check first, then the lookup, then (for a new heap) the
+    // in-order check, then the slot, then the live heap's own checks.
+    if (packet.heap_length < 0 && !d_config.get_allow_unsized_heaps()) {
+        d_unsized_log.log(log_level::info, "packet rejected because it has no HEAP_LEN");
+        count_refused(result::unsized, batch);
+        return;
     }
-    batch.add_stat(idx::search_dist, scanned);
 
-    live_heap::add_result result;
-    if (found == window.slots.size()) {
-        // A new heap. Its first packet is tried on a heap outside the window, so that a
-        // packet that is going to be refused cannot evict a good heap.
-        live_heap fresh(packet.heap_cnt, d_heap_options);
-        result = fresh.add_packet(packet);
-        if (result == live_heap::add_result::accepted) {
-            note_accepted(packet);
-            if (fresh.is_end_of_stream() && d_config.get_stop_on_stop_item()) {
-                stop_locked(batch); // the stop heap itself is not delivered
-                return;
-            }
-            if (fresh.is_complete()) {
-                batch.add_stat(idx::single_packet_heaps, 1);
-                deliver(std::move(fresh), batch);
-                return;
-            }
-            // A free slot if there is one, otherwise the oldest live heap's.
-            std::size_t target = n_slots;
-            for (std::size_t i = 0; i < n_slots; i++) {
-                if (!window.slots[i]) {
-                    target = i;
-                    break;
-                }
-                if (target == n_slots || window.started[i] < window.started[target])
-                    target = i;
-            }
-            auto& slot = window.slots[target];
-            window.started[target] = window.next_start++;
-            if (slot) {
-                if (!slot->is_complete())
-                    batch.add_stat(idx::incomplete_heaps_evicted, 1);
-                live_heap evicted = std::move(*slot);
-                slot.reset();
-                deliver(std::move(evicted), batch);
-            }
-            slot.emplace(std::move(fresh));
-            return;
-        }
+    std::size_t slot = no_slot;
+    if (packet.heap_length >= 0 &&
+        packet.payload_length == std::uint64_t(packet.heap_length)) {
+        // A whole heap in one packet: it joins no live heap, even one with its counter.
+        batch.add_stat(idx::single_packet_heaps, 1);
     } else {
-        auto& slot = window.slots[found];
-        result = slot->add_packet(packet);
-        if (result == live_heap::add_result::accepted) {
-            note_accepted(packet);
-            if (slot->is_end_of_stream() && d_config.get_stop_on_stop_item()) {
-                slot.reset();
-                stop_locked(batch);
-                return;
-            }
-            if (slot->is_complete()) {
-                live_heap done = std::move(*slot);
-                slot.reset();
-                deliver(std::move(done), batch);
-            }
-            return;
-        }
+        std::uint64_t dist;
+        slot = find_slot(packet.heap_cnt, dist);
+        batch.add_stat(idx::search_dist, dist);
     }
 
-    if (result == live_heap::add_result::allocation_failed) {
-        batch.add_reject_stat(reject_stat_indices::heaps_dropped_allocation_failed, 1);
-        if (found != window.slots.size())
-            window.slots[found].reset(); // its memory never came; drop what it had
+    const bool is_new = slot == no_slot;
+    if (is_new) {
+        // In in-order mode a heap can only begin at offset 0; refused, it takes no slot.
+        if (!d_config.get_allow_out_of_order() && packet.payload_offset != 0) {
+            count_refused(result::out_of_order, batch);
+            return;
+        }
+        slot = take_slot(packet.heap_cnt, batch);
     }
+
+    live_heap& h = *d_slots[slot].heap;
+    const result r = h.add_packet(packet);
+    if (r == result::accepted) {
+        note_accepted(packet);
+        const bool stop_item = d_config.get_stop_on_stop_item() && h.is_end_of_stream();
+        if (h.is_complete()) {
+            if (stop_item)
+                release_slot(
+                    slot); // a complete stop heap is neither delivered nor counted
+            else
+                deliver_slot(slot, batch);
+        }
+        // An incomplete stop heap stays in the window: stopping flushes it.
+        if (stop_item)
+            stop_locked(batch);
+        return;
+    }
+
+    if (r == result::allocation_failed) {
+        // Its memory never came: drop what the heap had.
+        batch.add_reject_stat(reject_stat_indices::heaps_dropped_allocation_failed, 1);
+        release_slot(slot);
+    } else if (is_new) {
+        // Refused on a rule spead2 does not have (max_heap_size): no empty heap stays.
+        release_slot(slot);
+    }
+    count_refused(r, batch);
+}
+
+void stream::count_refused(live_heap::add_result result, stream_batch& batch)
+{
     batch.add_reject_stat(reject_stat_indices::packets_rejected, 1);
     if (reject_stat(result) != reject_stat_indices::packets_rejected)
         batch.add_reject_stat(reject_stat(result), 1);
+}
+
+std::size_t stream::bucket_of(std::uint64_t cnt) const
+{
+    return std::size_t((cnt * UINT64_C(11400714819323198485)) >> d_bucket_shift);
+}
+
+std::size_t stream::find_slot(std::uint64_t cnt, std::uint64_t& dist) const
+{
+    // New heaps are chained first, so a counter that repeats finds its newest heap.
+    dist = 1;
+    for (std::size_t s = d_buckets[bucket_of(cnt)]; s != no_slot; s = d_slots[s].next) {
+        if (d_slots[s].heap->get_cnt() == cnt)
+            return s;
+        dist++;
+    }
+    return no_slot;
+}
+
+std::size_t stream::take_slot(std::uint64_t cnt, stream_batch& batch)
+{
+    const std::size_t max_heaps = d_config.get_max_heaps();
+    const std::size_t substream = std::size_t(cnt % d_heads.size());
+    const std::size_t first = substream * max_heaps;
+    std::size_t& head = d_heads[substream];
+    head = head + 1 == first + max_heaps ? first : head + 1;
+    if (d_slots[head].heap) {
+        // Never complete (complete heaps leave at once): counted as evicted.
+        batch.add_stat(stream_stat_indices::incomplete_heaps_evicted, 1);
+        deliver_slot(head, batch);
+    }
+    window_slot& entry = d_slots[head];
+    entry.heap.emplace(cnt, d_heap_options);
+    std::size_t& chain = d_buckets[bucket_of(cnt)];
+    entry.next = chain;
+    chain = head;
+    return head;
+}
+
+void stream::release_slot(std::size_t slot)
+{
+    window_slot& entry = d_slots[slot];
+    std::size_t* link = &d_buckets[bucket_of(entry.heap->get_cnt())];
+    while (*link != slot)
+        link = &d_slots[*link].next;
+    *link = entry.next;
+    entry.next = no_slot;
+    entry.heap.reset();
+}
+
+void stream::deliver_slot(std::size_t slot, stream_batch& batch)
+{
+    // Out of the window before heap_ready runs (it may block on a full ring).
+    live_heap h = std::move(*d_slots[slot].heap);
+    release_slot(slot);
+    deliver(std::move(h), batch);
 }
 
 void stream::note_accepted(const packet_view& packet)
@@ -284,12 +333,9 @@ void stream::note_accepted(const packet_view& packet)
 
 live_heap* stream::find_live_heap(std::uint64_t cnt)
 {
-    substream_window& window = d_windows[cnt % d_windows.size()];
-    for (auto& slot : window.slots) {
-        if (slot && slot->get_cnt() == cnt)
-            return &*slot;
-    }
-    return nullptr;
+    std::uint64_t dist;
+    const std::size_t slot = find_slot(cnt, dist);
+    return slot == no_slot ? nullptr : &*d_slots[slot].heap;
 }
 
 void stream::stop_locked(stream_batch& batch)
@@ -297,23 +343,18 @@ void stream::stop_locked(stream_batch& batch)
     if (d_stopped)
         return;
     d_stopped = true;
-    for (auto& window : d_windows) {
-        // Oldest first, in the order the heaps began.
-        std::vector<std::size_t> order;
-        for (std::size_t i = 0; i < window.slots.size(); i++) {
-            if (window.slots[i])
-                order.push_back(i);
-        }
-        std::sort(order.begin(), order.end(), [&window](std::size_t a, std::size_t b) {
-            return window.started[a] < window.started[b];
-        });
-        for (std::size_t i : order) {
-            auto& slot = window.slots[i];
-            if (!slot->is_complete())
+    // Each substream in ring order from the slot after its head: oldest heap first.
+    const std::size_t max_heaps = d_config.get_max_heaps();
+    for (std::size_t substream = 0; substream < d_heads.size(); substream++) {
+        const std::size_t first = substream * max_heaps;
+        std::size_t slot = d_heads[substream];
+        for (std::size_t i = 0; i < max_heaps; i++) {
+            slot = slot + 1 == first + max_heaps ? first : slot + 1;
+            if (d_slots[slot].heap) {
+                // Never complete (complete heaps leave at once): counted as flushed.
                 batch.add_stat(stream_stat_indices::incomplete_heaps_flushed, 1);
-            live_heap flushed = std::move(*slot);
-            slot.reset();
-            deliver(std::move(flushed), batch);
+                deliver_slot(slot, batch);
+            }
         }
     }
     // stop_received() waits for the end of the batch, so that a consumer who sees the
@@ -335,7 +376,9 @@ stream_batch::stream_batch(stream& s)
 
 stream_batch::~stream_batch()
 {
-    if (d_packets) {
+    // spead2 counts every batch except one that added no packet and ended stopped (a
+    // reader's last, empty batch, or stop()'s).
+    if (d_packets || !(d_stream.d_stopped || d_stream.d_stop_requested)) {
         add_stat(stream_stat_indices::batches, 1);
         add_stat(stream_stat_indices::max_batch, d_packets);
     }
@@ -355,8 +398,6 @@ void stream_batch::add_stat(std::size_t index, std::uint64_t delta)
 
 void stream_batch::reject_packet(std::size_t reject_index)
 {
-    d_packets++;
-    add_stat(stream_stat_indices::packets, 1);
     add_reject_stat(reject_stat_indices::packets_rejected, 1);
     if (reject_index != reject_stat_indices::packets_rejected)
         add_reject_stat(reject_index, 1);
@@ -385,8 +426,6 @@ bool stream_batch::add_packet(const std::uint8_t* data,
         reject_packet(reject_stat_indices::packets_rejected_after_stop);
         return false;
     }
-    d_packets++;
-    add_stat(idx::packets, 1);
     add_reject_stat(reject_stat_indices::packets_rejected, 1);
     add_reject_stat(reject_stat_indices::for_status(status), 1);
     d_stream.d_malformed_log.log_lazy(log_level::warning, [&] {

@@ -45,14 +45,47 @@ std::string to_string(const tcp::endpoint& endpoint)
     return out.str();
 }
 
-/// A bad header: the bytes are not the start of a SPEAD packet, so nothing says where
-/// the next one begins.
-bool is_header_fault(packet_status status)
-{
-    return status == packet_status::bad_magic || status == packet_status::bad_version ||
-           status == packet_status::bad_widths;
-}
+/// What the first bytes of a packet in the byte stream say about its size.
+enum class size_outcome { known, need_more, bad };
 
+/**
+ * spead2's framing of a TCP byte stream: a valid 8-byte header (magic, version, widths
+ * adding up to 64 bits), all its item pointers, and the first immediate PAYLOAD_LENGTH
+ * among them give the size. \p status receives the reason for a bad outcome.
+ */
+size_outcome stream_packet_size(const std::uint8_t* data,
+                                std::size_t length,
+                                std::size_t& size,
+                                packet_status& status)
+{
+    if (length < PACKET_HEADER_SIZE)
+        return size_outcome::need_more;
+    status = packet_status::ok;
+    if (data[0] != SPEAD_MAGIC)
+        status = packet_status::bad_magic;
+    else if (data[1] != SPEAD_VERSION)
+        status = packet_status::bad_version;
+    else if (data[2] == 0 || data[3] == 0 || data[2] + data[3] != 8)
+        status = packet_status::bad_widths;
+    if (status != packet_status::ok)
+        return size_outcome::bad;
+    const std::size_t n = (std::size_t(data[6]) << 8) | data[7];
+    const std::size_t header_size = PACKET_HEADER_SIZE + n * ITEM_POINTER_SIZE;
+    if (header_size > length)
+        return size_outcome::need_more;
+    const int address_bits = int(data[3]) * 8;
+    for (std::size_t i = 0; i < n; i++) {
+        const item_pointer p = item_pointer::decode(
+            load_be64(data + PACKET_HEADER_SIZE + i * ITEM_POINTER_SIZE), address_bits);
+        if (p.immediate && p.id == PAYLOAD_LENGTH_ID) {
+            // Below 2^56: the sum cannot overflow a 64-bit size_t.
+            size = header_size + std::size_t(p.value);
+            return size_outcome::known;
+        }
+    }
+    status = packet_status::missing_payload_length;
+    return size_outcome::bad;
+}
 
 } // namespace
 
@@ -242,8 +275,9 @@ void tcp_reader::start_read()
             return; // the posted close will close the socket
         d_pending++;
     }
-    // Processing leaves at most one partial packet (< max_size bytes) at the front, so
-    // at least max_size bytes are free here.
+    // Processing leaves at most one partial packet at the front: fewer than max_size
+    // bytes, or item pointers still arriving, which never fill the buffer (a full
+    // buffer of them is discarded). So there is always room to read.
     d_socket.async_read_some(
         boost::asio::buffer(d_buffer.data() + d_filled, d_buffer.size() - d_filled),
         boost::asio::bind_executor(
@@ -290,15 +324,9 @@ bool tcp_reader::process_buffer(bool connection_closed)
     const std::uint8_t* const base = d_buffer.data();
     std::size_t pos = 0;
     bool keep = true;
-    auto end_stream = [&](log_level level, const std::string& why) {
-        log_message(level,
-                    describe() + ": " + why + " at byte " +
-                        std::to_string(d_offset + pos) +
-                        " of the connection; ending the stream");
-        get_batch().end_of_stream();
-        keep = false;
-    };
 
+    // spead2's resynchronisation: a header that does not decode (or gives no
+    // PAYLOAD_LENGTH) loses 8 bytes, and the next packet is looked for there.
     while (keep) {
         const std::size_t available = d_filled - pos;
         if (d_skip > 0) {
@@ -312,35 +340,32 @@ bool tcp_reader::process_buffer(bool connection_closed)
         if (available == 0)
             break;
         const std::uint8_t* const data = base + pos;
-        packet_status status;
-        std::size_t size = packet_size_needed(data, available, status);
-        if (status == packet_status::ok && size == 0) {
-            // Header or item pointers still incomplete. Pointers that alone exceed
-            // max_size can never be buffered, so the packet's end cannot be found.
-            if (available >= PACKET_HEADER_SIZE) {
-                const std::size_t n = (std::size_t(data[6]) << 8) | data[7];
-                if (PACKET_HEADER_SIZE + n * ITEM_POINTER_SIZE > d_max_size) {
-                    get_batch().reject_packet(
-                        reject_stat_indices::packets_rejected_oversize);
-                    end_stream(log_level::warning,
-                               "a packet with " + std::to_string(n) +
-                                   " item pointers exceeds max_size " +
-                                   std::to_string(d_max_size));
-                }
+        std::size_t size = 0;
+        packet_status status = packet_status::ok;
+        const size_outcome outcome = stream_packet_size(data, available, size, status);
+        if (outcome == size_outcome::bad) {
+            get_batch().reject_packet(reject_stat_indices::for_status(status));
+            d_garbage_log.log_lazy(log_level::warning, [&] {
+                return describe() + ": no packet header (" + to_string(status) +
+                       ") at byte " + std::to_string(d_offset + pos) +
+                       " of the connection; skipping 8 bytes";
+            });
+            pos += PACKET_HEADER_SIZE;
+            continue;
+        }
+        if (outcome == size_outcome::need_more) {
+            // Item pointers that cannot fit the buffer: its bytes are dropped (spead2
+            // drops its whole buffer then) and the search goes on after them.
+            if (available == d_buffer.size()) {
+                get_batch().reject_packet(reject_stat_indices::packets_rejected_oversize);
+                d_oversize_log.log_lazy(log_level::warning, [&] {
+                    return describe() + ": discarding " + std::to_string(available) +
+                           " bytes whose packet size cannot be found within max_size " +
+                           std::to_string(d_max_size);
+                });
+                pos += available;
             }
             break;
-        }
-        if (status != packet_status::ok) {
-            // Malformed. When the pointers still state a length it can be stepped over
-            // once whole (the stream counts it then); otherwise the stream is lost.
-            size = is_header_fault(status) ? 0 : declared_packet_size(data, available);
-            if (size == 0) {
-                get_batch().reject_packet(reject_stat_indices::for_status(status));
-                end_stream(log_level::warning,
-                           std::string("malformed packet (") + to_string(status) +
-                               ") whose end cannot be found");
-                break;
-            }
         }
         if (size > d_max_size) {
             get_batch().reject_packet(reject_stat_indices::packets_rejected_oversize);
@@ -353,8 +378,9 @@ bool tcp_reader::process_buffer(bool connection_closed)
         }
         if (size > available)
             break; // wait for the rest of the packet
-        std::size_t consumed = 0;
-        keep = get_batch().add_packet(data, size, packet_framing::stream, &consumed);
+        // The whole packet must decode to exactly the size its first PAYLOAD_LENGTH gave
+        // (datagram framing checks that); otherwise the stream counts and drops it.
+        keep = get_batch().add_packet(data, size, packet_framing::datagram);
         pos += size;
     }
 

@@ -36,10 +36,16 @@ struct live_heap_options {
  * \brief A heap being assembled from its packets (SPEAD-PROTOCOL.md section 4); the
  * stream's window holds these. Internal to the engine, public for its tests.
  *
- * Memory is allocated once from HEAP_LENGTH at the heap's first packet (never beyond
- * max_heap_size); an unsized heap grows geometrically as data arrives. Each payload is
- * copied once, straight to its place. In-order mode requires each packet to start where
- * the previous ended; out-of-order mode tracks received ranges and rejects overlaps.
+ * Memory is allocated once from HEAP_LENGTH at the first packet that carries it (never
+ * beyond max_heap_size); an unsized heap grows geometrically as data arrives. Each
+ * payload is copied once, straight to its place. In-order mode requires each packet to
+ * start where the previous ended; out-of-order mode tracks received ranges and rejects
+ * overlaps.
+ *
+ * The heap's extent follows spead2: the largest of HEAP_LENGTH, every addressed item
+ * pointer's offset and (for packets without HEAP_LENGTH) every payload's end. An item
+ * pointer beyond HEAP_LENGTH is accepted, but such a heap can never be complete, and a
+ * later packet whose HEAP_LENGTH is below the extent is refused.
  */
 class live_heap
 {
@@ -47,10 +53,10 @@ public:
     /// Why add_packet refused a packet (the stream counts each).
     enum class add_result {
         accepted,
-        duplicate,            ///< payload overlaps bytes already received
-        out_of_order,         ///< in-order mode and offset != bytes received
-        heap_length_mismatch, ///< HEAP_LENGTH disagrees with earlier packets / pointer
-                              ///< offsets
+        duplicate,    ///< out-of-order mode: payload overlaps bytes already received
+        out_of_order, ///< in-order mode and offset != bytes received
+        heap_length_mismatch, ///< HEAP_LENGTH differs from earlier packets' or is below
+                              ///< the heap's extent
         flavour_mismatch,     ///< heap_address_bits differs from the heap's first packet
         too_large,            ///< HEAP_LENGTH or offset + length beyond max_heap_size
         unsized,              ///< no HEAP_LENGTH and unsized heaps are not allowed
@@ -73,12 +79,15 @@ public:
     add_result add_packet(const packet_view& packet);
 
     std::uint64_t get_cnt() const { return d_cnt; }
-    /// True once every byte of a sized heap has arrived.
+    /// True once every byte of a sized heap has arrived and nothing lies beyond
+    /// HEAP_LENGTH (the stream then delivers it at once).
     bool is_complete() const;
-    /// True when what arrived starts at 0 with no gap (an unsized heap can then be
-    /// delivered as complete when evicted or flushed).
+    /// True when the bytes received cover the whole extent (see the class comment): a
+    /// heap that leaves the window like this is delivered as complete.
     bool is_contiguous() const;
     std::int64_t get_heap_length() const { return d_heap_length; }
+    /// The heap's extent so far (see the class comment).
+    std::uint64_t get_min_length() const { return d_min_length; }
     std::size_t get_received_length() const { return d_received_length; }
     /// Packets accepted so far.
     std::size_t get_packets() const { return d_packets; }
@@ -99,16 +108,15 @@ public:
 
     /**
      * \brief Turns the live heap into a delivered heap (moves the memory out).
-     * Complete when is_complete(), or when unsized, contiguous and every byte up to the
-     * furthest payload end received; incomplete otherwise,
-     * with payload ranges when \p keep_payload_ranges. Leaves this live heap empty.
+     * Complete when is_contiguous(); incomplete otherwise, with payload ranges when
+     * \p keep_payload_ranges. Leaves this live heap empty.
      */
     heap finish(bool keep_payload_ranges);
 
 private:
     bool reserve(std::size_t bytes); // grows the heap's memory; false on failure
-    add_result check_length(const packet_view& packet, std::int64_t& length) const;
-    bool overlaps_received(std::size_t start, std::size_t end) const;
+    add_result check_length(const packet_view& packet) const;
+    bool range_is_new(std::size_t start, std::size_t end) const;
     void add_range(std::size_t start, std::size_t end);
     bool has_pointer(std::uint64_t raw) const;
     void add_pointer(std::uint64_t raw);
@@ -119,9 +127,9 @@ private:
     int d_heap_address_bits = 0;
     std::int64_t d_heap_length = -1;
     std::size_t d_received_length = 0;
-    std::size_t d_extent = 0; ///< furthest byte received (offset + length)
     std::size_t d_packets = 0;
-    std::size_t d_min_length = 0; ///< largest addressed pointer offset seen
+    /// The extent: HEAP_LENGTH, addressed pointer offsets, unsized payload ends.
+    std::uint64_t d_min_length = 0;
     bool d_start_of_stream = false;
     bool d_end_of_stream = false;
     memory_allocator::pointer d_payload;
@@ -130,7 +138,9 @@ private:
     /// Index of d_pointers, filled only once a heap has many distinct pointers (so that
     /// the common small heap stays allocation-free and a hostile one stays linear).
     std::unordered_set<std::uint64_t> d_pointer_index;
-    std::map<std::size_t, std::size_t> d_ranges; ///< out-of-order mode: start -> end
+    /// Out-of-order mode: start -> end of what arrived (an empty payload may leave an
+    /// empty range, as in spead2, where it can make a later packet an overlap).
+    std::map<std::size_t, std::size_t> d_ranges;
 };
 
 } // namespace spead

@@ -16,19 +16,16 @@ namespace gr {
 namespace spead {
 
 /**
- * \brief Feeds a contiguous buffer of packets (stream framing) through a stream, in
- * batches, on the stream's thread pool (spead2's add_buffer_reader). The stream ends at
- * the end of the buffer; a malformed packet that leaves no way to find the next one
- * (bad header) also ends it. The buffer must outlive the reader: the stream does not copy
- * it.
+ * \brief Feeds a contiguous buffer of packets (stream framing) through a stream on the
+ * stream's thread pool (spead2's add_buffer_reader). As in spead2 the whole buffer is one
+ * batch, and the stream ends at the end of the buffer or at the first packet that does
+ * not decode (nothing then says where the next one starts). stop() still takes effect
+ * at the next packet. The buffer must outlive the reader: the stream does not copy it.
  */
 class mem_reader : public batch_reader
 {
 public:
     mem_reader(stream& owner, const std::uint8_t* data, std::size_t length);
-
-    /// Packets fed per batch (one stream lock and one statistics update each).
-    static constexpr std::size_t batch_packets = 64;
 
 protected:
     bool read_batch(stream_batch& batch) override;

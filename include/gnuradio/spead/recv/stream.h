@@ -18,6 +18,7 @@
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,12 +32,16 @@ class stream_batch;
 /**
  * \brief Assembles heaps from the packets its readers receive (spead2's recv stream).
  *
- * Packets are grouped by heap counter into live heaps, at most max_heaps per substream
- * (substream = cnt mod substreams); a packet of a new heap that does not fit evicts the
- * substream's oldest live heap. Finished heaps go to heap_ready(), implemented by a
- * subclass (ring_stream hands them to a consumer). A stop item (with stop_on_stop_item),
- * the end of a reader's input, or stop() end the stream: live heaps are flushed and
- * readers stopped.
+ * Packets are grouped by heap counter into live heaps. Each substream (cnt mod
+ * substreams) has a window of max_heaps slots used as a ring, as in spead2: every new
+ * heap (single-packet and stop heaps included) takes the slot after the previous new
+ * heap's, evicting whatever is still there, even when other slots are free. A packet
+ * whose PAYLOAD_LENGTH equals its HEAP_LENGTH is a whole heap and never joins a live
+ * one. Live heaps are found through a hash of the counter (spead2's buckets and
+ * chains, so that search_dist counts the same). Finished heaps go to heap_ready(),
+ * implemented by a subclass (ring_stream hands them to a consumer). A stop item (with
+ * stop_on_stop_item), the end of a reader's input, or stop() end the stream: live heaps
+ * are flushed in ring order, oldest first, and readers stopped.
  *
  * Thread safety: readers on the thread pool add packets concurrently (one lock per
  * batch); stop(), start(), get_stats() and emplace_reader() may be called from any
@@ -131,24 +136,42 @@ private:
                 const std::array<std::uint64_t, reject_stat_indices::count>& rejects);
     /// Remembers an accepted packet's heap and sizes (for next_payload_target).
     void note_accepted(const packet_view& packet);
+    /// Counts a packet the window or its live heap refused.
+    void count_refused(live_heap::add_result result, stream_batch& batch);
     /// The live heap with counter \p cnt, or nullptr; with the lock held.
     live_heap* find_live_heap(std::uint64_t cnt);
 
-    struct substream_window {
-        std::vector<std::optional<live_heap>> slots; ///< max_heaps entries
-        /// When each slot's heap began (a per-window sequence number): the oldest live
-        /// heap is the one evicted when a new heap finds no free slot, and flushes go
-        /// oldest first.
-        std::vector<std::uint64_t> started;
-        std::uint64_t next_start = 0;
+    static constexpr std::size_t no_slot = SIZE_MAX;
+    /// One slot of the window; slots whose counters share a hash bucket are chained.
+    struct window_slot {
+        std::optional<live_heap> heap;
+        std::size_t next = no_slot; ///< the next slot of the chain, or no_slot
     };
+
+    std::size_t bucket_of(std::uint64_t cnt) const;
+    /// The first slot of \p cnt's chain holding it, or no_slot; \p dist receives the
+    /// slots looked at plus one (spead2's search_dist).
+    std::size_t find_slot(std::uint64_t cnt, std::uint64_t& dist) const;
+    /// Moves the head of \p cnt's substream on, evicts the heap found there and puts a
+    /// new live heap for \p cnt in its place; returns the slot.
+    std::size_t take_slot(std::uint64_t cnt, stream_batch& batch);
+    /// Unchains the slot's heap and empties the slot.
+    void release_slot(std::size_t slot);
+    /// Hands the slot's heap to heap_ready and empties the slot.
+    void deliver_slot(std::size_t slot, stream_batch& batch);
 
     thread_pool& d_pool;
     const stream_config d_config;
     live_heap_options d_heap_options;
     /// Guards the windows, readers and flags: held for a whole batch.
     mutable std::mutex d_mutex;
-    std::vector<substream_window> d_windows;
+    /// max_heaps slots per substream, substream after substream.
+    std::vector<window_slot> d_slots;
+    /// Per substream: the slot of its newest heap (the ring's head).
+    std::vector<std::size_t> d_heads;
+    /// Per hash bucket: the first slot of its chain (the newest heap), or no_slot.
+    std::vector<std::size_t> d_buckets;
+    int d_bucket_shift = 0;
     std::vector<std::unique_ptr<reader>> d_readers;
     /// Statistics have their own lock, so that a worker blocked on a full ring (holding
     /// d_mutex) does not block get_stats().
@@ -156,6 +179,7 @@ private:
     std::vector<std::uint64_t> d_stats; ///< indexed like d_config.get_stats()
     std::array<std::uint64_t, reject_stat_indices::count> d_reject_stats{};
     rate_limited_log d_malformed_log;
+    rate_limited_log d_unsized_log;
     bool d_started = false;
     bool d_stopped = false;
     /// The last accepted packet's heap, and the sizes of the last accepted packet from
@@ -185,7 +209,8 @@ public:
 
     /**
      * \brief Decodes and adds one packet. Malformed packets are counted per reason and
-     * logged (rate-limited). Returns false once the stream is stopped: the reader should
+     * logged (rate-limited); they are not counted in `packets` (spead2 counts packets
+     * that decode). Returns false once the stream is stopped: the reader should
      * then stop reading. With stream framing, *\p consumed receives the packet's size;
      * for a malformed packet, the size its header and immediate PAYLOAD_LENGTH declare
      * when those can be trusted (so that it can be stepped over), else 0 (a byte stream
@@ -201,8 +226,8 @@ public:
     bool add_decoded_packet(const packet_view& packet);
 
     /// Counts a packet the reader itself rejected (e.g. larger than max_size) under
-    /// reject counter \p reject_index (reject_stat_indices; also adding to packets and
-    /// packets_rejected).
+    /// reject counter \p reject_index (reject_stat_indices; also adding to
+    /// packets_rejected, not to packets).
     void reject_packet(std::size_t reject_index);
 
     /// Adds \p delta to statistic \p index (a counter) or raises it (a maximum).
@@ -257,7 +282,7 @@ private:
     std::unique_lock<std::mutex> d_lock;
     std::vector<std::uint64_t> d_stats; ///< this batch's deltas, merged at the end
     std::array<std::uint64_t, reject_stat_indices::count> d_reject_stats{};
-    std::size_t d_packets = 0;
+    std::size_t d_packets = 0;     ///< packets that decoded (spead2's batch size)
     bool d_stopped_stream = false; ///< this batch stopped the stream: stop_received due
 };
 

@@ -38,17 +38,20 @@ constexpr std::size_t DEFAULT_TCP_BUFFER_SIZE = 212992;
  * Input that ends the stream (it stops as for a stop item, live heaps flushed):
  * - the peer closes the connection (an unfinished packet at that point is dropped and
  *   logged; its heap's earlier packets are flushed with the other live heaps);
- * - a packet whose first bytes are not a SPEAD header (magic, version, widths), or whose
- *   pointers give no usable PAYLOAD_LENGTH: its length is unknown, so the next packet
- *   cannot be found. It is counted under its packet_status and the reason is logged;
  * - a socket error (logged).
  *
- * Input that is stepped over:
+ * Input that is stepped over, as spead2 does:
+ * - 8 bytes that are not a SPEAD header (magic, version, widths), or a header whose
+ *   item pointers give no immediate PAYLOAD_LENGTH: those 8 bytes are counted under
+ *   the packet_status (not as a packet), logged (rate-limited) and skipped, and the next
+ *   packet is looked for right after them;
  * - a packet larger than max_size is counted as packets_rejected_oversize and its
  *   bytes are discarded as they arrive (its header says how many), so the stream stays
- *   in step and goes on with the next packet. The reader never buffers it;
- * - a packet that states its length but is malformed inside (e.g. no HEAP_CNT) is
- *   counted under its packet_status by the stream and skipped, as mem_reader does.
+ *   in step and goes on with the next packet. The reader never buffers it. Item
+ *   pointers too many for the buffer (2 max_size) are discarded with the buffer;
+ * - a packet whose size (from its first PAYLOAD_LENGTH) is known but which does not
+ *   decode to exactly that size (e.g. no HEAP_CNT) is counted under its packet_status
+ *   by the stream and skipped.
  *
  * stop() may be called from any thread, or from the reader's own handler (a stop item):
  * it posts the closing of the sockets to the reader's strand and never waits.
@@ -123,6 +126,7 @@ private:
     std::size_t d_skip = 0;             ///< bytes of an oversize packet still to discard
     std::uint64_t d_offset = 0;         ///< connection bytes consumed, for log messages
     rate_limited_log d_oversize_log;
+    rate_limited_log d_garbage_log; ///< headers skipped 8 bytes at a time
 
     /// Guards the fields below; never held while a batch is open (stop() may be called
     /// from inside one, with the stream's lock held).
