@@ -78,7 +78,11 @@ public:
         s.start();
         check_forty_heaps(drain(s));
         check_stats(s.get_all_stats(),
-                    fed(80, { { "heaps", 40 }, { "single_packet_heaps", 20 } }));
+                    { { "packets", 80 },
+                      { "batches", 2 },
+                      { "max_batch", 64 },
+                      { "heaps", 40 },
+                      { "single_packet_heaps", 20 } });
         CPPUNIT_ASSERT_EQUAL(std::size_t(64), inproc_reader::batch_packets);
     }
 

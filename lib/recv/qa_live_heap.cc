@@ -185,7 +185,7 @@ class qa_live_heap : public CppUnit::TestFixture
     CPPUNIT_TEST(test_single_packet_heap);
     CPPUNIT_TEST(test_out_of_order_every_permutation);
     CPPUNIT_TEST(test_duplicates_and_overlaps_rejected);
-    CPPUNIT_TEST(test_zero_length_packet_overlaps_nothing);
+    CPPUNIT_TEST(test_zero_length_packets_out_of_order);
     CPPUNIT_TEST(test_in_order_mode_rejects_other_offsets);
     CPPUNIT_TEST(test_heap_length_disagrees);
     CPPUNIT_TEST(test_pointer_beyond_heap_length);
@@ -315,17 +315,23 @@ public:
         check_payload(data, h.finish(false));
     }
 
-    void test_zero_length_packet_overlaps_nothing()
+    void test_zero_length_packets_out_of_order()
     {
+        // spead2's ranges: an empty payload inside received bytes is a duplicate, one
+        // where they end is accepted, and one in a gap leaves an empty range there, which
+        // a later packet across the gap overlaps (checked against spead2 4.4.1).
         const live_heap_options options =
             make_options(std::make_shared<counting_allocator>(), true);
         const bytes data = pattern(20);
         live_heap h(CNT, options);
         ASSERT_RESULT(result::accepted, add(h, packet(20, 0, slice(data, 0, 10))));
-        // Inside received bytes, but it carries no payload: only its pointer counts.
-        ASSERT_RESULT(result::accepted, add(h, packet(20, 5, {}, { imm(0x1001, 9) })));
+        ASSERT_RESULT(result::duplicate, add(h, packet(20, 5, {}, { imm(0x1002, 1) })));
+        ASSERT_RESULT(result::accepted, add(h, packet(20, 10, {}, { imm(0x1001, 9) })));
+        ASSERT_RESULT(result::accepted, add(h, packet(20, 15, {})));
         CPPUNIT_ASSERT_EQUAL(std::size_t(10), h.get_received_length());
-        ASSERT_RESULT(result::accepted, add(h, packet(20, 10, slice(data, 10, 20))));
+        ASSERT_RESULT(result::duplicate, add(h, packet(20, 10, slice(data, 10, 20))));
+        ASSERT_RESULT(result::accepted, add(h, packet(20, 10, slice(data, 10, 15))));
+        ASSERT_RESULT(result::accepted, add(h, packet(20, 15, slice(data, 15, 20))));
         CPPUNIT_ASSERT(h.is_complete());
         const heap done = h.finish(false);
         check_payload(data, done);
@@ -361,13 +367,20 @@ public:
         ASSERT_RESULT(result::accepted, add(h, packet(40, 0, slice(data, 0, 10))));
         ASSERT_RESULT(result::heap_length_mismatch,
                       add(h, packet(50, 10, slice(data, 10, 20))));
-        // No HEAP_LENGTH of its own, but its payload runs past the heap's 40 bytes.
-        ASSERT_RESULT(result::heap_length_mismatch,
-                      add(h, packet(-1, 35, slice(data, 35, 45))));
+        // Without HEAP_LENGTH inside the heap: fine.
+        ASSERT_RESULT(result::accepted, add(h, packet(-1, 30, slice(data, 30, 35))));
+        // Without HEAP_LENGTH a packet is not held to the heap's length (as in spead2):
+        // accepted, it stretches the extent past it...
+        ASSERT_RESULT(result::accepted, add(h, packet(-1, 35, slice(data, 35, 45))));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(40), h.get_heap_length());
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), h.get_packets());
-        // Without HEAP_LENGTH, but inside the heap: fine.
-        ASSERT_RESULT(result::accepted, add(h, packet(-1, 30, slice(data, 30, 40))));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(45), h.get_min_length());
+        // ...so that a packet stating HEAP_LENGTH 40 is now refused, and the heap can
+        // never be complete.
+        ASSERT_RESULT(result::heap_length_mismatch,
+                      add(h, packet(40, 10, slice(data, 10, 20))));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), h.get_packets());
+        CPPUNIT_ASSERT(!h.is_complete());
+        CPPUNIT_ASSERT(!h.finish(false).is_complete());
     }
 
     void test_pointer_beyond_heap_length()
@@ -375,15 +388,32 @@ public:
         const live_heap_options options =
             make_options(std::make_shared<counting_allocator>(), true);
         const bytes data = pattern(40);
-        live_heap h(CNT, options);
-        ASSERT_RESULT(result::heap_length_mismatch,
-                      add(h, packet(40, 0, slice(data, 0, 10), { adr(0x1000, 41) })));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(0), h.get_packets());
-        // An offset equal to the length is allowed (an empty item at the very end).
-        ASSERT_RESULT(result::accepted,
-                      add(h, packet(40, 0, slice(data, 0, 10), { adr(0x1000, 40) })));
-        ASSERT_RESULT(result::heap_length_mismatch,
-                      add(h, packet(-1, 10, slice(data, 10, 20), { adr(0x1001, 41) })));
+        {
+            // spead2 accepts the packet; the pointer stretches the heap's extent past
+            // HEAP_LENGTH, so later packets stating HEAP_LENGTH are refused and the heap
+            // never completes (checked against spead2 4.4.1).
+            live_heap h(CNT, options);
+            ASSERT_RESULT(result::accepted,
+                          add(h, packet(40, 0, slice(data, 0, 10), { adr(0x1000, 41) })));
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(41), h.get_min_length());
+            ASSERT_RESULT(result::heap_length_mismatch,
+                          add(h, packet(40, 10, slice(data, 10, 20))));
+            ASSERT_RESULT(result::accepted, add(h, packet(-1, 10, slice(data, 10, 40))));
+            CPPUNIT_ASSERT_EQUAL(std::size_t(40), h.get_received_length());
+            CPPUNIT_ASSERT(!h.is_complete());
+            CPPUNIT_ASSERT(!h.is_contiguous());
+            const heap done = h.finish(false);
+            CPPUNIT_ASSERT(!done.is_complete());
+            // Its items never reach past the heap's memory.
+            CPPUNIT_ASSERT(done.payload_size() <= 40);
+        }
+        {
+            // An offset equal to the length is allowed (an empty item at the very end).
+            live_heap h(CNT, options);
+            ASSERT_RESULT(result::accepted,
+                          add(h, packet(40, 0, slice(data, 0, 40), { adr(0x1000, 40) })));
+            CPPUNIT_ASSERT(h.is_complete());
+        }
     }
 
     void test_late_heap_length()
@@ -527,11 +557,11 @@ public:
             CPPUNIT_ASSERT_EQUAL(std::size_t(0), h.get_packets());
         }
         {
-            // Once the heap's length is known, packets may leave it out.
+            // Even once the heap's length is known (spead2 refuses every such packet).
             live_heap h(CNT, options);
             ASSERT_RESULT(result::accepted, add(h, packet(20, 0, slice(data, 0, 10))));
-            ASSERT_RESULT(result::accepted, add(h, packet(-1, 10, slice(data, 10, 20))));
-            CPPUNIT_ASSERT(h.is_complete());
+            ASSERT_RESULT(result::unsized, add(h, packet(-1, 10, slice(data, 10, 20))));
+            CPPUNIT_ASSERT(!h.is_complete());
         }
     }
 

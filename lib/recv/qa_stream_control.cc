@@ -67,7 +67,9 @@ public:
         CPPUNIT_ASSERT(pattern(3, 96) == payload_bytes(r.heaps[2], 0, 96));
         check_stats(r.stats,
                     fed(PACKETS_UP_TO_STOP,
-                        { { "heaps", 3 }, { "incomplete_heaps_flushed", 1 } }));
+                        { { "heaps", 3 },
+                          { "incomplete_heaps_flushed", 1 },
+                          { "single_packet_heaps", 1 } }));
     }
 
     void test_stop_item_flushed_heaps_dropped_when_contiguous_only()
@@ -79,13 +81,15 @@ public:
                     fed(PACKETS_UP_TO_STOP,
                         { { "heaps", 3 },
                           { "incomplete_heaps_flushed", 1 },
+                          { "single_packet_heaps", 1 },
                           { "heaps_dropped_incomplete", 1 } }));
     }
 
     void test_stop_item_in_multi_packet_heap()
     {
         // A stop heap that carries data (which it should not): the stream stops at its
-        // first packet, which carries the stop item; the rest is not read.
+        // first packet, which carries the stop item; the rest is not read. The stop heap
+        // is incomplete then, so it is flushed like any live heap (as in spead2).
         const packet_list packets =
             data_heap(1, ONE_PACKET_HEAP) +
             data_heap(2, THREE_PACKET_HEAP, options(), std::int64_t(CTRL_STREAM_STOP)) +
@@ -93,9 +97,16 @@ public:
         const run_result r = run_stream(
             packets, stream_config(), ring_stream_config().set_contiguous_only(false));
 
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), r.heaps.size());
+        CPPUNIT_ASSERT((std::vector<std::uint64_t>{ 1, 2 }) == cnts(r.heaps));
         check_data_heap(r.heaps[0], 1, ONE_PACKET_HEAP);
-        check_stats(r.stats, fed(2, { { "heaps", 1 }, { "single_packet_heaps", 1 } }));
+        CPPUNIT_ASSERT(!r.heaps[1].is_complete());
+        CPPUNIT_ASSERT(r.heaps[1].is_end_of_stream());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(32), r.heaps[1].get_received_length());
+        check_stats(r.stats,
+                    fed(2,
+                        { { "heaps", 2 },
+                          { "incomplete_heaps_flushed", 1 },
+                          { "single_packet_heaps", 1 } }));
     }
 
     void test_stop_heap_delivered_without_stop_on_stop_item()
@@ -139,7 +150,8 @@ public:
         CPPUNIT_ASSERT(pattern(1, THREE_PACKET_HEAP) ==
                        payload_bytes(first, 0, THREE_PACKET_HEAP));
         check_data_heap(r.heaps[1], 2, THREE_PACKET_HEAP);
-        check_stats(r.stats, fed(8, { { "heaps", 2 } }));
+        // The stop heap is a single-packet heap (counted so), not delivered.
+        check_stats(r.stats, fed(8, { { "heaps", 2 }, { "single_packet_heaps", 1 } }));
     }
 
     void test_unsized_heap_delivered_when_flushed()

@@ -92,7 +92,7 @@ class qa_stream_window : public CppUnit::TestFixture
     CPPUNIT_TEST(test_interleaving_within_max_heaps_evicts_nothing);
     CPPUNIT_TEST(test_evicted_heaps_dropped_when_contiguous_only);
     CPPUNIT_TEST(test_completed_heap_frees_its_slot);
-    CPPUNIT_TEST(test_new_heap_takes_a_free_slot_before_evicting);
+    CPPUNIT_TEST(test_new_heap_evicts_the_slot_after_the_head);
     CPPUNIT_TEST(test_flush_delivers_oldest_first);
     CPPUNIT_TEST(test_substreams_keep_senders_apart);
     CPPUNIT_TEST(test_one_substream_evicts_interleaved_senders);
@@ -135,29 +135,40 @@ public:
         check_stats(r.stats, fed(30, { { "heaps", 10 } }), 30);
     }
 
-    void test_new_heap_takes_a_free_slot_before_evicting()
+    void test_new_heap_evicts_the_slot_after_the_head()
     {
         // Window of 2: heap 0 begins, heap 1 comes and completes, then heap 2 begins.
-        // Heap 1's slot is free again, so heap 2 takes it and heap 0 (the oldest) is not
-        // evicted: a heap is evicted only when a new heap does not fit.
+        // Heap 1's slot is free again, but the window is a ring (as in spead2): heap 2
+        // takes the slot after heap 1's, heap 0's, and evicts heap 0, whose later
+        // packets then find no heap (and cannot begin one past offset 0).
         const packet_list heap0 = data_heap(0, THREE_PACKET_HEAP);
         const packet_list heap2 = data_heap(2, THREE_PACKET_HEAP);
         const packet_list packets = pick(heap0, { 0 }) + data_heap(1, THREE_PACKET_HEAP) +
                                     pick(heap2, { 0 }) + pick(heap0, { 1, 2 }) +
                                     pick(heap2, { 1, 2 });
-        const run_result r = run_stream(packets, stream_config().set_max_heaps(2));
+        const run_result r = run_stream(packets,
+                                        stream_config().set_max_heaps(2),
+                                        ring_stream_config().set_contiguous_only(false));
 
         CPPUNIT_ASSERT((std::vector<std::uint64_t>{ 1, 0, 2 }) == cnts(r.heaps));
-        for (const auto& h : r.heaps)
-            check_data_heap(h, h.get_cnt(), THREE_PACKET_HEAP);
-        check_stats(r.stats, fed(9, { { "heaps", 3 } }), 9 * 2);
+        check_data_heap(r.heaps[0], 1, THREE_PACKET_HEAP);
+        CPPUNIT_ASSERT(!r.heaps[1].is_complete());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(40), r.heaps[1].get_received_length());
+        check_data_heap(r.heaps[2], 2, THREE_PACKET_HEAP);
+        check_stats(r.stats,
+                    fed(9,
+                        { { "heaps", 3 },
+                          { "incomplete_heaps_evicted", 1 },
+                          { "packets_rejected", 2 },
+                          { "packets_rejected_out_of_order", 2 } }),
+                    9 * 2);
     }
 
     void test_flush_delivers_oldest_first()
     {
         // Only the first packet of each of five heaps: heap 4 evicts heap 0, and the end
-        // of the buffer flushes the rest in the order they began (as spead2 does), not in
-        // the order of the slots they happen to occupy.
+        // of the buffer flushes the rest in ring order from the slot after the head,
+        // which is the order they began (as spead2 does).
         std::vector<packet_list> firsts;
         for (std::uint64_t cnt = 0; cnt < 5; cnt++)
             firsts.push_back(pick(data_heap(cnt, THREE_PACKET_HEAP), { 0 }));

@@ -376,9 +376,10 @@ stream_batch::stream_batch(stream& s)
 
 stream_batch::~stream_batch()
 {
-    // spead2 counts every batch except one that added no packet and ended stopped (a
-    // reader's last, empty batch, or stop()'s).
-    if (d_packets || !(d_stream.d_stopped || d_stream.d_stop_requested)) {
+    // As spead2: a batch counts when a packet decoded, or when it saw only packets that
+    // did not and the stream goes on. A batch that saw nothing (stop()'s, a reader's
+    // empty read) does not count.
+    if (d_packets || (d_seen && !(d_stream.d_stopped || d_stream.d_stop_requested))) {
         add_stat(stream_stat_indices::batches, 1);
         add_stat(stream_stat_indices::max_batch, d_packets);
     }
@@ -398,6 +399,7 @@ void stream_batch::add_stat(std::size_t index, std::uint64_t delta)
 
 void stream_batch::reject_packet(std::size_t reject_index)
 {
+    d_seen = true;
     add_reject_stat(reject_stat_indices::packets_rejected, 1);
     if (reject_index != reject_stat_indices::packets_rejected)
         add_reject_stat(reject_index, 1);
@@ -409,6 +411,7 @@ bool stream_batch::add_packet(const std::uint8_t* data,
                               std::size_t* consumed)
 {
     namespace idx = stream_stat_indices;
+    d_seen = true;
     packet_view packet;
     const packet_status status = decode_packet(data, length, packet, framing);
     if (consumed) {
@@ -443,6 +446,7 @@ bool stream_batch::add_decoded_packet(const packet_view& packet)
         reject_packet(reject_stat_indices::packets_rejected_after_stop);
         return false;
     }
+    d_seen = true;
     d_packets++;
     add_stat(idx::packets, 1);
     d_stream.add_packet(packet, *this);

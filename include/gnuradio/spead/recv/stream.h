@@ -283,6 +283,7 @@ private:
     std::vector<std::uint64_t> d_stats; ///< this batch's deltas, merged at the end
     std::array<std::uint64_t, reject_stat_indices::count> d_reject_stats{};
     std::size_t d_packets = 0;     ///< packets that decoded (spead2's batch size)
+    bool d_seen = false;           ///< any packet at all was offered (decoded or not)
     bool d_stopped_stream = false; ///< this batch stopped the stream: stop_received due
 };
 
