@@ -172,9 +172,9 @@ public:
     /**
      * contiguous_only off: every incomplete heap goes to the ring. The consumer waits
      * until the worker is stuck on a full ring before it starts, so the largest state is
-     * reached: MAX_HEAPS - 1 in the window, the evicted heap waiting to be pushed, the
-     * new heap, RING_HEAPS queued, and later one more held by the consumer:
-     * MAX_HEAPS + RING_HEAPS + 2 heaps at most.
+     * reached: MAX_HEAPS - 1 in the window, the evicted heap waiting to be pushed (the
+     * new heap takes its slot, and memory, only after that), RING_HEAPS queued, and
+     * later one more held by the consumer: MAX_HEAPS + RING_HEAPS + 1 heaps at most.
      */
     void test_flood_delivered_incomplete_through_full_ring()
     {
@@ -189,9 +189,9 @@ public:
             ring_stream stream(pool, flood_config(allocator), ring_config);
             stream.emplace_reader<mem_reader>(flood.data(), flood.size());
 
-            // The worker fills the window, then the ring, then takes the next heap's
-            // memory and blocks pushing the heap that heap evicted.
-            const std::size_t stuck_bytes = (MAX_HEAPS + RING_HEAPS + 1) * HEAP_BYTES;
+            // The worker fills the window, then the ring, then blocks pushing the heap
+            // the next heap evicts, before that heap has memory.
+            const std::size_t stuck_bytes = (MAX_HEAPS + RING_HEAPS) * HEAP_BYTES;
             CPPUNIT_ASSERT_MESSAGE(
                 "the worker never filled the ring",
                 qa::wait_until([&] { return allocator->outstanding() == stuck_bytes; }));

@@ -120,7 +120,9 @@ void check_accounting(const stream_stats& stats, std::uint64_t popped)
         if (item.first.rfind("packets_rejected_", 0) == 0)
             by_reason += item.second;
     CPPUNIT_ASSERT_EQUAL(stats["packets_rejected"], by_reason);
-    CPPUNIT_ASSERT(stats["packets_rejected"] <= stats["packets"]);
+    // Packets refused after the stop never reached the window: not in packets.
+    CPPUNIT_ASSERT(stats["packets_rejected"] - stats["packets_rejected_after_stop"] <=
+                   stats["packets"]);
 }
 
 } // namespace
@@ -177,7 +179,8 @@ public:
         check_stats_any_batching(s.get_all_stats(),
                                  { { "packets", 6 },
                                    { "heaps", 4 },
-                                   { "single_packet_heaps", 4 },
+                                   // counted before the heap's memory is asked for
+                                   { "single_packet_heaps", 6 },
                                    { "packets_rejected", 2 },
                                    { "packets_rejected_allocation_failed", 2 },
                                    { "heaps_dropped_allocation_failed", 2 } },
@@ -256,7 +259,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), stats["heaps_dropped_ring_stopped"]);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), stats["worker_blocked"]);
         CPPUNIT_ASSERT(stats["packets_rejected_after_stop"] <= 1);
-        CPPUNIT_ASSERT_EQUAL(stats["packets"], 2 + stats["packets_rejected_after_stop"]);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), stats["packets"]);
         // Every heap's memory went back.
         got.clear();
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), allocator->live());

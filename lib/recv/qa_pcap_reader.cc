@@ -200,9 +200,9 @@ void check_capture_run(const run_result& run, const capture_facts& facts)
     check_stats(run.stats,
                 { { "packets", facts.packets },
                   { "heaps", DATA_HEAPS + 1 },
-                  // The descriptor heap is one packet in every file; so are the data
-                  // heaps of the single-packet files.
-                  { "single_packet_heaps", facts.multi_packet ? 1 : DATA_HEAPS + 1 },
+                  // The descriptor heap and the stop heap are one packet in every
+                  // file; so are the data heaps of the single-packet files.
+                  { "single_packet_heaps", facts.multi_packet ? 2 : DATA_HEAPS + 2 },
                   { "batches", (facts.packets + per_batch - 1) / per_batch },
                   { "max_batch", std::min(facts.packets, per_batch) } });
 }

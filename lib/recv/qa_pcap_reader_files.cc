@@ -394,7 +394,7 @@ public:
         check_stats(run.stats,
                     { { "packets", 2 },
                       { "heaps", 1 },
-                      { "single_packet_heaps", 1 },
+                      { "single_packet_heaps", 2 }, // the stop heap too
                       { "batches", 1 },
                       { "max_batch", 2 } });
     }

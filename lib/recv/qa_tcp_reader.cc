@@ -61,12 +61,12 @@ class qa_tcp_reader : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(qa_tcp_reader);
     CPPUNIT_TEST(test_split_at_every_offset);
     CPPUNIT_TEST(test_one_byte_writes);
-    CPPUNIT_TEST(test_bad_header_ends_stream);
-    CPPUNIT_TEST(test_bad_first_byte_ends_stream_at_once);
+    CPPUNIT_TEST(test_bad_header_skips_8_bytes);
+    CPPUNIT_TEST(test_garbage_between_packets);
     CPPUNIT_TEST(test_malformed_but_delimited_packet_skipped);
     CPPUNIT_TEST(test_packet_of_max_size_accepted);
     CPPUNIT_TEST(test_oversize_packet_skipped);
-    CPPUNIT_TEST(test_oversize_pointers_end_stream);
+    CPPUNIT_TEST(test_pointers_beyond_buffer_discarded);
     CPPUNIT_TEST(test_closed_mid_packet_keeps_incomplete);
     CPPUNIT_TEST(test_closed_mid_packet_drops_incomplete);
     CPPUNIT_TEST_SUITE_END();
@@ -131,8 +131,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), log.count(log_level::warning));
     }
 
-    void test_bad_header_ends_stream()
+    void test_bad_header_skips_8_bytes()
     {
+        // As spead2: a header that does not decode loses 8 bytes, and the next packet is
+        // looked for right after them. Heap 3's 72 bytes are 9 such steps (none of its
+        // 8-byte words starts with a valid header), and heap 4 after it arrives.
         struct corruption {
             std::size_t byte;
             std::uint8_t value;
@@ -142,7 +145,7 @@ public:
                                      { 1, 0x03, "bad_version" },
                                      { 2, 0x04, "bad_widths" }, // 4 + 5 bytes != 8
                                      { 3, 0x00, "bad_widths" } };
-        watchdog guard("test_bad_header_ends_stream", TEST_LIMIT);
+        watchdog guard("test_bad_header_skips_8_bytes", TEST_LIMIT);
         thread_pool pool(1);
         for (const corruption& c : cases) {
             log_recorder log;
@@ -150,52 +153,67 @@ public:
             bad[0][c.byte] = c.value;
             tcp_stream_under_test t(pool);
             tcp_sender sender(t.endpoint());
-            // Heap 4 after the bad packet never arrives: nothing says where it starts.
             CPPUNIT_ASSERT(
                 sender.send(wire(two_heaps() + bad + data_heap(4, ONE_PACKET_HEAP))));
-            check_two_heaps(drain(t.stream)); // ends without the sender closing
+            sender.shutdown_send();
+            const std::vector<heap> heaps = drain(t.stream);
+            CPPUNIT_ASSERT((std::vector<std::uint64_t>{ 1, 2, 4 }) == cnts(heaps));
+            check_data_heap(heaps[2], 4, ONE_PACKET_HEAP);
+            // The first step is counted under the corruption, the other 8 as bad_magic;
+            // none is a packet.
             const std::string status = c.status;
-            check_stats(t.stream.get_all_stats(),
-                        { { "packets", 5 },
-                          { "packets_rejected", 1 },
-                          { "packets_rejected_" + status, 1 },
-                          { "heaps", 2 },
-                          { "single_packet_heaps", 1 },
-                          { "batches", stat(t.stream, "batches") },
-                          { "max_batch", stat(t.stream, "max_batch") } });
+            expected_stats expected = { { "packets", 5 },
+                                        { "packets_rejected", 9 },
+                                        { "packets_rejected_bad_magic", 8 },
+                                        { "heaps", 3 },
+                                        { "single_packet_heaps", 2 },
+                                        { "batches", stat(t.stream, "batches") },
+                                        { "max_batch", stat(t.stream, "max_batch") } };
+            expected["packets_rejected_" + status]++;
+            check_stats(t.stream.get_all_stats(), expected);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(
-                status, std::size_t(1), log.count(log_level::warning, status));
-            CPPUNIT_ASSERT_EQUAL(std::size_t(1),
-                                 log.count(log_level::warning, "ending the stream"));
+                status,
+                std::size_t(status == "bad_magic" ? 9 : 1),
+                log.count(log_level::warning, "(" + status + ")"));
+            CPPUNIT_ASSERT_EQUAL(std::size_t(9),
+                                 log.count(log_level::warning, "skipping 8 bytes"));
             // The reader's position in the connection is named: heap 1 and 2 are 360 B.
             CPPUNIT_ASSERT_EQUAL(std::size_t(1),
                                  log.count(log_level::warning, "byte 360"));
-            CPPUNIT_ASSERT(sender.peer_closed());
         }
     }
 
-    void test_bad_first_byte_ends_stream_at_once()
+    void test_garbage_between_packets()
     {
-        // One wrong byte is enough to know: the reader must not wait for a full header.
-        watchdog guard("test_bad_first_byte_ends_stream_at_once", TEST_LIMIT);
-        log_recorder log;
+        // 16 bytes of garbage between packets are two 8-byte steps: heap 4 arrives. 5
+        // bytes put every later header off the 8-byte steps (the packets are multiples
+        // of 8 bytes long): the rest of the connection is lost, as in spead2.
+        watchdog guard("test_garbage_between_packets", TEST_LIMIT);
         thread_pool pool(1);
-        tcp_stream_under_test t(pool);
-        tcp_sender sender(t.endpoint());
-        CPPUNIT_ASSERT(sender.send(wire(two_heaps())));
-        const std::uint8_t junk = 0x00;
-        CPPUNIT_ASSERT(sender.send(&junk, 1));
-        check_two_heaps(drain(t.stream));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1),
-                             stat(t.stream, "packets_rejected_bad_magic"));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), stat(t.stream, "packets"));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), log.count(log_level::warning, "bad_magic"));
+        for (std::size_t garbage : { std::size_t(16), std::size_t(5) }) {
+            tcp_stream_under_test t(pool);
+            tcp_sender sender(t.endpoint());
+            byte_vector bytes = wire(two_heaps());
+            bytes.insert(bytes.end(), garbage, 0x00);
+            const byte_vector last = wire(data_heap(4, ONE_PACKET_HEAP));
+            bytes.insert(bytes.end(), last.begin(), last.end());
+            CPPUNIT_ASSERT(sender.send_bytewise(bytes));
+            sender.shutdown_send();
+            const std::vector<heap> heaps = drain(t.stream);
+            const bool aligned = garbage % 8 == 0;
+            CPPUNIT_ASSERT_EQUAL(std::size_t(aligned ? 3 : 2), heaps.size());
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(aligned ? 5 : 4),
+                                 stat(t.stream, "packets"));
+            // 16 bytes: 2 steps; 5 + 72 bytes: 9 steps and 5 bytes left at the close.
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(aligned ? 2 : 9),
+                                 stat(t.stream, "packets_rejected"));
+        }
     }
 
     void test_malformed_but_delimited_packet_skipped()
     {
-        // A packet without HEAP_CNT still states its length: it is counted and the
-        // stream goes on past it, as a memory buffer reader does.
+        // A packet without HEAP_CNT still states its length: it is counted (not as a
+        // packet) and the stream goes on past it.
         watchdog guard("test_malformed_but_delimited_packet_skipped", TEST_LIMIT);
         log_recorder log;
         thread_pool pool(1);
@@ -210,18 +228,16 @@ public:
         sender.shutdown_send();
         check_two_heaps(drain(t.stream));
         check_stats(t.stream.get_all_stats(),
-                    { { "packets", 5 },
+                    { { "packets", 4 },
                       { "packets_rejected", 1 },
                       { "packets_rejected_missing_heap_cnt", 1 },
                       { "heaps", 2 },
                       { "single_packet_heaps", 1 },
                       { "batches", stat(t.stream, "batches") },
                       { "max_batch", stat(t.stream, "max_batch") } });
-        // Reported by the stream, which knows the reason; the stream did not end.
+        // Reported by the stream, which knows the reason.
         CPPUNIT_ASSERT_EQUAL(std::size_t(1),
                              log.count(log_level::warning, "missing_heap_cnt"));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(0),
-                             log.count(log_level::warning, "ending the stream"));
     }
 
     void test_packet_of_max_size_accepted()
@@ -241,7 +257,8 @@ public:
             const std::vector<heap> heaps = drain(t.stream);
             const bool fits = max_size == 72;
             CPPUNIT_ASSERT_EQUAL(std::size_t(fits ? 2 : 0), heaps.size());
-            CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), stat(t.stream, "packets"));
+            // An oversize packet is never decoded: not a packet.
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(fits ? 2 : 0), stat(t.stream, "packets"));
             CPPUNIT_ASSERT_EQUAL(std::uint64_t(fits ? 0 : 2),
                                  stat(t.stream, "packets_rejected_oversize"));
             CPPUNIT_ASSERT_EQUAL(std::size_t(fits ? 0 : 2),
@@ -273,7 +290,7 @@ public:
             check_data_heap(heaps[0], 1, ONE_PACKET_HEAP);
             check_data_heap(heaps[1], 2, ONE_PACKET_HEAP);
             check_stats(t.stream.get_all_stats(),
-                        { { "packets", 3 },
+                        { { "packets", 2 },
                           { "packets_rejected", 1 },
                           { "packets_rejected_oversize", 1 },
                           { "heaps", 2 },
@@ -285,28 +302,33 @@ public:
         }
     }
 
-    void test_oversize_pointers_end_stream()
+    void test_pointers_beyond_buffer_discarded()
     {
-        // 20 item pointers make 168 bytes of header alone, beyond max_size 100: the
-        // reader cannot buffer them to learn the packet's length, so the stream ends.
-        watchdog guard("test_oversize_pointers_end_stream", TEST_LIMIT);
+        // max_size 100, a 200-byte buffer: 30 item pointers (248 bytes of header) can
+        // never be buffered whole, so the full buffer is discarded (spead2 discards its
+        // buffer too); the 64 bytes of zeros left are 8 steps, and heap 2 arrives.
+        watchdog guard("test_pointers_beyond_buffer_discarded", TEST_LIMIT);
         log_recorder log;
         thread_pool pool(1);
         tcp_stream_under_test t(pool, 100);
         tcp_sender sender(t.endpoint());
         byte_vector bytes = wire(data_heap(1, ONE_PACKET_HEAP));
-        const byte_vector header = { 0x53, 0x04, 0x03, 0x05, 0, 0, 0, 20 };
+        const byte_vector header = { 0x53, 0x04, 0x03, 0x05, 0, 0, 0, 30 };
         bytes.insert(bytes.end(), header.begin(), header.end());
+        bytes.insert(bytes.end(), 30 * 8 + 16, 0x00);
+        const byte_vector last = wire(data_heap(2, ONE_PACKET_HEAP));
+        bytes.insert(bytes.end(), last.begin(), last.end());
         CPPUNIT_ASSERT(sender.send(bytes));
+        sender.shutdown_send();
         const std::vector<heap> heaps = drain(t.stream);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), heaps.size());
-        check_data_heap(heaps[0], 1, ONE_PACKET_HEAP);
+        CPPUNIT_ASSERT((std::vector<std::uint64_t>{ 1, 2 }) == cnts(heaps));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1),
                              stat(t.stream, "packets_rejected_oversize"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(8),
+                             stat(t.stream, "packets_rejected_bad_magic"));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), stat(t.stream, "packets"));
         CPPUNIT_ASSERT_EQUAL(std::size_t(1),
-                             log.count(log_level::warning, "20 item pointers"));
-        CPPUNIT_ASSERT(sender.peer_closed());
+                             log.count(log_level::warning, "discarding 200"));
     }
 
     /// Heap 1 whole, then packet 0 of heap 2 and 48 bytes of its packet 1; then close.
