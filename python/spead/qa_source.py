@@ -249,10 +249,10 @@ class qa_source(gr_unittest.TestCase):
         self.check_lossy_zero_filled(src, sink, n_packets, dropped, [support.LOST_HEAP])
 
     def test_incomplete_heap_arriving_late_is_dropped_with_zero_fill(self):
-        # max_heaps 2: incomplete heap 6 keeps its window slot (the heaps after it
-        # complete and leave) until the stream ends and flushes it. Its place was
-        # zero-filled as lost when heap 7 came, so it is dropped as late: the timeline
-        # keeps its length.
+        # max_heaps 2: incomplete heap 6 stays in the window until the second new heap
+        # after it takes its slot again (the window is a ring, as in spead2) and evicts
+        # it. Its place was zero-filled as lost when heap 7 came, so it is dropped as
+        # late: the timeline keeps its length.
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, 'lossy.pcap')
             support.make_lossy_capture(path)
@@ -269,7 +269,7 @@ class qa_source(gr_unittest.TestCase):
         np.testing.assert_array_equal(data[5 * n:6 * n], np.zeros(n))
         np.testing.assert_array_equal(data[6 * n:7 * n], support.lossy_expected_samples(7))
         stats = src.statistics()
-        self.assertEqual((stats['incomplete_heaps_flushed'], stats['heaps_late'],
+        self.assertEqual((stats['incomplete_heaps_evicted'], stats['heaps_late'],
                           stats['heaps_lost'], stats['heaps_zero_filled']), (1, 1, 2, 2))
 
     def test_fill_cap(self):
