@@ -254,11 +254,12 @@ public:
         s.start();
         const std::vector<heap> heaps = drain(s);
         const stream_stats stats = s.get_all_stats();
-        // Either reader may end the stream first; every packet is accounted for.
+        // Either reader may end the stream first; every packet is accounted for (one
+        // refused after the stop never reached the window: it is not in packets).
         CPPUNIT_ASSERT(heaps.size() >= 1 && heaps.size() <= 4);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(heaps.size()), stats["heaps"]);
-        CPPUNIT_ASSERT_EQUAL(stats["packets"],
-                             stats["heaps"] + stats["packets_rejected_after_stop"]);
+        CPPUNIT_ASSERT_EQUAL(stats["heaps"], stats["packets"]);
+        CPPUNIT_ASSERT(stats["packets"] + stats["packets_rejected_after_stop"] <= 4);
     }
 
     void test_no_spin_ring_delivers_every_heap()
