@@ -79,7 +79,11 @@ def main():
     port = config['port']
     deadline = time.monotonic() + config['timeout']
 
-    stream = recv.Stream(spead2.ThreadPool(), recv.StreamConfig(stop_on_stop_item=False))
+    # Two readers feed one stream, a batch of up to 64 datagrams each: one reader's heap
+    # may wait half-received while the other's batch brings 21 new heaps, each taking the
+    # next slot of the window's ring (as in spead2). A window of 64 keeps it.
+    stream = recv.Stream(spead2.ThreadPool(),
+                         recv.StreamConfig(stop_on_stop_item=False, max_heaps=64))
     for reader in config['readers']:
         if 'interface_address' in reader:
             stream.add_udp_reader(reader['group'], port,
