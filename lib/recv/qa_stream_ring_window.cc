@@ -342,7 +342,7 @@ public:
         check(r, { "2C" }, { 1, 0, 0, 5, 1, 5, 0, 3 });
         CPPUNIT_ASSERT_EQUAL(
             std::size_t(2),
-            log.count(log_level::info, "packet rejected because it has no HEAP_LEN"));
+            log.count(log_level::warning, "packet rejected because it has no HEAP_LEN"));
     }
 
     void test_search_dist_hash_chains()

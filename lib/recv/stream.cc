@@ -197,7 +197,9 @@ void stream::add_packet(const packet_view& packet, stream_batch& batch)
     // spead2's order: the unsized check first, then the lookup, then (for a new heap) the
     // in-order check, then the slot, then the live heap's own checks.
     if (packet.heap_length < 0 && !d_config.get_allow_unsized_heaps()) {
-        d_unsized_log.log(log_level::info, "packet rejected because it has no HEAP_LEN");
+        // spead2's words (its programs match them); a warning, as every refused packet
+        // is here, where spead2 says it at info.
+        d_unsized_log.log(log_level::warning, "packet rejected because it has no HEAP_LEN");
         count_refused(result::unsized, batch);
         return;
     }
