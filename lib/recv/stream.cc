@@ -199,7 +199,8 @@ void stream::add_packet(const packet_view& packet, stream_batch& batch)
     if (packet.heap_length < 0 && !d_config.get_allow_unsized_heaps()) {
         // spead2's words (its programs match them); a warning, as every refused packet
         // is here, where spead2 says it at info.
-        d_unsized_log.log(log_level::warning, "packet rejected because it has no HEAP_LEN");
+        d_unsized_log.log(log_level::warning,
+                          "packet rejected because it has no HEAP_LEN");
         count_refused(result::unsized, batch);
         return;
     }
