@@ -88,7 +88,9 @@ void check_heap(const heap& h, const mode& m, const stream_config& config)
     } else {
         SPEAD_FUZZ_CHECK(m.allow_unsized);
     }
-    if (m.stop_on_stop_item)
+    // A stop heap that is complete ends the stream unseen; an incomplete one is flushed
+    // like any heap (spead2's rule).
+    if (m.stop_on_stop_item && h.is_complete())
         SPEAD_FUZZ_CHECK(!h.is_end_of_stream());
     if (!h.is_complete())
         SPEAD_FUZZ_CHECK(!m.contiguous_only);
@@ -183,7 +185,10 @@ void run(const mode& m,
 
     const stream_stats stats = s.get_stats();
     const stream_stats rejects = s.get_reject_stats();
-    SPEAD_FUZZ_CHECK(stats[idx::packets] == fed);
+    // Packets refused before heap assembly (undecodable, after the stop) are counted by
+    // reason only, as spead2 leaves them out of `packets`.
+    SPEAD_FUZZ_CHECK(stats[idx::packets] + fuzz::rejected_before_assembly(rejects) ==
+                     fed);
     std::uint64_t by_reason = 0;
     for (std::size_t i = rej::packets_rejected_malformed_first;
          i <= rej::packets_rejected_allocation_failed;
@@ -199,7 +204,13 @@ void run(const mode& m,
                          stats[idx::incomplete_heaps_flushed]);
     // Each heap handed out took at least one accepted packet.
     SPEAD_FUZZ_CHECK(stats[idx::heaps] <= fed - rejects[rej::packets_rejected]);
-    SPEAD_FUZZ_CHECK(stats[idx::single_packet_heaps] <= stats[idx::heaps]);
+    // Single-packet heaps are counted before anything can refuse them (as in spead2):
+    // all are handed out except a complete stop heap (which ends the stream) and those
+    // refused for their size or their memory.
+    SPEAD_FUZZ_CHECK(stats[idx::single_packet_heaps] <=
+                     stats[idx::heaps] + 1 +
+                         rejects[rej::packets_rejected_heap_too_large] +
+                         rejects[rej::packets_rejected_allocation_failed]);
     if (!m.failing_allocator)
         SPEAD_FUZZ_CHECK(rejects[rej::packets_rejected_allocation_failed] == 0 &&
                          rejects[rej::heaps_dropped_allocation_failed] == 0);

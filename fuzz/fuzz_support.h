@@ -14,6 +14,7 @@
 // printing it would slow the fuzzer down by orders of magnitude).
 
 #include <gnuradio/spead/protocol/log.h>
+#include <gnuradio/spead/recv/stream_stats.h>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -39,6 +40,28 @@ using bytes = std::vector<std::uint8_t>;
             std::abort();                                   \
         }                                                   \
     } while (0)
+
+/// Packets counted by a reject reason because they did not decode.
+inline std::uint64_t rejected_undecoded(const stream_stats& rejects)
+{
+    namespace rej = reject_stat_indices;
+    std::uint64_t n = 0;
+    for (std::size_t i = rej::packets_rejected_malformed_first;
+         i < rej::packets_rejected_heap_length_mismatch;
+         i++)
+        n += rejects[i];
+    return n;
+}
+
+/// Packets counted by a reject reason that never reached heap assembly (they did not
+/// decode, were over a reader's size limit, or came after the stop): spead2's `packets`
+/// leaves them out, so only the rest of the rejects are part of it.
+inline std::uint64_t rejected_before_assembly(const stream_stats& rejects)
+{
+    namespace rej = reject_stat_indices;
+    return rejected_undecoded(rejects) + rejects[rej::packets_rejected_oversize] +
+           rejects[rej::packets_rejected_after_stop];
+}
 
 /// Drops every log message (called from LLVMFuzzerInitialize).
 inline void silence_log()
