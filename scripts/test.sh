@@ -23,12 +23,18 @@ start=$(date +%s)
 jobs=${SPEAD_JOBS:-$(nproc)}
 timings=()
 
+# At exit, successful or not: the time of each finished step and the total.
 print_timings() {
+    local rc=$?
     echo "== time per step"
     for line in "${timings[@]}"; do echo "$line"; done
-    echo "== $1 in $(($(date +%s) - start)) s"
+    if [ "$rc" -eq 0 ]; then
+        echo "== all tests passed in $(($(date +%s) - start)) s"
+    else
+        echo "== stopped by a failure (exit $rc) after $(($(date +%s) - start)) s"
+    fi
 }
-trap 'print_timings "stopped by a failure"' ERR
+trap print_timings EXIT
 
 # step NAME COMMAND...: runs one step and remembers how long it took.
 step() {
@@ -60,7 +66,7 @@ run_doxygen() {
     make_quietly build doxygen_target
 }
 
-run_asan_suite_and_fuzzers() {
+run_asan_suite() {
     # scripts/fuzz.sh configures build-fuzz/ (clang, ASan + UBSan, libFuzzer coverage);
     # the C++ suite is built in the same tree, so the engine is compiled once for both.
     SPEAD_FUZZ_ALSO_BUILD=qa_spead_engine scripts/fuzz.sh --build-only
@@ -70,7 +76,6 @@ run_asan_suite_and_fuzzers() {
         { grep -m1 -A60 -E 'ERROR|runtime error|Failures' build-fuzz/asan.log ||
             tail -40 build-fuzz/asan.log; echo "the C++ suite failed under ASan (build-fuzz/asan.log)"; return 1; }
     tail -1 build-fuzz/asan.log
-    scripts/fuzz.sh "${SPEAD_FUZZ_SECONDS:-20}"
 }
 
 run_tsan_suite() {
@@ -95,9 +100,8 @@ step "set-up and Release build (build/)" scripts/setup.sh "$top/build"
 step "formatting" scripts/check-format.sh
 step "test suite (build/, ctest -j$jobs)" run_ctest
 step "Doxygen of the public headers, warnings are errors (build/)" run_doxygen
-step "C++ suite under ASan + UBSan, then fuzzing ${SPEAD_FUZZ_SECONDS:-20} s per harness (build-fuzz/)" \
-    run_asan_suite_and_fuzzers
+step "C++ suite under ASan + UBSan (build-fuzz/)" run_asan_suite
+step "fuzzing, ${SPEAD_FUZZ_SECONDS:-20} s per harness (build-fuzz/)" \
+    scripts/fuzz.sh "${SPEAD_FUZZ_SECONDS:-20}"
 step "C++ suite under ThreadSanitizer (build-tsan/)" run_tsan_suite
 
-trap - ERR
-print_timings "all tests passed"
