@@ -146,10 +146,13 @@ bool live_heap::reserve(std::size_t bytes)
         return false; // an allocator that fails without throwing
     // Only bytes that arrived are moved: the gaps hold nothing worth copying.
     if (d_options->allow_out_of_order) {
-        for (const auto& range : d_ranges)
-            std::memcpy(grown.get() + range.first,
-                        d_payload.get() + range.first,
-                        range.second - range.first);
+        // An empty packet leaves an empty range, possibly before any memory existed.
+        for (const auto& range : d_ranges) {
+            if (range.second > range.first)
+                std::memcpy(grown.get() + range.first,
+                            d_payload.get() + range.first,
+                            range.second - range.first);
+        }
     } else if (d_received_length > 0) {
         std::memcpy(grown.get(), d_payload.get(), d_received_length);
     }

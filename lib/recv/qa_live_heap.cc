@@ -195,6 +195,7 @@ class qa_live_heap : public CppUnit::TestFixture
     CPPUNIT_TEST(test_hostile_heap_length_allocates_nothing);
     CPPUNIT_TEST(test_heap_length_max_boundary);
     CPPUNIT_TEST(test_unsized_growth_and_boundary);
+    CPPUNIT_TEST(test_unsized_empty_packet_before_any_memory);
     CPPUNIT_TEST(test_unsized_refused_when_disallowed);
     CPPUNIT_TEST(test_allocation_failure);
     CPPUNIT_TEST(test_allocation_failure_while_growing);
@@ -509,6 +510,25 @@ public:
             ASSERT_RESULT(result::too_large, add(h, packet(65, 0, pattern(8))));
         }
         CPPUNIT_ASSERT(allocator->sizes == std::vector<std::size_t>{ 64 });
+    }
+
+    void test_unsized_empty_packet_before_any_memory()
+    {
+        // Out of order and unsized, an empty packet comes first: it leaves an empty range
+        // while the heap has no memory yet; growing the heap for the next packet must not
+        // copy from the missing memory (found by fuzz_tcp_stream under UBSan: a null
+        // source for a zero-length copy; the ASan + UBSan run of this suite catches it).
+        auto allocator = std::make_shared<counting_allocator>();
+        const live_heap_options options = make_options(allocator, true);
+        const bytes data = pattern(64);
+        live_heap h(CNT, options);
+        ASSERT_RESULT(result::accepted, add(h, packet(-1, 0, {})));
+        CPPUNIT_ASSERT(allocator->live.empty());
+        ASSERT_RESULT(result::accepted, add(h, packet(-1, 0, slice(data, 0, 32))));
+        ASSERT_RESULT(result::accepted, add(h, packet(-1, 32, slice(data, 32, 64))));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(64), h.get_received_length());
+        const heap done = h.finish(false);
+        check_payload(data, done);
     }
 
     void test_unsized_growth_and_boundary()
