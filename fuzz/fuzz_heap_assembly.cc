@@ -92,9 +92,9 @@ void check_heap(const heap& h, const mode& m, const stream_config& config)
     } else {
         SPEAD_FUZZ_CHECK(m.allow_unsized);
     }
-    // A stop heap that is complete ends the stream unseen; an incomplete one is flushed
-    // like any heap (spead2's rule).
-    if (m.stop_on_stop_item && h.is_complete())
+    // A stop heap complete on arrival ends the stream unseen; any other (incomplete, or
+    // unsized: whole only once flushed) is flushed like any heap (spead2's rule).
+    if (m.stop_on_stop_item && h.is_complete() && h.get_heap_length() >= 0)
         SPEAD_FUZZ_CHECK(!h.is_end_of_stream());
     if (!h.is_complete())
         SPEAD_FUZZ_CHECK(!m.contiguous_only);

@@ -174,9 +174,10 @@ bool run_over_tcp(const std::uint8_t* stream_bytes,
                     if (!item.immediate)
                         SPEAD_FUZZ_CHECK(item.offset + item.length <= h->payload_size());
                 }
-                // Only an incomplete stop heap is handed out (a complete one ends the
-                // stream unseen).
-                SPEAD_FUZZ_CHECK(!h->is_end_of_stream() || !h->is_complete());
+                // A stop heap complete on arrival ends the stream unseen; an incomplete
+                // or unsized one (whole only once flushed) is handed out, as by spead2.
+                SPEAD_FUZZ_CHECK(!h->is_end_of_stream() || !h->is_complete() ||
+                                 h->get_heap_length() < 0);
                 heaps.emplace_back(*h);
                 popped++;
             } catch (const ringbuffer_stopped&) {

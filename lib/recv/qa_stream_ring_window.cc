@@ -162,6 +162,7 @@ class qa_stream_ring_window : public CppUnit::TestFixture
     CPPUNIT_TEST(test_split_stop_heap_flushed_in_ring_order);
     CPPUNIT_TEST(test_complete_stop_heap_not_counted);
     CPPUNIT_TEST(test_multi_packet_stop_heap_stops_at_first_packet);
+    CPPUNIT_TEST(test_unsized_stop_heap_flushed_whole);
     CPPUNIT_TEST(test_pointer_beyond_heap_length);
     CPPUNIT_TEST(test_buffer_ends_at_undecodable_packet);
     CPPUNIT_TEST(test_buffer_ends_at_bad_magic);
@@ -269,6 +270,21 @@ public:
     {
         const auto r = run(packet_list{ p(1, 0), single(9, true) } + heap3(2), 4);
         check(r, { "1I 40/152" }, { 1, 0, 1, 2, 1, 2, 1, 1 });
+    }
+
+    void test_unsized_stop_heap_flushed_whole()
+    {
+        // An unsized heap carrying the stop item is not complete when it arrives (its
+        // length is unknown), so it is flushed; covering its whole extent, it comes out
+        // whole, end of stream set (checked against spead2 4.4.1: a Heap, cnt 2,
+        // is_end_of_stream True, flushed 1).
+        const bytes unsized_stop = build_data_packet(
+            BITS, 2, -1, 0, pattern(2, 16), first_packet_items(2, true));
+        const auto r = run_stream(packet_list{ single(1), unsized_stop },
+                                  stream_config(),
+                                  ring_stream_config().set_contiguous_only(false));
+        check(r, { "1C", "2C" }, { 2, 0, 1, 2, 1, 2, 1, 1 });
+        CPPUNIT_ASSERT(r.heaps.at(1).is_end_of_stream());
     }
 
     void test_multi_packet_stop_heap_stops_at_first_packet()
