@@ -232,9 +232,9 @@ void stream::add_packet(const packet_view& packet, stream_batch& batch)
         note_accepted(packet);
         const bool stop_item = d_config.get_stop_on_stop_item() && h.is_end_of_stream();
         if (h.is_complete()) {
+            // A complete stop heap is neither delivered nor counted.
             if (stop_item)
-                release_slot(
-                    slot); // a complete stop heap is neither delivered nor counted
+                release_slot(slot);
             else
                 deliver_slot(slot, batch);
         }
