@@ -26,13 +26,13 @@ std::string hex_id(std::uint64_t id)
 std::string control_text(std::uint64_t value)
 {
     switch (value) {
-    case CTRL_STREAM_START:
+    case protocol::CTRL_STREAM_START:
         return "stream control: start of stream";
-    case CTRL_DESCRIPTOR_REISSUE:
+    case protocol::CTRL_DESCRIPTOR_REISSUE:
         return "stream control: descriptor reissue";
-    case CTRL_STREAM_STOP:
+    case protocol::CTRL_STREAM_STOP:
         return "stream control: stop (end of stream)";
-    case CTRL_DESCRIPTOR_UPDATE:
+    case protocol::CTRL_DESCRIPTOR_UPDATE:
         return "stream control: descriptor update";
     default:
         return "stream control: unknown value " + std::to_string(value);
@@ -44,18 +44,18 @@ heap_description heap_describer::describe(const heap_view& heap)
     heap_description d;
     // Descriptors first, so that a heap's own descriptors apply to its values.
     for (const auto& item : heap.items) {
-        if (item.id == DESCRIPTOR_ID && !item.immediate)
+        if (item.id == protocol::DESCRIPTOR_ID && !item.immediate)
             d.descriptors.push_back(add_descriptor(heap, item));
     }
     for (const auto& item : heap.items) {
-        if (item.id == STREAM_CTRL_ID && item.immediate) {
+        if (item.id == protocol::STREAM_CTRL_ID && item.immediate) {
             item_event e;
             e.id = item.id;
             e.immediate = true;
             e.is_control = true;
             e.control_value = item.value;
             d.items.push_back(e);
-        } else if (item.id > MAX_CONTROL_ID) {
+        } else if (item.id > protocol::MAX_CONTROL_ID) {
             d.items.push_back(value_of(heap, item));
         }
     }
@@ -63,12 +63,12 @@ heap_description heap_describer::describe(const heap_view& heap)
 }
 
 descriptor_event heap_describer::add_descriptor(const heap_view& heap,
-                                                const heap_item& item)
+                                                const protocol::heap_item& item)
 {
     descriptor_event e;
     try {
-        auto desc =
-            decode_descriptor(heap.payload + item.offset, item.length, d_bug_compat);
+        auto desc = protocol::decode_descriptor(
+            heap.payload + item.offset, item.length, d_bug_compat);
         if (!desc) {
             e.what = descriptor_event::kind::without_id;
             return e;
@@ -82,13 +82,13 @@ descriptor_event heap_describer::add_descriptor(const heap_view& heap,
         known_item known;
         known.desc = *desc;
         try {
-            known.type = item_type::from_descriptor(*desc, d_bug_compat);
-        } catch (const decode_error& error) {
+            known.type = protocol::item_type::from_descriptor(*desc, d_bug_compat);
+        } catch (const protocol::decode_error& error) {
             e.type_error = error.what();
         }
         d_items[desc->id] = known;
         e.what = descriptor_event::kind::added;
-    } catch (const decode_error& error) {
+    } catch (const protocol::decode_error& error) {
         d_decode_errors++;
         e.what = descriptor_event::kind::malformed;
         e.error = error.what();
@@ -96,7 +96,8 @@ descriptor_event heap_describer::add_descriptor(const heap_view& heap,
     return e;
 }
 
-item_event heap_describer::value_of(const heap_view& heap, const heap_item& item)
+item_event heap_describer::value_of(const heap_view& heap,
+                                    const protocol::heap_item& item)
 {
     item_event e;
     e.id = item.id;
@@ -120,7 +121,7 @@ item_event heap_describer::value_of(const heap_view& heap, const heap_item& item
     }
     try {
         e.value = known.type->decode(data, length, item.immediate);
-    } catch (const decode_error& error) {
+    } catch (const protocol::decode_error& error) {
         d_decode_errors++;
         e.error = error.what();
     }

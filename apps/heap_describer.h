@@ -10,7 +10,7 @@
 
 #include <gnuradio/spead/protocol/descriptor.h>
 #include <gnuradio/spead/protocol/heap_items.h>
-#include <gnuradio/spead/protocol/item_value.h>
+#include <gnuradio/spead/protocol/item_type.h>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -29,7 +29,7 @@ struct heap_view {
     int heap_address_bits = 40;
     const std::uint8_t* payload = nullptr;
     std::size_t payload_size = 0;
-    std::vector<heap_item> items;
+    std::vector<protocol::heap_item> items;
     bool complete = true;
     std::size_t received_bytes = 0;
 };
@@ -43,9 +43,9 @@ struct descriptor_event {
         malformed,  ///< could not be decoded
     };
     kind what = kind::added;
-    descriptor desc;        ///< for added and unchanged
-    std::string type_error; ///< added: why its values cannot be interpreted, if so
-    std::string error;      ///< malformed: the decoder's reason
+    protocol::descriptor desc; ///< for added and unchanged
+    std::string type_error;    ///< added: why its values cannot be interpreted, if so
+    std::string error;         ///< malformed: the decoder's reason
 };
 
 /// A heap item other than a descriptor: a stream control flag or a value.
@@ -55,9 +55,9 @@ struct item_event {
     std::size_t length = 0;  ///< addressed: bytes in the heap
     bool is_control = false; ///< STREAM_CTRL (value in control_value)
     std::uint64_t control_value = 0;
-    std::string name;                   ///< empty when there is no usable descriptor
-    std::optional<decoded_value> value; ///< when decoded
-    std::string error;                  ///< why the value could not be decoded
+    std::string name; ///< empty when there is no usable descriptor
+    std::optional<protocol::decoded_value> value; ///< when decoded
+    std::string error;                            ///< why the value could not be decoded
 };
 
 /// Everything a heap said, in the order the tools print it.
@@ -84,12 +84,14 @@ public:
 
 private:
     struct known_item {
-        descriptor desc;
-        std::optional<item_type> type; ///< empty when the descriptor cannot be used
+        protocol::descriptor desc;
+        std::optional<protocol::item_type>
+            type; ///< empty when the descriptor cannot be used
     };
 
-    descriptor_event add_descriptor(const heap_view& heap, const heap_item& item);
-    item_event value_of(const heap_view& heap, const heap_item& item);
+    descriptor_event add_descriptor(const heap_view& heap,
+                                    const protocol::heap_item& item);
+    item_event value_of(const heap_view& heap, const protocol::heap_item& item);
 
     int d_bug_compat;
     std::map<std::uint64_t, known_item> d_items;

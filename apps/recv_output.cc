@@ -19,7 +19,7 @@ recv_output::recv_output(
 {
 }
 
-void recv_output::heap_received(const heap& h)
+void recv_output::heap_received(const recv::heap& h)
 {
     heap_view view;
     view.cnt = h.get_cnt();
@@ -46,7 +46,7 @@ void recv_output::heap_received(const heap& h)
 }
 
 void recv_output::print_json(const heap_view& view,
-                             const heap& h,
+                             const recv::heap& h,
                              const heap_description& d)
 {
     d_out << "{\"heap\": " << view.cnt
@@ -112,9 +112,9 @@ void recv_output::print_json(const heap_view& view,
     d_out << "]}\n";
 }
 
-void recv_output::interval(double seconds, const stream_stats& stats)
+void recv_output::interval(double seconds, const recv::stream_stats& stats)
 {
-    namespace idx = stream_stat_indices;
+    namespace idx = recv::stream_stat_indices;
     const double span = seconds - d_last_seconds;
     const double gbps =
         span > 0 ? double(d_payload_bytes - d_last_payload_bytes) * 8e-9 / span : 0;
@@ -142,7 +142,7 @@ void recv_output::interval(double seconds, const stream_stats& stats)
 }
 
 void recv_output::final_statistics(double seconds,
-                                   const stream_stats& stats,
+                                   const recv::stream_stats& stats,
                                    const char* reason)
 {
     const auto items = stats.items();

@@ -27,18 +27,20 @@ public:
         std::ostream& out, int bug_compat, bool json, bool quiet, std::size_t values);
 
     /// Describes \p h (descriptors are remembered) and prints it unless quiet.
-    void heap_received(const heap& h);
+    void heap_received(const recv::heap& h);
 
     /// One line of running statistics, \p seconds after the start.
-    void interval(double seconds, const stream_stats& stats);
+    void interval(double seconds, const recv::stream_stats& stats);
 
     /// The final statistics (every counter by name).
-    void final_statistics(double seconds, const stream_stats& stats, const char* reason);
+    void
+    final_statistics(double seconds, const recv::stream_stats& stats, const char* reason);
 
     std::uint64_t heaps() const { return d_heaps; }
 
 private:
-    void print_json(const heap_view& view, const heap& h, const heap_description& d);
+    void
+    print_json(const heap_view& view, const recv::heap& h, const heap_description& d);
 
     std::ostream& d_out;
     heap_describer d_describer;

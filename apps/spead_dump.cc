@@ -72,7 +72,8 @@ dump_options parse(int argc, char** argv)
             const std::string v = value();
             char* end = nullptr;
             o.bug_compat = int(std::strtol(v.c_str(), &end, 0));
-            if (*end != '\0' || o.bug_compat < 0 || o.bug_compat > BUG_COMPAT_ALL) {
+            if (*end != '\0' || o.bug_compat < 0 ||
+                o.bug_compat > gr::spead::protocol::BUG_COMPAT_ALL) {
                 std::cerr << "--bug-compat takes 0 to 7, not '" << v << "'\n";
                 std::exit(2);
             }
@@ -98,7 +99,7 @@ public:
     {
     }
 
-    void print(const simple_heap& heap)
+    void print(const gr::spead::protocol::simple_heap& heap)
     {
         apps::heap_view view;
         view.cnt = heap.cnt;
@@ -125,7 +126,7 @@ public:
     std::size_t spectrum_heaps() const { return d_spectrum_heaps; }
 
 private:
-    void add_to_spectrum(const decoded_value& value)
+    void add_to_spectrum(const gr::spead::protocol::decoded_value& value)
     {
         const auto power = apps::mean_power_per_channel(value);
         if (power.empty())
@@ -149,23 +150,23 @@ private:
 int main(int argc, char** argv)
 {
     const dump_options o = parse(argc, argv);
-    std::vector<udp_datagram> datagrams;
+    std::vector<gr::spead::protocol::udp_datagram> datagrams;
     try {
-        datagrams = read_pcap_udp(o.input, o.filter);
+        datagrams = gr::spead::protocol::read_pcap_udp(o.input, o.filter);
     } catch (const std::exception& e) {
         std::cerr << "spead_dump: " << e.what() << '\n';
         return 1;
     }
 
-    std::array<std::size_t, packet_status_count()> status_counts{};
+    std::array<std::size_t, gr::spead::protocol::packet_status_count()> status_counts{};
     std::size_t payload_bytes = 0, refused = 0;
-    simple_heap_collector collector;
+    gr::spead::protocol::simple_heap_collector collector;
     for (const auto& d : datagrams) {
-        packet_view packet;
-        const packet_status status =
+        gr::spead::protocol::packet_view packet;
+        const gr::spead::protocol::packet_status status =
             decode_packet(d.payload.data(), d.payload.size(), packet);
         status_counts[std::size_t(status)]++;
-        if (status != packet_status::ok)
+        if (status != gr::spead::protocol::packet_status::ok)
             continue;
         if (collector.add(packet))
             payload_bytes += packet.payload_length;
@@ -185,7 +186,8 @@ int main(int argc, char** argv)
               << "  heaps: " << printer.heaps() << '\n';
     for (std::size_t s = 1; s < status_counts.size(); s++) {
         if (status_counts[s])
-            std::cout << "  packets rejected, " << to_string(packet_status(s)) << ": "
+            std::cout << "  packets rejected, "
+                      << to_string(gr::spead::protocol::packet_status(s)) << ": "
                       << status_counts[s] << '\n';
     }
     if (refused)

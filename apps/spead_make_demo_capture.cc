@@ -142,27 +142,28 @@ int main(int argc, char** argv)
 {
     const demo_options o = parse(argc, argv);
     try {
-        encoder_options enc;
-        enc.flav = flavour(4, 64, o.heap_address_bits, 0);
+        gr::spead::protocol::encoder_options enc;
+        enc.flav = protocol::flavour(4, 64, o.heap_address_bits, 0);
         enc.max_packet_size = o.packet_size;
 
-        descriptor timestamp;
+        gr::spead::protocol::descriptor timestamp;
         timestamp.id = TIMESTAMP_ID;
         timestamp.name = "timestamp";
         timestamp.description = "ADC sample count of the first sample of the heap";
         timestamp.format = { { 'u', 48 } };
 
-        numpy_header spectra_type;
-        spectra_type.type = dtype::scalar(dtype::kind::signed_int, 1, '|');
+        gr::spead::protocol::numpy_header spectra_type;
+        spectra_type.type =
+            protocol::dtype::scalar(protocol::dtype::kind::signed_int, 1, '|');
         spectra_type.shape = { o.spectra_per_heap, o.channels, 2 };
-        descriptor spectra;
+        gr::spead::protocol::descriptor spectra;
         spectra.id = SPECTRA_ID;
         spectra.name = "spectra";
         spectra.description =
             "Channelised complex 8-bit samples (spectrum, channel, re/im)";
         spectra.numpy_header = format_numpy_header(spectra_type);
 
-        pcap_udp_writer writer(o.output, std::uint16_t(o.port));
+        gr::spead::protocol::pcap_udp_writer writer(o.output, std::uint16_t(o.port));
         std::size_t packets = 0;
         auto write_all = [&](const std::vector<std::vector<std::uint8_t>>& heap_packets) {
             for (const auto& p : heap_packets)
@@ -170,21 +171,21 @@ int main(int argc, char** argv)
             packets += heap_packets.size();
         };
 
-        heap_contents start;
+        gr::spead::protocol::heap_contents start;
         start.cnt = 1;
         start.descriptors = { timestamp, spectra };
-        start.stream_ctrl = std::int64_t(CTRL_STREAM_START);
+        start.stream_ctrl = std::int64_t(gr::spead::protocol::CTRL_STREAM_START);
         write_all(encode_heap(start, enc));
 
         // One spectrum spans `channels` ADC samples of a critically sampled filterbank.
         std::mt19937 rng(20261126);
         for (int h = 0; h < o.heaps; h++) {
-            heap_contents heap;
+            gr::spead::protocol::heap_contents heap;
             heap.cnt = 2 + std::uint64_t(h);
             const std::uint64_t first_spectrum = std::uint64_t(h) * o.spectra_per_heap;
-            heap.items.push_back(
-                encoder_item::make_immediate(TIMESTAMP_ID, first_spectrum * o.channels));
-            heap.items.push_back(encoder_item::make_addressed(
+            heap.items.push_back(gr::spead::protocol::encoder_item::make_immediate(
+                TIMESTAMP_ID, first_spectrum * o.channels));
+            heap.items.push_back(gr::spead::protocol::encoder_item::make_addressed(
                 SPECTRA_ID, make_spectra(o, first_spectrum, rng)));
             write_all(encode_heap(heap, enc));
         }

@@ -26,6 +26,7 @@
 #include <sstream>
 
 using namespace gr::spead;
+using namespace gr::spead::recv;
 using namespace gr::spead::apps;
 
 namespace {
@@ -43,26 +44,27 @@ std::string endpoint_text(const Endpoint& e)
 }
 
 /// Adds the reader the options ask for; returns what it listens on / reads.
-std::string add_reader(ring_stream& stream, const recv_options& o)
+std::string add_reader(recv::ring_stream& stream, const recv_options& o)
 {
     using source = recv_options::source_kind;
     if (o.source == source::pcap) {
-        stream.emplace_reader<pcap_reader>(o.pcap_path, o.filter);
+        stream.emplace_reader<gr::spead::recv::pcap_reader>(o.pcap_path, o.filter);
         return "reading pcap " + o.pcap_path;
     }
     if (o.source == source::tcp) {
         const auto address = o.bind.empty() ? boost::asio::ip::address_v4::any()
                                             : boost::asio::ip::make_address(o.bind);
-        auto& r = stream.emplace_reader<tcp_reader>(
+        auto& r = stream.emplace_reader<recv::tcp_reader>(
             boost::asio::ip::tcp::endpoint(address, std::uint16_t(o.port)),
-            o.max_size ? o.max_size : DEFAULT_TCP_MAX_SIZE,
-            o.buffer_size_set ? o.buffer_size : DEFAULT_TCP_BUFFER_SIZE);
+            o.max_size ? o.max_size : gr::spead::recv::DEFAULT_TCP_MAX_SIZE,
+            o.buffer_size_set ? o.buffer_size : gr::spead::recv::DEFAULT_TCP_BUFFER_SIZE);
         return "listening on tcp " + endpoint_text(r.local_endpoint());
     }
-    const auto endpoint = make_udp_bind_endpoint(o.bind, o.port);
-    const std::size_t max_size = o.max_size ? o.max_size : DEFAULT_UDP_MAX_SIZE;
+    const auto endpoint = gr::spead::recv::make_udp_bind_endpoint(o.bind, o.port);
+    const std::size_t max_size =
+        o.max_size ? o.max_size : gr::spead::recv::DEFAULT_UDP_MAX_SIZE;
     const std::size_t buffer_size =
-        o.buffer_size_set ? o.buffer_size : DEFAULT_UDP_BUFFER_SIZE;
+        o.buffer_size_set ? o.buffer_size : gr::spead::recv::DEFAULT_UDP_BUFFER_SIZE;
     udp_reader* r;
     if (!o.interface_address.empty())
         r = &stream.emplace_reader<udp_reader>(
@@ -105,19 +107,20 @@ int main(int argc, char** argv)
         // The consumer (this thread) beside the readers: it gets a CPU as soon as a
         // heap is ready instead of waiting for a time slice while the ring fills.
         if (!o.affinity.empty())
-            thread_pool::set_affinity(o.affinity.front());
+            gr::spead::recv::thread_pool::set_affinity(o.affinity.front());
         thread_pool pool(o.threads, o.affinity);
-        stream_config config = o.config;
+        gr::spead::recv::stream_config config = o.config;
         if (o.mem_pool) {
-            auto memory = std::make_shared<memory_pool>(pool,
-                                                        o.mem_lower,
-                                                        o.mem_upper,
-                                                        o.mem_max_free,
-                                                        o.mem_initial,
-                                                        o.mem_initial / 2);
+            auto memory =
+                std::make_shared<gr::spead::recv::memory_pool>(pool,
+                                                               o.mem_lower,
+                                                               o.mem_upper,
+                                                               o.mem_max_free,
+                                                               o.mem_initial,
+                                                               o.mem_initial / 2);
             config.set_memory_allocator(memory);
         }
-        ring_stream stream(pool, config, o.ring);
+        gr::spead::recv::ring_stream stream(pool, config, o.ring);
         const std::string source = add_reader(stream, o);
         std::cerr << "spead_recv: " << source << std::endl;
 
@@ -136,10 +139,10 @@ int main(int argc, char** argv)
             if (g_signal && !stopping)
                 stop_with(g_signal == SIGINT ? "interrupted (SIGINT)"
                                              : "terminated (SIGTERM)");
-            std::optional<heap> h;
+            std::optional<recv::heap> h;
             try {
                 h = stream.pop_for(std::chrono::milliseconds(100));
-            } catch (const ringbuffer_stopped&) {
+            } catch (const gr::spead::recv::ringbuffer_stopped&) {
                 break;
             }
             // With --count, heaps still queued after the last one wanted are dropped.

@@ -183,7 +183,8 @@ recv_options parse_recv_options(int argc, char** argv)
             else if (name == "--max-heap-size")
                 o.config.set_max_heap_size(args.unsigned_value(1, max_size_t, true));
             else if (name == "--bug-compat")
-                o.config.set_bug_compat(int(args.unsigned_value(0, BUG_COMPAT_ALL)));
+                o.config.set_bug_compat(
+                    int(args.unsigned_value(0, protocol::BUG_COMPAT_ALL)));
             else if (name == "--mem-pool")
                 o.mem_pool = true;
             else if (name == "--mem-lower")

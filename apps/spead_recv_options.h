@@ -35,8 +35,8 @@ struct recv_options {
     bool buffer_size_set = false;
     std::size_t busy_poll_us = 0; ///< UDP: udp_reader::set_busy_poll
 
-    stream_config config;
-    ring_stream_config ring;
+    recv::stream_config config;
+    recv::ring_stream_config ring;
     bool mem_pool = false;
     std::size_t mem_lower = 16384;
     std::size_t mem_upper = std::size_t(32) << 20;

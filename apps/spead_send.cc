@@ -102,7 +102,7 @@ int main(int argc, char** argv)
     sigaction(SIGTERM, &action, nullptr);
     try {
         if (o.cpu >= 0)
-            thread_pool::set_affinity(o.cpu);
+            gr::spead::recv::thread_pool::set_affinity(o.cpu);
         auto out = make_transport(o.config);
         const send_summary s = run_sender(o.config, *out, &g_cancel);
         // Printed also after a failed send: what went out before it is worth knowing.

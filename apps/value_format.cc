@@ -27,14 +27,15 @@ T load(const std::uint8_t* p)
     return v;
 }
 
-double scalar_as_double(const dtype& type, const std::uint8_t* p, bool imaginary)
+double
+scalar_as_double(const protocol::dtype& type, const std::uint8_t* p, bool imaginary)
 {
     switch (type.type_kind) {
-    case dtype::kind::boolean:
+    case protocol::dtype::kind::boolean:
         return *p ? 1.0 : 0.0;
-    case dtype::kind::bytes:
+    case protocol::dtype::kind::bytes:
         return double(*p);
-    case dtype::kind::unsigned_int:
+    case protocol::dtype::kind::unsigned_int:
         switch (type.itemsize) {
         case 1:
             return load<std::uint8_t>(p);
@@ -45,7 +46,7 @@ double scalar_as_double(const dtype& type, const std::uint8_t* p, bool imaginary
         default:
             return double(load<std::uint64_t>(p));
         }
-    case dtype::kind::signed_int:
+    case protocol::dtype::kind::signed_int:
         switch (type.itemsize) {
         case 1:
             return load<std::int8_t>(p);
@@ -56,13 +57,13 @@ double scalar_as_double(const dtype& type, const std::uint8_t* p, bool imaginary
         default:
             return double(load<std::int64_t>(p));
         }
-    case dtype::kind::floating:
+    case protocol::dtype::kind::floating:
         return type.itemsize == 4 ? load<float>(p) : load<double>(p);
-    case dtype::kind::complex:
+    case protocol::dtype::kind::complex:
         if (type.itemsize == 8)
             return load<float>(p + (imaginary ? 4 : 0));
         return load<double>(p + (imaginary ? 8 : 0));
-    case dtype::kind::record:
+    case protocol::dtype::kind::record:
         if (type.fields.empty())
             return 0.0;
         return scalar_as_double(
@@ -71,33 +72,33 @@ double scalar_as_double(const dtype& type, const std::uint8_t* p, bool imaginary
     return 0.0;
 }
 
-std::string scalar_text(const dtype& type, const std::uint8_t* p)
+std::string scalar_text(const protocol::dtype& type, const std::uint8_t* p)
 {
     std::ostringstream out;
     switch (type.type_kind) {
-    case dtype::kind::boolean:
+    case protocol::dtype::kind::boolean:
         out << (*p ? "True" : "False");
         break;
-    case dtype::kind::bytes:
+    case protocol::dtype::kind::bytes:
         out << '\'' << char(*p) << '\'';
         break;
-    case dtype::kind::unsigned_int:
+    case protocol::dtype::kind::unsigned_int:
         out << (type.itemsize == 8 ? load<std::uint64_t>(p)
                                    : std::uint64_t(scalar_as_double(type, p, false)));
         break;
-    case dtype::kind::signed_int:
+    case protocol::dtype::kind::signed_int:
         out << (type.itemsize == 8 ? load<std::int64_t>(p)
                                    : std::int64_t(scalar_as_double(type, p, false)));
         break;
-    case dtype::kind::floating:
+    case protocol::dtype::kind::floating:
         out << std::setprecision(7) << scalar_as_double(type, p, false);
         break;
-    case dtype::kind::complex:
+    case protocol::dtype::kind::complex:
         out << std::setprecision(7) << '(' << scalar_as_double(type, p, false)
             << (scalar_as_double(type, p, true) < 0 ? "" : "+")
             << scalar_as_double(type, p, true) << "j)";
         break;
-    case dtype::kind::record: {
+    case protocol::dtype::kind::record: {
         out << '(';
         for (std::size_t i = 0; i < type.fields.size(); i++) {
             if (i)
@@ -111,22 +112,22 @@ std::string scalar_text(const dtype& type, const std::uint8_t* p)
     return out.str();
 }
 
-std::string type_name(const dtype& type)
+std::string type_name(const protocol::dtype& type)
 {
     switch (type.type_kind) {
-    case dtype::kind::boolean:
+    case protocol::dtype::kind::boolean:
         return "bool";
-    case dtype::kind::bytes:
+    case protocol::dtype::kind::bytes:
         return "char";
-    case dtype::kind::unsigned_int:
+    case protocol::dtype::kind::unsigned_int:
         return "uint" + std::to_string(type.itemsize * 8);
-    case dtype::kind::signed_int:
+    case protocol::dtype::kind::signed_int:
         return "int" + std::to_string(type.itemsize * 8);
-    case dtype::kind::floating:
+    case protocol::dtype::kind::floating:
         return "float" + std::to_string(type.itemsize * 8);
-    case dtype::kind::complex:
+    case protocol::dtype::kind::complex:
         return "complex" + std::to_string(type.itemsize * 8);
-    case dtype::kind::record:
+    case protocol::dtype::kind::record:
         return "record";
     }
     return "?";
@@ -134,13 +135,14 @@ std::string type_name(const dtype& type)
 
 } // namespace
 
-double element_as_double(const decoded_value& value, std::size_t index, bool imaginary)
+double
+element_as_double(const protocol::decoded_value& value, std::size_t index, bool imaginary)
 {
     return scalar_as_double(
         value.type, value.data.data() + index * value.type.itemsize, imaginary);
 }
 
-std::string format_value(const decoded_value& value, std::size_t max_elements)
+std::string format_value(const protocol::decoded_value& value, std::size_t max_elements)
 {
     const std::size_t count = value.element_count();
     if (value.is_string) {
@@ -163,9 +165,9 @@ std::string format_value(const decoded_value& value, std::size_t max_elements)
     return out.str();
 }
 
-std::vector<double> mean_power_per_channel(const decoded_value& value)
+std::vector<double> mean_power_per_channel(const protocol::decoded_value& value)
 {
-    const bool is_complex = value.type.type_kind == dtype::kind::complex;
+    const bool is_complex = value.type.type_kind == protocol::dtype::kind::complex;
     const bool has_re_im_axis =
         value.shape.size() >= 2 && value.shape.back() == 2 && !is_complex;
     if (value.fortran_order || (!is_complex && !has_re_im_axis) || value.shape.empty())

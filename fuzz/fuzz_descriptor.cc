@@ -15,12 +15,14 @@
 #include "fuzz_support.h"
 #include <gnuradio/spead/protocol/decode_error.h>
 #include <gnuradio/spead/protocol/descriptor.h>
-#include <gnuradio/spead/protocol/item_value.h>
+#include <gnuradio/spead/protocol/item_type.h>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
 
 using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

@@ -29,6 +29,8 @@
 #include <string>
 
 using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 namespace idx = stream_stat_indices;
 namespace rej = reject_stat_indices;
 

@@ -18,6 +18,8 @@
 #include <memory>
 
 using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 
 namespace {
 constexpr int link_types[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2,

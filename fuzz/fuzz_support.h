@@ -42,9 +42,9 @@ using bytes = std::vector<std::uint8_t>;
     } while (0)
 
 /// Packets counted by a reject reason because they did not decode.
-inline std::uint64_t rejected_undecoded(const stream_stats& rejects)
+inline std::uint64_t rejected_undecoded(const recv::stream_stats& rejects)
 {
-    namespace rej = reject_stat_indices;
+    namespace rej = recv::reject_stat_indices;
     std::uint64_t n = 0;
     for (std::size_t i = rej::packets_rejected_malformed_first;
          i < rej::packets_rejected_heap_length_mismatch;
@@ -56,9 +56,9 @@ inline std::uint64_t rejected_undecoded(const stream_stats& rejects)
 /// Packets counted by a reject reason that never reached heap assembly (they did not
 /// decode, were over a reader's size limit, or came after the stop): spead2's `packets`
 /// leaves them out, so only the rest of the rejects are part of it.
-inline std::uint64_t rejected_before_assembly(const stream_stats& rejects)
+inline std::uint64_t rejected_before_assembly(const recv::stream_stats& rejects)
 {
-    namespace rej = reject_stat_indices;
+    namespace rej = recv::reject_stat_indices;
     return rejected_undecoded(rejects) + rejects[rej::packets_rejected_oversize] +
            rejects[rej::packets_rejected_after_stop];
 }
@@ -66,7 +66,7 @@ inline std::uint64_t rejected_before_assembly(const stream_stats& rejects)
 /// Drops every log message (called from LLVMFuzzerInitialize).
 inline void silence_log()
 {
-    set_log_function([](log_level, const std::string&) {});
+    protocol::set_log_function([](protocol::log_level, const std::string&) {});
 }
 
 /// Reads an input front to back; past the end every read yields zeros, so that any

@@ -32,6 +32,8 @@
 #include <cstdio>
 
 using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 namespace idx = stream_stat_indices;
 namespace rej = reject_stat_indices;
 using boost::asio::ip::tcp;

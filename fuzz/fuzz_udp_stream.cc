@@ -30,6 +30,8 @@
 #include <thread>
 
 using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 namespace idx = stream_stat_indices;
 using boost::asio::ip::udp;
 

@@ -29,6 +29,8 @@
 #include <string>
 
 using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using fuzz::bytes;
 using packets = std::vector<bytes>;
 
@@ -60,7 +62,7 @@ encoder_options opts(int address_bits, std::size_t packet_size, bool heap_length
 }
 
 /// A heap with an immediate item and an addressed one of \p size bytes.
-packets data_heap(std::uint64_t cnt, std::size_t size, const encoder_options& o)
+recv::packets data_heap(std::uint64_t cnt, std::size_t size, const encoder_options& o)
 {
     heap_contents h;
     h.cnt = cnt;
@@ -72,7 +74,7 @@ packets data_heap(std::uint64_t cnt, std::size_t size, const encoder_options& o)
     return encode_heap(h, o);
 }
 
-packets operator+(packets a, const packets& b)
+recv::packets operator+(recv::packets a, const recv::packets& b)
 {
     a.insert(a.end(), b.begin(), b.end());
     return a;
@@ -110,7 +112,8 @@ std::vector<descriptor> sample_descriptors()
     return out;
 }
 
-void packet_seeds(const std::vector<packets>& captures)
+void packet_seeds(
+    const std::vector<recv::recv::recv::recv::recv::recv::recv::packets>& captures)
 {
     std::size_t n = 0;
     for (const auto& capture : captures)
@@ -118,7 +121,7 @@ void packet_seeds(const std::vector<packets>& captures)
             write_seed("packet", "capture-" + std::to_string(n++), capture[i]);
     for (int bits : { 40, 48, 24, 16 }) {
         for (bool sized : { true, false }) {
-            const packets p = data_heap(3, 200, opts(bits, 96, sized));
+            const recv::packets p = data_heap(3, 200, opts(bits, 96, sized));
             for (std::size_t i = 0; i < p.size(); i++)
                 write_seed("packet",
                            "encoder-" + std::to_string(bits) +
@@ -131,7 +134,8 @@ void packet_seeds(const std::vector<packets>& captures)
     }
 }
 
-void descriptor_seeds(const std::vector<packets>& captures)
+void descriptor_seeds(
+    const std::vector<recv::recv::recv::recv::recv::recv::recv::packets>& captures)
 {
     // DESCRIPTOR values exactly as spead2 sent them, from the captures' first heap.
     std::size_t n = 0;
@@ -183,7 +187,7 @@ void numpy_header_seeds()
         write_seed("numpy_header", "header-" + std::to_string(n++), text(h));
 }
 
-/// An item_value input (see fuzz_item_value.cc) with a format.
+/// An item_type input (see fuzz_item_type.cc) with a format.
 bytes format_value(std::uint8_t flags,
                    const std::vector<format_field>& fields,
                    const std::vector<std::uint8_t>& dims,
@@ -200,7 +204,7 @@ bytes format_value(std::uint8_t flags,
     return seed;
 }
 
-/// An item_value input with a numpy header.
+/// An item_type input with a numpy header.
 bytes numpy_value(std::uint8_t flags, const std::string& header, const bytes& value)
 {
     bytes seed{ std::uint8_t(flags | 0x10), std::uint8_t(header.size()) };
@@ -209,7 +213,7 @@ bytes numpy_value(std::uint8_t flags, const std::string& header, const bytes& va
     return seed;
 }
 
-void item_value_seeds()
+void item_type_seeds()
 {
     bytes ramp(64);
     for (std::size_t i = 0; i < ramp.size(); i++)
@@ -233,23 +237,32 @@ void item_value_seeds()
     };
     std::size_t n = 0;
     for (const bytes& s : seeds)
-        write_seed("item_value", "value-" + std::to_string(n++), s);
+        write_seed("item_type", "value-" + std::to_string(n++), s);
 }
 
 /// The packet sequences both stream harnesses start from.
-std::vector<std::pair<std::string, packets>>
-sequences(const std::vector<packets>& captures)
+std::vector<std::pair<std::string, recv::recv::recv::recv::recv::recv::recv::packets>>
+sequences(const std::vector<recv::recv::recv::recv::recv::recv::recv::packets>& captures)
 {
-    std::vector<std::pair<std::string, packets>> out;
+    std::vector<std::pair<std::string, recv::recv::recv::recv::recv::recv::recv::packets>>
+        out;
     const encoder_options sized = opts(40, 96);
     const encoder_options unsized = opts(40, 96, false);
-    const packets a = data_heap(1, 152, sized), b = data_heap(2, 152, sized),
-                  c = data_heap(3, 16, sized);
+    const recv::packets a = data_heap(1, 152, sized), b = data_heap(2, 152, sized),
+                        c = data_heap(3, 16, sized);
     out.emplace_back("in-order", a + b + c + encode_stop_heap(4, sized));
-    out.emplace_back("reordered", packets{ a[2], a[0], a[1] } + b);
-    out.emplace_back("duplicated", packets{ a[0], a[1], a[1], a[2], a[0] });
-    out.emplace_back("lost", packets{ a[0], a[2] } + packets{ b[1], b[2] } + c);
-    out.emplace_back("interleaved", packets{ a[0], b[0], a[1], b[1], c[0], a[2], b[2] });
+    out.emplace_back("reordered",
+                     gr::spead::recv::stream_stat_indices::packets{ a[2], a[0], a[1] } +
+                         b);
+    out.emplace_back(
+        "duplicated",
+        gr::spead::recv::stream_stat_indices::packets{ a[0], a[1], a[1], a[2], a[0] });
+    out.emplace_back("lost",
+                     gr::spead::recv::stream_stat_indices::packets{ a[0], a[2] } +
+                         packets{ b[1], b[2] } + c);
+    out.emplace_back("interleaved",
+                     gr::spead::recv::stream_stat_indices::packets{
+                         a[0], b[0], a[1], b[1], c[0], a[2], b[2] });
     out.emplace_back("unsized", data_heap(5, 152, unsized) + data_heap(6, 300, unsized));
     out.emplace_back("spead-64-48",
                      data_heap(7, 400, opts(48, 128)) +
@@ -260,7 +273,7 @@ sequences(const std::vector<packets>& captures)
     with_descriptors.stream_ctrl = CTRL_STREAM_START;
     out.emplace_back("descriptors", encode_heap(with_descriptors, opts(40, 256)) + b);
     for (std::size_t i = 0; i < captures.size(); i++) {
-        const packets& capture = captures[i];
+        const recv::packets& capture = captures[i];
         // Small enough to keep the fuzzers fast: the first packets of each capture.
         const std::size_t count = capture.size() > 30 ? 6 : 3;
         out.emplace_back(
@@ -326,7 +339,8 @@ void pcap_frame_seeds(const std::filesystem::path& captures)
     }
 }
 
-void stream_seeds(const std::vector<packets>& captures)
+void stream_seeds(
+    const std::vector<recv::recv::recv::recv::recv::recv::recv::packets>& captures)
 {
     std::uint8_t config = 0;
     for (const auto& [name, seq] : sequences(captures)) {
@@ -364,12 +378,12 @@ int main(int argc, char** argv)
     }
     try {
         out_dir = argv[1];
-        std::vector<packets> captures;
+        std::vector<recv::recv::recv::recv::recv::recv::recv::packets> captures;
         for (const char* file : { "spead2_64_40_single_packet.pcap",
                                   "spead2_64_48_single_packet.pcap",
                                   "spead2_64_40_multi_packet.pcap" }) {
             const auto path = std::filesystem::path(argv[2]) / file;
-            packets capture;
+            recv::recv::recv::recv::recv::recv::recv::packets capture;
             if (std::filesystem::exists(path)) {
                 for (auto& d : read_pcap_udp(path.string()))
                     capture.push_back(std::move(d.payload));
@@ -381,7 +395,7 @@ int main(int argc, char** argv)
         packet_seeds(captures);
         descriptor_seeds(captures);
         numpy_header_seeds();
-        item_value_seeds();
+        item_type_seeds();
         stream_seeds(captures);
         pcap_frame_seeds(argv[2]);
     } catch (const std::exception& e) {

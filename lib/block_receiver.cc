@@ -49,16 +49,16 @@ block_receiver::block_receiver(const receiver_config& config)
 
 block_receiver::~block_receiver() { stop(); }
 
-void block_receiver::make_allocator(stream_config& sc)
+void block_receiver::make_allocator(recv::stream_config& sc)
 {
     const receiver_config& c = d_config;
-    std::shared_ptr<memory_allocator> base;
+    std::shared_ptr<recv::memory_allocator> base;
     if (c.allocator == "mmap")
-        base = std::make_shared<mmap_allocator>(0, false);
+        base = std::make_shared<recv::mmap_allocator>(0, false);
     else if (c.allocator == "mmap_huge")
-        base = std::make_shared<mmap_allocator>(0, true);
+        base = std::make_shared<recv::mmap_allocator>(0, true);
     else
-        base = std::make_shared<memory_allocator>();
+        base = std::make_shared<recv::memory_allocator>();
 
     const bool pool = c.memory_pool == "on" ||
                       (c.memory_pool == "auto" && (c.heap_size > 0 || c.pool_upper > 0));
@@ -92,7 +92,7 @@ void block_receiver::make_allocator(stream_config& sc)
         throw std::invalid_argument("pool_low_water (" + std::to_string(low_water) +
                                     ") must not exceed pool_max_free (" +
                                     std::to_string(max_free) + ")");
-    sc.set_memory_allocator(std::make_shared<memory_pool>(
+    sc.set_memory_allocator(std::make_shared<recv::memory_pool>(
         *d_pool, lower, upper, max_free, initial, low_water, base));
 }
 
@@ -100,15 +100,16 @@ void block_receiver::start()
 {
     stop();
     const receiver_config& c = d_config;
-    d_pool = c.affinity.empty() ? std::make_unique<thread_pool>(c.threads)
-                                : std::make_unique<thread_pool>(c.threads, c.affinity);
+    d_pool = c.affinity.empty()
+                 ? std::make_unique<recv::thread_pool>(c.threads)
+                 : std::make_unique<recv::thread_pool>(c.threads, c.affinity);
 
-    stream_config sc;
+    recv::stream_config sc;
     sc.set_max_heaps(std::size_t(c.max_heaps))
         .set_substreams(std::size_t(c.substreams))
         .set_bug_compat(c.bug_compat)
-        .set_memcpy(c.memcpy_nontemporal ? memcpy_function::nontemporal
-                                         : memcpy_function::standard)
+        .set_memcpy(c.memcpy_nontemporal ? recv::memcpy_function::nontemporal
+                                         : recv::memcpy_function::standard)
         .set_stop_on_stop_item(c.stop_on_stop_item)
         .set_allow_unsized_heaps(c.allow_unsized_heaps)
         .set_allow_out_of_order(c.allow_out_of_order)
@@ -117,7 +118,7 @@ void block_receiver::start()
         sc.set_max_heap_size(std::size_t(c.max_heap_size));
     make_allocator(sc);
 
-    ring_stream_config rc;
+    recv::ring_stream_config rc;
     rc.set_heaps(std::size_t(c.ring_heaps))
         .set_max_spin(std::chrono::microseconds(c.ring_max_spin_us))
         .set_contiguous_only(c.contiguous_only)
@@ -125,7 +126,7 @@ void block_receiver::start()
                                             d_force_payload_ranges);
     std::lock_guard<std::mutex> lock(d_use_mutex);
     d_final_stats.reset();
-    d_stream = std::make_unique<ring_stream>(*d_pool, sc, rc);
+    d_stream = std::make_unique<recv::ring_stream>(*d_pool, sc, rc);
     try {
         add_reader();
     } catch (...) {
@@ -140,25 +141,26 @@ void block_receiver::add_reader()
 {
     const receiver_config& c = d_config;
     if (c.transport == "udp") {
-        const auto endpoint = make_udp_bind_endpoint(c.address, c.port);
-        const std::size_t max_size =
-            c.max_packet_size > 0 ? std::size_t(c.max_packet_size) : DEFAULT_UDP_MAX_SIZE;
+        const auto endpoint = recv::make_udp_bind_endpoint(c.address, c.port);
+        const std::size_t max_size = c.max_packet_size > 0
+                                         ? std::size_t(c.max_packet_size)
+                                         : recv::DEFAULT_UDP_MAX_SIZE;
         const std::size_t buffer = c.socket_buffer_size >= 0
                                        ? std::size_t(c.socket_buffer_size)
-                                       : DEFAULT_UDP_BUFFER_SIZE;
+                                       : recv::DEFAULT_UDP_BUFFER_SIZE;
         const auto group = endpoint.address();
-        udp_reader* r;
+        recv::udp_reader* r;
         if (group.is_v4() && group.is_multicast() && !c.interface_address.empty())
-            r = &d_stream->emplace_reader<udp_reader>(
+            r = &d_stream->emplace_reader<recv::udp_reader>(
                 endpoint,
                 max_size,
                 buffer,
                 boost::asio::ip::make_address(c.interface_address));
         else if (group.is_v6() && group.is_multicast() && c.interface_index > 0)
-            r = &d_stream->emplace_reader<udp_reader>(
+            r = &d_stream->emplace_reader<recv::udp_reader>(
                 endpoint, max_size, buffer, (unsigned int)c.interface_index);
         else
-            r = &d_stream->emplace_reader<udp_reader>(endpoint, max_size, buffer);
+            r = &d_stream->emplace_reader<recv::udp_reader>(endpoint, max_size, buffer);
         r->set_busy_poll(std::chrono::microseconds(c.busy_poll_us));
         d_local_port = r->get_local_endpoint().port();
     } else if (c.transport == "tcp") {
@@ -166,12 +168,13 @@ void block_receiver::add_reader()
             c.address.empty()
                 ? boost::asio::ip::address(boost::asio::ip::address_v4::any())
                 : boost::asio::ip::make_address(c.address);
-        const std::size_t max_size =
-            c.max_packet_size > 0 ? std::size_t(c.max_packet_size) : DEFAULT_TCP_MAX_SIZE;
+        const std::size_t max_size = c.max_packet_size > 0
+                                         ? std::size_t(c.max_packet_size)
+                                         : recv::DEFAULT_TCP_MAX_SIZE;
         const std::size_t buffer = c.socket_buffer_size >= 0
                                        ? std::size_t(c.socket_buffer_size)
-                                       : DEFAULT_TCP_BUFFER_SIZE;
-        auto& r = d_stream->emplace_reader<tcp_reader>(
+                                       : recv::DEFAULT_TCP_BUFFER_SIZE;
+        auto& r = d_stream->emplace_reader<recv::tcp_reader>(
             boost::asio::ip::tcp::endpoint(address, (unsigned short)c.port),
             max_size,
             buffer);
@@ -180,10 +183,11 @@ void block_receiver::add_reader()
         if (c.pcap_rate > 0.0) {
             // Read (and check) the whole capture now, so a bad file or filter fails
             // start(); the pacer then feeds it at the asked rate.
-            auto datagrams = std::make_shared<std::vector<udp_datagram>>(
-                read_pcap_udp(c.pcap_file, c.pcap_filter, c.pcap_extended_frames));
-            d_paced_queue = std::make_shared<inproc_queue>();
-            d_stream->emplace_reader<inproc_reader>(d_paced_queue);
+            auto datagrams = std::make_shared<std::vector<protocol::udp_datagram>>(
+                protocol::read_pcap_udp(
+                    c.pcap_file, c.pcap_filter, c.pcap_extended_frames));
+            d_paced_queue = std::make_shared<recv::inproc_queue>();
+            d_stream->emplace_reader<recv::inproc_reader>(d_paced_queue);
             {
                 std::lock_guard<std::mutex> lock(d_pacer_mutex);
                 d_pacer_stop = false;
@@ -206,11 +210,11 @@ void block_receiver::add_reader()
                 d_paced_queue->stop();
             });
         } else {
-            d_stream->emplace_reader<pcap_reader>(
+            d_stream->emplace_reader<recv::pcap_reader>(
                 c.pcap_file, c.pcap_filter, c.pcap_extended_frames);
         }
     } else {
-        d_stream->emplace_reader<inproc_reader>(c.queue);
+        d_stream->emplace_reader<recv::inproc_reader>(c.queue);
     }
 }
 
@@ -239,38 +243,39 @@ void block_receiver::stop()
     }
 }
 
-std::optional<heap> block_receiver::pop_for(std::chrono::steady_clock::duration timeout)
+std::optional<recv::heap>
+block_receiver::pop_for(std::chrono::steady_clock::duration timeout)
 {
     std::lock_guard<std::mutex> lock(d_use_mutex);
     if (!d_stream)
-        throw ringbuffer_stopped();
+        throw recv::ringbuffer_stopped();
     return d_stream->pop_for(timeout);
 }
 
-std::optional<heap> block_receiver::try_pop()
+std::optional<recv::heap> block_receiver::try_pop()
 {
     std::lock_guard<std::mutex> lock(d_use_mutex);
     if (!d_stream)
-        throw ringbuffer_stopped();
+        throw recv::ringbuffer_stopped();
     try {
         return d_stream->try_pop();
-    } catch (const ringbuffer_empty&) {
+    } catch (const recv::ringbuffer_empty&) {
         return std::nullopt;
     }
 }
 
-stream_stats block_receiver::get_stats() const
+recv::stream_stats block_receiver::get_stats() const
 {
     std::lock_guard<std::mutex> lock(d_use_mutex);
     if (d_final_stats)
         return *d_final_stats;
     if (d_stream)
         return d_stream->get_all_stats();
-    return stream_stats().joined(stream_stats(reject_stream_stats()));
+    return recv::stream_stats().joined(recv::stream_stats(recv::reject_stream_stats()));
 }
 
 std::map<std::string, std::uint64_t>
-block_statistics(const stream_stats& stream,
+block_statistics(const recv::stream_stats& stream,
                  const std::vector<std::pair<std::string, std::uint64_t>>& block_counters)
 {
     std::map<std::string, std::uint64_t> out;

@@ -56,31 +56,31 @@ public:
 
     /// Waits at most \p timeout for a heap. \throws ringbuffer_stopped once the stream
     /// has ended and every heap has been taken.
-    std::optional<heap> pop_for(std::chrono::steady_clock::duration timeout);
+    std::optional<recv::heap> pop_for(std::chrono::steady_clock::duration timeout);
     /// A heap if one is ready. \throws ringbuffer_stopped as pop_for.
-    std::optional<heap> try_pop();
+    std::optional<recv::heap> try_pop();
 
     /// Statistics now (or as they were when the stream was stopped): the stream's and its
     /// reject counters (stream::get_all_stats).
-    stream_stats get_stats() const;
+    recv::stream_stats get_stats() const;
     /// The port the socket is bound to (useful with port 0), or -1 when there is none.
     int local_port() const { return d_local_port; }
     const receiver_config& config() const { return d_config; }
     std::size_t bug_compat() const { return std::size_t(d_config.bug_compat); }
 
 private:
-    void make_allocator(stream_config& sc);
+    void make_allocator(recv::stream_config& sc);
     void add_reader();
     void pace_capture();
 
     const receiver_config d_config;
     bool d_force_payload_ranges = false;
-    std::unique_ptr<thread_pool> d_pool;
-    std::unique_ptr<ring_stream> d_stream;
+    std::unique_ptr<recv::thread_pool> d_pool;
+    std::unique_ptr<recv::ring_stream> d_stream;
     int d_local_port = -1;
 
     // pcap replay pacing: a thread reads the capture and feeds an in-process queue.
-    std::shared_ptr<inproc_queue> d_paced_queue;
+    std::shared_ptr<recv::inproc_queue> d_paced_queue;
     std::thread d_pacer;
     std::mutex d_pacer_mutex;
     std::condition_variable d_pacer_cv;
@@ -89,13 +89,13 @@ private:
     /// Guards d_stream and d_final_stats against stop() while the block's work thread
     /// pops heaps and the statistics thread reads statistics.
     mutable std::mutex d_use_mutex;
-    std::optional<stream_stats> d_final_stats;
+    std::optional<recv::stream_stats> d_final_stats;
 };
 
 /// What a block's statistics() returns: the stream's statistics
 /// (block_receiver::get_stats) and the block's own counters, by name.
 std::map<std::string, std::uint64_t> block_statistics(
-    const stream_stats& stream,
+    const recv::stream_stats& stream,
     const std::vector<std::pair<std::string, std::uint64_t>>& block_counters);
 
 

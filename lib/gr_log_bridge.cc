@@ -16,18 +16,18 @@ void route_engine_log_to_gnuradio()
 {
     // One logger for the engine; the blocks have their own (named after the block).
     static gr::logger engine_logger("spead engine");
-    set_log_function([](log_level level, const std::string& message) {
+    protocol::set_log_function([](protocol::log_level level, const std::string& message) {
         switch (level) {
-        case log_level::debug:
+        case protocol::log_level::debug:
             engine_logger.debug("{}", message);
             break;
-        case log_level::info:
+        case protocol::log_level::info:
             engine_logger.info("{}", message);
             break;
-        case log_level::warning:
+        case protocol::log_level::warning:
             engine_logger.warn("{}", message);
             break;
-        case log_level::error:
+        case protocol::log_level::error:
             engine_logger.error("{}", message);
             break;
         }

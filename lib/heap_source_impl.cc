@@ -54,7 +54,7 @@ bool is_scalar_or_string(const item_catalog::entry* e)
     if (e->type->is_string())
         return true;
     return e->type->shape().empty() &&
-           e->type->value_type().type_kind != dtype::kind::record;
+           e->type->value_type().type_kind != protocol::dtype::kind::record;
 }
 
 } // namespace
@@ -83,8 +83,8 @@ heap_source_impl::heap_source_impl(const receiver_config& config,
         d_payload_item = item_ref::parse(payload_item, "payload_item");
     if (payload_type != "auto") {
         try {
-            d_payload_type = parse_dtype_string(payload_type);
-        } catch (const decode_error& e) {
+            d_payload_type = protocol::parse_dtype_string(payload_type);
+        } catch (const protocol::decode_error& e) {
             throw std::invalid_argument(
                 "payload_type must be 'auto' or a numpy type string "
                 "such as '<c8', '|i1', '>i2' (" +
@@ -168,10 +168,10 @@ std::map<std::string, std::uint64_t> heap_source_impl::statistics() const
 void heap_source_impl::run()
 {
     while (!d_stop) {
-        std::optional<heap> h;
+        std::optional<recv::heap> h;
         try {
             h = d_receiver.pop_for(wait_for_heap);
-        } catch (const ringbuffer_stopped&) {
+        } catch (const recv::ringbuffer_stopped&) {
             if (d_stop)
                 return;
             // The end of the stream: final statistics, then the flowgraph may finish.
@@ -207,12 +207,12 @@ void heap_source_impl::run()
     }
 }
 
-pmt::pmt_t heap_source_impl::payload_vector(const heap& h)
+pmt::pmt_t heap_source_impl::payload_vector(const recv::heap& h)
 {
     if (!d_payload_item)
         return pmt::init_u8vector(0, nullptr);
     const auto id = d_catalog.resolve(*d_payload_item);
-    const heap_item* item = id ? find_item(h, *id) : nullptr;
+    const protocol::heap_item* item = id ? find_item(h, *id) : nullptr;
     if (!item)
         return pmt::init_u8vector(0, nullptr);
     if (d_payload_type) {
@@ -223,12 +223,13 @@ pmt::pmt_t heap_source_impl::payload_vector(const heap& h)
             length = immediate_bytes(h, *item, imm);
             data = imm;
         }
-        const dtype& t = *d_payload_type;
+        const protocol::dtype& t = *d_payload_type;
         const std::size_t n = length / t.itemsize;
         std::vector<std::uint8_t> native(data, data + n * t.itemsize);
-        const dtype scalar =
-            t.type_kind == dtype::kind::complex
-                ? dtype::scalar(dtype::kind::floating, t.itemsize / 2, t.byte_order)
+        const protocol::dtype scalar =
+            t.type_kind == protocol::dtype::kind::complex
+                ? protocol::dtype::scalar(
+                      protocol::dtype::kind::floating, t.itemsize / 2, t.byte_order)
                 : t;
         if (scalar.itemsize > 1 && !t.is_native())
             for (std::size_t i = 0; i + scalar.itemsize <= native.size();
@@ -254,7 +255,7 @@ pmt::pmt_t heap_source_impl::payload_vector(const heap& h)
         data = imm;
     }
     try {
-        const decoded_value d = e->type->decode(data, length, item->immediate);
+        const protocol::decoded_value d = e->type->decode(data, length, item->immediate);
         return uniform_vector(
             d.type, d.data.data(), std::max<std::size_t>(d.element_count(), 1));
     } catch (const std::exception&) {
@@ -262,7 +263,7 @@ pmt::pmt_t heap_source_impl::payload_vector(const heap& h)
     }
 }
 
-pmt::pmt_t heap_source_impl::heap_to_pdu(const heap& h)
+pmt::pmt_t heap_source_impl::heap_to_pdu(const recv::heap& h)
 {
     pmt::pmt_t meta = pmt::make_dict();
     meta = pmt::dict_add(meta, keys().heap_cnt, pmt::from_uint64(h.get_cnt()));
@@ -274,7 +275,7 @@ pmt::pmt_t heap_source_impl::heap_to_pdu(const heap& h)
         meta, keys().start_of_stream, pmt::from_bool(h.is_start_of_stream()));
     meta =
         pmt::dict_add(meta, keys().end_of_stream, pmt::from_bool(h.is_end_of_stream()));
-    for (const heap_item& item : h.get_items()) {
+    for (const protocol::heap_item& item : h.get_items()) {
         const item_catalog::entry* e = d_catalog.find(item.id);
         if (!is_scalar_or_string(e) || e->desc.name.empty())
             continue;
@@ -285,12 +286,12 @@ pmt::pmt_t heap_source_impl::heap_to_pdu(const heap& h)
     return pmt::cons(meta, payload_vector(h));
 }
 
-pmt::pmt_t heap_source_impl::heap_to_dict(const heap& h)
+pmt::pmt_t heap_source_impl::heap_to_dict(const recv::heap& h)
 {
     pmt::pmt_t d = pmt::make_dict();
     d = pmt::dict_add(d, keys().heap_cnt, pmt::from_uint64(h.get_cnt()));
     d = pmt::dict_add(d, keys().complete, pmt::from_bool(h.is_complete()));
-    for (const heap_item& item : h.get_items()) {
+    for (const protocol::heap_item& item : h.get_items()) {
         if (item.id <= 6)
             continue; // protocol items (descriptors, stream control) are not values
         const item_catalog::entry* e = d_catalog.find(item.id);

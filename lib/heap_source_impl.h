@@ -39,9 +39,9 @@ private:
     void halt();
     /// The receive loop, on its own thread: a message-only block has no work().
     void run();
-    pmt::pmt_t heap_to_pdu(const heap& h);
-    pmt::pmt_t heap_to_dict(const heap& h);
-    pmt::pmt_t payload_vector(const heap& h);
+    pmt::pmt_t heap_to_pdu(const recv::heap& h);
+    pmt::pmt_t heap_to_dict(const recv::heap& h);
+    pmt::pmt_t payload_vector(const recv::heap& h);
     void publish_stats();
     void publish_final_stats();
     std::vector<std::pair<std::string, std::uint64_t>> block_counters() const;
@@ -49,7 +49,7 @@ private:
     block_receiver d_receiver;
     item_catalog d_catalog;
     std::optional<item_ref> d_payload_item;
-    std::optional<dtype> d_payload_type;
+    std::optional<protocol::dtype> d_payload_type;
     const bool d_as_dict;
 
     std::thread d_thread;

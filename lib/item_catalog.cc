@@ -36,15 +36,15 @@ item_ref item_ref::parse(const std::string& text, const std::string& parameter)
     return ref;
 }
 
-bool item_catalog::update(const heap& h)
+bool item_catalog::update(const recv::heap& h)
 {
     bool has_descriptor = false;
-    for (const heap_item& item : h.get_items())
-        has_descriptor |= item.id == DESCRIPTOR_ID;
+    for (const protocol::heap_item& item : h.get_items())
+        has_descriptor |= item.id == protocol::DESCRIPTOR_ID;
     if (!has_descriptor)
         return false;
     bool changed = false;
-    for (const descriptor& d : h.get_descriptors()) {
+    for (const protocol::descriptor& d : h.get_descriptors()) {
         auto it = d_by_id.find(d.id);
         if (it != d_by_id.end() && it->second.desc == d)
             continue; // an identical descriptor again changes nothing
@@ -59,9 +59,9 @@ bool item_catalog::update(const heap& h)
         entry e;
         e.desc = d;
         try {
-            e.type = item_type::from_descriptor(d, d_bug_compat);
+            e.type = protocol::item_type::from_descriptor(d, d_bug_compat);
         } catch (const std::exception& ex) {
-            log_message(log_level::warning,
+            log_message(protocol::log_level::warning,
                         "descriptor of item '" + d.name + "' (ID " +
                             std::to_string(d.id) +
                             ") has a type that cannot be interpreted: " + ex.what());
@@ -92,15 +92,16 @@ std::optional<std::uint64_t> item_catalog::resolve(const item_ref& ref) const
     return it->second;
 }
 
-const heap_item* find_item(const heap& h, std::uint64_t id)
+const protocol::heap_item* find_item(const recv::heap& h, std::uint64_t id)
 {
-    for (const heap_item& item : h.get_items())
+    for (const protocol::heap_item& item : h.get_items())
         if (item.id == id)
             return &item;
     return nullptr;
 }
 
-std::size_t immediate_bytes(const heap& h, const heap_item& item, std::uint8_t out[8])
+std::size_t
+immediate_bytes(const recv::heap& h, const protocol::heap_item& item, std::uint8_t out[8])
 {
     const std::size_t n = std::size_t(h.get_flavour().heap_address_bits() / 8);
     for (std::size_t i = 0; i < n; i++)

@@ -13,7 +13,7 @@
 // names an item.
 
 #include <gnuradio/spead/protocol/descriptor.h>
-#include <gnuradio/spead/protocol/item_value.h>
+#include <gnuradio/spead/protocol/item_type.h>
 #include <gnuradio/spead/recv/heap.h>
 #include <cstdint>
 #include <map>
@@ -37,16 +37,16 @@ class item_catalog
 {
 public:
     struct entry {
-        descriptor desc;
+        protocol::descriptor desc;
         /// Empty when the descriptor's type cannot be interpreted (logged once).
-        std::optional<item_type> type;
+        std::optional<protocol::item_type> type;
     };
 
     explicit item_catalog(int bug_compat) : d_bug_compat(bug_compat) {}
 
     /// Applies the descriptors \p h carries (rules 1 and 3 of SPEAD-PROTOCOL.md section
     /// 7). Returns true when an item was added or replaced.
-    bool update(const heap& h);
+    bool update(const recv::heap& h);
 
     const entry* find(std::uint64_t id) const;
     /// The ID \p ref stands for: its number, or the ID of the descriptor of that name.
@@ -62,11 +62,13 @@ private:
 };
 
 /// The item of \p h with ID \p id, or null.
-const heap_item* find_item(const heap& h, std::uint64_t id);
+const protocol::heap_item* find_item(const recv::heap& h, std::uint64_t id);
 
 /// The heap_address_bits / 8 big-endian bytes of an immediate item's value field, as
 /// item_type::decode wants them. Returns the number of bytes written to \p out (8 max).
-std::size_t immediate_bytes(const heap& h, const heap_item& item, std::uint8_t out[8]);
+std::size_t immediate_bytes(const recv::heap& h,
+                            const protocol::heap_item& item,
+                            std::uint8_t out[8]);
 
 } // namespace spead
 } // namespace gr

@@ -22,12 +22,12 @@ T load(const std::uint8_t* p)
     return v;
 }
 
-pmt::pmt_t scalar_to_pmt(const dtype& t, const std::uint8_t* p)
+pmt::pmt_t scalar_to_pmt(const protocol::dtype& t, const std::uint8_t* p)
 {
     switch (t.type_kind) {
-    case dtype::kind::boolean:
+    case protocol::dtype::kind::boolean:
         return pmt::from_bool(p[0] != 0);
-    case dtype::kind::signed_int:
+    case protocol::dtype::kind::signed_int:
         switch (t.itemsize) {
         case 1:
             return pmt::from_long(load<std::int8_t>(p));
@@ -38,7 +38,7 @@ pmt::pmt_t scalar_to_pmt(const dtype& t, const std::uint8_t* p)
         default:
             return pmt::from_long(long(load<std::int64_t>(p)));
         }
-    case dtype::kind::unsigned_int:
+    case protocol::dtype::kind::unsigned_int:
         switch (t.itemsize) {
         case 1:
             return pmt::from_uint64(load<std::uint8_t>(p));
@@ -49,17 +49,17 @@ pmt::pmt_t scalar_to_pmt(const dtype& t, const std::uint8_t* p)
         default:
             return pmt::from_uint64(load<std::uint64_t>(p));
         }
-    case dtype::kind::floating:
+    case protocol::dtype::kind::floating:
         if (t.itemsize == 4)
             return pmt::from_double(load<float>(p));
         if (t.itemsize == 8)
             return pmt::from_double(load<double>(p));
         break;
-    case dtype::kind::complex:
+    case protocol::dtype::kind::complex:
         if (t.itemsize == 8)
             return pmt::from_complex(std::complex<double>(load<std::complex<float>>(p)));
         return pmt::from_complex(load<std::complex<double>>(p));
-    case dtype::kind::bytes:
+    case protocol::dtype::kind::bytes:
         return pmt::string_to_symbol(
             std::string(reinterpret_cast<const char*>(p), t.itemsize));
     default:
@@ -70,10 +70,11 @@ pmt::pmt_t scalar_to_pmt(const dtype& t, const std::uint8_t* p)
 
 } // namespace
 
-pmt::pmt_t uniform_vector(const dtype& t, const std::uint8_t* data, std::size_t n)
+pmt::pmt_t
+uniform_vector(const protocol::dtype& t, const std::uint8_t* data, std::size_t n)
 {
     switch (t.type_kind) {
-    case dtype::kind::signed_int:
+    case protocol::dtype::kind::signed_int:
         switch (t.itemsize) {
         case 1:
             return pmt::init_s8vector(n, reinterpret_cast<const std::int8_t*>(data));
@@ -84,7 +85,7 @@ pmt::pmt_t uniform_vector(const dtype& t, const std::uint8_t* data, std::size_t 
         default:
             return pmt::init_s64vector(n, reinterpret_cast<const std::int64_t*>(data));
         }
-    case dtype::kind::unsigned_int:
+    case protocol::dtype::kind::unsigned_int:
         switch (t.itemsize) {
         case 1:
             return pmt::init_u8vector(n, data);
@@ -95,13 +96,13 @@ pmt::pmt_t uniform_vector(const dtype& t, const std::uint8_t* data, std::size_t 
         default:
             return pmt::init_u64vector(n, reinterpret_cast<const std::uint64_t*>(data));
         }
-    case dtype::kind::floating:
+    case protocol::dtype::kind::floating:
         if (t.itemsize == 4)
             return pmt::init_f32vector(n, reinterpret_cast<const float*>(data));
         if (t.itemsize == 8)
             return pmt::init_f64vector(n, reinterpret_cast<const double*>(data));
         break;
-    case dtype::kind::complex:
+    case protocol::dtype::kind::complex:
         if (t.itemsize == 8)
             return pmt::init_c32vector(
                 n, reinterpret_cast<const std::complex<float>*>(data));
@@ -114,18 +115,20 @@ pmt::pmt_t uniform_vector(const dtype& t, const std::uint8_t* data, std::size_t 
     return pmt::init_u8vector(n * t.itemsize, data);
 }
 
-pmt::pmt_t value_to_pmt(const decoded_value& value)
+pmt::pmt_t value_to_pmt(const protocol::decoded_value& value)
 {
     if (value.is_string)
         return pmt::string_to_symbol(std::string(value.data.begin(), value.data.end()));
     const std::size_t n = value.element_count();
-    if (value.shape.empty() && n == 1 && value.type.type_kind != dtype::kind::record)
+    if (value.shape.empty() && n == 1 &&
+        value.type.type_kind != protocol::dtype::kind::record)
         return scalar_to_pmt(value.type, value.data.data());
     return uniform_vector(value.type, value.data.data(), n);
 }
 
-pmt::pmt_t
-item_to_pmt(const heap& h, const heap_item& item, const item_catalog::entry* entry)
+pmt::pmt_t item_to_pmt(const recv::heap& h,
+                       const protocol::heap_item& item,
+                       const item_catalog::entry* entry)
 {
     std::uint8_t imm[8];
     const std::uint8_t* data;
@@ -149,7 +152,7 @@ item_to_pmt(const heap& h, const heap_item& item, const item_catalog::entry* ent
     return pmt::init_u8vector(length, data);
 }
 
-pmt::pmt_t stats_to_pmt(const stream_stats& stats,
+pmt::pmt_t stats_to_pmt(const recv::stream_stats& stats,
                         const std::vector<std::pair<std::string, std::uint64_t>>& extra)
 {
     pmt::pmt_t dict = pmt::make_dict();

@@ -39,7 +39,10 @@ class qa_sample_converter : public CppUnit::TestFixture
     CPPUNIT_TEST(test_sizes);
     CPPUNIT_TEST_SUITE_END();
 
-    static dtype wire(const char* text) { return parse_dtype_string(text); }
+    static protocol::dtype wire(const char* text)
+    {
+        return protocol::parse_dtype_string(text);
+    }
 
 public:
     void test_int8_pairs_to_complex()

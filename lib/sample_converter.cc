@@ -67,12 +67,12 @@ const char* type_name(sample_type t)
     return "?";
 }
 
-bool is_integer(const dtype& t)
+bool is_integer(const protocol::dtype& t)
 {
-    return t.type_kind == dtype::kind::signed_int ||
-           t.type_kind == dtype::kind::unsigned_int ||
-           t.type_kind == dtype::kind::boolean ||
-           (t.type_kind == dtype::kind::bytes && t.itemsize == 1);
+    return t.type_kind == protocol::dtype::kind::signed_int ||
+           t.type_kind == protocol::dtype::kind::unsigned_int ||
+           t.type_kind == protocol::dtype::kind::boolean ||
+           (t.type_kind == protocol::dtype::kind::bytes && t.itemsize == 1);
 }
 
 void byteswap_in_place(void* data, std::size_t size, std::size_t n)
@@ -94,7 +94,9 @@ void byteswap_in_place(void* data, std::size_t size, std::size_t n)
 
 } // namespace
 
-sample_converter::sample_converter(sample_type output, const dtype& wire, double scale)
+sample_converter::sample_converter(sample_type output,
+                                   const protocol::dtype& wire,
+                                   double scale)
     : d_output(output), d_wire(wire)
 {
     auto fail = [&](const std::string& why) {
@@ -107,39 +109,40 @@ sample_converter::sample_converter(sample_type output, const dtype& wire, double
         throw std::invalid_argument("cannot convert wire type " + descr +
                                     " to output type " + type_name(output) + ": " + why);
     };
-    if (wire.type_kind == dtype::kind::record)
+    if (wire.type_kind == protocol::dtype::kind::record)
         fail("records (structured types) are not sample streams; set the output's wire "
              "type explicitly");
     if (!(scale != 0.0) || scale != scale)
         fail("scale must be a non-zero number");
     d_scalar = wire;
-    if (wire.type_kind == dtype::kind::complex)
-        d_scalar =
-            dtype::scalar(dtype::kind::floating, wire.itemsize / 2, wire.byte_order);
+    if (wire.type_kind == protocol::dtype::kind::complex)
+        d_scalar = protocol::dtype::scalar(
+            protocol::dtype::kind::floating, wire.itemsize / 2, wire.byte_order);
     d_wire_scalar = d_scalar.itemsize;
-    d_swap = d_wire_scalar > 1 && d_scalar.byte_order != dtype::native_byte_order();
+    d_swap =
+        d_wire_scalar > 1 && d_scalar.byte_order != protocol::dtype::native_byte_order();
     d_scalars_per_item = output == sample_type::complex_float ? 2 : 1;
     d_divisor = float(scale);
 
     const bool float_output =
         output == sample_type::complex_float || output == sample_type::float32;
     d_out_scalar = float_output ? 4 : sample_size(output);
-    const dtype::kind k = d_scalar.type_kind;
-    if (wire.type_kind == dtype::kind::complex && !float_output)
+    const protocol::dtype::kind k = d_scalar.type_kind;
+    if (wire.type_kind == protocol::dtype::kind::complex && !float_output)
         fail("complex wire values need a complex or float output");
     if (float_output) {
-        if (k == dtype::kind::floating) {
+        if (k == protocol::dtype::kind::floating) {
             if (d_wire_scalar == 4)
                 d_path = path::f32_to_f32;
             else if (d_wire_scalar == 8)
                 d_path = path::f64_to_f32;
             else
                 fail("half-precision floats are not supported");
-        } else if (k == dtype::kind::signed_int && d_wire_scalar == 1) {
+        } else if (k == protocol::dtype::kind::signed_int && d_wire_scalar == 1) {
             d_path = path::i8_to_f32;
-        } else if (k == dtype::kind::signed_int && d_wire_scalar == 2) {
+        } else if (k == protocol::dtype::kind::signed_int && d_wire_scalar == 2) {
             d_path = path::i16_to_f32;
-        } else if (k == dtype::kind::signed_int && d_wire_scalar == 4) {
+        } else if (k == protocol::dtype::kind::signed_int && d_wire_scalar == 4) {
             d_path = path::i32_to_f32;
         } else if (is_integer(d_scalar)) {
             d_path = path::int_to_f32;
@@ -254,7 +257,7 @@ void sample_converter::convert(const std::uint8_t* in, void* out, std::size_t n_
         }
         case path::int_to_f32:
             for (std::size_t i = 0; i < n; i++) {
-                const double v = d_scalar.type_kind == dtype::kind::signed_int
+                const double v = d_scalar.type_kind == protocol::dtype::kind::signed_int
                                      ? double(read_signed(src, i))
                                      : double(read_unsigned(src, i));
                 dst[i] = float(v / double(d_divisor));
@@ -262,7 +265,8 @@ void sample_converter::convert(const std::uint8_t* in, void* out, std::size_t n_
             break;
         case path::widen_int: {
             std::uint8_t* o = out_bytes + done * d_out_scalar;
-            const bool is_signed = d_scalar.type_kind == dtype::kind::signed_int;
+            const bool is_signed =
+                d_scalar.type_kind == protocol::dtype::kind::signed_int;
             for (std::size_t i = 0; i < n; i++) {
                 const std::int64_t v =
                     is_signed ? read_signed(src, i) : std::int64_t(read_unsigned(src, i));

@@ -44,7 +44,7 @@ class sample_converter
 {
 public:
     /// \throws std::invalid_argument explaining what cannot be converted to what.
-    sample_converter(sample_type output, const dtype& wire, double scale = 1.0);
+    sample_converter(sample_type output, const protocol::dtype& wire, double scale = 1.0);
 
     /// Wire bytes of one output scalar (a complex output has two scalars per item).
     std::size_t wire_scalar_size() const { return d_wire_scalar; }
@@ -56,7 +56,7 @@ public:
         return d_wire_scalar * d_scalars_per_item * vlen;
     }
     sample_type output() const { return d_output; }
-    const dtype& wire() const { return d_wire; }
+    const protocol::dtype& wire() const { return d_wire; }
 
     /**
      * \brief Converts \p n_scalars wire scalars at \p in into \p out.
@@ -90,8 +90,8 @@ private:
     static constexpr std::size_t scratch_scalars = 4096;
 
     sample_type d_output;
-    dtype d_wire;
-    dtype d_scalar; ///< one wire scalar (a complex wire type's component)
+    protocol::dtype d_wire;
+    protocol::dtype d_scalar; ///< one wire scalar (a complex wire type's component)
     std::size_t d_wire_scalar;
     std::size_t d_scalars_per_item;
     std::size_t d_out_scalar;

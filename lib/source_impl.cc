@@ -186,8 +186,8 @@ source_impl::source_impl(const receiver_config& config,
         out.vlen = std::size_t(outputs[i].vlen);
         if (outputs[i].wire != "auto") {
             try {
-                out.explicit_wire = parse_dtype_string(outputs[i].wire);
-            } catch (const decode_error& e) {
+                out.explicit_wire = protocol::parse_dtype_string(outputs[i].wire);
+            } catch (const protocol::decode_error& e) {
                 throw std::invalid_argument(where +
                                             ".wire must be 'auto' or a numpy type "
                                             "string such as '|i1', '<i2', '>c8' "
@@ -217,7 +217,7 @@ source_impl::source_impl(const receiver_config& config,
     // a heap takes dozens of work() calls and as many thread hand-offs downstream.
     // Buffers of a MiB per output cut the receiver's CPU time per byte by 7x and let it
     // keep up with 4 Gb/s on loopback instead of losing heaps at 2 Gb/s
-    // (apps/bench_flowgraph.py, docs/blocks.md). GRC's "Min Output Buffer" overrides it.
+    // (bench/bench_flowgraph.py, docs/blocks.md). GRC's "Min Output Buffer" overrides it.
     for (std::size_t i = 0; i < outputs.size(); i++) {
         const std::size_t item_size = sample_size(d_outputs[i].type) * d_outputs[i].vlen;
         set_min_output_buffer(
@@ -317,7 +317,7 @@ void source_impl::resolve_outputs()
         const item_catalog::entry* e = d_catalog.find(*out.id);
         if (!e || !e->type)
             continue;
-        const item_type& t = *e->type;
+        const protocol::item_type& t = *e->type;
         if (!t.is_byte_aligned()) {
             d_logger->error("item '{}': its format is not byte-aligned; set the output's "
                             "wire type explicitly",
@@ -342,9 +342,9 @@ void source_impl::resolve_outputs()
     }
 }
 
-source_impl::heap_problem source_impl::check_item(const heap& h,
+source_impl::heap_problem source_impl::check_item(const recv::heap& h,
                                                   output_state& out,
-                                                  const heap_item*& item,
+                                                  const protocol::heap_item*& item,
                                                   std::size_t& bytes)
 {
     item = nullptr;
@@ -379,7 +379,7 @@ std::optional<source_impl::unit> source_impl::zero_unit(std::uint64_t heaps)
     return u;
 }
 
-std::size_t source_impl::zero_missing_bytes(heap& h)
+std::size_t source_impl::zero_missing_bytes(recv::heap& h)
 {
     // The heap's memory is ours alone (it was moved out of the ring), but heap only
     // hands out a const view of it: zeroing the bytes that never arrived is the one
@@ -400,13 +400,13 @@ std::size_t source_impl::zero_missing_bytes(heap& h)
     return zeroed;
 }
 
-void source_impl::add_value_tags(const heap& h, tag_list& tags)
+void source_impl::add_value_tags(const recv::heap& h, tag_list& tags)
 {
     for (std::size_t i = 0; i < d_tag_items.size(); i++) {
         const auto id = d_catalog.resolve(d_tag_items[i]);
         if (!id)
             continue;
-        const heap_item* item = find_item(h, *id);
+        const protocol::heap_item* item = find_item(h, *id);
         if (!item)
             continue;
         pmt::pmt_t v = item_to_pmt(h, *item, d_catalog.find(*id));
@@ -424,7 +424,7 @@ void source_impl::queue_unit(unit&& u)
     d_units.push_back(std::move(u));
 }
 
-void source_impl::process_heap(heap&& h)
+void source_impl::process_heap(recv::heap&& h)
 {
     d_catalog.update(h);
     resolve_outputs();
@@ -435,7 +435,7 @@ void source_impl::process_heap(heap&& h)
     heap_gap_detector::result gap;
     if (d_timestamp_item) {
         const auto id = d_catalog.resolve(*d_timestamp_item);
-        const heap_item* item = id ? find_item(h, *id) : nullptr;
+        const protocol::heap_item* item = id ? find_item(h, *id) : nullptr;
         if (item) {
             const auto v = pmt_to_uint(item_to_pmt(h, *item, d_catalog.find(*id)));
             if (v)
@@ -498,7 +498,7 @@ void source_impl::process_heap(heap&& h)
     if (gap.late)
         tags.emplace_back(key_late(), cnt_pmt);
 
-    std::vector<const heap_item*> items(d_outputs.size());
+    std::vector<const protocol::heap_item*> items(d_outputs.size());
     std::vector<std::size_t> bytes(d_outputs.size(), 0);
     for (std::size_t i = 0; i < d_outputs.size(); i++) {
         const heap_problem p = check_item(h, d_outputs[i], items[i], bytes[i]);
@@ -562,7 +562,7 @@ int source_impl::general_work(int noutput_items,
         if (d_units.empty()) {
             if (d_ended)
                 break;
-            std::optional<heap> h;
+            std::optional<recv::heap> h;
             try {
                 const bool nothing_yet = produced[0] == 0;
                 if (nothing_yet && !waited) {
@@ -571,7 +571,7 @@ int source_impl::general_work(int noutput_items,
                 } else {
                     h = d_receiver.try_pop();
                 }
-            } catch (const ringbuffer_stopped&) {
+            } catch (const recv::ringbuffer_stopped&) {
                 d_ended = true;
                 break;
             }

@@ -52,7 +52,7 @@ private:
         item_ref ref;
         sample_type type;
         std::size_t vlen;
-        std::optional<dtype> explicit_wire;
+        std::optional<protocol::dtype> explicit_wire;
         // Resolved from the descriptors (again when they change).
         std::optional<std::uint64_t> id;
         std::optional<sample_converter> converter;
@@ -64,7 +64,7 @@ private:
 
     /// A run of samples to emit on every output: one heap's values, or zeros.
     struct unit {
-        std::optional<heap> h; ///< keeps the memory the sources point into
+        std::optional<recv::heap> h; ///< keeps the memory the sources point into
         struct part {
             const std::uint8_t* src = nullptr; ///< null: zeros
             std::size_t items = 0;
@@ -78,17 +78,17 @@ private:
 
     void resolve_outputs();
     /// Turns one heap into units to emit (none, zeros, data).
-    void process_heap(heap&& h);
+    void process_heap(recv::heap&& h);
     /// A unit of zeros standing for \p heaps heaps, when every output's heap length is
     /// known; else nullopt.
     std::optional<unit> zero_unit(std::uint64_t heaps);
     /// Zeroes the bytes an incomplete heap lacks; returns the bytes zeroed.
-    std::size_t zero_missing_bytes(heap& h);
-    heap_problem check_item(const heap& h,
+    std::size_t zero_missing_bytes(recv::heap& h);
+    heap_problem check_item(const recv::heap& h,
                             output_state& out,
-                            const heap_item*& item,
+                            const protocol::heap_item*& item,
                             std::size_t& bytes);
-    void add_value_tags(const heap& h, tag_list& tags);
+    void add_value_tags(const recv::heap& h, tag_list& tags);
     void queue_unit(unit&& u);
     void publish_stats();
     std::vector<std::pair<std::string, std::uint64_t>> block_counters() const;

@@ -27,7 +27,7 @@ shift || true
 harnesses=("$@")
 jobs=${SPEAD_FUZZ_JOBS:-$(nproc)}
 [ ${#harnesses[@]} -gt 0 ] ||
-    harnesses=(packet descriptor numpy_header item_value heap_assembly tcp_stream pcap_frame
+    harnesses=(packet descriptor numpy_header item_type heap_assembly tcp_stream pcap_frame
         udp_stream)
 
 command -v clang++ >/dev/null || {

@@ -18,6 +18,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -271,5 +272,6 @@ std::vector<std::uint8_t> encode_descriptor(const descriptor& desc, const flavou
     return out;
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -13,6 +13,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -172,5 +173,6 @@ bool dtype::operator==(const dtype& other) const
            fields == other.fields;
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

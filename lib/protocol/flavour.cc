@@ -11,6 +11,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 flavour::flavour(int version,
                  int item_pointer_bits,
@@ -36,5 +37,6 @@ flavour::flavour(int version,
                                     std::to_string(bug_compat));
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

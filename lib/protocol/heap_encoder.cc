@@ -19,6 +19,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -363,5 +364,6 @@ concatenate_packets(const std::vector<std::vector<std::uint8_t>>& packets)
     return out;
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -5,7 +5,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <gnuradio/spead/protocol/heap_item_list.h>
 #include <gnuradio/spead/protocol/heap_items.h>
 #include <gnuradio/spead/protocol/item_ids.h>
 #include <gnuradio/spead/protocol/item_pointer.h>
@@ -13,6 +12,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -127,5 +127,6 @@ void extract_heap_items(const std::vector<std::uint64_t>& raw_pointers,
     extract_into(raw_pointers, heap_address_bits, payload_size, out);
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

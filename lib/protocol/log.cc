@@ -12,6 +12,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -59,5 +60,6 @@ void log_message(log_level level, const std::string& message)
     (*function)(level, message);
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -15,6 +15,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -240,5 +241,6 @@ std::string format_numpy_header(const numpy_header& header)
            ", 'shape': " + shape + "}";
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -11,6 +11,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -312,5 +313,6 @@ std::size_t declared_packet_size(const std::uint8_t* data, std::size_t length)
     return header_size + std::size_t(payload_length);
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -11,6 +11,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -79,5 +80,6 @@ pcap_capture::frame_result pcap_capture::next(udp_frame_view& out)
     return frame_result::end_of_file; // PCAP_ERROR_BREAK: no more frames in a savefile
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -19,6 +19,7 @@ struct pcap; // libpcap's pcap_t, kept out of this header
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 class pcap_capture
 {
@@ -61,6 +62,7 @@ private:
     bool d_extended_frames = false;
 };
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

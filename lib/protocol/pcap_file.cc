@@ -15,6 +15,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 using namespace frame_layout;
 
@@ -159,5 +160,6 @@ read_pcap_udp(const std::string& path, const std::string& filter, bool extended_
     return datagrams;
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -11,6 +11,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 using namespace frame_layout;
 
@@ -171,5 +172,6 @@ bool parse_udp_frame(int link_type,
     return true;
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -17,6 +17,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /// Sizes and codes of the link, network and transport headers (also used by the
 /// capture writer).
@@ -76,6 +77,7 @@ bool parse_udp_frame(int link_type,
                      bool extended_frames,
                      udp_frame_view& out);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

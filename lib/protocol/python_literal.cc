@@ -15,6 +15,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 const char* python_literal::kind_name() const
 {
@@ -444,5 +445,6 @@ python_literal parse_python_literal(const std::string& text)
     return parser.parse_document();
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -15,6 +15,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /**
  * \brief One value of the small Python literal language numpy headers are written in.
@@ -55,6 +56,7 @@ constexpr int PYTHON_LITERAL_MAX_DEPTH = 32;
  */
 python_literal parse_python_literal(const std::string& text);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

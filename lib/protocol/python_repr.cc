@@ -9,6 +9,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 std::string python_repr(const std::string& text)
 {
@@ -41,5 +42,6 @@ std::string python_repr(const std::string& text)
     return out;
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -12,6 +12,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /**
  * \brief A string as Python's repr() spells it: single quotes unless the text holds a
@@ -23,6 +24,7 @@ namespace spead {
  */
 std::string python_repr(const std::string& text);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

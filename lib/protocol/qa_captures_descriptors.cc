@@ -23,6 +23,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -173,5 +174,6 @@ public:
 
 CPPUNIT_TEST_SUITE_REGISTRATION(qa_captures_descriptors);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

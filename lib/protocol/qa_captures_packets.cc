@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
 
 namespace {
 

@@ -11,7 +11,7 @@
 
 #include <gnuradio/spead/protocol/descriptor.h>
 #include <gnuradio/spead/protocol/item_ids.h>
-#include <gnuradio/spead/protocol/item_value.h>
+#include <gnuradio/spead/protocol/item_type.h>
 #include <gnuradio/spead/protocol/packet.h>
 #include <gnuradio/spead/protocol/pcap_file.h>
 #include <gnuradio/spead/protocol/simple_heap.h>
@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
 
 namespace {
 

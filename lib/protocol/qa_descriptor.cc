@@ -22,6 +22,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -593,5 +594,6 @@ public:
 
 CPPUNIT_TEST_SUITE_REGISTRATION(qa_descriptor);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -17,6 +17,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -284,5 +285,6 @@ public:
 
 CPPUNIT_TEST_SUITE_REGISTRATION(qa_dtype);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <string>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
 
 namespace {
 

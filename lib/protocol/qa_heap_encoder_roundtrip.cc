@@ -15,7 +15,7 @@
 #include <gnuradio/spead/protocol/heap_encoder.h>
 #include <gnuradio/spead/protocol/heap_items.h>
 #include <gnuradio/spead/protocol/item_ids.h>
-#include <gnuradio/spead/protocol/item_value.h>
+#include <gnuradio/spead/protocol/item_type.h>
 #include <gnuradio/spead/protocol/packet.h>
 #include <gnuradio/spead/protocol/simple_heap.h>
 #include <cppunit/TestFixture.h>
@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
 
 namespace {
 

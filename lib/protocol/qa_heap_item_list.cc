@@ -5,13 +5,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <gnuradio/spead/protocol/heap_item_list.h>
+#include <gnuradio/spead/protocol/heap_items.h>
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <utility>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
 
 namespace {
 

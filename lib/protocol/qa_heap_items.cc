@@ -6,12 +6,11 @@
  */
 
 #include "qa_packet_builder.h"
-#include <gnuradio/spead/protocol/heap_item_list.h>
 #include <gnuradio/spead/protocol/heap_items.h>
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
 using namespace gr::spead::qa;
 
 namespace {

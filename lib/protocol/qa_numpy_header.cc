@@ -19,6 +19,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -601,5 +602,6 @@ public:
 
 CPPUNIT_TEST_SUITE_REGISTRATION(qa_numpy_header);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

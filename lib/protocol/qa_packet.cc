@@ -16,7 +16,7 @@
 #include <set>
 #include <string>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
 using namespace gr::spead::qa;
 
 namespace {

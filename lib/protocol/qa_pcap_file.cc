@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <string>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
 using namespace gr::spead::qa;
 
 namespace {

@@ -14,6 +14,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -123,5 +124,6 @@ std::vector<simple_heap> assemble_packet_stream(const std::uint8_t* data,
     return collector.take();
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -13,12 +13,13 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
-std::vector<descriptor> heap::get_descriptors() const
+std::vector<protocol::descriptor> heap::get_descriptors() const
 {
-    std::vector<descriptor> descriptors;
-    for (const heap_item& item : d_items) {
-        if (item.immediate || item.id != DESCRIPTOR_ID)
+    std::vector<protocol::descriptor> descriptors;
+    for (const protocol::heap_item& item : d_items) {
+        if (item.immediate || item.id != protocol::DESCRIPTOR_ID)
             continue; // a descriptor is a packet stream: it needs payload bytes
         // Items come from extract_heap_items, which keeps them inside the payload; the
         // check guards a heap built some other way.
@@ -26,7 +27,7 @@ std::vector<descriptor> heap::get_descriptors() const
             item.length > d_payload_size - item.offset)
             continue;
         try {
-            auto decoded = decode_descriptor(
+            auto decoded = protocol::decode_descriptor(
                 d_payload.get() + item.offset, item.length, d_flavour.bug_compat());
             if (decoded) {
                 // The numpy header alone describes the item: spead2 hands out no
@@ -37,9 +38,9 @@ std::vector<descriptor> heap::get_descriptors() const
                 }
                 descriptors.push_back(std::move(*decoded));
             }
-        } catch (const decode_error& e) {
+        } catch (const protocol::decode_error& e) {
             // One bad descriptor must not cost the others, nor the heap's values.
-            log_message(log_level::warning,
+            log_message(protocol::log_level::warning,
                         "heap " + std::to_string(d_cnt) +
                             ": skipping malformed descriptor at payload offset " +
                             std::to_string(item.offset) + ": " + e.what());
@@ -48,5 +49,6 @@ std::vector<descriptor> heap::get_descriptors() const
     return descriptors;
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "ringbuffer.h"
 #include <gnuradio/spead/recv/inproc_queue.h>
-#include <gnuradio/spead/recv/ringbuffer.h>
 #include <sys/eventfd.h>
 #include <system_error>
 #include <unistd.h>
@@ -14,6 +14,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 inproc_queue::inproc_queue()
 {
@@ -91,5 +92,6 @@ void inproc_queue::signal_locked()
     }
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

@@ -16,6 +16,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 namespace {
 
@@ -71,7 +72,7 @@ void inproc_reader::on_signal(const boost::system::error_code& ec)
     if (stop_requested())
         return;
     if (ec) {
-        log_message(log_level::error,
+        log_message(protocol::log_level::error,
                     "inproc reader: waiting for the queue failed: " + ec.message());
         stream_batch batch(get_stream());
         batch.end_of_stream();
@@ -113,5 +114,6 @@ void inproc_reader::drain()
         wait_signal();
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

@@ -16,6 +16,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 namespace {
 
@@ -26,7 +27,7 @@ constexpr std::size_t POINTER_INDEX_THRESHOLD = 32;
 /// IDs 1-4 describe the packet that carried them, not an item of the heap.
 bool describes_packet(std::uint64_t id)
 {
-    return id >= HEAP_CNT_ID && id <= PAYLOAD_LENGTH_ID;
+    return id >= protocol::HEAP_CNT_ID && id <= protocol::PAYLOAD_LENGTH_ID;
 }
 
 /// True when [offset, offset + length) ends beyond \p limit (written so it cannot wrap).
@@ -53,7 +54,7 @@ bool live_heap::is_complete() const
 
 bool live_heap::is_contiguous() const { return d_received_length == d_min_length; }
 
-live_heap::add_result live_heap::check_length(const packet_view& packet) const
+live_heap::add_result live_heap::check_length(const protocol::packet_view& packet) const
 {
     if (packet.heap_length >= 0) {
         if (d_heap_length >= 0 && packet.heap_length != d_heap_length)
@@ -161,7 +162,7 @@ bool live_heap::reserve(std::size_t bytes)
     return true;
 }
 
-live_heap::add_result live_heap::add_packet(const packet_view& packet)
+live_heap::add_result live_heap::add_packet(const protocol::packet_view& packet)
 {
     // Everything that can refuse the packet is checked before anything changes.
     const add_result length_check = check_length(packet);
@@ -189,14 +190,14 @@ live_heap::add_result live_heap::add_packet(const packet_view& packet)
     bool start_of_stream = false;
     bool end_of_stream = false;
     for (std::size_t i = 0; i < packet.n_items; i++) {
-        const item_pointer p = packet.pointer(i);
+        const protocol::item_pointer p = packet.pointer(i);
         if (describes_packet(p.id))
             continue;
         if (!p.immediate) {
             min_length = std::max<std::uint64_t>(min_length, p.value);
-        } else if (p.id == STREAM_CTRL_ID) {
-            start_of_stream |= p.value == CTRL_STREAM_START;
-            end_of_stream |= p.value == CTRL_STREAM_STOP;
+        } else if (p.id == protocol::STREAM_CTRL_ID) {
+            start_of_stream |= p.value == protocol::CTRL_STREAM_START;
+            end_of_stream |= p.value == protocol::CTRL_STREAM_STOP;
         }
     }
 
@@ -209,7 +210,7 @@ live_heap::add_result live_heap::add_packet(const packet_view& packet)
         for (std::size_t i = 0; i < packet.n_items; i++) {
             const std::uint64_t raw = packet.raw_pointer(i);
             if (!describes_packet(
-                    item_pointer::decode(raw, packet.heap_address_bits).id) &&
+                    protocol::item_pointer::decode(raw, packet.heap_address_bits).id) &&
                 !has_pointer(raw))
                 add_pointer(raw);
         }
@@ -285,7 +286,7 @@ heap live_heap::finish(bool keep_payload_ranges)
     // A heap that never accepted a packet has no address width yet: SPEAD-64-40 then.
     const int address_bits = d_heap_address_bits ? d_heap_address_bits : 40;
     h.d_cnt = d_cnt;
-    h.d_flavour = flavour(4, 64, address_bits, d_options->bug_compat);
+    h.d_flavour = protocol::flavour(4, 64, address_bits, d_options->bug_compat);
     extract_heap_items(d_pointers, address_bits, payload_size, h.d_items);
     h.d_payload = std::move(d_payload);
     h.d_payload_size = payload_size;
@@ -312,5 +313,6 @@ heap live_heap::finish(bool keep_payload_ranges)
     return h;
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

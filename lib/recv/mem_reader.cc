@@ -10,9 +10,10 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 mem_reader::mem_reader(stream& owner, const std::uint8_t* data, std::size_t length)
-    : batch_reader(owner), d_data(data), d_length(length)
+    : offline_reader(owner), d_data(data), d_length(length)
 {
 }
 
@@ -21,12 +22,12 @@ bool mem_reader::read_batch(stream_batch& batch)
     while (d_position < d_length) {
         const std::uint8_t* data = d_data + d_position;
         const std::size_t left = d_length - d_position;
-        packet_view packet;
-        if (decode_packet(data, left, packet, packet_framing::stream) !=
-            packet_status::ok) {
+        protocol::packet_view packet;
+        if (decode_packet(data, left, packet, protocol::packet_framing::stream) !=
+            protocol::packet_status::ok) {
             // Where the next packet starts cannot be trusted (spead2 ends here too). The
             // stream still counts and logs this one.
-            batch.add_packet(data, left, packet_framing::stream);
+            batch.add_packet(data, left, protocol::packet_framing::stream);
             break;
         }
         d_position += packet.size;
@@ -37,5 +38,6 @@ bool mem_reader::read_batch(stream_batch& batch)
     return false;
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

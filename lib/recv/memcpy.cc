@@ -19,6 +19,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 #if defined(__x86_64__)
 namespace detail {
@@ -230,5 +231,6 @@ std::string describe_memcpy(memcpy_function which)
     return "glibc memcpy";
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

@@ -15,6 +15,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 namespace detail {
 
 #if defined(__x86_64__)
@@ -46,6 +47,7 @@ void* (*select_standard(const char* avx_copy_env))(void*, const void*, std::size
 #endif
 
 } // namespace detail
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -20,6 +20,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 memory_allocator::pointer memory_allocator::allocate(std::size_t size, void* /*hint*/)
 {
@@ -126,11 +127,12 @@ void mmap_allocator::free(std::uint8_t* ptr, void* user)
     if (munmap(ptr, length) != 0) {
         // Runs from deleters, often in destructors: report, never throw.
         const int error = errno;
-        log_message(log_level::error,
+        log_message(protocol::log_level::error,
                     "mmap_allocator: munmap of " + std::to_string(length) +
                         " bytes failed: " + std::system_category().message(error));
     }
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

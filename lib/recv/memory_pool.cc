@@ -16,6 +16,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 namespace {
 
@@ -126,7 +127,7 @@ struct memory_pool::impl : std::enable_shared_from_this<memory_pool::impl> {
             try {
                 buffer = make_buffer();
             } catch (const std::exception& e) {
-                log_message(log_level::warning,
+                log_message(protocol::log_level::warning,
                             std::string("memory_pool: background refill failed: ") +
                                 e.what());
                 std::lock_guard<std::mutex> lock(mutex);
@@ -247,7 +248,7 @@ memory_allocator::pointer memory_pool::allocate(std::size_t size, void* hint)
     if (start_refill)
         state.post_refill();
     if (warn)
-        state.empty_log.log_lazy(log_level::warning, [this] {
+        state.empty_log.log_lazy(protocol::log_level::warning, [this] {
             return "memory_pool: pool is empty, allocating " + std::to_string(d_upper) +
                    " bytes on the receive path (raise initial or low_water)";
         });
@@ -297,5 +298,6 @@ std::size_t memory_pool::free_count() const
     return d_impl->free_buffers.size();
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

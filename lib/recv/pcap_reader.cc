@@ -13,13 +13,15 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 pcap_reader::pcap_reader(stream& owner,
                          const std::string& filename,
                          const std::string& filter,
                          bool extended_frames)
-    : batch_reader(owner),
-      d_capture(std::make_unique<pcap_capture>(filename, filter, extended_frames))
+    : offline_reader(owner),
+      d_capture(
+          std::make_unique<protocol::pcap_capture>(filename, filter, extended_frames))
 {
 }
 
@@ -32,26 +34,28 @@ void pcap_reader::release_input()
 
 bool pcap_reader::read_batch(stream_batch& batch)
 {
-    udp_frame_view frame;
+    protocol::udp_frame_view frame;
     for (std::size_t i = 0; i < batch_frames; i++) {
-        pcap_capture::frame_result result;
+        protocol::pcap_capture::frame_result result;
         try {
             result = d_capture->next(frame);
         } catch (const std::runtime_error& e) {
-            log_message(log_level::error, std::string(e.what()) + "; ending the stream");
-            result = pcap_capture::frame_result::end_of_file;
+            log_message(protocol::log_level::error,
+                        std::string(e.what()) + "; ending the stream");
+            result = protocol::pcap_capture::frame_result::end_of_file;
         }
-        if (result == pcap_capture::frame_result::end_of_file) {
+        if (result == protocol::pcap_capture::frame_result::end_of_file) {
             batch.end_of_stream();
             return false;
         }
-        if (result == pcap_capture::frame_result::udp &&
+        if (result == protocol::pcap_capture::frame_result::udp &&
             !batch.add_packet(
-                frame.payload, frame.payload_length, packet_framing::datagram))
+                frame.payload, frame.payload_length, protocol::packet_framing::datagram))
             return false;
     }
     return true;
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

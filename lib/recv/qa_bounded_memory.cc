@@ -23,7 +23,8 @@
 #include <string>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 
 namespace {
 
@@ -77,11 +78,11 @@ private:
 /// announces HEAP_LENGTH = 64 KiB and carries bytes [0, 1 KiB).
 std::vector<std::uint8_t> make_flood()
 {
-    const qa::bytes payload(FIRST_PACKET_PAYLOAD, 0xa5);
+    const gr::spead::qa::bytes payload(FIRST_PACKET_PAYLOAD, 0xa5);
     std::vector<std::uint8_t> buffer;
     for (std::uint64_t cnt = 1; cnt <= FLOOD_HEAPS; cnt++) {
-        const qa::bytes packet =
-            qa::build_data_packet(ADDRESS_BITS, cnt, HEAP_BYTES, 0, payload);
+        const gr::spead::qa::bytes packet =
+            gr::spead::qa::build_data_packet(ADDRESS_BITS, cnt, HEAP_BYTES, 0, payload);
         buffer.insert(buffer.end(), packet.begin(), packet.end());
     }
     return buffer;
@@ -145,7 +146,7 @@ public:
             // Nothing reaches the consumer: the ring only reports the end of the stream.
             bool ended = false;
             try {
-                const auto h = stream.pop_for(qa::WAIT_TIMEOUT);
+                const auto h = stream.pop_for(gr::spead::qa::WAIT_TIMEOUT);
                 CPPUNIT_ASSERT_MESSAGE(
                     "an incomplete heap reached a contiguous_only ring", !h.has_value());
             } catch (const ringbuffer_stopped&) {
@@ -192,12 +193,14 @@ public:
             // The worker fills the window, then the ring, then blocks pushing the heap
             // the next heap evicts, before that heap has memory.
             const std::size_t stuck_bytes = (MAX_HEAPS + RING_HEAPS) * HEAP_BYTES;
-            CPPUNIT_ASSERT_MESSAGE(
-                "the worker never filled the ring",
-                qa::wait_until([&] { return allocator->outstanding() == stuck_bytes; }));
-            CPPUNIT_ASSERT_EQUAL(RING_HEAPS, stream.get_ringbuffer().size());
+            CPPUNIT_ASSERT_MESSAGE("the worker never filled the ring",
+                                   gr::spead::qa::wait_until([&] {
+                                       return allocator->outstanding() == stuck_bytes;
+                                   }));
+            CPPUNIT_ASSERT_EQUAL(RING_HEAPS, stream.ring_size());
 
-            const auto deadline = std::chrono::steady_clock::now() + qa::WAIT_TIMEOUT;
+            const auto deadline =
+                std::chrono::steady_clock::now() + gr::spead::qa::WAIT_TIMEOUT;
             bool ended = false;
             while (!ended && std::chrono::steady_clock::now() < deadline) {
                 try {

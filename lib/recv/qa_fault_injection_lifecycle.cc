@@ -23,7 +23,8 @@
 #include <memory>
 #include <thread>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 
 namespace {
@@ -102,8 +103,8 @@ private:
 /// there is still no third allocation.
 void wait_until_worker_blocked(const ring_stream& s, const recording_allocator& allocator)
 {
-    CPPUNIT_ASSERT(wait_until(
-        [&] { return s.get_ringbuffer().size() == 1 && allocator.sizes().size() == 2; }));
+    CPPUNIT_ASSERT(
+        wait_until([&] { return s.ring_size() == 1 && allocator.sizes().size() == 2; }));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CPPUNIT_ASSERT_EQUAL(std::size_t(2), allocator.sizes().size());
 }

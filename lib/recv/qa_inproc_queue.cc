@@ -8,14 +8,14 @@
 // The in-process packet queue on its own: order, copies, stop, and its readiness
 // signal.
 
+#include "ringbuffer.h"
 #include <gnuradio/spead/recv/inproc_queue.h>
-#include <gnuradio/spead/recv/ringbuffer.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <poll.h>
 #include <cstdint>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::recv;
 
 namespace {
 

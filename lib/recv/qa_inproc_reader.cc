@@ -16,7 +16,8 @@
 #include <stdexcept>
 #include <thread>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 
 namespace {

@@ -23,7 +23,8 @@
 #include <utility>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 
 namespace {

@@ -25,6 +25,9 @@ namespace gr {
 namespace spead {
 namespace qa {
 
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
+
 /**
  * Hands out plain heap memory and records every request, so that tests can tell what a
  * live heap allocated, when, and whether it gave everything back.

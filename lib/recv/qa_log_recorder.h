@@ -27,7 +27,7 @@ class log_recorder
 {
 public:
     struct entry {
-        log_level level;
+        protocol::log_level level;
         std::string message;
     };
 
@@ -36,12 +36,13 @@ public:
         // The function holds the state by shared_ptr: a worker thread that fetched the
         // function just before the recorder is destroyed may still call it afterwards.
         auto captured = d_state;
-        set_log_function([captured](log_level level, const std::string& message) {
-            std::lock_guard<std::mutex> lock(captured->mutex);
-            captured->entries.push_back({ level, message });
-        });
+        protocol::set_log_function(
+            [captured](protocol::log_level level, const std::string& message) {
+                std::lock_guard<std::mutex> lock(captured->mutex);
+                captured->entries.push_back({ level, message });
+            });
     }
-    ~log_recorder() { set_log_function(nullptr); }
+    ~log_recorder() { protocol::set_log_function(nullptr); }
     log_recorder(const log_recorder&) = delete;
     log_recorder& operator=(const log_recorder&) = delete;
 
@@ -52,7 +53,7 @@ public:
     }
 
     /// Messages at \p level that contain \p part.
-    std::size_t count(log_level level, const std::string& part = "") const
+    std::size_t count(protocol::log_level level, const std::string& part = "") const
     {
         std::size_t n = 0;
         for (const auto& e : entries())

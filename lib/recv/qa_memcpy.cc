@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::recv;
 
 namespace {
 

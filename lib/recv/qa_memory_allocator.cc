@@ -18,7 +18,8 @@
 #include <stdexcept>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 
 namespace {
 
@@ -219,7 +220,7 @@ public:
         // Test machines usually have no huge pages reserved (HugePages_Total 0), so
         // MAP_HUGETLB fails there and this exercises the fallback; where huge pages are
         // free it exercises them instead. Either way: usable, aligned, and no log line.
-        qa::log_recorder log;
+        gr::spead::qa::log_recorder log;
         auto allocator = std::make_shared<mmap_allocator>(0, true);
         for (std::size_t size : { std::size_t(1), std::size_t(3) << 20 }) {
             auto p = allocator->allocate(size);

@@ -7,8 +7,8 @@
 
 #include "qa_log_recorder.h"
 #include "qa_wait.h"
+#include "ringbuffer.h"
 #include <gnuradio/spead/recv/memory_pool.h>
-#include <gnuradio/spead/recv/ringbuffer.h>
 #include <condition_variable>
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -23,8 +23,9 @@
 #include <thread>
 #include <vector>
 
-using namespace gr::spead;
-using qa::wait_until;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
+using gr::spead::qa::wait_until;
 
 namespace {
 
@@ -47,7 +48,8 @@ public:
                 d_blocked++;
                 d_max_blocked = std::max(d_max_blocked, d_blocked);
                 // Bounded: a test that fails must not leave a pool thread stuck forever.
-                d_cv.wait_for(lock, qa::WAIT_TIMEOUT, [this] { return !d_gate_closed; });
+                d_cv.wait_for(
+                    lock, gr::spead::qa::WAIT_TIMEOUT, [this] { return !d_gate_closed; });
                 d_blocked--;
             }
         }
@@ -213,7 +215,7 @@ public:
     {
         auto counter = std::make_shared<counting_allocator>();
         auto pool = std::make_shared<memory_pool>(100, 200, 4, 0, counter);
-        qa::log_recorder log;
+        gr::spead::qa::log_recorder log;
         auto small = pool->allocate(99);
         auto large = pool->allocate(201);
         CPPUNIT_ASSERT(counter->sizes() == (std::vector<std::size_t>{ 99, 201 }));
@@ -273,7 +275,7 @@ public:
 
     void test_default_pool_keeps_nothing()
     {
-        qa::log_recorder log;
+        gr::spead::qa::log_recorder log;
         auto pool = std::make_shared<memory_pool>();
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), pool->get_max_free());
         for (std::size_t size : { 0, 64, 4096 }) {
@@ -360,7 +362,7 @@ public:
 
     void test_warn_on_empty_once_per_emptying()
     {
-        qa::log_recorder log;
+        gr::spead::qa::log_recorder log;
         auto counter = std::make_shared<counting_allocator>();
         auto pool = std::make_shared<memory_pool>(100, 200, 2, 1, counter);
         auto warnings = [&] { return log.count(log_level::warning, EMPTY_WARNING); };
@@ -391,7 +393,7 @@ public:
 
     void test_warn_on_empty_off()
     {
-        qa::log_recorder log;
+        gr::spead::qa::log_recorder log;
         thread_pool threads(1);
         auto pool = std::make_shared<memory_pool>(threads, 100, 200, 2, 0, 1);
         pool->set_warn_on_empty(false);

@@ -12,7 +12,7 @@
 // filter.
 
 #include "qa_stream_support.h"
-#include <gnuradio/spead/protocol/item_value.h>
+#include <gnuradio/spead/protocol/item_type.h>
 #include <gnuradio/spead/recv/pcap_reader.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <algorithm>
@@ -21,7 +21,8 @@
 #include <map>
 #include <string>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 
 namespace {

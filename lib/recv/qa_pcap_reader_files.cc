@@ -24,7 +24,8 @@
 #include <stdexcept>
 #include <string>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 
 namespace {

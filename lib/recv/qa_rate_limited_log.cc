@@ -17,7 +17,8 @@
 #include <utility>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace std::chrono_literals;
 
 namespace {

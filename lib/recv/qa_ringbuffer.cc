@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <gnuradio/spead/recv/ringbuffer.h>
+#include "ringbuffer.h"
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <fcntl.h>
@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::recv;
 using namespace std::chrono_literals;
 
 namespace {

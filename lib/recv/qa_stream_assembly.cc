@@ -12,7 +12,8 @@
 #include "qa_stream_support.h"
 #include <cppunit/extensions/HelperMacros.h>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 
 namespace {

@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "ringbuffer.h"
 #include <gnuradio/spead/protocol/flavour.h>
-#include <gnuradio/spead/recv/ringbuffer.h>
 #include <gnuradio/spead/recv/stream_config.h>
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -15,7 +15,8 @@
 #include <string>
 #include <typeinfo>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using mode = stream_stat_config::mode;
 
 namespace {

@@ -13,7 +13,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <stdexcept>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 
 namespace {

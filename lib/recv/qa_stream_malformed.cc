@@ -16,7 +16,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <memory>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 
 namespace {

@@ -18,7 +18,8 @@
 #include <string>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 namespace idx = stream_stat_indices;
 namespace rej = reject_stat_indices;

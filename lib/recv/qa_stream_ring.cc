@@ -17,7 +17,8 @@
 #include <chrono>
 #include <memory>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 using namespace std::chrono_literals;
 
@@ -48,8 +49,8 @@ bool readable(int fd, int timeout_ms)
  */
 void wait_until_worker_blocked(const ring_stream& s, const recording_allocator& allocator)
 {
-    CPPUNIT_ASSERT(wait_until(
-        [&] { return s.get_ringbuffer().size() == 1 && allocator.sizes().size() == 2; }));
+    CPPUNIT_ASSERT(
+        wait_until([&] { return s.ring_size() == 1 && allocator.sizes().size() == 2; }));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     // Still nothing more: the worker cannot go on while the ring is full.
     CPPUNIT_ASSERT_EQUAL(std::size_t(2), allocator.sizes().size());
@@ -271,7 +272,7 @@ public:
         thread_pool pool(1);
         ring_stream s(
             pool, stream_config(), ring_stream_config().set_heaps(1).set_max_spin(0us));
-        CPPUNIT_ASSERT(s.get_ringbuffer().max_spin() == 0ns);
+        CPPUNIT_ASSERT(s.ring_max_spin() == 0ns);
         s.emplace_reader<mem_reader>(buffer.data(), buffer.size());
         const std::vector<heap> heaps = drain(s);
         CPPUNIT_ASSERT_EQUAL(std::size_t(200), heaps.size());

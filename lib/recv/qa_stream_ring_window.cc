@@ -25,7 +25,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <string>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 
 namespace {

@@ -13,7 +13,8 @@
 #include <string>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using gr::spead::qa::expected_builtin_names;
 using gr::spead::qa::expected_reject_names;
 namespace idx = stream_stat_indices;

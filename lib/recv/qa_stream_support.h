@@ -47,6 +47,9 @@ namespace gr {
 namespace spead {
 namespace qa {
 
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
+
 using packet_list = std::vector<std::vector<std::uint8_t>>;
 
 /// The addressed item every data_heap carries.

@@ -18,7 +18,8 @@
 #include <string>
 #include <thread>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 
 namespace {

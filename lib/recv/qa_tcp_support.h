@@ -31,6 +31,9 @@ namespace gr {
 namespace spead {
 namespace qa {
 
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
+
 using boost::asio::ip::tcp;
 using byte_vector = std::vector<std::uint8_t>;
 

@@ -24,8 +24,9 @@
 #include <thread>
 #include <vector>
 
-using namespace gr::spead;
-using qa::wait_until;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
+using gr::spead::qa::wait_until;
 
 namespace {
 
@@ -73,8 +74,9 @@ public:
         observations.push_back(observe());
         d_arrived++;
         d_cv.notify_all();
-        return d_cv.wait_for(
-            lock, qa::WAIT_TIMEOUT, [this] { return d_arrived >= d_expected; });
+        return d_cv.wait_for(lock, gr::spead::qa::WAIT_TIMEOUT, [this] {
+            return d_arrived >= d_expected;
+        });
     }
 
     std::mutex& mutex() { return d_mutex; }
@@ -198,7 +200,7 @@ public:
     {
         // A CPU beyond what cpu_set_t can name, and the last one it can name (no test
         // machine has 1024 CPUs): affinity is a hint, the threads run anyway.
-        qa::log_recorder log;
+        gr::spead::qa::log_recorder log;
         const int beyond = CPU_SETSIZE + 5, absent = CPU_SETSIZE - 1;
         thread_pool pool(2, { beyond, absent });
         std::atomic<int> ran{ 0 };
@@ -215,7 +217,7 @@ public:
 
     void test_set_affinity_bad_cpu_is_logged()
     {
-        qa::log_recorder log;
+        gr::spead::qa::log_recorder log;
         // On a thread of its own, so that the test thread's affinity is never touched.
         std::thread([] {
             thread_pool::set_affinity(-1);
@@ -306,7 +308,7 @@ public:
 
     void test_throwing_handler_is_logged_and_pool_survives()
     {
-        qa::log_recorder log;
+        gr::spead::qa::log_recorder log;
         thread_pool pool(1);
         std::atomic<bool> later_ran{ false };
         boost::asio::post(pool.get_io_context(),

@@ -16,7 +16,8 @@
 #include <boost/system/system_error.hpp>
 #include <stdexcept>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 using boost::asio::ip::make_address;
 

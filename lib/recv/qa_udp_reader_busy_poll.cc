@@ -15,7 +15,8 @@
 #include <ctime>
 #include <future>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 using boost::asio::ip::make_address;
 

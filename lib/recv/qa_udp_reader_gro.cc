@@ -12,7 +12,8 @@
 #include <gnuradio/spead/recv/udp_reader.h>
 #include <cppunit/extensions/HelperMacros.h>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 using boost::asio::ip::make_address;
 

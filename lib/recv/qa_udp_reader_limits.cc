@@ -15,7 +15,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <fstream>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 using namespace gr::spead::qa;
 using boost::asio::ip::make_address;
 

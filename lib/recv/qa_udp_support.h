@@ -44,6 +44,9 @@ namespace gr {
 namespace spead {
 namespace qa {
 
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
+
 using boost::asio::ip::udp;
 
 /// Says on the test output that a test did not run, and why.

@@ -10,6 +10,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 rate_limited_log::rate_limited_log(std::size_t burst,
                                    std::chrono::steady_clock::duration interval)
@@ -49,12 +50,12 @@ bool rate_limited_log::admit()
     }
     // Outside the lock: the log function is the user's and may be slow.
     if (suppressed_before > 0)
-        log_message(log_level::warning,
+        log_message(protocol::log_level::warning,
                     std::to_string(suppressed_before) + " similar messages suppressed");
     return true;
 }
 
-bool rate_limited_log::log(log_level level, const std::string& message)
+bool rate_limited_log::log(protocol::log_level level, const std::string& message)
 {
     if (!admit())
         return false;
@@ -68,5 +69,6 @@ std::uint64_t rate_limited_log::suppressed() const
     return d_suppressed_total;
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

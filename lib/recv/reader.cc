@@ -10,6 +10,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 reader::reader(stream& owner) : d_stream(owner) {}
 
@@ -37,5 +38,6 @@ bool reader::is_finished() const
     return d_finished;
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

@@ -17,6 +17,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 namespace {
 
@@ -40,7 +41,7 @@ std::size_t granted_size(int fd)
 void warn_once(const std::string& message)
 {
     if (!g_warned.exchange(true))
-        log_message(log_level::warning, message);
+        log_message(protocol::log_level::warning, message);
 }
 
 } // namespace
@@ -72,5 +73,6 @@ std::size_t set_receive_buffer_size(int fd, std::size_t requested)
 
 void reset_receive_buffer_warning() { g_warned = false; }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

@@ -9,6 +9,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 strand_reader::strand_reader(stream& owner)
     : reader(owner), d_strand(boost::asio::make_strand(get_io_context()))
@@ -65,5 +66,6 @@ void strand_reader::finish_if_done()
     }
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

@@ -13,6 +13,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 namespace {
 
@@ -190,7 +191,7 @@ void stream::deliver(live_heap&& h, stream_batch& batch)
     heap_ready(h.finish(keep_payload_ranges()), batch);
 }
 
-void stream::add_packet(const packet_view& packet, stream_batch& batch)
+void stream::add_packet(const protocol::packet_view& packet, stream_batch& batch)
 {
     namespace idx = stream_stat_indices;
     using result = live_heap::add_result;
@@ -199,7 +200,7 @@ void stream::add_packet(const packet_view& packet, stream_batch& batch)
     if (packet.heap_length < 0 && !d_config.get_allow_unsized_heaps()) {
         // spead2's words (its programs match them); a warning, as every refused packet
         // is here, where spead2 says it at info.
-        d_unsized_log.log(log_level::warning,
+        d_unsized_log.log(protocol::log_level::warning,
                           "packet rejected because it has no HEAP_LEN");
         count_refused(result::unsized, batch);
         return;
@@ -318,7 +319,7 @@ void stream::deliver_slot(std::size_t slot, stream_batch& batch)
     deliver(std::move(h), batch);
 }
 
-void stream::note_accepted(const packet_view& packet)
+void stream::note_accepted(const protocol::packet_view& packet)
 {
     d_last_heap_cnt = packet.heap_cnt;
     // Sizes from the packets in the middle of a heap only, the ones worth predicting:
@@ -410,23 +411,23 @@ void stream_batch::reject_packet(std::size_t reject_index)
 
 bool stream_batch::add_packet(const std::uint8_t* data,
                               std::size_t length,
-                              packet_framing framing,
+                              protocol::packet_framing framing,
                               std::size_t* consumed)
 {
     namespace idx = stream_stat_indices;
     d_seen = true;
-    packet_view packet;
-    const packet_status status = decode_packet(data, length, packet, framing);
+    protocol::packet_view packet;
+    const protocol::packet_status status = decode_packet(data, length, packet, framing);
     if (consumed) {
-        *consumed = status == packet_status::ok ? packet.size : 0;
-        if (status != packet_status::ok) {
+        *consumed = status == protocol::packet_status::ok ? packet.size : 0;
+        if (status != protocol::packet_status::ok) {
             // Some malformed packets still say how long they are (e.g. a payload beyond
             // HEAP_LENGTH): a byte stream can then step over them and go on.
-            const std::size_t size = declared_packet_size(data, length);
+            const std::size_t size = protocol::declared_packet_size(data, length);
             *consumed = size <= length ? size : 0;
         }
     }
-    if (status == packet_status::ok)
+    if (status == protocol::packet_status::ok)
         return add_decoded_packet(packet);
     if (d_stream.d_stopped || d_stream.d_stop_requested) {
         reject_packet(reject_stat_indices::packets_rejected_after_stop);
@@ -434,7 +435,7 @@ bool stream_batch::add_packet(const std::uint8_t* data,
     }
     add_reject_stat(reject_stat_indices::packets_rejected, 1);
     add_reject_stat(reject_stat_indices::for_status(status), 1);
-    d_stream.d_malformed_log.log_lazy(log_level::warning, [&] {
+    d_stream.d_malformed_log.log_lazy(protocol::log_level::warning, [&] {
         return "stream " + std::to_string(d_stream.d_config.get_stream_id()) +
                ": dropped a malformed packet (" + to_string(status) + ", " +
                std::to_string(length) + " bytes)";
@@ -442,7 +443,7 @@ bool stream_batch::add_packet(const std::uint8_t* data,
     return true;
 }
 
-bool stream_batch::add_decoded_packet(const packet_view& packet)
+bool stream_batch::add_decoded_packet(const protocol::packet_view& packet)
 {
     namespace idx = stream_stat_indices;
     if (d_stream.d_stopped || d_stream.d_stop_requested) {
@@ -483,5 +484,6 @@ bool stream_batch::next_payload_target(payload_target& out) const
 
 void stream_batch::end_of_stream() { d_stream.stop_locked(*this); }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

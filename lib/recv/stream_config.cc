@@ -12,6 +12,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 namespace {
 
@@ -47,10 +48,11 @@ stream_config& stream_config::set_substreams(std::size_t substreams)
 
 stream_config& stream_config::set_bug_compat(int bug_compat)
 {
-    if (bug_compat < 0 || (bug_compat & ~BUG_COMPAT_ALL) != 0)
+    if (bug_compat < 0 || (bug_compat & ~protocol::BUG_COMPAT_ALL) != 0)
         throw std::invalid_argument(
             "bug_compat must be a combination of BUG_COMPAT_* flags, 0 to " +
-            std::to_string(BUG_COMPAT_ALL) + " (got " + std::to_string(bug_compat) + ")");
+            std::to_string(protocol::BUG_COMPAT_ALL) + " (got " +
+            std::to_string(bug_compat) + ")");
     d_bug_compat = bug_compat;
     return *this;
 }
@@ -167,5 +169,6 @@ ring_stream_config& ring_stream_config::set_incomplete_keep_payload_ranges(bool 
     return *this;
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

@@ -12,6 +12,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 namespace {
 
@@ -69,7 +70,8 @@ constexpr fixed_stat reject_stats[] = {
 };
 
 constexpr std::size_t per_status_first = rej::packets_rejected_malformed_first;
-constexpr std::size_t per_status_count = packet_status_count() - 1; // every status but ok
+constexpr std::size_t per_status_count =
+    protocol::packet_status_count() - 1; // every status but ok
 
 /// True when \p stats and the indices [\p generated_first, + \p generated_count) name
 /// every index below \p size exactly once.
@@ -124,7 +126,7 @@ std::shared_ptr<const std::vector<stream_stat_config>> make_reject_stats()
     place(stats, reject_stats);
     for (std::size_t i = 0; i < per_status_count; ++i) {
         // status 0 is ok, which never rejects a packet
-        const auto status = static_cast<packet_status>(i + 1);
+        const auto status = static_cast<protocol::packet_status>(i + 1);
         stats[rej::for_status(status)] =
             stream_stat_config(std::string("packets_rejected_") + to_string(status));
     }
@@ -267,5 +269,6 @@ stream_stats stream_stats::joined(const stream_stats& other) const
     return stream_stats(std::move(config), std::move(values));
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

@@ -22,6 +22,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 namespace {
 
@@ -30,11 +31,11 @@ using boost::asio::ip::tcp;
 std::size_t checked_max_size(std::size_t max_size)
 {
     // The buffer holds two packets of max_size (a partial one and a full read).
-    if (max_size < PACKET_HEADER_SIZE ||
+    if (max_size < protocol::PACKET_HEADER_SIZE ||
         max_size > std::numeric_limits<std::size_t>::max() / 2)
-        throw std::invalid_argument("TCP reader max_size " + std::to_string(max_size) +
-                                    " is outside [" + std::to_string(PACKET_HEADER_SIZE) +
-                                    ", SIZE_MAX / 2]");
+        throw std::invalid_argument(
+            "TCP reader max_size " + std::to_string(max_size) + " is outside [" +
+            std::to_string(protocol::PACKET_HEADER_SIZE) + ", SIZE_MAX / 2]");
     return max_size;
 }
 
@@ -56,34 +57,37 @@ enum class size_outcome { known, need_more, bad };
 size_outcome stream_packet_size(const std::uint8_t* data,
                                 std::size_t length,
                                 std::size_t& size,
-                                packet_status& status)
+                                protocol::packet_status& status)
 {
-    if (length < PACKET_HEADER_SIZE)
+    if (length < protocol::PACKET_HEADER_SIZE)
         return size_outcome::need_more;
-    status = packet_status::ok;
-    if (data[0] != SPEAD_MAGIC)
-        status = packet_status::bad_magic;
-    else if (data[1] != SPEAD_VERSION)
-        status = packet_status::bad_version;
+    status = protocol::packet_status::ok;
+    if (data[0] != protocol::SPEAD_MAGIC)
+        status = protocol::packet_status::bad_magic;
+    else if (data[1] != protocol::SPEAD_VERSION)
+        status = protocol::packet_status::bad_version;
     else if (data[2] == 0 || data[3] == 0 || data[2] + data[3] != 8)
-        status = packet_status::bad_widths;
-    if (status != packet_status::ok)
+        status = protocol::packet_status::bad_widths;
+    if (status != protocol::packet_status::ok)
         return size_outcome::bad;
     const std::size_t n = (std::size_t(data[6]) << 8) | data[7];
-    const std::size_t header_size = PACKET_HEADER_SIZE + n * ITEM_POINTER_SIZE;
+    const std::size_t header_size =
+        protocol::PACKET_HEADER_SIZE + n * protocol::ITEM_POINTER_SIZE;
     if (header_size > length)
         return size_outcome::need_more;
     const int address_bits = int(data[3]) * 8;
     for (std::size_t i = 0; i < n; i++) {
-        const item_pointer p = item_pointer::decode(
-            load_be64(data + PACKET_HEADER_SIZE + i * ITEM_POINTER_SIZE), address_bits);
-        if (p.immediate && p.id == PAYLOAD_LENGTH_ID) {
+        const protocol::item_pointer p = protocol::item_pointer::decode(
+            protocol::load_be64(data + protocol::PACKET_HEADER_SIZE +
+                                i * protocol::ITEM_POINTER_SIZE),
+            address_bits);
+        if (p.immediate && p.id == protocol::PAYLOAD_LENGTH_ID) {
             // Below 2^56: the sum cannot overflow a 64-bit size_t.
             size = header_size + std::size_t(p.value);
             return size_outcome::known;
         }
     }
-    status = packet_status::missing_payload_length;
+    status = protocol::packet_status::missing_payload_length;
     return size_outcome::bad;
 }
 
@@ -119,7 +123,7 @@ tcp_reader::tcp_reader(stream& owner,
         // Linux reports twice the size it was asked for (the doubled value includes its
         // bookkeeping); less than asked means the system limit capped it.
         if (ec || std::size_t(granted.value()) < std::size_t(requested))
-            log_message(log_level::warning,
+            log_message(protocol::log_level::warning,
                         "TCP reader on " + to_string(endpoint) + ": receive buffer of " +
                             std::to_string(buffer_size) + " bytes not granted" +
                             (ec ? " (" + ec.message() + ")"
@@ -250,7 +254,7 @@ void tcp_reader::on_accept(const boost::system::error_code& error, tcp::socket p
     if (error == boost::asio::error::operation_aborted)
         return; // stop() closed the acceptor
     if (error) {
-        log_message(log_level::error,
+        log_message(protocol::log_level::error,
                     describe() + ": accepting a connection failed: " + error.message());
         close_sockets();
         stream_batch batch(get_stream());
@@ -262,7 +266,7 @@ void tcp_reader::on_accept(const boost::system::error_code& error, tcp::socket p
     d_acceptor.close(ignored);
     d_socket = std::move(peer);
     const tcp::endpoint remote = d_socket.remote_endpoint(ignored);
-    log_message(log_level::info,
+    log_message(protocol::log_level::info,
                 describe() + ": accepted a connection from " + to_string(remote));
     start_read();
 }
@@ -299,7 +303,7 @@ void tcp_reader::on_read(const boost::system::error_code& error, std::size_t byt
         process_buffer(true);
         keep_reading = false;
     } else {
-        log_message(log_level::error,
+        log_message(protocol::log_level::error,
                     describe() + ": connection failed: " + error.message());
         stream_batch batch(get_stream());
         batch.end_of_stream();
@@ -341,16 +345,16 @@ bool tcp_reader::process_buffer(bool connection_closed)
             break;
         const std::uint8_t* const data = base + pos;
         std::size_t size = 0;
-        packet_status status = packet_status::ok;
+        protocol::packet_status status = protocol::packet_status::ok;
         const size_outcome outcome = stream_packet_size(data, available, size, status);
         if (outcome == size_outcome::bad) {
             get_batch().reject_packet(reject_stat_indices::for_status(status));
-            d_garbage_log.log_lazy(log_level::warning, [&] {
+            d_garbage_log.log_lazy(protocol::log_level::warning, [&] {
                 return describe() + ": no packet header (" + to_string(status) +
                        ") at byte " + std::to_string(d_offset + pos) +
                        " of the connection; skipping 8 bytes";
             });
-            pos += PACKET_HEADER_SIZE;
+            pos += protocol::PACKET_HEADER_SIZE;
             continue;
         }
         if (outcome == size_outcome::need_more) {
@@ -358,7 +362,7 @@ bool tcp_reader::process_buffer(bool connection_closed)
             // drops its whole buffer then) and the search goes on after them.
             if (available == d_buffer.size()) {
                 get_batch().reject_packet(reject_stat_indices::packets_rejected_oversize);
-                d_oversize_log.log_lazy(log_level::warning, [&] {
+                d_oversize_log.log_lazy(protocol::log_level::warning, [&] {
                     return describe() + ": discarding " + std::to_string(available) +
                            " bytes whose packet size cannot be found within max_size " +
                            std::to_string(d_max_size);
@@ -369,7 +373,7 @@ bool tcp_reader::process_buffer(bool connection_closed)
         }
         if (size > d_max_size) {
             get_batch().reject_packet(reject_stat_indices::packets_rejected_oversize);
-            d_oversize_log.log_lazy(log_level::warning, [&] {
+            d_oversize_log.log_lazy(protocol::log_level::warning, [&] {
                 return describe() + ": discarding a packet of " + std::to_string(size) +
                        " bytes (max_size " + std::to_string(d_max_size) + ")";
             });
@@ -380,22 +384,22 @@ bool tcp_reader::process_buffer(bool connection_closed)
             break; // wait for the rest of the packet
         // The whole packet must decode to exactly the size its first PAYLOAD_LENGTH gave
         // (datagram framing checks that); otherwise the stream counts and drops it.
-        keep = get_batch().add_packet(data, size, packet_framing::datagram);
+        keep = get_batch().add_packet(data, size, protocol::packet_framing::datagram);
         pos += size;
     }
 
     if (keep && connection_closed) {
         const std::size_t unfinished = d_filled - pos;
         if (unfinished > 0)
-            log_message(log_level::warning,
+            log_message(protocol::log_level::warning,
                         describe() + ": connection closed inside a packet (" +
                             std::to_string(unfinished) + " bytes of it dropped)");
         else if (d_skip > 0)
-            log_message(log_level::warning,
+            log_message(protocol::log_level::warning,
                         describe() + ": connection closed inside an oversize packet (" +
                             std::to_string(d_skip) + " bytes of it never arrived)");
         else
-            log_message(log_level::info, describe() + ": connection closed");
+            log_message(protocol::log_level::info, describe() + ": connection closed");
         get_batch().end_of_stream();
         keep = false;
     }
@@ -408,5 +412,6 @@ bool tcp_reader::process_buffer(bool connection_closed)
     return keep;
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

@@ -17,6 +17,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 namespace {
 
@@ -56,11 +57,11 @@ void run_worker(boost::asio::io_context& io_context)
             // aborts.
             throw;
         } catch (const std::exception& e) {
-            log_message(log_level::error,
+            log_message(protocol::log_level::error,
                         std::string("thread_pool: a handler threw an exception: ") +
                             e.what());
         } catch (...) {
-            log_message(log_level::error,
+            log_message(protocol::log_level::error,
                         "thread_pool: a handler threw an exception of unknown type");
         }
     }
@@ -121,7 +122,7 @@ void thread_pool::stop()
 void thread_pool::set_affinity(int cpu)
 {
     if (cpu < 0 || cpu >= CPU_SETSIZE) {
-        log_message(log_level::warning,
+        log_message(protocol::log_level::warning,
                     "thread_pool: cannot pin a thread to CPU " + std::to_string(cpu) +
                         ": outside 0.." + std::to_string(CPU_SETSIZE - 1));
         return;
@@ -131,10 +132,11 @@ void thread_pool::set_affinity(int cpu)
     CPU_SET(cpu, &set);
     const int error = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
     if (error != 0)
-        log_message(log_level::warning,
+        log_message(protocol::log_level::warning,
                     "thread_pool: cannot pin a thread to CPU " + std::to_string(cpu) +
                         ": " + std::system_category().message(error));
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

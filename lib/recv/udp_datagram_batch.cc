@@ -14,6 +14,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 udp_datagram_batch::udp_datagram_batch(std::size_t capacity,
                                        std::size_t buffer_size,
@@ -174,5 +175,6 @@ udp_datagram_batch::datagram udp_datagram_batch::get(std::size_t index) const
     return d;
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

@@ -19,6 +19,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief Room for \a capacity datagrams of up to \a buffer_size bytes each, received
@@ -128,6 +129,7 @@ private:
     std::unique_ptr<std::uint8_t[]> d_gathered;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -11,6 +11,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 boost::asio::ip::udp::endpoint make_udp_bind_endpoint(const std::string& bind_hostname,
                                                       int port)
@@ -39,5 +40,6 @@ boost::asio::ip::udp::endpoint make_udp_bind_endpoint(const std::string& bind_ho
     return results.begin()->endpoint();
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

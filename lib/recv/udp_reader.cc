@@ -28,6 +28,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 namespace {
 
@@ -332,7 +333,7 @@ void udp_reader::receive_batch()
         batch.reset();
         const int error = -received;
         if (error == ENOMEM || error == ENOBUFS) {
-            d_retry_log.log_lazy(log_level::warning, [&] {
+            d_retry_log.log_lazy(protocol::log_level::warning, [&] {
                 return "UDP reader on " + describe(d_local_endpoint) +
                        ": recvmmsg: " + std::strerror(error) + " (retrying)";
             });
@@ -422,12 +423,13 @@ bool udp_reader::planned_packets_arrived(std::size_t index,
     if (d_planned_views.size() < first + count)
         d_planned_views.resize(first + count);
     for (std::size_t j = 0; j < count; j++) {
-        packet_view& v = d_planned_views[first + j]; // fed from here if all hold
+        protocol::packet_view& v =
+            d_planned_views[first + j]; // fed from here if all hold
         if (decode_split_packet(d_batch->planned_header(index, j),
                                 target.header_size,
                                 d_batch->planned_payload(index, j),
                                 target.payload_size,
-                                v) != packet_status::ok ||
+                                v) != protocol::packet_status::ok ||
             v.heap_cnt != target.heap_cnt ||
             v.payload_offset != target.payload_offset + (first + j) * target.payload_size)
             return false;
@@ -540,10 +542,11 @@ bool udp_reader::feed(const std::uint8_t* data,
 
 void udp_reader::fail(const std::string& message)
 {
-    log_message(log_level::error, message);
+    log_message(protocol::log_level::error, message);
     stream_batch batch(get_stream());
     batch.end_of_stream();
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

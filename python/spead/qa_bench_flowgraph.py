@@ -5,7 +5,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 
-"""Smoke test of the flowgraph benchmark (apps/bench_flowgraph.py): one short trial at a
+"""Smoke test of the flowgraph benchmark (bench/bench_flowgraph.py): one short trial at a
 modest rate prints its JSON fields and heaps arrive. It judges no speed."""
 
 import json
@@ -25,7 +25,7 @@ class qa_bench_flowgraph(gr_unittest.TestCase):
     @unittest.skipUnless(os.path.exists(SPEAD_SEND), 'spead_send is not built')
     def test_one_trial(self):
         result = subprocess.run(
-            ['/usr/bin/python3', os.path.join(TOP, 'apps', 'bench_flowgraph.py'),
+            ['/usr/bin/python3', os.path.join(TOP, 'bench', 'bench_flowgraph.py'),
              '--spead-send', SPEAD_SEND, '--heaps', '20', '--heap-size', '64K',
              '--packet-size', '1472', '--rates', '0.2', '--json'],
             capture_output=True, text=True, timeout=120)
@@ -41,7 +41,7 @@ class qa_bench_flowgraph(gr_unittest.TestCase):
     @unittest.skipUnless(os.path.exists(SPEAD_SEND), 'spead_send is not built')
     def test_compare_prints_each_source_against_its_ceiling(self):
         result = subprocess.run(
-            ['/usr/bin/python3', os.path.join(TOP, 'apps', 'bench_flowgraph.py'),
+            ['/usr/bin/python3', os.path.join(TOP, 'bench', 'bench_flowgraph.py'),
              '--spead-send', SPEAD_SEND, '--compare', '--json', '--heap-size', '64K',
              '--packet-size', '1472', '--duration', '0.2', '--start', '0.1',
              '--max-rate', '0.1', '--min-rate', '0.1', '--steps', '0', '--confirm', '0',

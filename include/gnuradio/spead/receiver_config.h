@@ -17,7 +17,9 @@
 namespace gr {
 namespace spead {
 
+namespace recv {
 class inproc_queue;
+}
 
 /**
  * \brief Everything the SPEAD source blocks need to receive a stream: transport, stream
@@ -60,7 +62,7 @@ struct SPEAD_API receiver_config {
     /// pcap: replay pace in packets per second; 0: as fast as the flowgraph takes them.
     double pcap_rate = 0.0;
     /// inproc: the queue packets are pushed into (spead.InprocQueue in Python).
-    std::shared_ptr<inproc_queue> queue;
+    std::shared_ptr<recv::inproc_queue> queue;
 
     // ---- Stream (spead2's StreamConfig and RingStreamConfig)
     int max_heaps = 4;

@@ -91,21 +91,21 @@ void bind_inproc_queue(py::module& m)
 {
     // The spead2-compatible API may register the same C++ type (spead.InprocQueue) with
     // more methods; a type can be registered once only.
-    if (py::detail::get_type_info(typeid(inproc_queue)))
+    if (py::detail::get_type_info(typeid(gr::spead::recv::inproc_queue)))
         return;
-    py::class_<inproc_queue, std::shared_ptr<inproc_queue>>(
+    py::class_<gr::spead::recv::inproc_queue, std::shared_ptr<recv::inproc_queue>>(
         m,
         "InprocQueue",
         "Packets passed to a receiver inside one process (spead2's InprocQueue)")
         .def(py::init<>())
         .def(
             "add_packet",
-            [](inproc_queue& q, const py::object& packet) {
+            [](gr::spead::recv::inproc_queue& q, const py::object& packet) {
                 const std::vector<std::uint8_t> bytes = bytes_of(packet);
                 q.add_packet(bytes);
             },
             py::arg("packet"))
-        .def("stop", &inproc_queue::stop);
+        .def("stop", &gr::spead::recv::inproc_queue::stop);
 }
 
 void bind_receiver_config(py::module& m)

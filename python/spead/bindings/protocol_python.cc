@@ -21,34 +21,35 @@
 #include <vector>
 
 namespace py = pybind11;
-using namespace gr::spead;
+using namespace gr::spead::protocol;
 
 namespace {
 
 void bind_constants(py::module& m)
 {
-    m.attr("BUG_COMPAT_DESCRIPTOR_WIDTHS") = BUG_COMPAT_DESCRIPTOR_WIDTHS;
-    m.attr("BUG_COMPAT_SHAPE_BIT_1") = BUG_COMPAT_SHAPE_BIT_1;
-    m.attr("BUG_COMPAT_SWAP_ENDIAN") = BUG_COMPAT_SWAP_ENDIAN;
-    m.attr("BUG_COMPAT_PYSPEAD_0_5_2") = BUG_COMPAT_PYSPEAD_0_5_2;
+    m.attr("BUG_COMPAT_DESCRIPTOR_WIDTHS") =
+        gr::spead::protocol::BUG_COMPAT_DESCRIPTOR_WIDTHS;
+    m.attr("BUG_COMPAT_SHAPE_BIT_1") = gr::spead::protocol::BUG_COMPAT_SHAPE_BIT_1;
+    m.attr("BUG_COMPAT_SWAP_ENDIAN") = gr::spead::protocol::BUG_COMPAT_SWAP_ENDIAN;
+    m.attr("BUG_COMPAT_PYSPEAD_0_5_2") = gr::spead::protocol::BUG_COMPAT_PYSPEAD_0_5_2;
 
-    m.attr("NULL_ID") = NULL_ID;
-    m.attr("HEAP_CNT_ID") = HEAP_CNT_ID;
-    m.attr("HEAP_LENGTH_ID") = HEAP_LENGTH_ID;
-    m.attr("PAYLOAD_OFFSET_ID") = PAYLOAD_OFFSET_ID;
-    m.attr("PAYLOAD_LENGTH_ID") = PAYLOAD_LENGTH_ID;
-    m.attr("DESCRIPTOR_ID") = DESCRIPTOR_ID;
-    m.attr("STREAM_CTRL_ID") = STREAM_CTRL_ID;
-    m.attr("DESCRIPTOR_NAME_ID") = DESCRIPTOR_NAME_ID;
-    m.attr("DESCRIPTOR_DESCRIPTION_ID") = DESCRIPTOR_DESCRIPTION_ID;
-    m.attr("DESCRIPTOR_SHAPE_ID") = DESCRIPTOR_SHAPE_ID;
-    m.attr("DESCRIPTOR_FORMAT_ID") = DESCRIPTOR_FORMAT_ID;
-    m.attr("DESCRIPTOR_ID_ID") = DESCRIPTOR_ID_ID;
-    m.attr("DESCRIPTOR_DTYPE_ID") = DESCRIPTOR_DTYPE_ID;
-    m.attr("CTRL_STREAM_START") = CTRL_STREAM_START;
-    m.attr("CTRL_DESCRIPTOR_REISSUE") = CTRL_DESCRIPTOR_REISSUE;
-    m.attr("CTRL_STREAM_STOP") = CTRL_STREAM_STOP;
-    m.attr("CTRL_DESCRIPTOR_UPDATE") = CTRL_DESCRIPTOR_UPDATE;
+    m.attr("NULL_ID") = gr::spead::protocol::NULL_ID;
+    m.attr("HEAP_CNT_ID") = gr::spead::protocol::HEAP_CNT_ID;
+    m.attr("HEAP_LENGTH_ID") = gr::spead::protocol::HEAP_LENGTH_ID;
+    m.attr("PAYLOAD_OFFSET_ID") = gr::spead::protocol::PAYLOAD_OFFSET_ID;
+    m.attr("PAYLOAD_LENGTH_ID") = gr::spead::protocol::PAYLOAD_LENGTH_ID;
+    m.attr("DESCRIPTOR_ID") = gr::spead::protocol::DESCRIPTOR_ID;
+    m.attr("STREAM_CTRL_ID") = gr::spead::protocol::STREAM_CTRL_ID;
+    m.attr("DESCRIPTOR_NAME_ID") = gr::spead::protocol::DESCRIPTOR_NAME_ID;
+    m.attr("DESCRIPTOR_DESCRIPTION_ID") = gr::spead::protocol::DESCRIPTOR_DESCRIPTION_ID;
+    m.attr("DESCRIPTOR_SHAPE_ID") = gr::spead::protocol::DESCRIPTOR_SHAPE_ID;
+    m.attr("DESCRIPTOR_FORMAT_ID") = gr::spead::protocol::DESCRIPTOR_FORMAT_ID;
+    m.attr("DESCRIPTOR_ID_ID") = gr::spead::protocol::DESCRIPTOR_ID_ID;
+    m.attr("DESCRIPTOR_DTYPE_ID") = gr::spead::protocol::DESCRIPTOR_DTYPE_ID;
+    m.attr("CTRL_STREAM_START") = gr::spead::protocol::CTRL_STREAM_START;
+    m.attr("CTRL_DESCRIPTOR_REISSUE") = gr::spead::protocol::CTRL_DESCRIPTOR_REISSUE;
+    m.attr("CTRL_STREAM_STOP") = gr::spead::protocol::CTRL_STREAM_STOP;
+    m.attr("CTRL_DESCRIPTOR_UPDATE") = gr::spead::protocol::CTRL_DESCRIPTOR_UPDATE;
 }
 
 void bind_flavour(py::module& m)
@@ -112,7 +113,7 @@ bool fits_uint64(const py::int_& number)
 
 /// One (id, value) pair: an int is an immediate value, a bytes-like object the bytes of
 /// an addressed item.
-encoder_item to_encoder_item(const py::handle& entry)
+gr::spead::protocol::encoder_item to_encoder_item(const py::handle& entry)
 {
     if (!py::isinstance<py::sequence>(entry) || py::isinstance<py::str>(entry) ||
         py::len(entry) != 2)
@@ -130,7 +131,8 @@ encoder_item to_encoder_item(const py::handle& entry)
         if (!fits_uint64(number))
             throw py::value_error("item id " + hex_id(id) + ": immediate value " +
                                   std::string(py::repr(number)) + " is out of range");
-        return encoder_item::make_immediate(id, number.cast<std::uint64_t>());
+        return gr::spead::protocol::encoder_item::make_immediate(
+            id, number.cast<std::uint64_t>());
     }
     if (!PyObject_CheckBuffer(value.ptr()))
         throw py::type_error("item id " + hex_id(id) +
@@ -138,7 +140,7 @@ encoder_item to_encoder_item(const py::handle& entry)
                              "(addressed), not " +
                              std::string(py::str(value.get_type().attr("__name__"))));
     const byte_view bytes(value);
-    return encoder_item::make_addressed(
+    return gr::spead::protocol::encoder_item::make_addressed(
         id, std::vector<std::uint8_t>(bytes.data(), bytes.data() + bytes.size()));
 }
 
@@ -151,21 +153,21 @@ py::list to_bytes_list(const std::vector<std::vector<std::uint8_t>>& packets)
     return out;
 }
 
-encoder_options
+gr::spead::protocol::encoder_options
 make_options(const flavour& flav, std::size_t max_packet_size, bool include_heap_length)
 {
-    encoder_options options;
+    gr::spead::protocol::encoder_options options;
     options.flav = flav;
     options.max_packet_size = max_packet_size;
     options.include_heap_length = include_heap_length;
     return options;
 }
 
-py::dict packet_to_dict(const packet_view& packet)
+py::dict packet_to_dict(const gr::spead::protocol::packet_view& packet)
 {
     py::list items;
     for (std::size_t i = 0; i < packet.n_items; i++) {
-        const item_pointer p = packet.pointer(i);
+        const gr::spead::protocol::item_pointer p = packet.pointer(i);
         items.append(py::make_tuple(p.immediate, p.id, p.value));
     }
     py::dict out;
@@ -190,12 +192,12 @@ void bind_encoder(py::module& m)
            std::size_t max_packet_size,
            bool include_heap_length,
            std::int64_t stream_ctrl) {
-            heap_contents heap;
+            gr::spead::protocol::heap_contents heap;
             heap.cnt = cnt;
             heap.stream_ctrl = stream_ctrl;
             for (const py::handle& entry : items)
                 heap.items.push_back(to_encoder_item(entry));
-            const encoder_options options =
+            const gr::spead::protocol::encoder_options options =
                 make_options(flav, max_packet_size, include_heap_length);
             std::vector<std::vector<std::uint8_t>> packets;
             {
@@ -241,10 +243,10 @@ void bind_encoder(py::module& m)
         "decode_packet",
         [](const py::object& data) {
             const byte_view bytes(data);
-            packet_view packet;
-            const packet_status status =
+            gr::spead::protocol::packet_view packet;
+            const gr::spead::protocol::packet_status status =
                 decode_packet(bytes.data(), bytes.size(), packet);
-            if (status != packet_status::ok)
+            if (status != gr::spead::protocol::packet_status::ok)
                 throw py::value_error(to_string(status));
             return packet_to_dict(packet);
         },

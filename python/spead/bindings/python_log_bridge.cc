@@ -30,7 +30,7 @@ constexpr std::size_t max_queued_messages = 1000;
 
 struct log_queue {
     std::mutex mutex;
-    std::deque<std::pair<log_level, std::string>> messages;
+    std::deque<std::pair<protocol::log_level, std::string>> messages;
     std::size_t dropped = 0;
     bool call_pending = false;
     bool enabled = false; ///< false before install and once the interpreter is exiting
@@ -43,29 +43,29 @@ log_queue& queue()
     return *q;
 }
 
-int python_log_level(log_level level)
+int python_log_level(protocol::log_level level)
 {
     switch (level) {
-    case log_level::debug:
+    case protocol::log_level::debug:
         return 10;
-    case log_level::info:
+    case protocol::log_level::info:
         return 20;
-    case log_level::warning:
+    case protocol::log_level::warning:
         return 30;
-    case log_level::error:
+    case protocol::log_level::error:
         break;
     }
     return 40;
 }
 
-void to_stderr(log_level level, const std::string& message)
+void to_stderr(protocol::log_level level, const std::string& message)
 {
-    if (level >= log_level::warning)
+    if (level >= protocol::log_level::warning)
         std::fprintf(stderr, "spead: %s\n", message.c_str());
 }
 
 /// With the GIL held.
-void log_now(log_level level, const std::string& message)
+void log_now(protocol::log_level level, const std::string& message)
 {
     try {
         py::module::import("logging")
@@ -85,7 +85,7 @@ int pending_flush(void*)
     return 0;
 }
 
-void log_from_engine(log_level level, const std::string& message)
+void log_from_engine(protocol::log_level level, const std::string& message)
 {
     log_queue& q = queue();
     {
@@ -116,7 +116,7 @@ void log_from_engine(log_level level, const std::string& message)
 
 void flush_python_log()
 {
-    std::deque<std::pair<log_level, std::string>> messages;
+    std::deque<std::pair<protocol::log_level, std::string>> messages;
     std::size_t dropped = 0;
     {
         log_queue& q = queue();
@@ -128,7 +128,7 @@ void flush_python_log()
     for (const auto& entry : messages)
         log_now(entry.first, entry.second);
     if (dropped)
-        log_now(log_level::warning,
+        log_now(protocol::log_level::warning,
                 std::to_string(dropped) +
                     " engine log messages dropped (Python did not take them in time)");
 }

@@ -15,7 +15,7 @@
 #include <gnuradio/spead/recv/memcpy.h>
 #include <gnuradio/spead/recv/memory_allocator.h>
 #include <gnuradio/spead/recv/memory_pool.h>
-#include <gnuradio/spead/recv/ringbuffer.h>
+#include <gnuradio/spead/recv/ringbuffer_errors.h>
 #include <gnuradio/spead/recv/tcp_reader.h>
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <gnuradio/spead/recv/udp_reader.h>
@@ -33,7 +33,7 @@ namespace {
 /// Joining the pool's threads must not hold the GIL: a worker may be waiting for it to
 /// log a message.
 struct thread_pool_deleter {
-    void operator()(thread_pool* pool) const
+    void operator()(recv::thread_pool* pool) const
     {
         py::gil_scoped_release release;
         delete pool;
@@ -42,18 +42,18 @@ struct thread_pool_deleter {
 
 void bind_constants(py::module& m)
 {
-    m.attr("MEMCPY_STD") = int(memcpy_function::standard);
-    m.attr("MEMCPY_NONTEMPORAL") = int(memcpy_function::nontemporal);
-    m.attr("DEFAULT_UDP_MAX_SIZE") = DEFAULT_UDP_MAX_SIZE;
-    m.attr("DEFAULT_UDP_BUFFER_SIZE") = DEFAULT_UDP_BUFFER_SIZE;
-    m.attr("DEFAULT_TCP_MAX_SIZE") = DEFAULT_TCP_MAX_SIZE;
-    m.attr("DEFAULT_TCP_BUFFER_SIZE") = DEFAULT_TCP_BUFFER_SIZE;
+    m.attr("MEMCPY_STD") = int(recv::memcpy_function::standard);
+    m.attr("MEMCPY_NONTEMPORAL") = int(recv::memcpy_function::nontemporal);
+    m.attr("DEFAULT_UDP_MAX_SIZE") = recv::DEFAULT_UDP_MAX_SIZE;
+    m.attr("DEFAULT_UDP_BUFFER_SIZE") = recv::DEFAULT_UDP_BUFFER_SIZE;
+    m.attr("DEFAULT_TCP_MAX_SIZE") = recv::DEFAULT_TCP_MAX_SIZE;
+    m.attr("DEFAULT_TCP_BUFFER_SIZE") = recv::DEFAULT_TCP_BUFFER_SIZE;
 }
 
 void bind_exceptions(py::module& m)
 {
-    py::register_exception<ringbuffer_stopped>(m, "Stopped");
-    py::register_exception<ringbuffer_empty>(m, "Empty");
+    py::register_exception<recv::ringbuffer_stopped>(m, "Stopped");
+    py::register_exception<recv::ringbuffer_empty>(m, "Empty");
     // spead2 has Full for senders and chunk rings; kept so that code naming it imports.
     m.attr("Full") =
         py::module::import("builtins")
@@ -64,7 +64,8 @@ void bind_exceptions(py::module& m)
 
 void bind_thread_pool(py::module& m)
 {
-    py::class_<thread_pool, std::unique_ptr<thread_pool, thread_pool_deleter>>(
+    py::class_<recv::thread_pool,
+               std::unique_ptr<recv::thread_pool, thread_pool_deleter>>(
         m,
         "ThreadPool",
         "Worker threads that run the readers of the streams sharing it "
@@ -73,20 +74,20 @@ void bind_thread_pool(py::module& m)
                  if (threads < 1)
                      throw py::value_error("threads must be at least 1, not " +
                                            std::to_string(threads));
-                 return std::unique_ptr<thread_pool, thread_pool_deleter>(
-                     affinity.empty() ? new thread_pool(threads)
-                                      : new thread_pool(threads, affinity));
+                 return std::unique_ptr<recv::thread_pool, thread_pool_deleter>(
+                     affinity.empty() ? new recv::thread_pool(threads)
+                                      : new recv::thread_pool(threads, affinity));
              }),
              py::arg("threads") = 1,
              py::arg("affinity") = std::vector<int>())
-        .def_property_readonly("num_threads", &thread_pool::num_threads)
+        .def_property_readonly("num_threads", &recv::thread_pool::num_threads)
         .def_static("set_affinity",
-                    &thread_pool::set_affinity,
+                    &recv::thread_pool::set_affinity,
                     py::arg("core"),
                     "Pins the calling thread to a CPU core.")
         .def(
             "stop",
-            [](thread_pool& pool) {
+            [](recv::thread_pool& pool) {
                 py::gil_scoped_release release;
                 pool.stop();
             },
@@ -95,30 +96,34 @@ void bind_thread_pool(py::module& m)
 
 void bind_allocators(py::module& m)
 {
-    py::class_<memory_allocator, std::shared_ptr<memory_allocator>>(
+    py::class_<recv::memory_allocator, std::shared_ptr<recv::memory_allocator>>(
         m, "MemoryAllocator", "Plain heap memory (spead2.MemoryAllocator).")
-        .def(py::init([]() { return std::make_shared<memory_allocator>(); }));
+        .def(py::init([]() { return std::make_shared<recv::memory_allocator>(); }));
 
-    py::class_<mmap_allocator, memory_allocator, std::shared_ptr<mmap_allocator>>(
+    py::class_<recv::mmap_allocator,
+               recv::memory_allocator,
+               std::shared_ptr<recv::mmap_allocator>>(
         m, "MmapAllocator", "Memory straight from mmap (spead2.MmapAllocator).")
         .def(py::init([](int flags, bool prefer_huge) {
-                 return std::make_shared<mmap_allocator>(flags, prefer_huge);
+                 return std::make_shared<recv::mmap_allocator>(flags, prefer_huge);
              }),
              py::arg("flags") = 0,
              py::arg("prefer_huge") = false)
-        .def_property_readonly("flags", &mmap_allocator::get_flags)
-        .def_property_readonly("prefer_huge", &mmap_allocator::get_prefer_huge);
+        .def_property_readonly("flags", &recv::mmap_allocator::get_flags)
+        .def_property_readonly("prefer_huge", &recv::mmap_allocator::get_prefer_huge);
 
-    py::class_<memory_pool, memory_allocator, std::shared_ptr<memory_pool>>(
+    py::class_<recv::memory_pool,
+               recv::memory_allocator,
+               std::shared_ptr<recv::memory_pool>>(
         m, "MemoryPool", "Recycles heap buffers (spead2.MemoryPool).")
-        .def(py::init([](thread_pool& pool,
+        .def(py::init([](recv::thread_pool& pool,
                          std::size_t lower,
                          std::size_t upper,
                          std::size_t max_free,
                          std::size_t initial,
                          std::size_t low_water,
-                         std::shared_ptr<memory_allocator> allocator) {
-                 return std::make_shared<memory_pool>(
+                         std::shared_ptr<recv::memory_allocator> allocator) {
+                 return std::make_shared<recv::memory_pool>(
                      pool, lower, upper, max_free, initial, low_water, allocator);
              }),
              py::arg("thread_pool"),
@@ -134,8 +139,8 @@ void bind_allocators(py::module& m)
                          std::size_t upper,
                          std::size_t max_free,
                          std::size_t initial,
-                         std::shared_ptr<memory_allocator> allocator) {
-                 return std::make_shared<memory_pool>(
+                         std::shared_ptr<recv::memory_allocator> allocator) {
+                 return std::make_shared<recv::memory_pool>(
                      lower, upper, max_free, initial, allocator);
              }),
              py::arg("lower"),
@@ -144,25 +149,25 @@ void bind_allocators(py::module& m)
              py::arg("initial"),
              py::arg("allocator") = nullptr)
         .def_property("warn_on_empty",
-                      &memory_pool::get_warn_on_empty,
-                      &memory_pool::set_warn_on_empty)
-        .def_property_readonly("lower", &memory_pool::get_lower)
-        .def_property_readonly("upper", &memory_pool::get_upper)
-        .def_property_readonly("max_free", &memory_pool::get_max_free)
-        .def_property_readonly("initial", &memory_pool::get_initial)
-        .def_property_readonly("low_water", &memory_pool::get_low_water);
+                      &recv::memory_pool::get_warn_on_empty,
+                      &recv::memory_pool::set_warn_on_empty)
+        .def_property_readonly("lower", &recv::memory_pool::get_lower)
+        .def_property_readonly("upper", &recv::memory_pool::get_upper)
+        .def_property_readonly("max_free", &recv::memory_pool::get_max_free)
+        .def_property_readonly("initial", &recv::memory_pool::get_initial)
+        .def_property_readonly("low_water", &recv::memory_pool::get_low_water);
 }
 
 void bind_inproc_queue(py::module& m)
 {
-    py::class_<inproc_queue, std::shared_ptr<inproc_queue>>(
+    py::class_<recv::inproc_queue, std::shared_ptr<recv::inproc_queue>>(
         m,
         "InprocQueue",
         "Packets passed inside one process, without a socket (spead2.InprocQueue).")
-        .def(py::init([]() { return std::make_shared<inproc_queue>(); }))
+        .def(py::init([]() { return std::make_shared<recv::inproc_queue>(); }))
         .def(
             "add_packet",
-            [](inproc_queue& queue, const py::object& packet) {
+            [](recv::inproc_queue& queue, const py::object& packet) {
                 const buffer_view bytes(packet);
                 queue.add_packet(bytes.data(), bytes.size());
             },
@@ -170,7 +175,7 @@ void bind_inproc_queue(py::module& m)
             "Queues a copy of one packet (a bytes-like object). Raises Stopped after "
             "stop().")
         .def("stop",
-             &inproc_queue::stop,
+             &recv::inproc_queue::stop,
              "Ends the streams reading the queue once they have taken what is queued.");
 }
 

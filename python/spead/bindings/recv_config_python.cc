@@ -74,29 +74,32 @@ std::string upper(std::string name)
 
 void bind_stat_config(py::module& recv)
 {
-    py::class_<stream_stat_config> cls(recv,
-                                       "StreamStatConfig",
-                                       "Name of one statistic and how two values combine "
-                                       "(spead2.recv.StreamStatConfig).");
-    py::enum_<stream_stat_config::mode>(cls, "Mode")
-        .value("COUNTER", stream_stat_config::mode::COUNTER)
-        .value("MAXIMUM", stream_stat_config::mode::MAXIMUM);
-    cls.def(py::init<std::string, stream_stat_config::mode>(),
+    py::class_<recv::stream_stat_config> cls(
+        recv,
+        "StreamStatConfig",
+        "Name of one statistic and how two values combine "
+        "(spead2.recv.StreamStatConfig).");
+    py::enum_<recv::stream_stat_config::mode>(cls, "Mode")
+        .value("COUNTER", recv::stream_stat_config::mode::COUNTER)
+        .value("MAXIMUM", recv::stream_stat_config::mode::MAXIMUM);
+    cls.def(py::init<std::string, recv::stream_stat_config::mode>(),
             py::arg("name"),
-            py::arg("mode") = stream_stat_config::mode::COUNTER)
-        .def_property_readonly("name", &stream_stat_config::get_name)
-        .def_property_readonly("mode", &stream_stat_config::get_mode)
-        .def("combine", &stream_stat_config::combine, py::arg("a"), py::arg("b"))
+            py::arg("mode") = recv::stream_stat_config::mode::COUNTER)
+        .def_property_readonly("name", &recv::stream_stat_config::get_name)
+        .def_property_readonly("mode", &recv::stream_stat_config::get_mode)
+        .def("combine", &recv::stream_stat_config::combine, py::arg("a"), py::arg("b"))
         .def(py::self == py::self)
         .def(py::self != py::self)
-        .def("__repr__", [](const stream_stat_config& c) {
+        .def("__repr__", [](const recv::stream_stat_config& c) {
             return "StreamStatConfig('" + c.get_name() + "', " +
-                   (c.get_mode() == stream_stat_config::mode::COUNTER ? "Mode.COUNTER)"
-                                                                      : "Mode.MAXIMUM)");
+                   (c.get_mode() == recv::stream_stat_config::mode::COUNTER
+                        ? "Mode.COUNTER)"
+                        : "Mode.MAXIMUM)");
         });
 }
 
-py::list stat_list(const std::shared_ptr<const std::vector<stream_stat_config>>& stats)
+py::list
+stat_list(const std::shared_ptr<const std::vector<recv::stream_stat_config>>& stats)
 {
     py::list out;
     for (const auto& s : *stats)
@@ -106,108 +109,113 @@ py::list stat_list(const std::shared_ptr<const std::vector<stream_stat_config>>&
 
 void bind_stream_config(py::module& recv)
 {
-    py::class_<stream_config>(
+    py::class_<recv::stream_config>(
         recv,
         "StreamConfig",
         "How a stream assembles heaps (spead2.recv.StreamConfig): keyword arguments or "
         "properties.")
         .def(py::init([](const py::kwargs& kwargs) {
-            return from_kwargs<stream_config>(kwargs, "StreamConfig");
+            return from_kwargs<recv::stream_config>(kwargs, "StreamConfig");
         }))
         .def_property_readonly_static(
             "DEFAULT_MAX_HEAPS",
-            [](const py::object&) { return stream_config().get_max_heaps(); })
+            [](const py::object&) { return recv::stream_config().get_max_heaps(); })
         .def_property("max_heaps",
-                      &stream_config::get_max_heaps,
-                      [](stream_config& c, const py::object& v) {
+                      &recv::stream_config::get_max_heaps,
+                      [](recv::stream_config& c, const py::object& v) {
                           c.set_max_heaps(to_size(v, "max_heaps", 1));
                       })
         .def_property("substreams",
-                      &stream_config::get_substreams,
-                      [](stream_config& c, const py::object& v) {
+                      &recv::stream_config::get_substreams,
+                      [](recv::stream_config& c, const py::object& v) {
                           c.set_substreams(to_size(v, "substreams", 1));
                       })
-        .def_property("bug_compat",
-                      &stream_config::get_bug_compat,
-                      [](stream_config& c, std::uint32_t v) { c.set_bug_compat(v); })
+        .def_property(
+            "bug_compat",
+            &recv::stream_config::get_bug_compat,
+            [](recv::stream_config& c, std::uint32_t v) { c.set_bug_compat(v); })
         .def_property(
             "memcpy",
-            [](const stream_config& c) { return int(c.get_memcpy()); },
-            [](stream_config& c, int v) {
-                if (v != int(memcpy_function::standard) &&
-                    v != int(memcpy_function::nontemporal))
+            [](const recv::stream_config& c) { return int(c.get_memcpy()); },
+            [](recv::stream_config& c, int v) {
+                if (v != int(recv::memcpy_function::standard) &&
+                    v != int(recv::memcpy_function::nontemporal))
                     throw py::value_error(
                         "memcpy must be MEMCPY_STD (0) or MEMCPY_NONTEMPORAL (1), not " +
                         std::to_string(v));
-                c.set_memcpy(memcpy_function(v));
+                c.set_memcpy(recv::memcpy_function(v));
             })
-        .def_property("memory_allocator",
-                      &stream_config::get_memory_allocator,
-                      [](stream_config& c, std::shared_ptr<memory_allocator> a) {
-                          if (!a)
-                              throw py::value_error("memory_allocator must not be None");
-                          c.set_memory_allocator(std::move(a));
-                      })
+        .def_property(
+            "memory_allocator",
+            &recv::stream_config::get_memory_allocator,
+            [](recv::stream_config& c, std::shared_ptr<recv::memory_allocator> a) {
+                if (!a)
+                    throw py::value_error("memory_allocator must not be None");
+                c.set_memory_allocator(std::move(a));
+            })
         .def_property("stop_on_stop_item",
-                      &stream_config::get_stop_on_stop_item,
-                      [](stream_config& c, bool v) { c.set_stop_on_stop_item(v); })
-        .def_property("allow_unsized_heaps",
-                      &stream_config::get_allow_unsized_heaps,
-                      [](stream_config& c, bool v) { c.set_allow_unsized_heaps(v); })
+                      &recv::stream_config::get_stop_on_stop_item,
+                      [](recv::stream_config& c, bool v) { c.set_stop_on_stop_item(v); })
+        .def_property(
+            "allow_unsized_heaps",
+            &recv::stream_config::get_allow_unsized_heaps,
+            [](recv::stream_config& c, bool v) { c.set_allow_unsized_heaps(v); })
         .def_property("allow_out_of_order",
-                      &stream_config::get_allow_out_of_order,
-                      [](stream_config& c, bool v) { c.set_allow_out_of_order(v); })
+                      &recv::stream_config::get_allow_out_of_order,
+                      [](recv::stream_config& c, bool v) { c.set_allow_out_of_order(v); })
         .def_property("stream_id",
-                      &stream_config::get_stream_id,
-                      [](stream_config& c, const py::object& v) {
+                      &recv::stream_config::get_stream_id,
+                      [](recv::stream_config& c, const py::object& v) {
                           c.set_stream_id(std::uintptr_t(to_size(v, "stream_id", 0)));
                       })
         .def_property("explicit_start",
-                      &stream_config::get_explicit_start,
-                      [](stream_config& c, bool v) { c.set_explicit_start(v); })
+                      &recv::stream_config::get_explicit_start,
+                      [](recv::stream_config& c, bool v) { c.set_explicit_start(v); })
         .def_property(
             "max_heap_size",
-            &stream_config::get_max_heap_size,
-            [](stream_config& c, const py::object& v) {
+            &recv::stream_config::get_max_heap_size,
+            [](recv::stream_config& c, const py::object& v) {
                 c.set_max_heap_size(to_size(v, "max_heap_size", 1));
             },
             "gr-spead addition: largest heap payload accepted, in bytes (64 MiB).")
         .def("add_stat",
-             &stream_config::add_stat,
+             &recv::stream_config::add_stat,
              py::arg("name"),
-             py::arg("mode") = stream_stat_config::mode::COUNTER)
-        .def("get_stat_index", &stream_config::get_stat_index, py::arg("name"))
-        .def("next_stat_index", &stream_config::next_stat_index)
-        .def_property_readonly(
-            "stats", [](const stream_config& c) { return stat_list(c.get_stats()); });
+             py::arg("mode") = recv::stream_stat_config::mode::COUNTER)
+        .def("get_stat_index", &recv::stream_config::get_stat_index, py::arg("name"))
+        .def("next_stat_index", &recv::stream_config::next_stat_index)
+        .def_property_readonly("stats", [](const recv::stream_config& c) {
+            return stat_list(c.get_stats());
+        });
 
-    py::class_<ring_stream_config>(
+    py::class_<recv::ring_stream_config>(
         recv,
         "RingStreamConfig",
         "How heaps wait for the consumer (spead2.recv.RingStreamConfig).")
         .def(py::init([](const py::kwargs& kwargs) {
-            return from_kwargs<ring_stream_config>(kwargs, "RingStreamConfig");
+            return from_kwargs<recv::ring_stream_config>(kwargs, "RingStreamConfig");
         }))
         .def_property_readonly_static(
             "DEFAULT_HEAPS",
-            [](const py::object&) { return ring_stream_config().get_heaps(); })
+            [](const py::object&) { return recv::ring_stream_config().get_heaps(); })
         .def_property("heaps",
-                      &ring_stream_config::get_heaps,
-                      [](ring_stream_config& c, const py::object& v) {
+                      &recv::ring_stream_config::get_heaps,
+                      [](recv::ring_stream_config& c, const py::object& v) {
                           c.set_heaps(to_size(v, "heaps", 1));
                       })
-        .def_property("contiguous_only",
-                      &ring_stream_config::get_contiguous_only,
-                      [](ring_stream_config& c, bool v) { c.set_contiguous_only(v); })
+        .def_property(
+            "contiguous_only",
+            &recv::ring_stream_config::get_contiguous_only,
+            [](recv::ring_stream_config& c, bool v) { c.set_contiguous_only(v); })
         .def_property("incomplete_keep_payload_ranges",
-                      &ring_stream_config::get_incomplete_keep_payload_ranges,
-                      [](ring_stream_config& c, bool v) {
+                      &recv::ring_stream_config::get_incomplete_keep_payload_ranges,
+                      [](recv::ring_stream_config& c, bool v) {
                           c.set_incomplete_keep_payload_ranges(v);
                       })
         .def_property(
             "max_spin_us",
-            [](const ring_stream_config& c) { return c.get_max_spin().count(); },
-            [](ring_stream_config& c, const py::object& v) {
+            [](const recv::ring_stream_config& c) { return c.get_max_spin().count(); },
+            [](recv::ring_stream_config& c, const py::object& v) {
                 // to_size refuses negatives and non-ints by name.
                 const std::size_t us = to_size(v, "max_spin_us", 0);
                 if (us > 1000000)
@@ -220,7 +228,7 @@ void bind_stream_config(py::module& recv)
             "default 200; 0: never spin). Not in spead2.");
 }
 
-std::size_t stat_index(const stream_stats& s, const py::object& key)
+std::size_t stat_index(const recv::stream_stats& s, const py::object& key)
 {
     if (py::isinstance<py::str>(key)) {
         const std::string name = key.cast<std::string>();
@@ -243,7 +251,7 @@ std::size_t stat_index(const stream_stats& s, const py::object& key)
     throw py::type_error("statistics are indexed by name (str) or index (int)");
 }
 
-py::list stat_names(const stream_stats& s)
+py::list stat_names(const recv::stream_stats& s)
 {
     py::list names;
     for (const auto& c : *s.get_config())
@@ -253,51 +261,56 @@ py::list stat_names(const stream_stats& s)
 
 void bind_stream_stats(py::module& recv)
 {
-    py::class_<stream_stats> cls(recv,
-                                 "StreamStats",
-                                 "A snapshot of a stream's statistics "
-                                 "(spead2.recv.StreamStats): a mapping by name, "
-                                 "indexable by position, addable.");
+    py::class_<recv::stream_stats> cls(recv,
+                                       "StreamStats",
+                                       "A snapshot of a stream's statistics "
+                                       "(spead2.recv.StreamStats): a mapping by name, "
+                                       "indexable by position, addable.");
     cls.def(py::init([](const py::object& config) {
                 if (config.is_none())
-                    return stream_stats();
-                auto stats = std::make_shared<std::vector<stream_stat_config>>();
+                    return recv::stream_stats();
+                auto stats = std::make_shared<std::vector<recv::stream_stat_config>>();
                 for (const py::handle& entry : config)
-                    stats->push_back(entry.cast<stream_stat_config>());
-                return stream_stats(stats);
+                    stats->push_back(entry.cast<recv::stream_stat_config>());
+                return recv::stream_stats(stats);
             }),
             py::arg("config") = py::none())
         .def_property_readonly(
-            "config", [](const stream_stats& s) { return stat_list(s.get_config()); })
+            "config",
+            [](const recv::stream_stats& s) { return stat_list(s.get_config()); })
         .def("__getitem__",
-             [](const stream_stats& s, const py::object& key) {
+             [](const recv::stream_stats& s, const py::object& key) {
                  return s[stat_index(s, key)];
              })
         .def("__setitem__",
-             [](stream_stats& s, const py::object& key, std::uint64_t value) {
+             [](recv::stream_stats& s, const py::object& key, std::uint64_t value) {
                  s[stat_index(s, key)] = value;
              })
-        .def("__len__", &stream_stats::size)
+        .def("__len__", &recv::stream_stats::size)
         .def("__contains__",
-             [](const stream_stats& s, const std::string& name) {
+             [](const recv::stream_stats& s, const std::string& name) {
                  return s.contains(name);
              })
         // Iterators over a copy, as spead2's keys(), values() and items() are iterators.
-        .def("__iter__", [](const stream_stats& s) { return py::iter(stat_names(s)); })
-        .def("keys", [](const stream_stats& s) { return py::iter(stat_names(s)); })
+        .def("__iter__",
+             [](const recv::stream_stats& s) { return py::iter(stat_names(s)); })
+        .def("keys", [](const recv::stream_stats& s) { return py::iter(stat_names(s)); })
         .def("values",
-             [](const stream_stats& s) { return py::iter(py::cast(s.values())); })
-        .def("items", [](const stream_stats& s) { return py::iter(py::cast(s.items())); })
+             [](const recv::stream_stats& s) { return py::iter(py::cast(s.values())); })
+        .def("items",
+             [](const recv::stream_stats& s) { return py::iter(py::cast(s.items())); })
         .def(
             "get",
-            [](const stream_stats& s, const std::string& name, py::object fallback) {
+            [](const recv::stream_stats& s,
+               const std::string& name,
+               py::object fallback) {
                 return s.contains(name) ? py::cast(s[name]) : fallback;
             },
             py::arg("key"),
             py::arg("default") = py::none())
         .def(py::self + py::self)
         .def(py::self += py::self)
-        .def("__repr__", [](const stream_stats& s) {
+        .def("__repr__", [](const recv::stream_stats& s) {
             std::string out = "StreamStats({";
             bool first = true;
             for (const auto& entry : s.items()) {
@@ -309,24 +322,24 @@ void bind_stream_stats(py::module& recv)
             return out + "})";
         });
     // Attribute access to the core statistics, as spead2 keeps it for old code.
-    for (const auto& c : builtin_stream_stats()) {
+    for (const auto& c : recv::builtin_stream_stats()) {
         const std::string name = c.get_name();
         cls.def_property(
             name.c_str(),
-            [name](const stream_stats& s) { return s[name]; },
-            [name](stream_stats& s, std::uint64_t v) { s[name] = v; });
+            [name](const recv::stream_stats& s) { return s[name]; },
+            [name](recv::stream_stats& s, std::uint64_t v) { s[name] = v; });
     }
 
     py::module indices = recv.def_submodule(
         "stream_stat_indices", "Index of spead2's statistics in Stream.stats.");
-    const auto& builtin = builtin_stream_stats();
+    const auto& builtin = recv::builtin_stream_stats();
     for (std::size_t i = 0; i < builtin.size(); i++)
         indices.attr(upper(builtin[i].get_name()).c_str()) = i;
-    indices.attr("CUSTOM") = stream_stat_indices::custom;
+    indices.attr("CUSTOM") = recv::stream_stat_indices::custom;
 
     py::module reject_indices = recv.def_submodule(
         "reject_stat_indices", "Index of every counter in Stream.reject_stats.");
-    const auto& rejects = *reject_stream_stats();
+    const auto& rejects = *recv::reject_stream_stats();
     for (std::size_t i = 0; i < rejects.size(); i++)
         reject_indices.attr(upper(rejects[i].get_name()).c_str()) = i;
 }

@@ -35,38 +35,41 @@ std::string from_bytes_or_str(const py::object& value)
 
 void bind_raw_descriptor(py::module& m)
 {
-    py::class_<descriptor>(m,
-                           "RawDescriptor",
-                           "A descriptor as carried by a heap (spead2.RawDescriptor): "
-                           "name, description and numpy_header are bytes; a variable "
-                           "dimension of shape is None.")
+    py::class_<protocol::descriptor>(
+        m,
+        "RawDescriptor",
+        "A descriptor as carried by a heap (spead2.RawDescriptor): "
+        "name, description and numpy_header are bytes; a variable "
+        "dimension of shape is None.")
         .def(py::init<>())
-        .def_readwrite("id", &descriptor::id)
+        .def_readwrite("id", &protocol::descriptor::id)
         .def_property(
             "name",
-            [](const descriptor& d) { return to_bytes(d.name); },
-            [](descriptor& d, const py::object& v) { d.name = from_bytes_or_str(v); })
+            [](const protocol::descriptor& d) { return to_bytes(d.name); },
+            [](protocol::descriptor& d, const py::object& v) {
+                d.name = from_bytes_or_str(v);
+            })
         .def_property(
             "description",
-            [](const descriptor& d) { return to_bytes(d.description); },
-            [](descriptor& d, const py::object& v) {
+            [](const protocol::descriptor& d) { return to_bytes(d.description); },
+            [](protocol::descriptor& d, const py::object& v) {
                 d.description = from_bytes_or_str(v);
             })
         .def_property(
             "numpy_header",
-            [](const descriptor& d) { return to_bytes(d.numpy_header); },
-            [](descriptor& d, const py::object& v) {
+            [](const protocol::descriptor& d) { return to_bytes(d.numpy_header); },
+            [](protocol::descriptor& d, const py::object& v) {
                 d.numpy_header = from_bytes_or_str(v);
             })
         .def_property(
             "shape",
-            [](const descriptor& d) {
+            [](const protocol::descriptor& d) {
                 py::list out;
                 for (std::int64_t dim : d.shape)
                     out.append(dim < 0 ? py::object(py::none()) : py::int_(dim));
                 return out;
             },
-            [](descriptor& d, const py::iterable& shape) {
+            [](protocol::descriptor& d, const py::iterable& shape) {
                 std::vector<std::int64_t> dims;
                 for (const py::handle& dim : shape) {
                     if (dim.is_none()) {
@@ -84,20 +87,21 @@ void bind_raw_descriptor(py::module& m)
             })
         .def_property(
             "format",
-            [](const descriptor& d) {
+            [](const protocol::descriptor& d) {
                 py::list out;
                 for (const auto& f : d.format)
                     out.append(py::make_tuple(std::string(1, f.code), f.bits));
                 return out;
             },
-            [](descriptor& d, const py::iterable& format) {
-                std::vector<format_field> fields;
+            [](protocol::descriptor& d, const py::iterable& format) {
+                std::vector<protocol::format_field> fields;
                 for (const py::handle& entry : format) {
                     const auto pair = entry.cast<std::pair<std::string, int>>();
                     if (pair.first.size() != 1)
                         throw py::value_error("a format code is one character, not '" +
                                               pair.first + "'");
-                    fields.push_back(format_field{ pair.first[0], pair.second });
+                    fields.push_back(
+                        protocol::format_field{ pair.first[0], pair.second });
                 }
                 d.format = fields;
             })
@@ -109,19 +113,19 @@ void bind_raw_descriptor(py::module& m)
 /// items only: its addressed items may point at bytes that never arrived.
 py::list heap_items(const std::shared_ptr<heap_wrapper>& owner)
 {
-    const heap& h = owner->value;
+    const recv::heap& h = owner->value;
     const int address_bits = h.get_flavour().heap_address_bits();
     const bool complete = h.is_complete();
     py::list out;
-    for (const heap_item& item : h.get_items()) {
-        if (item.id == DESCRIPTOR_ID || (!complete && !item.immediate))
+    for (const protocol::heap_item& item : h.get_items()) {
+        if (item.id == protocol::DESCRIPTOR_ID || (!complete && !item.immediate))
             continue;
         auto raw = std::make_shared<raw_item>();
         raw->owner = owner;
         raw->item = item;
         if (item.immediate) {
             std::uint8_t word[8];
-            store_be64(word, item.value);
+            protocol::store_be64(word, item.value);
             raw->immediate_length = std::size_t(address_bits / 8);
             std::copy(
                 word + 8 - raw->immediate_length, word + 8, raw->immediate_bytes.data());
@@ -133,7 +137,7 @@ py::list heap_items(const std::shared_ptr<heap_wrapper>& owner)
 
 } // namespace
 
-py::object wrap_heap(heap&& h)
+py::object wrap_heap(recv::heap&& h)
 {
     if (h.is_complete())
         return py::cast(std::make_shared<complete_heap_wrapper>(std::move(h)));

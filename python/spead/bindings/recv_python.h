@@ -29,9 +29,9 @@ namespace py = pybind11;
 /// A heap handed to Python. Python's Heap and IncompleteHeap are subclasses, so that an
 /// isinstance() test tells them apart as in spead2.
 struct heap_wrapper {
-    explicit heap_wrapper(heap&& h) : value(std::move(h)) {}
+    explicit heap_wrapper(recv::heap&& h) : value(std::move(h)) {}
     virtual ~heap_wrapper() = default;
-    heap value;
+    recv::heap value;
 };
 struct complete_heap_wrapper : heap_wrapper {
     using heap_wrapper::heap_wrapper;
@@ -41,7 +41,7 @@ struct incomplete_heap_wrapper : heap_wrapper {
 };
 
 /// Wraps a heap in the Python class its completeness calls for.
-py::object wrap_heap(heap&& h);
+py::object wrap_heap(recv::heap&& h);
 
 /**
  * One item of a heap (spead2's RawItem): its bytes are exposed through the buffer
@@ -50,7 +50,7 @@ py::object wrap_heap(heap&& h);
  */
 struct raw_item {
     std::shared_ptr<heap_wrapper> owner;
-    heap_item item;
+    protocol::heap_item item;
     /// Value field of an immediate item, big-endian (heap_address_bits / 8 bytes).
     std::array<std::uint8_t, 8> immediate_bytes{};
     std::size_t immediate_length = 0;

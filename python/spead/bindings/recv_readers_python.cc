@@ -56,7 +56,7 @@ boost::asio::ip::address resolve_address(const std::string& text, const char* na
         throw py::value_error(std::string(name) + " must not be empty");
     try {
         py::gil_scoped_release release; // a name lookup may take a while
-        return make_udp_bind_endpoint(text, 0).address();
+        return recv::make_udp_bind_endpoint(text, 0).address();
     } catch (const std::runtime_error& e) {
         throw py::value_error(std::string(name) + ": " + e.what());
     }
@@ -70,10 +70,10 @@ udp::endpoint group_endpoint(const std::string& group, std::uint16_t port)
 /// busy_poll_us (not in spead2), checked before a reader is added.
 std::chrono::microseconds checked_busy_poll(std::int64_t busy_poll_us)
 {
-    if (busy_poll_us < 0 || busy_poll_us > udp_reader::max_busy_poll.count())
-        throw py::value_error("busy_poll_us " + std::to_string(busy_poll_us) +
-                              " is out of range [0, " +
-                              std::to_string(udp_reader::max_busy_poll.count()) + "]");
+    if (busy_poll_us < 0 || busy_poll_us > recv::udp_reader::max_busy_poll.count())
+        throw py::value_error(
+            "busy_poll_us " + std::to_string(busy_poll_us) + " is out of range [0, " +
+            std::to_string(recv::udp_reader::max_busy_poll.count()) + "]");
     return std::chrono::microseconds(busy_poll_us);
 }
 
@@ -82,10 +82,10 @@ std::chrono::microseconds checked_busy_poll(std::int64_t busy_poll_us)
 void bind_stream_readers(py::class_<stream_wrapper>& cls)
 {
     // spead2 has the readers' defaults as class attributes too.
-    cls.attr("DEFAULT_UDP_MAX_SIZE") = DEFAULT_UDP_MAX_SIZE;
-    cls.attr("DEFAULT_UDP_BUFFER_SIZE") = DEFAULT_UDP_BUFFER_SIZE;
-    cls.attr("DEFAULT_TCP_MAX_SIZE") = DEFAULT_TCP_MAX_SIZE;
-    cls.attr("DEFAULT_TCP_BUFFER_SIZE") = DEFAULT_TCP_BUFFER_SIZE;
+    cls.attr("DEFAULT_UDP_MAX_SIZE") = recv::DEFAULT_UDP_MAX_SIZE;
+    cls.attr("DEFAULT_UDP_BUFFER_SIZE") = recv::DEFAULT_UDP_BUFFER_SIZE;
+    cls.attr("DEFAULT_TCP_MAX_SIZE") = recv::DEFAULT_TCP_MAX_SIZE;
+    cls.attr("DEFAULT_TCP_BUFFER_SIZE") = recv::DEFAULT_TCP_BUFFER_SIZE;
     cls.def(
            "add_buffer_reader",
            [](stream_wrapper& s, const py::object& buffer) {
@@ -102,13 +102,13 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                std::int64_t busy_poll_us) {
                 const auto busy_poll = checked_busy_poll(busy_poll_us);
                 const udp::endpoint endpoint =
-                    make_udp_bind_endpoint(bind_hostname, port);
-                s.add_reader<udp_reader>(endpoint, max_size, buffer_size)
+                    recv::make_udp_bind_endpoint(bind_hostname, port);
+                s.add_reader<recv::udp_reader>(endpoint, max_size, buffer_size)
                     .set_busy_poll(busy_poll);
             },
             py::arg("port"),
-            py::arg("max_size") = DEFAULT_UDP_MAX_SIZE,
-            py::arg("buffer_size") = DEFAULT_UDP_BUFFER_SIZE,
+            py::arg("max_size") = recv::DEFAULT_UDP_MAX_SIZE,
+            py::arg("buffer_size") = recv::DEFAULT_UDP_BUFFER_SIZE,
             py::arg("bind_hostname") = std::string(),
             py::kw_only(),
             py::arg("busy_poll_us") = 0)
@@ -126,7 +126,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                 if (endpoint.address().is_v6() && interface_address.empty()) {
                     // No interface named: an IPv6 group joins on the interface the OS
                     // picks, as interface_index=0 does.
-                    s.add_reader<udp_reader>(endpoint, max_size, buffer_size, 0u)
+                    s.add_reader<recv::udp_reader>(endpoint, max_size, buffer_size, 0u)
                         .set_busy_poll(busy_poll);
                     return;
                 }
@@ -142,17 +142,17 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                                               endpoint.address().to_string() +
                                               " is a unicast address: it must then equal "
                                               "interface_address");
-                    s.add_reader<udp_reader>(endpoint, max_size, buffer_size)
+                    s.add_reader<recv::udp_reader>(endpoint, max_size, buffer_size)
                         .set_busy_poll(busy_poll);
                     return;
                 }
-                s.add_reader<udp_reader>(endpoint, max_size, buffer_size, interface)
+                s.add_reader<recv::udp_reader>(endpoint, max_size, buffer_size, interface)
                     .set_busy_poll(busy_poll);
             },
             py::arg("multicast_group"),
             py::arg("port"),
-            py::arg("max_size") = DEFAULT_UDP_MAX_SIZE,
-            py::arg("buffer_size") = DEFAULT_UDP_BUFFER_SIZE,
+            py::arg("max_size") = recv::DEFAULT_UDP_MAX_SIZE,
+            py::arg("buffer_size") = recv::DEFAULT_UDP_BUFFER_SIZE,
             py::arg("interface_address") = std::string(),
             py::kw_only(),
             py::arg("busy_poll_us") = 0)
@@ -167,13 +167,14 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                std::int64_t busy_poll_us) {
                 const auto busy_poll = checked_busy_poll(busy_poll_us);
                 const udp::endpoint endpoint = group_endpoint(multicast_group, port);
-                s.add_reader<udp_reader>(endpoint, max_size, buffer_size, interface_index)
+                s.add_reader<recv::udp_reader>(
+                     endpoint, max_size, buffer_size, interface_index)
                     .set_busy_poll(busy_poll);
             },
             py::arg("multicast_group"),
             py::arg("port"),
-            py::arg("max_size") = DEFAULT_UDP_MAX_SIZE,
-            py::arg("buffer_size") = DEFAULT_UDP_BUFFER_SIZE,
+            py::arg("max_size") = recv::DEFAULT_UDP_MAX_SIZE,
+            py::arg("buffer_size") = recv::DEFAULT_UDP_BUFFER_SIZE,
             py::arg("interface_index") = 0u,
             py::kw_only(),
             py::arg("busy_poll_us") = 0)
@@ -192,11 +193,11 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                     ::close(fd);
                     throw boost::system::system_error(ec, "adopting the socket");
                 }
-                s.add_reader<udp_reader>(std::move(sock), max_size)
+                s.add_reader<recv::udp_reader>(std::move(sock), max_size)
                     .set_busy_poll(busy_poll);
             },
             py::arg("socket"),
-            py::arg("max_size") = DEFAULT_UDP_MAX_SIZE,
+            py::arg("max_size") = recv::DEFAULT_UDP_MAX_SIZE,
             py::kw_only(),
             py::arg("busy_poll_us") = 0)
         .def(
@@ -206,13 +207,14 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                std::size_t max_size,
                std::size_t buffer_size,
                const std::string& bind_hostname) {
-                const udp::endpoint where = make_udp_bind_endpoint(bind_hostname, port);
+                const udp::endpoint where =
+                    recv::make_udp_bind_endpoint(bind_hostname, port);
                 const tcp::endpoint endpoint(where.address(), where.port());
-                s.add_reader<tcp_reader>(endpoint, max_size, buffer_size);
+                s.add_reader<recv::tcp_reader>(endpoint, max_size, buffer_size);
             },
             py::arg("port"),
-            py::arg("max_size") = DEFAULT_TCP_MAX_SIZE,
-            py::arg("buffer_size") = DEFAULT_TCP_BUFFER_SIZE,
+            py::arg("max_size") = recv::DEFAULT_TCP_MAX_SIZE,
+            py::arg("buffer_size") = recv::DEFAULT_TCP_BUFFER_SIZE,
             py::arg("bind_hostname") = std::string())
         .def(
             "add_tcp_reader",
@@ -225,17 +227,17 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                     ::close(fd);
                     throw boost::system::system_error(ec, "adopting the acceptor");
                 }
-                s.add_reader<tcp_reader>(std::move(sock), max_size);
+                s.add_reader<recv::tcp_reader>(std::move(sock), max_size);
             },
             py::arg("acceptor"),
-            py::arg("max_size") = DEFAULT_TCP_MAX_SIZE)
+            py::arg("max_size") = recv::DEFAULT_TCP_MAX_SIZE)
         .def(
             "add_udp_pcap_file_reader",
             [](stream_wrapper& s,
                const std::string& filename,
                const std::string& filter,
                bool extended_frames) {
-                s.add_reader<pcap_reader>(filename, filter, extended_frames);
+                s.add_reader<recv::pcap_reader>(filename, filter, extended_frames);
             },
             py::arg("filename"),
             py::arg("filter") = std::string(),
@@ -247,8 +249,8 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             "cooked capture v2 and raw IP files.")
         .def(
             "add_inproc_reader",
-            [](stream_wrapper& s, std::shared_ptr<inproc_queue> queue) {
-                s.add_reader<inproc_reader>(std::move(queue));
+            [](stream_wrapper& s, std::shared_ptr<recv::inproc_queue> queue) {
+                s.add_reader<recv::inproc_reader>(std::move(queue));
             },
             py::arg("queue"));
 }

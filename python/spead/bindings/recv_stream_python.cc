@@ -34,13 +34,13 @@ constexpr auto signal_check_interval = std::chrono::milliseconds(50);
 
 /// Ring statistics of a stream (spead2's Stream.ringbuffer).
 struct ringbuffer_view {
-    ring_stream* stream;
+    recv::ring_stream* stream;
 };
 
-py::object pop_blocking(ring_stream& stream)
+py::object pop_blocking(recv::ring_stream& stream)
 {
     for (;;) {
-        std::optional<heap> h;
+        std::optional<recv::heap> h;
         {
             py::gil_scoped_release release;
             h = stream.pop_for(signal_check_interval);
@@ -63,22 +63,20 @@ void bind_stream(py::module& m, py::module& recv)
                                    "consumer (spead2.recv.Stream).");
     py::class_<ringbuffer_view>(
         cls, "Ringbuffer", "The ring between stream and consumer.")
-        .def("size",
-             [](const ringbuffer_view& r) { return r.stream->get_ringbuffer().size(); })
-        .def("capacity", [](const ringbuffer_view& r) {
-            return r.stream->get_ringbuffer().capacity();
-        });
+        .def("size", [](const ringbuffer_view& r) { return r.stream->ring_size(); })
+        .def("capacity",
+             [](const ringbuffer_view& r) { return r.stream->ring_capacity(); });
 
     cls.def(py::init([](const py::object& pool,
-                        const stream_config& config,
-                        const ring_stream_config& ring_config) {
-                if (!py::isinstance<thread_pool>(pool))
+                        const recv::stream_config& config,
+                        const recv::ring_stream_config& ring_config) {
+                if (!py::isinstance<recv::thread_pool>(pool))
                     throw py::type_error("thread_pool must be a ThreadPool");
                 return std::make_unique<stream_wrapper>(pool, config, ring_config);
             }),
             py::arg("thread_pool"),
-            py::arg("config") = stream_config(),
-            py::arg("ring_config") = ring_stream_config())
+            py::arg("config") = recv::stream_config(),
+            py::arg("ring_config") = recv::ring_stream_config())
         .def_property_readonly("config",
                                [](stream_wrapper& s) { return s.get().get_config(); })
         .def_property_readonly(
@@ -91,7 +89,7 @@ void bind_stream(py::module& m, py::module& recv)
         .def(
             "get_nowait",
             [](stream_wrapper& s) {
-                std::optional<heap> h;
+                std::optional<recv::heap> h;
                 flush_python_log();
                 {
                     py::gil_scoped_release release;
@@ -106,7 +104,7 @@ void bind_stream(py::module& m, py::module& recv)
              [](stream_wrapper& s) {
                  try {
                      return pop_blocking(s.get());
-                 } catch (const ringbuffer_stopped&) {
+                 } catch (const recv::ringbuffer_stopped&) {
                      throw py::stop_iteration();
                  }
              })

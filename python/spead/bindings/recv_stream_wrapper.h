@@ -28,12 +28,12 @@ class stream_wrapper
 {
 public:
     stream_wrapper(py::object pool_object,
-                   const stream_config& config,
-                   const ring_stream_config& ring_config)
+                   const recv::stream_config& config,
+                   const recv::ring_stream_config& ring_config)
         : d_pool_object(std::move(pool_object))
     {
-        thread_pool& pool = d_pool_object.cast<thread_pool&>();
-        d_stream = std::make_unique<ring_stream>(pool, config, ring_config);
+        recv::thread_pool& pool = d_pool_object.cast<recv::thread_pool&>();
+        d_stream = std::make_unique<recv::ring_stream>(pool, config, ring_config);
     }
 
     ~stream_wrapper()
@@ -47,7 +47,7 @@ public:
         d_buffers.clear();
     }
 
-    ring_stream& get() { return *d_stream; }
+    recv::ring_stream& get() { return *d_stream; }
 
     template <typename T, typename... Args>
     T& add_reader(Args&&... args)
@@ -67,7 +67,7 @@ public:
         const std::uint8_t* data = view->data();
         const std::size_t size = view->size();
         d_buffers.push_back(std::move(view));
-        add_reader<mem_reader>(data, size);
+        add_reader<recv::mem_reader>(data, size);
     }
 
     boost::asio::io_context& io_context()
@@ -78,7 +78,7 @@ public:
 private:
     py::object d_pool_object; ///< keeps the ThreadPool alive while the stream lives
     std::vector<std::unique_ptr<buffer_view>> d_buffers;
-    std::unique_ptr<ring_stream> d_stream;
+    std::unique_ptr<recv::ring_stream> d_stream;
 };
 
 /// Adds the add_*_reader methods to the Stream class.

@@ -13,6 +13,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /**
  * \brief A heap's contents cannot be interpreted (bad descriptor, numpy header, format,
@@ -27,6 +28,7 @@ public:
     explicit decode_error(const std::string& what) : std::invalid_argument(what) {}
 };
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

@@ -17,6 +17,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /// One field of a SPEAD format: a type code ('u', 'i', 'f', 'c', 'b', '0') and a bit
 /// length.
@@ -91,6 +92,7 @@ decode_descriptor(const std::uint8_t* data, std::size_t length, int bug_compat);
  */
 std::vector<std::uint8_t> encode_descriptor(const descriptor& desc, const flavour& flav);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

@@ -14,6 +14,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /**
  * \brief Element type of an item's values, in numpy's terms.
@@ -84,6 +85,7 @@ struct dtype::field {
     }
 };
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

@@ -12,6 +12,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /// Descriptor format fields are 4 bytes and shape fields 8 bytes, whatever the flavour.
 constexpr int BUG_COMPAT_DESCRIPTOR_WIDTHS = 0x1;
@@ -80,6 +81,7 @@ private:
     int d_bug_compat = 0;
 };
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

@@ -16,6 +16,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /// One item to send: an immediate value, or bytes placed in the heap payload.
 struct encoder_item {
@@ -84,6 +85,7 @@ std::vector<std::vector<std::uint8_t>> encode_stop_heap(std::uint64_t cnt,
 std::vector<std::uint8_t>
 concatenate_packets(const std::vector<std::vector<std::uint8_t>>& packets);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

@@ -12,6 +12,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /// \name Reserved item IDs (SPEAD-PROTOCOL.md section 3)
 /// @{
@@ -41,6 +42,7 @@ constexpr std::uint64_t CTRL_DESCRIPTOR_UPDATE = 3;
 /// Item IDs at or below this describe packets or the stream and never carry user values.
 constexpr std::uint64_t MAX_CONTROL_ID = STREAM_CTRL_ID;
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

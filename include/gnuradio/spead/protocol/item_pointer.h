@@ -12,6 +12,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /**
  * \brief One 64-bit item pointer, split into its fields (SPEAD-PROTOCOL.md section 2).
@@ -65,6 +66,7 @@ inline void store_be64(std::uint8_t* p, std::uint64_t v)
     }
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

@@ -13,6 +13,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 enum class log_level { debug, info, warning, error };
 
@@ -32,6 +33,7 @@ void set_log_function(log_function function);
 /// Sends one message to the installed log function.
 void log_message(log_level level, const std::string& message);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

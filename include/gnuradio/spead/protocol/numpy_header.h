@@ -15,6 +15,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /**
  * \brief The contents of a DESCRIPTOR_DTYPE item: numpy's `.npy` header dictionary.
@@ -65,6 +66,7 @@ std::string format_numpy_header(const numpy_header& header);
  */
 dtype parse_dtype_string(const std::string& text);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

@@ -14,6 +14,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /// Size of the fixed packet header (magic, version, widths, reserved, item count).
 constexpr std::size_t PACKET_HEADER_SIZE = 8;
@@ -152,6 +153,7 @@ packet_size_needed(const std::uint8_t* data, std::size_t length, packet_status& 
  */
 std::size_t declared_packet_size(const std::uint8_t* data, std::size_t length);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

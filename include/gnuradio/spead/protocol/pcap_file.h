@@ -15,6 +15,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /// One UDP datagram as found in (or written to) a capture file.
 struct udp_datagram {
@@ -66,6 +67,7 @@ std::vector<udp_datagram> read_pcap_udp(const std::string& path,
                                         const std::string& filter = "",
                                         bool extended_frames = false);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

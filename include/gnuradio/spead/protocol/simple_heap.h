@@ -16,6 +16,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /**
  * \brief A heap assembled from a small, complete, in-order-or-not sequence of packets.
@@ -77,6 +78,7 @@ private:
 std::vector<simple_heap> assemble_packet_stream(const std::uint8_t* data,
                                                 std::size_t length);
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 

@@ -10,7 +10,6 @@
 
 #include <gnuradio/spead/protocol/descriptor.h>
 #include <gnuradio/spead/protocol/flavour.h>
-#include <gnuradio/spead/protocol/heap_item_list.h>
 #include <gnuradio/spead/protocol/heap_items.h>
 #include <gnuradio/spead/recv/memory_allocator.h>
 #include <cstddef>
@@ -20,6 +19,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief A heap handed to the consumer: complete, or (when the ring keeps them)
@@ -37,7 +37,7 @@ public:
 
     std::uint64_t get_cnt() const { return d_cnt; }
     /// Flavour of the heap's packets: their address width, and the stream's bug_compat.
-    const flavour& get_flavour() const { return d_flavour; }
+    const protocol::flavour& get_flavour() const { return d_flavour; }
 
     /**
      * The heap's items (HEAP_CNT, HEAP_LENGTH, PAYLOAD_OFFSET and PAYLOAD_LENGTH
@@ -46,7 +46,7 @@ public:
      * ones locate bytes in payload(); in an incomplete heap those bytes may not all
      * have arrived (get_payload_ranges() tells which did).
      */
-    const heap_item_list& get_items() const { return d_items; }
+    const protocol::heap_item_list& get_items() const { return d_items; }
     const std::uint8_t* payload() const { return d_payload.get(); }
     /// Bytes of payload memory the items refer to (HEAP_LENGTH, or the extent received
     /// when unsized).
@@ -57,7 +57,7 @@ public:
      * malformed descriptor is logged and skipped; one without DESCRIPTOR_ID is ignored.
      * One with a numpy header has an empty format and shape, as in spead2.
      */
-    std::vector<descriptor> get_descriptors() const;
+    std::vector<protocol::descriptor> get_descriptors() const;
 
     /// Carries STREAM_CTRL = start.
     bool is_start_of_stream() const { return d_start_of_stream; }
@@ -81,8 +81,8 @@ private:
     friend class live_heap;
 
     std::uint64_t d_cnt = 0;
-    flavour d_flavour;
-    heap_item_list d_items;
+    protocol::flavour d_flavour;
+    protocol::heap_item_list d_items;
     memory_allocator::pointer d_payload;
     std::size_t d_payload_size = 0;
     bool d_start_of_stream = false;
@@ -93,6 +93,7 @@ private:
     std::vector<std::pair<std::size_t, std::size_t>> d_payload_ranges;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

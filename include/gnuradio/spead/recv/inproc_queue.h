@@ -16,6 +16,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief A queue of SPEAD packets inside one process (spead2's InprocQueue): a sender
@@ -76,6 +77,7 @@ private:
     int d_fd = -1;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -18,6 +18,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 class stream_batch;
 
@@ -59,6 +60,7 @@ private:
     std::vector<std::vector<std::uint8_t>> d_taken; ///< reused from batch to batch
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

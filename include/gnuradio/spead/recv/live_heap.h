@@ -21,6 +21,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /// What a live heap needs from the stream configuration (resolved once per stream).
 struct live_heap_options {
@@ -76,7 +77,7 @@ public:
      * Adds one decoded packet of this heap (packet.heap_cnt == get_cnt()). A refused
      * packet leaves the heap exactly as it was (its item pointers are not kept either).
      */
-    add_result add_packet(const packet_view& packet);
+    add_result add_packet(const protocol::packet_view& packet);
 
     std::uint64_t get_cnt() const { return d_cnt; }
     /// True once every byte of a sized heap has arrived and nothing lies beyond
@@ -115,7 +116,7 @@ public:
 
 private:
     bool reserve(std::size_t bytes); // grows the heap's memory; false on failure
-    add_result check_length(const packet_view& packet) const;
+    add_result check_length(const protocol::packet_view& packet) const;
     bool range_is_new(std::size_t start, std::size_t end) const;
     void add_range(std::size_t start, std::size_t end);
     bool has_pointer(std::uint64_t raw) const;
@@ -143,6 +144,7 @@ private:
     std::map<std::size_t, std::size_t> d_ranges;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -8,12 +8,13 @@
 #ifndef INCLUDED_SPEAD_RECV_MEM_READER_H
 #define INCLUDED_SPEAD_RECV_MEM_READER_H
 
-#include <gnuradio/spead/recv/batch_reader.h>
+#include <gnuradio/spead/recv/offline_reader.h>
 #include <cstddef>
 #include <cstdint>
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief Feeds a contiguous buffer of packets (stream framing) through a stream on the
@@ -22,7 +23,7 @@ namespace spead {
  * not decode (nothing then says where the next one starts). stop() still takes effect
  * at the next packet. The buffer must outlive the reader: the stream does not copy it.
  */
-class mem_reader : public batch_reader
+class mem_reader : public offline_reader
 {
 public:
     mem_reader(stream& owner, const std::uint8_t* data, std::size_t length);
@@ -36,6 +37,7 @@ private:
     std::size_t d_position = 0; ///< used only by read_batch(), one call at a time
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -13,6 +13,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /// Which copy moves packet payload into heap memory (spead2's MEMCPY_STD and
 /// MEMCPY_NONTEMPORAL).
@@ -41,6 +42,7 @@ std::string describe_memcpy(memcpy_function which);
 /// Copies with non-temporal stores where the CPU has them; same contract as memcpy.
 void* memcpy_nontemporal(void* dest, const void* src, std::size_t n);
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

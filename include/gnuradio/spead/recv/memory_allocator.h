@@ -15,6 +15,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief Where heap payload memory comes from (spead2's MemoryAllocator).
@@ -102,6 +103,7 @@ private:
     bool d_prefer_huge;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

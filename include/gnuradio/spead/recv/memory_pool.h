@@ -18,6 +18,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief Recycles heap buffers (spead2's MemoryPool).
@@ -89,6 +90,7 @@ private:
     std::atomic<bool> d_warn_on_empty{ true };
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -8,15 +8,18 @@
 #ifndef INCLUDED_SPEAD_RECV_PCAP_READER_H
 #define INCLUDED_SPEAD_RECV_PCAP_READER_H
 
-#include <gnuradio/spead/recv/batch_reader.h>
+#include <gnuradio/spead/recv/offline_reader.h>
 #include <cstddef>
 #include <memory>
 #include <string>
 
 namespace gr {
 namespace spead {
-
+namespace protocol {
 class pcap_capture;
+}
+
+namespace recv {
 
 /**
  * \brief Feeds the UDP datagrams of a capture file through a stream, one datagram per
@@ -31,7 +34,7 @@ class pcap_capture;
  * Frames are read in batches of batch_frames, one stream_batch each. The end of the file
  * ends the stream; so does a read error (a truncated or corrupt file), which is logged.
  */
-class pcap_reader : public batch_reader
+class pcap_reader : public offline_reader
 {
 public:
     /**
@@ -53,9 +56,11 @@ protected:
     void release_input() override;
 
 private:
-    std::unique_ptr<pcap_capture> d_capture; ///< used only by read_batch(), one at a time
+    std::unique_ptr<protocol::pcap_capture>
+        d_capture; ///< used only by read_batch(), one at a time
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

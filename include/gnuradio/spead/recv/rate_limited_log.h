@@ -16,6 +16,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief Logs at most \a burst messages per \a interval and then one summary of how many
@@ -33,12 +34,12 @@ public:
     /// Logs \p message unless the budget of the current interval is spent. Returns true
     /// when it was logged. The first message admitted in a new interval is preceded by a
     /// warning "N similar messages suppressed" when the previous interval dropped any.
-    bool log(log_level level, const std::string& message);
+    bool log(protocol::log_level level, const std::string& message);
 
     /// As log(), but the message is built only when it will be logged: \p make is a
     /// callable returning std::string, so a suppressed message costs no formatting.
     template <typename MakeMessage>
-    bool log_lazy(log_level level, MakeMessage&& make)
+    bool log_lazy(protocol::log_level level, MakeMessage&& make)
     {
         if (!admit())
             return false;
@@ -62,6 +63,7 @@ private:
     std::uint64_t d_suppressed_total = 0;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -14,6 +14,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 class stream;
 
@@ -58,6 +59,7 @@ private:
     bool d_finished = false;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -8,13 +8,19 @@
 #ifndef INCLUDED_SPEAD_RECV_RING_STREAM_H
 #define INCLUDED_SPEAD_RECV_RING_STREAM_H
 
-#include <gnuradio/spead/recv/ringbuffer.h>
+#include <gnuradio/spead/recv/ringbuffer_errors.h>
 #include <gnuradio/spead/recv/stream.h>
 #include <chrono>
+#include <cstddef>
+#include <memory>
 #include <optional>
 
 namespace gr {
 namespace spead {
+namespace recv {
+
+template <typename T>
+class ringbuffer;
 
 /**
  * \brief A stream whose heaps wait in a bounded ring for the consumer (what
@@ -42,9 +48,14 @@ public:
     /// Waits at most \p timeout. \throws ringbuffer_stopped at the end.
     std::optional<heap> pop_for(std::chrono::steady_clock::duration timeout);
 
-    const ringbuffer<heap>& get_ringbuffer() const { return d_ring; }
+    /// Heaps waiting in the ring now.
+    std::size_t ring_size() const;
+    /// The most heaps the ring holds (ring_stream_config::get_heaps()).
+    std::size_t ring_capacity() const;
+    /// The longest either side of the ring spins before it sleeps.
+    std::chrono::nanoseconds ring_max_spin() const;
     /// Readable while a heap is ready or the stream has ended (for event loops).
-    int get_fd() const { return d_ring.fd(); }
+    int get_fd() const;
 
     void stop() override;
 
@@ -56,9 +67,10 @@ protected:
 
 private:
     const ring_stream_config d_ring_config;
-    ringbuffer<heap> d_ring;
+    std::unique_ptr<ringbuffer<heap>> d_ring;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

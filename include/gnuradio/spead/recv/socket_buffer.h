@@ -12,6 +12,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief Asks the kernel for a receive buffer (SO_RCVBUF) of \p requested bytes on
@@ -30,6 +31,7 @@ std::size_t set_receive_buffer_size(int fd, std::size_t requested);
 /// Lets the next shortfall warn again (for tests of the once-per-process warning).
 void reset_receive_buffer_warning();
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

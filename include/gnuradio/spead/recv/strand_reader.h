@@ -20,6 +20,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief Base of the readers that wait on a socket or descriptor with Boost.Asio
@@ -106,6 +107,7 @@ private:
     bool d_finish_marked = false;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -26,6 +26,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 class stream_batch;
 
@@ -124,7 +125,7 @@ private:
 
     void add_reader(std::unique_ptr<reader> r);
     /// Adds one decoded packet to its live heap; with the lock held.
-    void add_packet(const packet_view& packet, stream_batch& batch);
+    void add_packet(const protocol::packet_view& packet, stream_batch& batch);
     /// Hands a live heap that leaves the window to heap_ready; with the lock held.
     void deliver(live_heap&& h, stream_batch& batch);
     /// Flushes live heaps (oldest first), marks the stream stopped and asks readers to
@@ -135,7 +136,7 @@ private:
     merge_stats(const std::vector<std::uint64_t>& deltas,
                 const std::array<std::uint64_t, reject_stat_indices::count>& rejects);
     /// Remembers an accepted packet's heap and sizes (for next_payload_target).
-    void note_accepted(const packet_view& packet);
+    void note_accepted(const protocol::packet_view& packet);
     /// Counts a packet the window or its live heap refused.
     void count_refused(live_heap::add_result result, stream_batch& batch);
     /// The live heap with counter \p cnt, or nullptr; with the lock held.
@@ -218,12 +219,12 @@ public:
      */
     bool add_packet(const std::uint8_t* data,
                     std::size_t length,
-                    packet_framing framing = packet_framing::datagram,
+                    protocol::packet_framing framing = protocol::packet_framing::datagram,
                     std::size_t* consumed = nullptr);
 
     /// Adds one packet the reader decoded itself (decode_split_packet, for a payload
     /// received in place); otherwise as add_packet.
-    bool add_decoded_packet(const packet_view& packet);
+    bool add_decoded_packet(const protocol::packet_view& packet);
 
     /// Counts a packet the reader itself rejected (e.g. larger than max_size) under
     /// reject counter \p reject_index (reject_stat_indices; also adding to
@@ -287,6 +288,7 @@ private:
     bool d_stopped_stream = false; ///< this batch stopped the stream: stop_received due
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -20,6 +20,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /// Default bound on a heap's payload size: 64 MiB (see stream_config::set_max_heap_size).
 constexpr std::size_t DEFAULT_MAX_HEAP_SIZE = std::size_t(64) << 20;
@@ -166,6 +167,7 @@ private:
     std::chrono::microseconds d_max_spin{ 200 }; ///< RING_DEFAULT_MAX_SPIN
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -18,6 +18,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /// How one statistic is named and how two values of it combine (spead2's
 /// StreamStatConfig).
@@ -92,7 +93,7 @@ constexpr std::size_t packets_rejected = 0;
 constexpr std::size_t packets_rejected_malformed_first = 1;
 /// HEAP_LENGTH disagrees with earlier packets of the heap or with a pointer's offset.
 constexpr std::size_t packets_rejected_heap_length_mismatch =
-    packets_rejected_malformed_first + packet_status_count() - 1;
+    packets_rejected_malformed_first + protocol::packet_status_count() - 1;
 /// Payload overlaps bytes already received.
 constexpr std::size_t packets_rejected_duplicate =
     packets_rejected_heap_length_mismatch + 1;
@@ -124,7 +125,7 @@ constexpr std::size_t heaps_dropped_ring_stopped = heaps_dropped_allocation_fail
 constexpr std::size_t count = heaps_dropped_ring_stopped + 1;
 
 /// The counter of a packet that failed to decode with \p status (not packet_status::ok).
-constexpr std::size_t for_status(packet_status status)
+constexpr std::size_t for_status(protocol::packet_status status)
 {
     return packets_rejected_malformed_first + std::size_t(status) - 1;
 }
@@ -186,6 +187,7 @@ private:
     std::vector<std::uint64_t> d_values;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

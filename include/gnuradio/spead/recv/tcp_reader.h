@@ -20,6 +20,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /// Largest packet a TCP reader accepts by default (spead2's TCP default).
 constexpr std::size_t DEFAULT_TCP_MAX_SIZE = 65536;
@@ -139,6 +140,7 @@ private:
     std::size_t d_pending = 0;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -16,6 +16,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief Worker threads running a Boost.Asio io_context: the readers of the streams
@@ -58,6 +59,7 @@ private:
     std::mutex d_stop_mutex; ///< serialises stop(): two threads must not join one thread
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

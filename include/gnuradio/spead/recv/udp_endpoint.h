@@ -13,6 +13,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief The local endpoint a UDP reader binds to, from a host name and a port (what
@@ -27,6 +28,7 @@ namespace spead {
 boost::asio::ip::udp::endpoint make_udp_bind_endpoint(const std::string& bind_hostname,
                                                       int port);
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -23,6 +23,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /// Largest datagram a UDP reader accepts by default, in bytes (spead2's value: a 9000
 /// byte jumbo frame payload plus room).
@@ -245,7 +246,7 @@ private:
     bool d_probe = false;
     /// The planned packets as decoded by planned_packets_arrived, by their index in the
     /// plan.
-    std::vector<packet_view> d_planned_views;
+    std::vector<protocol::packet_view> d_planned_views;
     /// Per message of a planned batch: its gathered bytes, when it did not fit the plan.
     std::vector<const std::uint8_t*> d_gathered;
     std::atomic<std::int64_t> d_busy_poll_us{ 0 };
@@ -256,6 +257,7 @@ private:
     std::atomic<std::uint64_t> d_gathered_messages{ 0 };
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

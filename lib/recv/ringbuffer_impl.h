@@ -23,6 +23,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 namespace ringbuffer_detail {
 
 /// Adds one to the eventfd counter. It cannot overflow (it counts queued items plus one),
@@ -482,6 +483,7 @@ std::size_t ringbuffer<T>::size() const
     return std::size_t(std::min<std::uint64_t>(d_tail.load() - head, d_capacity));
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

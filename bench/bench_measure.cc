@@ -49,7 +49,7 @@ double thread_cpu_seconds() { return cpu_clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 
 /// CPU time used so far by the pool's worker, read on the worker itself (the pool does
 /// not expose its threads; with one thread, the handler runs on it).
-double worker_cpu_seconds(thread_pool& workers)
+double worker_cpu_seconds(recv::thread_pool& workers)
 {
     std::promise<double> reading;
     std::future<double> result = reading.get_future();
@@ -67,7 +67,10 @@ inline void keep_alive(const void* p) { asm volatile("" : : "r"(p) : "memory"); 
 }
 
 /// Checks one delivered heap against what the buffer encoded for counter \p cnt.
-void verify_heap(const scenario& s, const workload& w, const heap& h, std::uint64_t cnt)
+void verify_heap(const scenario& s,
+                 const workload& w,
+                 const recv::heap& h,
+                 std::uint64_t cnt)
 {
     const std::string where = "heap " + std::to_string(h.get_cnt());
     if (h.get_cnt() != cnt)
@@ -92,9 +95,9 @@ void verify_heap(const scenario& s, const workload& w, const heap& h, std::uint6
 void check_pass(const scenario& s,
                 const workload& w,
                 std::uint64_t popped,
-                const stream_stats& stats)
+                const recv::stream_stats& stats)
 {
-    namespace idx = stream_stat_indices;
+    namespace idx = recv::stream_stat_indices;
     auto expect = [&](const char* what, std::uint64_t got, std::uint64_t want) {
         if (got != want)
             fail(s,
@@ -117,7 +120,7 @@ void check_pass(const scenario& s,
  * The diagnostic sink: heaps are counted and released on the worker thread, with no
  * ring and no consumer. The stream ends by itself at the end of the buffer.
  */
-class dropping_stream : public stream
+class dropping_stream : public recv::stream
 {
 public:
     using stream::stream;
@@ -132,10 +135,10 @@ public:
     }
 
 protected:
-    void heap_ready(heap&& h, stream_batch& /*batch*/) override
+    void heap_ready(recv::heap&& h, recv::stream_batch& /*batch*/) override
     {
         // Released here, on the worker, as the consumer would release it.
-        const heap dropped = std::move(h);
+        const recv::heap dropped = std::move(h);
         if (dropped.is_complete())
             d_complete_heaps++; // only the worker writes it, before d_ended
     }
@@ -156,11 +159,11 @@ private:
     std::uint64_t d_complete_heaps = 0;
 };
 
-stream_config make_stream_config(const scenario& s,
-                                 const engine_setup& setup,
-                                 const std::shared_ptr<memory_pool>& pool)
+recv::stream_config make_stream_config(const scenario& s,
+                                       const engine_setup& setup,
+                                       const std::shared_ptr<recv::memory_pool>& pool)
 {
-    stream_config config;
+    recv::stream_config config;
     config.set_max_heaps(setup.max_heaps)
         .set_allow_out_of_order(s.shuffle_within_heap)
         .set_memcpy(s.copy)
@@ -169,50 +172,50 @@ stream_config make_stream_config(const scenario& s,
 }
 
 /// One timed pass through a dropping_stream; returns the stream's statistics.
-stream_stats run_dropping_pass(const scenario& s,
-                               const workload& w,
-                               const engine_setup& setup,
-                               thread_pool& workers,
-                               const std::shared_ptr<memory_pool>& pool)
+recv::stream_stats run_dropping_pass(const scenario& s,
+                                     const workload& w,
+                                     const engine_setup& setup,
+                                     recv::thread_pool& workers,
+                                     const std::shared_ptr<recv::memory_pool>& pool)
 {
     dropping_stream stream(workers, make_stream_config(s, setup, pool));
-    stream.emplace_reader<mem_reader>(w.buffer.data(), w.buffer.size());
+    stream.emplace_reader<recv::mem_reader>(w.buffer.data(), w.buffer.size());
     const std::uint64_t complete = stream.wait_for_end();
     stream.stop();
-    stream_stats stats = stream.get_all_stats();
+    recv::stream_stats stats = stream.get_all_stats();
     check_pass(s, w, complete, stats);
     return stats;
 }
 
 /// One pass of the buffer through a new ring_stream; returns the stream's statistics.
-stream_stats run_pass(const scenario& s,
-                      const workload& w,
-                      const engine_setup& setup,
-                      thread_pool& workers,
-                      const std::shared_ptr<memory_pool>& pool,
-                      bool verify)
+recv::stream_stats run_pass(const scenario& s,
+                            const workload& w,
+                            const engine_setup& setup,
+                            recv::thread_pool& workers,
+                            const std::shared_ptr<recv::memory_pool>& pool,
+                            bool verify)
 {
-    const stream_config config = make_stream_config(s, setup, pool);
-    ring_stream_config ring_config;
+    const recv::stream_config config = make_stream_config(s, setup, pool);
+    recv::ring_stream_config ring_config;
     ring_config.set_heaps(setup.ring_heaps)
         .set_max_spin(std::chrono::microseconds(setup.max_spin_us));
 
-    ring_stream stream(workers, config, ring_config);
-    stream.emplace_reader<mem_reader>(w.buffer.data(), w.buffer.size());
+    recv::ring_stream stream(workers, config, ring_config);
+    stream.emplace_reader<recv::mem_reader>(w.buffer.data(), w.buffer.size());
     std::uint64_t popped = 0;
     while (true) {
         try {
-            heap h = stream.pop();
+            recv::heap h = stream.pop();
             popped++;
             if (verify)
                 verify_heap(s, w, h, popped);
-        } catch (const ringbuffer_stopped&) {
+        } catch (const recv::ringbuffer_stopped&) {
             break;
         }
     }
     // stop() waits for the reader to finish, so its last batch's statistics are in.
     stream.stop();
-    stream_stats stats = stream.get_all_stats();
+    recv::stream_stats stats = stream.get_all_stats();
     check_pass(s, w, popped, stats);
     return stats;
 }
@@ -224,13 +227,13 @@ engine_result measure_engine(const scenario& s,
                              const engine_setup& setup,
                              double seconds)
 {
-    thread_pool workers(1);
+    recv::thread_pool workers(1);
     // Enough buffers for every heap that can be out at once: the live window, the
     // ring, the one the consumer holds and the one a new heap takes before an eviction
     // frees its slot; two more so that the background refill never has to run.
     engine_result result;
     result.pool_buffers = pool_buffer_count(setup);
-    auto pool = std::make_shared<memory_pool>(
+    auto pool = std::make_shared<recv::memory_pool>(
         workers, w.heap_size, w.heap_size, result.pool_buffers, result.pool_buffers, 2);
 
     run_pass(s, w, setup, workers, pool, true); // untimed: checks every byte, warms up
@@ -240,9 +243,9 @@ engine_result measure_engine(const scenario& s,
     const double cpu_start = process_cpu_seconds();
     const auto start = clock_type::now();
     do {
-        stream_stats stats = setup.drop_on_worker
-                                 ? run_dropping_pass(s, w, setup, workers, pool)
-                                 : run_pass(s, w, setup, workers, pool, false);
+        recv::stream_stats stats = setup.drop_on_worker
+                                       ? run_dropping_pass(s, w, setup, workers, pool)
+                                       : run_pass(s, w, setup, workers, pool, false);
         if (result.passes == 0)
             result.stats = stats;
         else
@@ -287,17 +290,17 @@ std::size_t pool_buffer_count(const engine_setup& setup)
 }
 
 copy_result measure_copy(const workload& w,
-                         memcpy_function_ptr copy,
+                         recv::memcpy_function_ptr copy,
                          double seconds,
                          std::size_t destinations)
 {
     // Called through a volatile pointer so that the compiler cannot specialise it away.
-    memcpy_function_ptr volatile copy_fn = copy ? copy : std::memcpy;
+    recv::memcpy_function_ptr volatile copy_fn = copy ? copy : std::memcpy;
     destinations = std::max<std::size_t>(destinations, 1);
     std::vector<std::uint8_t> destination(w.heap_size * destinations);
     const std::uint8_t* source = w.buffer.data();
     auto one_pass = [&] {
-        const memcpy_function_ptr fn = copy_fn;
+        const recv::memcpy_function_ptr fn = copy_fn;
         // Each heap's payload goes to the next heap-sized slot in turn, as the engine's
         // heaps go to the pool's buffers in turn.
         std::size_t slot = 0, filled = 0;

@@ -160,7 +160,7 @@ scenario_report run_scenario(const scenario& s, const mem_options& o)
     const double copy_seconds = std::max(o.seconds / 4, 0.05);
     // The engine's own copy is measured too: "standard" is not always std::memcpy (an
     // AVX loop on CPUs that have AVX), so the two can differ.
-    const memcpy_function_ptr own_copy = get_memcpy(s.copy);
+    const gr::spead::recv::memcpy_function_ptr own_copy = get_memcpy(s.copy);
     r.memcpy_before = measure_copy(w, std::memcpy, copy_seconds);
     if (own_copy)
         r.same_copy_before = measure_copy(w, own_copy, copy_seconds);

@@ -53,7 +53,7 @@ struct engine_result {
     std::uint64_t heaps = 0;         ///< heaps the consumer popped
     std::uint64_t packets = 0;       ///< packets fed (buffer packets x passes)
     std::uint64_t payload_bytes = 0; ///< heap payload delivered
-    stream_stats stats;              ///< the streams' statistics, summed over passes
+    recv::stream_stats stats;        ///< the streams' statistics, summed over passes
     std::size_t pool_buffers = 0;    ///< buffers the memory pool keeps
 };
 
@@ -90,7 +90,7 @@ std::size_t pool_buffer_count(const engine_setup& setup);
  * engine's pool); with 1, every heap lands in the same one, which stays in cache.
  */
 copy_result measure_copy(const workload& w,
-                         memcpy_function_ptr copy,
+                         recv::memcpy_function_ptr copy,
                          double seconds,
                          std::size_t destinations = 1);
 

@@ -34,21 +34,21 @@ std::vector<scenario> make_scenarios()
                      JUMBO_PACKET,
                      64,
                      false,
-                     memcpy_function::standard,
+                     recv::memcpy_function::standard,
                      "1 MiB heaps in 8972-byte packets, in order" });
     list.push_back({ "4KiB-single",
                      4 * KIB,
                      JUMBO_PACKET,
                      16384,
                      false,
-                     memcpy_function::standard,
+                     recv::memcpy_function::standard,
                      "4 KiB heaps, one packet each" });
     list.push_back({ "1MiB-8972-ooo",
                      MIB,
                      JUMBO_PACKET,
                      64,
                      true,
-                     memcpy_function::standard,
+                     recv::memcpy_function::standard,
                      "1 MiB heaps, packets shuffled within each heap, "
                      "allow_out_of_order" });
     list.push_back({ "1MiB-nontemporal",
@@ -56,7 +56,7 @@ std::vector<scenario> make_scenarios()
                      JUMBO_PACKET,
                      64,
                      false,
-                     memcpy_function::nontemporal,
+                     recv::memcpy_function::nontemporal,
                      "1 MiB heaps in 8972-byte packets, non-temporal copy" });
     return list;
 }
@@ -78,7 +78,7 @@ std::uint8_t workload::expected_byte(std::uint64_t cnt, std::size_t offset)
 
 workload build_workload(const scenario& s)
 {
-    encoder_options options;
+    protocol::encoder_options options;
     options.max_packet_size = s.max_packet_size;
     options.include_heap_length = true;
 
@@ -92,28 +92,30 @@ workload build_workload(const scenario& s)
         const std::uint64_t cnt = h + 1;
         for (std::size_t i = 0; i < payload.size(); i++)
             payload[i] = workload::expected_byte(cnt, i);
-        heap_contents contents;
+        protocol::heap_contents contents;
         contents.cnt = cnt;
-        contents.items.push_back(encoder_item::make_addressed(BENCH_ITEM_ID, payload));
+        contents.items.push_back(
+            protocol::encoder_item::make_addressed(BENCH_ITEM_ID, payload));
         auto heap_packets = encode_heap(contents, options);
         if (s.shuffle_within_heap)
             std::shuffle(heap_packets.begin(), heap_packets.end(), shuffle_rng);
         for (auto& p : heap_packets)
             packets.push_back(std::move(p));
     }
-    w.buffer = concatenate_packets(packets);
+    w.buffer = protocol::concatenate_packets(packets);
     w.packets = packets.size();
 
     // Decode once up front: the memcpy baseline needs every payload's place, and a
     // buffer that does not decode cleanly would void the benchmark.
     std::size_t position = 0;
     while (position < w.buffer.size()) {
-        packet_view view;
-        const packet_status status = decode_packet(w.buffer.data() + position,
-                                                   w.buffer.size() - position,
-                                                   view,
-                                                   packet_framing::stream);
-        if (status != packet_status::ok)
+        protocol::packet_view view;
+        const protocol::packet_status status =
+            decode_packet(w.buffer.data() + position,
+                          w.buffer.size() - position,
+                          view,
+                          protocol::packet_framing::stream);
+        if (status != protocol::packet_status::ok)
             throw std::runtime_error(std::string("bench workload ") + s.name +
                                      ": packet at byte " + std::to_string(position) +
                                      " does not decode (" + to_string(status) + ")");

@@ -19,11 +19,13 @@
 
 #include "fuzz_support.h"
 #include <gnuradio/spead/protocol/decode_error.h>
-#include <gnuradio/spead/protocol/item_value.h>
+#include <gnuradio/spead/protocol/item_type.h>
 #include <stdexcept>
 #include <string>
 
 using namespace gr::spead;
+using namespace gr::spead::protocol;
+using namespace gr::spead::recv;
 
 namespace {
 

@@ -25,7 +25,7 @@ struct scenario {
     std::size_t max_packet_size = 0;  ///< encoder limit, header and pointers included
     std::size_t heaps = 0;            ///< heaps in the prebuilt buffer (one pass)
     bool shuffle_within_heap = false; ///< packets of each heap in a seeded random order
-    memcpy_function copy = memcpy_function::standard;
+    recv::memcpy_function copy = recv::memcpy_function::standard;
     std::string description;
 };
 

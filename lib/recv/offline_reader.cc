@@ -5,16 +5,17 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <gnuradio/spead/recv/batch_reader.h>
+#include <gnuradio/spead/recv/offline_reader.h>
 #include <gnuradio/spead/recv/stream.h>
 #include <boost/asio/post.hpp>
 
 namespace gr {
 namespace spead {
+namespace recv {
 
-batch_reader::batch_reader(stream& owner) : reader(owner) {}
+offline_reader::offline_reader(stream& owner) : reader(owner) {}
 
-void batch_reader::start()
+void offline_reader::start()
 {
     {
         std::lock_guard<std::mutex> lock(d_state_mutex);
@@ -25,7 +26,7 @@ void batch_reader::start()
     boost::asio::post(get_io_context(), [this] { run(); });
 }
 
-void batch_reader::stop()
+void offline_reader::stop()
 {
     d_stop_requested = true;
     bool never_started = false;
@@ -40,7 +41,7 @@ void batch_reader::stop()
         mark_finished();
 }
 
-void batch_reader::finish()
+void offline_reader::finish()
 {
     release_input();
     {
@@ -51,7 +52,7 @@ void batch_reader::finish()
     mark_finished();
 }
 
-void batch_reader::run()
+void offline_reader::run()
 {
     if (d_stop_requested) {
         finish();
@@ -69,5 +70,6 @@ void batch_reader::run()
     boost::asio::post(get_io_context(), [this] { run(); });
 }
 
+} // namespace recv
 } // namespace spead
 } // namespace gr

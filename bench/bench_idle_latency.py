@@ -12,7 +12,7 @@ different length (so they arrive at different phases of the block's wait), and t
 from sending to the heap's samples reaching a vector sink is measured (polled every
 0.5 ms). Prints the median and the maximum; it judges nothing.
 
-    PYTHONPATH=build/test_modules /usr/bin/python3 apps/bench_idle_latency.py
+    PYTHONPATH=build/test_modules /usr/bin/python3 bench/bench_idle_latency.py
 """
 
 import socket

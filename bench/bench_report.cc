@@ -47,9 +47,9 @@ std::string json_string(const std::string& s)
     return out + "\"";
 }
 
-const char* copy_name(memcpy_function f)
+const char* copy_name(recv::memcpy_function f)
 {
-    return f == memcpy_function::nontemporal ? "nontemporal" : "standard";
+    return f == recv::memcpy_function::nontemporal ? "nontemporal" : "standard";
 }
 
 void json_copy(std::ostream& out, const char* key, const copy_result& r)
@@ -113,7 +113,7 @@ double scenario_report::same_copy_gbps() const
 
 void print_text(std::ostream& out, const run_report& report)
 {
-    namespace idx = stream_stat_indices;
+    namespace idx = recv::stream_stat_indices;
     out << "spead_bench mem: " << report.nproc << " CPUs, ~" << report.seconds
         << " s per scenario, max_heaps " << report.setup.max_heaps << ", ring heaps "
         << report.setup.ring_heaps << ", ring max spin " << report.setup.max_spin_us
@@ -121,7 +121,7 @@ void print_text(std::ostream& out, const run_report& report)
     if (report.setup.drop_on_worker)
         out << "DIAGNOSTIC: heaps dropped on the worker thread (no ring, no consumer)\n";
     for (const scenario_report& r : report.scenarios) {
-        const stream_stats& st = r.engine.stats;
+        const recv::stream_stats& st = r.engine.stats;
         out << "\n" << r.spec.name << ": " << r.spec.description << "\n";
         out << "  buffer:  " << r.heaps_per_pass << " heaps, " << r.packets_per_pass
             << " packets, " << r.payload_bytes_per_pass << " payload bytes ("

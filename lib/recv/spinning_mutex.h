@@ -12,6 +12,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 /**
  * \brief A std::mutex that a thread finding it locked first retries for a moment
@@ -53,6 +54,7 @@ private:
     std::mutex d_mutex;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 

@@ -79,7 +79,7 @@ public:
         if (cpu < 0)
             return;
         d_restore = sched_getaffinity(0, sizeof(d_former), &d_former) == 0;
-        thread_pool::set_affinity(cpu);
+        recv::thread_pool::set_affinity(cpu);
     }
     ~scoped_cpu_pin()
     {
@@ -112,7 +112,7 @@ std::vector<int> pool_affinity(int cpu)
 }
 
 /// CPU time used so far by the one thread of \p workers, read on that thread.
-double worker_cpu_seconds(thread_pool& workers)
+double worker_cpu_seconds(recv::thread_pool& workers)
 {
     std::promise<double> reading;
     std::future<double> result = reading.get_future();
@@ -146,25 +146,25 @@ std::pair<int, int> default_cpu_pair()
 
 udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_info& info)
 {
-    namespace idx = stream_stat_indices;
+    namespace idx = recv::stream_stat_indices;
     // The consumer (this thread) runs beside the receive worker: it only pops and
     // drops, but beside a sender that never sleeps it waits for a time slice while the
     // ring fills and the worker stops reading (measured: two thirds of the heaps lost).
     const scoped_cpu_pin consumer_pin(setup.receiver_cpu);
-    thread_pool workers(1, pool_affinity(setup.receiver_cpu));
+    recv::thread_pool workers(1, pool_affinity(setup.receiver_cpu));
     // Enough buffers for every live heap, the ring and the one the consumer holds, so
     // the receive path never allocates once running.
     const std::size_t buffers = setup.max_heaps * setup.senders + setup.ring_heaps + 4;
-    auto memory = std::make_shared<memory_pool>(
+    auto memory = std::make_shared<recv::memory_pool>(
         workers, setup.heap_size, setup.heap_size, buffers, buffers, buffers / 2);
-    stream_config config;
+    recv::stream_config config;
     config.set_max_heaps(setup.max_heaps)
         .set_substreams(setup.senders)
         .set_memory_allocator(memory);
-    ring_stream_config ring;
+    recv::ring_stream_config ring;
     ring.set_heaps(setup.ring_heaps)
         .set_max_spin(std::chrono::microseconds(setup.max_spin_us));
-    ring_stream stream(workers, config, ring);
+    recv::ring_stream stream(workers, config, ring);
 
     boost::asio::ip::udp::socket socket(workers.get_io_context());
     socket.open(boost::asio::ip::udp::v4());
@@ -179,8 +179,8 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     // A second descriptor keeps the socket (and its drop counter in /proc/net/udp)
     // alive after the reader closes its own at the end of the stream.
     const int socket_ref = ::dup(socket.native_handle());
-    udp_reader& reader = stream.emplace_reader<udp_reader>(
-        std::move(socket), std::max(setup.packet_size, DEFAULT_UDP_MAX_SIZE));
+    recv::udp_reader& reader = stream.emplace_reader<recv::udp_reader>(
+        std::move(socket), std::max(setup.packet_size, recv::DEFAULT_UDP_MAX_SIZE));
     reader.set_busy_poll(std::chrono::microseconds(setup.busy_poll_us));
 
     const send::send_config send_config = make_send_config(setup, port, rate_gbps);
@@ -193,7 +193,7 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     const auto wall_start = clock_type::now();
     std::thread sender([&] {
         if (setup.sender_cpu >= 0)
-            thread_pool::set_affinity(setup.sender_cpu);
+            recv::thread_pool::set_affinity(setup.sender_cpu);
         try {
             auto out = send::make_transport(send_config);
             sent = send::run_sender(send_config, *out);
@@ -211,10 +211,10 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     std::uint64_t payload = 0;
     auto last_heap = clock_type::now();
     for (;;) {
-        std::optional<heap> h;
+        std::optional<recv::heap> h;
         try {
             h = stream.pop_for(std::chrono::milliseconds(50));
-        } catch (const ringbuffer_stopped&) {
+        } catch (const recv::ringbuffer_stopped&) {
             break;
         }
         if (h) {

@@ -67,7 +67,7 @@ struct soak_result {
     bool buffer_forced = false;        ///< SO_RCVBUFFORCE was accepted
     std::size_t pool_buffers = 0;      ///< memory pool size (initial and max_free)
     std::size_t heap_memory_bound = 0; ///< bytes the pool may hold at most, by design
-    stream_stats stats;
+    recv::stream_stats stats;
 };
 
 /**

@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#ifndef INCLUDED_SPEAD_RECV_BATCH_READER_H
-#define INCLUDED_SPEAD_RECV_BATCH_READER_H
+#ifndef INCLUDED_SPEAD_RECV_OFFLINE_READER_H
+#define INCLUDED_SPEAD_RECV_OFFLINE_READER_H
 
 #include <gnuradio/spead/recv/reader.h>
 #include <atomic>
@@ -14,6 +14,7 @@
 
 namespace gr {
 namespace spead {
+namespace recv {
 
 class stream_batch;
 
@@ -27,10 +28,10 @@ class stream_batch;
  * the start, stop and finish bookkeeping, which must be exact for stop() to be prompt
  * and for the stream to be destroyed safely, is here once.
  */
-class batch_reader : public reader
+class offline_reader : public reader
 {
 public:
-    explicit batch_reader(stream& owner);
+    explicit offline_reader(stream& owner);
 
     /// Posts the first batch. Does nothing after stop().
     void start() final;
@@ -61,7 +62,8 @@ private:
     bool d_done = false;
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 
-#endif /* INCLUDED_SPEAD_RECV_BATCH_READER_H */
+#endif /* INCLUDED_SPEAD_RECV_OFFLINE_READER_H */

@@ -52,7 +52,7 @@ constexpr std::uint64_t FIRST_DATA_CNT = 2;
  * would keep it in its heap once its dynamic mmap threshold has risen). RSS then grows
  * only when memory is really added.
  */
-class counting_allocator : public memory_allocator
+class counting_allocator : public recv::memory_allocator
 {
 public:
     pointer allocate(std::size_t size, void* /*hint*/ = nullptr) override
@@ -101,7 +101,7 @@ public:
             d_expected[i] = std::uint8_t(i);
     }
 
-    bool check(const heap& h) const
+    bool check(const recv::heap& h) const
     {
         if (h.get_cnt() < FIRST_DATA_CNT || h.payload_size() != d_heap_size)
             return false;
@@ -109,7 +109,7 @@ public:
             (std::uint64_t(1) << h.get_flavour().heap_address_bits()) - 1;
         const std::uint64_t timestamp = (h.get_cnt() - FIRST_DATA_CNT) * d_heap_size;
         bool timestamp_ok = false, data_ok = false;
-        for (const heap_item& item : h.get_items()) {
+        for (const protocol::heap_item& item : h.get_items()) {
             if (item.id == send::TIMESTAMP_ITEM_ID)
                 timestamp_ok = item.immediate && item.value == (timestamp & mask);
             else if (item.id == send::DATA_ITEM_ID)
@@ -148,29 +148,29 @@ soak_result run_soak(const soak_setup& setup,
                      const std::function<void(const soak_sample&)>& on_sample,
                      const std::atomic<bool>& cancel)
 {
-    namespace idx = stream_stat_indices;
+    namespace idx = recv::stream_stat_indices;
     soak_result result;
-    thread_pool workers(1);
+    recv::thread_pool workers(1);
     // As `spead_bench udp`: enough buffers for every live heap, the ring and the heap
     // the consumer holds, made up front, so that the receive path need not allocate.
     result.pool_buffers = setup.max_heaps + setup.ring_heaps + 4;
     auto counted = std::make_shared<counting_allocator>();
-    auto pool = std::make_shared<memory_pool>(workers,
-                                              setup.heap_size,
-                                              setup.heap_size,
-                                              result.pool_buffers,
-                                              result.pool_buffers,
-                                              result.pool_buffers / 2,
-                                              counted);
+    auto pool = std::make_shared<recv::memory_pool>(workers,
+                                                    setup.heap_size,
+                                                    setup.heap_size,
+                                                    result.pool_buffers,
+                                                    result.pool_buffers,
+                                                    result.pool_buffers / 2,
+                                                    counted);
     // The pool keeps at most max_free buffers, and the stream holds at most the window,
     // the new heap, the heap being pushed, the ring and the consumer's heap.
     result.heap_memory_bound =
         (result.pool_buffers + setup.max_heaps + setup.ring_heaps + 3) * setup.heap_size;
-    stream_config config;
+    recv::stream_config config;
     config.set_max_heaps(setup.max_heaps).set_memory_allocator(pool);
-    ring_stream_config ring;
+    recv::ring_stream_config ring;
     ring.set_heaps(setup.ring_heaps);
-    ring_stream stream(workers, config, ring);
+    recv::ring_stream stream(workers, config, ring);
 
     boost::asio::ip::udp::socket socket(workers.get_io_context());
     socket.open(boost::asio::ip::udp::v4());
@@ -184,15 +184,15 @@ soak_result run_soak(const soak_setup& setup,
     // A second descriptor keeps the socket (and its drop counter in /proc/net/udp)
     // alive after the reader closes its own at the end of the stream.
     const int socket_ref = ::dup(socket.native_handle());
-    stream.emplace_reader<udp_reader>(std::move(socket),
-                                      std::max(setup.packet_size, DEFAULT_UDP_MAX_SIZE));
+    stream.emplace_reader<recv::udp_reader>(
+        std::move(socket), std::max(setup.packet_size, recv::DEFAULT_UDP_MAX_SIZE));
 
     const heap_checker checker(setup);
     soak_sample now;
     std::uint64_t highest_cnt = 0;
     const auto start = clock_type::now();
     auto sample = [&]() {
-        const stream_stats stats = stream.get_all_stats();
+        const recv::stream_stats stats = stream.get_all_stats();
         now.elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
         now.packets = stats[idx::packets];
         now.packets_rejected = stats["packets_rejected"];
@@ -231,10 +231,10 @@ soak_result run_soak(const soak_setup& setup,
     auto next_report = start + std::chrono::duration_cast<clock_type::duration>(interval);
     auto last_heap = clock_type::now();
     for (;;) {
-        std::optional<heap> h;
+        std::optional<recv::heap> h;
         try {
             h = stream.pop_for(std::chrono::milliseconds(50));
-        } catch (const ringbuffer_stopped&) {
+        } catch (const recv::ringbuffer_stopped&) {
             break;
         }
         const auto t = clock_type::now();

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 
-"""One trial of each kind behind apps/bench_flowgraph.py.
+"""One trial of each kind behind bench/bench_flowgraph.py.
 
 - spead_trial: spead_send -> loopback UDP -> spead.source -> null sink; the stop heap
   ends the flowgraph.

@@ -209,7 +209,7 @@ void trial_json(std::ostream& out, const udp_trial& t)
         << ", \"worker_cpu_seconds\": " << json_number(t.worker_cpu_seconds, 4)
         << ", \"consumer_cpu_seconds\": " << json_number(t.consumer_cpu_seconds, 4)
         << ", \"sender_cpu_seconds\": " << json_number(t.sender_cpu_seconds, 4)
-        << ", \"worker_blocked\": " << t.stats[stream_stat_indices::worker_blocked]
+        << ", \"worker_blocked\": " << t.stats[recv::stream_stat_indices::worker_blocked]
         << ", \"packets_rejected\": " << t.stats["packets_rejected"] << "}";
 }
 

@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-// The one CppUnit runner for the engine's tests. Each qa_*.cc registers its suites with
-// CPPUNIT_TEST_SUITE_REGISTRATION. An optional argument runs a single suite or test,
+// The CppUnit runner main of every C++ test program. Each qa_*.cc registers its suites
+// with CPPUNIT_TEST_SUITE_REGISTRATION. An optional argument runs a single suite or test,
 // e.g. `qa_spead_engine qa_packet` or `qa_spead_engine qa_packet::test_bad_magic`.
 
 #include <cppunit/BriefTestProgressListener.h>
@@ -30,13 +30,20 @@ int main(int argc, char** argv)
     CppUnit::TestRunner runner;
     runner.addTest(all);
     std::string name = argc > 1 ? argv[1] : "";
-    // Suites declared inside namespace gr::spead carry it in their name; ctest names
-    // every suite by its file alone.
+    // Suites declared inside a namespace carry it in their name; ctest names every
+    // suite by its file alone.
     if (!name.empty()) {
-        try {
-            all->findTest(name);
-        } catch (const std::invalid_argument&) {
-            name = "gr::spead::" + name;
+        for (const char* prefix : { "",
+                                    "gr::spead::protocol::",
+                                    "gr::spead::recv::",
+                                    "gr::spead::send::",
+                                    "gr::spead::" }) {
+            try {
+                all->findTest(prefix + name);
+                name = prefix + name;
+                break;
+            } catch (const std::invalid_argument&) {
+            }
         }
     }
     try {

@@ -39,7 +39,7 @@ receive_buffer_grant give_receive_buffer(int fd, std::size_t requested, bool for
     grant.forced = grant.granted > 0;
     if (!grant.forced)
         // Warns once per process when the kernel grants less (net.core.rmem_max).
-        grant.granted = set_receive_buffer_size(fd, requested);
+        grant.granted = recv::set_receive_buffer_size(fd, requested);
     return grant;
 }
 

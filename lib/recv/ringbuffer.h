@@ -8,7 +8,8 @@
 #ifndef INCLUDED_SPEAD_RECV_RINGBUFFER_H
 #define INCLUDED_SPEAD_RECV_RINGBUFFER_H
 
-#include <gnuradio/spead/recv/spinning_mutex.h>
+#include "spinning_mutex.h"
+#include <gnuradio/spead/recv/ringbuffer_errors.h>
 #include <condition_variable>
 #include <atomic>
 #include <chrono>
@@ -16,38 +17,16 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
-#include <stdexcept>
 #include <vector>
 
 namespace gr {
 namespace spead {
+namespace recv {
 
-/// The ring was stopped and (for a consumer) holds nothing more (spead2's Stopped).
-class ringbuffer_stopped : public std::runtime_error
-{
-public:
-    ringbuffer_stopped() : std::runtime_error("ringbuffer stopped") {}
-};
-
-/// A non-blocking pop found nothing (spead2's Empty).
-class ringbuffer_empty : public std::runtime_error
-{
-public:
-    ringbuffer_empty() : std::runtime_error("ringbuffer is empty") {}
-};
 
 /**
- * The default longest spin of a ring side that has to wait, before it sleeps. Waking a
- * sleeping consumer costs the producer (the stream's worker, the bottleneck) a system
- * call and an inter-processor interrupt: tens of microseconds in a virtual machine.
- * Spinning up to this long while items come at least this often (about 5000 per
- * second) avoids that.
- */
-constexpr std::chrono::microseconds RING_DEFAULT_MAX_SPIN{ 200 };
-
-/**
- * \brief Bounded queue between producer threads (stream workers) and a consumer, with a
- * file descriptor for event loops.
+ * \brief (Private to the engine.) Bounded queue between producer threads (stream workers)
+ * and a consumer, with a file descriptor for event loops.
  *
  * After stop(), pushes throw ringbuffer_stopped, while pops still return what is queued
  * and throw ringbuffer_stopped once it is empty. fd() is readable while items are queued
@@ -166,9 +145,10 @@ private:
     alignas(64) std::atomic<std::int64_t> d_typical_space_wait_ns{ 0 };
 };
 
+} // namespace recv
 } // namespace spead
 } // namespace gr
 
-#include <gnuradio/spead/recv/ringbuffer_impl.h>
+#include "ringbuffer_impl.h"
 
 #endif /* INCLUDED_SPEAD_RECV_RINGBUFFER_H */

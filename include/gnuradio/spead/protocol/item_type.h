@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#ifndef INCLUDED_SPEAD_PROTOCOL_ITEM_VALUE_H
-#define INCLUDED_SPEAD_PROTOCOL_ITEM_VALUE_H
+#ifndef INCLUDED_SPEAD_PROTOCOL_ITEM_TYPE_H
+#define INCLUDED_SPEAD_PROTOCOL_ITEM_TYPE_H
 
 #include <gnuradio/spead/protocol/descriptor.h>
 #include <gnuradio/spead/protocol/dtype.h>
@@ -16,6 +16,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 /**
  * \brief A decoded item value: elements in native byte order with their shape.
@@ -99,7 +100,8 @@ private:
     std::vector<format_field> d_fields; ///< wire fields when decoding bit by bit
 };
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr
 
-#endif /* INCLUDED_SPEAD_PROTOCOL_ITEM_VALUE_H */
+#endif /* INCLUDED_SPEAD_PROTOCOL_ITEM_TYPE_H */

@@ -11,7 +11,7 @@
 
 #include <gnuradio/spead/protocol/decode_error.h>
 #include <gnuradio/spead/protocol/flavour.h>
-#include <gnuradio/spead/protocol/item_value.h>
+#include <gnuradio/spead/protocol/item_type.h>
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <algorithm>
@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-using namespace gr::spead;
+using namespace gr::spead::protocol;
 
 namespace {
 
@@ -158,9 +158,9 @@ void check_standard(format_field field,
 
 } // namespace
 
-class qa_item_value : public CppUnit::TestFixture
+class qa_item_type : public CppUnit::TestFixture
 {
-    CPPUNIT_TEST_SUITE(qa_item_value);
+    CPPUNIT_TEST_SUITE(qa_item_type);
     CPPUNIT_TEST(test_u8);
     CPPUNIT_TEST(test_u16_big_endian);
     CPPUNIT_TEST(test_u32_big_endian);
@@ -1201,4 +1201,4 @@ public:
     }
 };
 
-CPPUNIT_TEST_SUITE_REGISTRATION(qa_item_value);
+CPPUNIT_TEST_SUITE_REGISTRATION(qa_item_type);

@@ -7,7 +7,7 @@
 
 #include <gnuradio/spead/protocol/decode_error.h>
 #include <gnuradio/spead/protocol/flavour.h>
-#include <gnuradio/spead/protocol/item_value.h>
+#include <gnuradio/spead/protocol/item_type.h>
 #include <gnuradio/spead/protocol/numpy_header.h>
 #include <algorithm>
 #include <cstring>
@@ -17,6 +17,7 @@
 
 namespace gr {
 namespace spead {
+namespace protocol {
 
 namespace {
 
@@ -551,5 +552,6 @@ std::vector<std::uint8_t> item_type::encode(const decoded_value& value) const
     return wire;
 }
 
+} // namespace protocol
 } // namespace spead
 } // namespace gr

@@ -76,7 +76,7 @@ struct udp_trial {
     /// Datagrams the kernel dropped because the socket's receive buffer was full (the
     /// reader did not read fast enough), from /proc/net/udp; -1 when unknown.
     std::int64_t kernel_drops = -1;
-    stream_stats stats;
+    recv::stream_stats stats;
 
     double loss_percent() const
     {

@@ -383,7 +383,7 @@ public:
 
 private:
     std::string d_name;
-    pcap_udp_writer d_writer;
+    protocol::pcap_udp_writer d_writer;
     std::vector<std::uint8_t> d_scratch;
 };
 

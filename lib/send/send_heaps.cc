@@ -20,23 +20,23 @@ namespace send {
 
 namespace {
 
-encoder_options make_encoder_options(const send_config& config)
+protocol::encoder_options make_encoder_options(const send_config& config)
 {
-    encoder_options options;
-    options.flav = flavour(4, 64, config.heap_address_bits);
+    protocol::encoder_options options;
+    options.flav = protocol::flavour(4, 64, config.heap_address_bits);
     options.max_packet_size = config.packet_size;
     options.include_heap_length = true;
     return options;
 }
 
-std::vector<descriptor> make_descriptors(const send_config& config)
+std::vector<protocol::descriptor> make_descriptors(const send_config& config)
 {
-    descriptor timestamp;
+    protocol::descriptor timestamp;
     timestamp.id = TIMESTAMP_ITEM_ID;
     timestamp.name = "timestamp";
     timestamp.description = "Sample counter of the heap's first byte (immediate)";
     timestamp.format = { { 'u', config.heap_address_bits } };
-    descriptor data;
+    protocol::descriptor data;
     data.id = DATA_ITEM_ID;
     data.name = "data";
     data.description = "Load generator payload: byte i is i mod 256";
@@ -57,32 +57,35 @@ heap_factory::heap_factory(const send_config& config)
 {
     if (config.heap_size == 0)
         throw std::invalid_argument("heap size must be at least 1 byte");
-    const encoder_options options = make_encoder_options(config);
+    const protocol::encoder_options options = make_encoder_options(config);
 
-    heap_contents descriptors;
+    protocol::heap_contents descriptors;
     descriptors.cnt = 1;
     descriptors.descriptors = make_descriptors(config);
     d_descriptor_packets = encode_heap(descriptors, options);
 
-    heap_contents data;
+    protocol::heap_contents data;
     data.cnt = 1;
-    data.items.push_back(encoder_item::make_immediate(TIMESTAMP_ITEM_ID, 0));
+    data.items.push_back(protocol::encoder_item::make_immediate(TIMESTAMP_ITEM_ID, 0));
     std::vector<std::uint8_t> payload(config.heap_size);
     for (std::size_t i = 0; i < payload.size(); i++)
         payload[i] = std::uint8_t(i);
-    data.items.push_back(encoder_item::make_addressed(DATA_ITEM_ID, std::move(payload)));
+    data.items.push_back(
+        protocol::encoder_item::make_addressed(DATA_ITEM_ID, std::move(payload)));
     for (auto& bytes : encode_heap(data, options)) {
-        packet_view view;
-        if (decode_packet(bytes.data(), bytes.size(), view) != packet_status::ok)
+        protocol::packet_view view;
+        if (decode_packet(bytes.data(), bytes.size(), view) !=
+            protocol::packet_status::ok)
             throw std::logic_error("the encoder produced a packet that does not decode");
         template_packet t;
         t.head_length = std::size_t(view.payload - bytes.data());
         if (t.head_length > out_packet::max_head)
             throw std::logic_error("data heap packet header longer than expected");
         for (std::size_t i = 0; i < view.n_items; i++) {
-            const item_pointer p = view.pointer(i);
-            const std::size_t at = PACKET_HEADER_SIZE + i * ITEM_POINTER_SIZE;
-            if (p.immediate && p.id == HEAP_CNT_ID)
+            const protocol::item_pointer p = view.pointer(i);
+            const std::size_t at =
+                protocol::PACKET_HEADER_SIZE + i * protocol::ITEM_POINTER_SIZE;
+            if (p.immediate && p.id == protocol::HEAP_CNT_ID)
                 t.cnt_at = at;
             else if (p.immediate && p.id == TIMESTAMP_ITEM_ID)
                 t.timestamp_at = at;
@@ -96,8 +99,8 @@ heap_factory::heap_factory(const send_config& config)
 
 std::vector<std::vector<std::uint8_t>> heap_factory::stop_packets(std::uint64_t cnt) const
 {
-    encoder_options options;
-    options.flav = flavour(4, 64, d_address_bits);
+    protocol::encoder_options options;
+    options.flav = protocol::flavour(4, 64, d_address_bits);
     options.max_packet_size = d_packet_size;
     return encode_stop_heap(cnt, options);
 }
@@ -107,8 +110,8 @@ namespace {
 /// Replaces the value field (the low address bits) of the pointer at \p at.
 void patch_value(std::uint8_t* head, std::size_t at, std::uint64_t mask, std::uint64_t v)
 {
-    const std::uint64_t raw = load_be64(head + at);
-    store_be64(head + at, (raw & ~mask) | (v & mask));
+    const std::uint64_t raw = protocol::load_be64(head + at);
+    protocol::store_be64(head + at, (raw & ~mask) | (v & mask));
 }
 
 } // namespace

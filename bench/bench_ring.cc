@@ -13,8 +13,8 @@
 #include "bench_ring.h"
 #include "cli_args.h"
 #include "json_text.h"
+#include "ringbuffer.h"
 #include <gnuradio/spead/recv/heap.h>
-#include <gnuradio/spead/recv/ringbuffer.h>
 #include <chrono>
 #include <cstdint>
 #include <iostream>
@@ -78,7 +78,7 @@ struct ring_result {
 ring_result measure(const ring_options& o)
 {
     using clock_type = std::chrono::steady_clock;
-    ringbuffer<heap> ring(o.capacity);
+    recv::ringbuffer<recv::heap> ring(o.capacity);
     ring_result r;
     const auto start = clock_type::now();
     const auto end = start + std::chrono::duration_cast<clock_type::duration>(
@@ -90,7 +90,7 @@ ring_result measure(const ring_options& o)
             if (i % 1024 == 0 && clock_type::now() >= end)
                 break;
             bool waited = false;
-            ring.push(heap(), &waited);
+            ring.push(recv::heap(), &waited);
             blocked += waited;
         }
         r.producer_blocked = blocked;
@@ -98,10 +98,10 @@ ring_result measure(const ring_options& o)
     });
     try {
         for (;;) {
-            heap h = ring.pop();
+            recv::heap h = ring.pop();
             r.items++;
         }
-    } catch (const ringbuffer_stopped&) {
+    } catch (const recv::ringbuffer_stopped&) {
     }
     producer.join();
     r.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
