@@ -30,7 +30,6 @@
 
 using namespace gr::spead;
 using namespace gr::spead::protocol;
-using namespace gr::spead::recv;
 using fuzz::bytes;
 using packets = std::vector<bytes>;
 
@@ -62,7 +61,7 @@ encoder_options opts(int address_bits, std::size_t packet_size, bool heap_length
 }
 
 /// A heap with an immediate item and an addressed one of \p size bytes.
-recv::packets data_heap(std::uint64_t cnt, std::size_t size, const encoder_options& o)
+packets data_heap(std::uint64_t cnt, std::size_t size, const encoder_options& o)
 {
     heap_contents h;
     h.cnt = cnt;
@@ -74,7 +73,7 @@ recv::packets data_heap(std::uint64_t cnt, std::size_t size, const encoder_optio
     return encode_heap(h, o);
 }
 
-recv::packets operator+(recv::packets a, const recv::packets& b)
+packets operator+(packets a, const packets& b)
 {
     a.insert(a.end(), b.begin(), b.end());
     return a;
@@ -112,8 +111,7 @@ std::vector<descriptor> sample_descriptors()
     return out;
 }
 
-void packet_seeds(
-    const std::vector<recv::recv::recv::recv::recv::recv::recv::packets>& captures)
+void packet_seeds(const std::vector<packets>& captures)
 {
     std::size_t n = 0;
     for (const auto& capture : captures)
@@ -121,7 +119,7 @@ void packet_seeds(
             write_seed("packet", "capture-" + std::to_string(n++), capture[i]);
     for (int bits : { 40, 48, 24, 16 }) {
         for (bool sized : { true, false }) {
-            const recv::packets p = data_heap(3, 200, opts(bits, 96, sized));
+            const packets p = data_heap(3, 200, opts(bits, 96, sized));
             for (std::size_t i = 0; i < p.size(); i++)
                 write_seed("packet",
                            "encoder-" + std::to_string(bits) +
@@ -134,8 +132,7 @@ void packet_seeds(
     }
 }
 
-void descriptor_seeds(
-    const std::vector<recv::recv::recv::recv::recv::recv::recv::packets>& captures)
+void descriptor_seeds(const std::vector<packets>& captures)
 {
     // DESCRIPTOR values exactly as spead2 sent them, from the captures' first heap.
     std::size_t n = 0;
@@ -241,28 +238,19 @@ void item_type_seeds()
 }
 
 /// The packet sequences both stream harnesses start from.
-std::vector<std::pair<std::string, recv::recv::recv::recv::recv::recv::recv::packets>>
-sequences(const std::vector<recv::recv::recv::recv::recv::recv::recv::packets>& captures)
+std::vector<std::pair<std::string, packets>>
+sequences(const std::vector<packets>& captures)
 {
-    std::vector<std::pair<std::string, recv::recv::recv::recv::recv::recv::recv::packets>>
-        out;
+    std::vector<std::pair<std::string, packets>> out;
     const encoder_options sized = opts(40, 96);
     const encoder_options unsized = opts(40, 96, false);
-    const recv::packets a = data_heap(1, 152, sized), b = data_heap(2, 152, sized),
-                        c = data_heap(3, 16, sized);
+    const packets a = data_heap(1, 152, sized), b = data_heap(2, 152, sized),
+                  c = data_heap(3, 16, sized);
     out.emplace_back("in-order", a + b + c + encode_stop_heap(4, sized));
-    out.emplace_back("reordered",
-                     gr::spead::recv::stream_stat_indices::packets{ a[2], a[0], a[1] } +
-                         b);
-    out.emplace_back(
-        "duplicated",
-        gr::spead::recv::stream_stat_indices::packets{ a[0], a[1], a[1], a[2], a[0] });
-    out.emplace_back("lost",
-                     gr::spead::recv::stream_stat_indices::packets{ a[0], a[2] } +
-                         packets{ b[1], b[2] } + c);
-    out.emplace_back("interleaved",
-                     gr::spead::recv::stream_stat_indices::packets{
-                         a[0], b[0], a[1], b[1], c[0], a[2], b[2] });
+    out.emplace_back("reordered", packets{ a[2], a[0], a[1] } + b);
+    out.emplace_back("duplicated", packets{ a[0], a[1], a[1], a[2], a[0] });
+    out.emplace_back("lost", packets{ a[0], a[2] } + packets{ b[1], b[2] } + c);
+    out.emplace_back("interleaved", packets{ a[0], b[0], a[1], b[1], c[0], a[2], b[2] });
     out.emplace_back("unsized", data_heap(5, 152, unsized) + data_heap(6, 300, unsized));
     out.emplace_back("spead-64-48",
                      data_heap(7, 400, opts(48, 128)) +
@@ -273,7 +261,7 @@ sequences(const std::vector<recv::recv::recv::recv::recv::recv::recv::packets>& 
     with_descriptors.stream_ctrl = CTRL_STREAM_START;
     out.emplace_back("descriptors", encode_heap(with_descriptors, opts(40, 256)) + b);
     for (std::size_t i = 0; i < captures.size(); i++) {
-        const recv::packets& capture = captures[i];
+        const packets& capture = captures[i];
         // Small enough to keep the fuzzers fast: the first packets of each capture.
         const std::size_t count = capture.size() > 30 ? 6 : 3;
         out.emplace_back(
@@ -339,8 +327,7 @@ void pcap_frame_seeds(const std::filesystem::path& captures)
     }
 }
 
-void stream_seeds(
-    const std::vector<recv::recv::recv::recv::recv::recv::recv::packets>& captures)
+void stream_seeds(const std::vector<packets>& captures)
 {
     std::uint8_t config = 0;
     for (const auto& [name, seq] : sequences(captures)) {
@@ -378,12 +365,12 @@ int main(int argc, char** argv)
     }
     try {
         out_dir = argv[1];
-        std::vector<recv::recv::recv::recv::recv::recv::recv::packets> captures;
+        std::vector<packets> captures;
         for (const char* file : { "spead2_64_40_single_packet.pcap",
                                   "spead2_64_48_single_packet.pcap",
                                   "spead2_64_40_multi_packet.pcap" }) {
             const auto path = std::filesystem::path(argv[2]) / file;
-            recv::recv::recv::recv::recv::recv::recv::packets capture;
+            packets capture;
             if (std::filesystem::exists(path)) {
                 for (auto& d : read_pcap_udp(path.string()))
                     capture.push_back(std::move(d.payload));
