@@ -6,10 +6,12 @@
  */
 
 #include "value_format.h"
+#include <gnuradio/spead/protocol/scalar_visit.h>
+#include <type_traits>
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <iomanip>
+#include <limits>
 #include <numeric>
 #include <sstream>
 
@@ -19,96 +21,67 @@ namespace apps {
 
 namespace {
 
-template <typename T>
-T load(const std::uint8_t* p)
-{
-    T v;
-    std::memcpy(&v, p, sizeof(T));
-    return v;
-}
-
+/// A scalar as a number: bool as 0 or 1, a byte string as its first byte, complex as its
+/// real or \p imaginary part, a record as its first field; half floats are not decoded
+/// (NaN).
 double
 scalar_as_double(const protocol::dtype& type, const std::uint8_t* p, bool imaginary)
 {
-    switch (type.type_kind) {
-    case protocol::dtype::kind::boolean:
-        return *p ? 1.0 : 0.0;
-    case protocol::dtype::kind::bytes:
-        return double(*p);
-    case protocol::dtype::kind::unsigned_int:
-        switch (type.itemsize) {
-        case 1:
-            return load<std::uint8_t>(p);
-        case 2:
-            return load<std::uint16_t>(p);
-        case 4:
-            return load<std::uint32_t>(p);
-        default:
-            return double(load<std::uint64_t>(p));
-        }
-    case protocol::dtype::kind::signed_int:
-        switch (type.itemsize) {
-        case 1:
-            return load<std::int8_t>(p);
-        case 2:
-            return load<std::int16_t>(p);
-        case 4:
-            return load<std::int32_t>(p);
-        default:
-            return double(load<std::int64_t>(p));
-        }
-    case protocol::dtype::kind::floating:
-        return type.itemsize == 4 ? load<float>(p) : load<double>(p);
-    case protocol::dtype::kind::complex:
-        if (type.itemsize == 8)
-            return load<float>(p + (imaginary ? 4 : 0));
-        return load<double>(p + (imaginary ? 8 : 0));
-    case protocol::dtype::kind::record:
-        if (type.fields.empty())
-            return 0.0;
-        return scalar_as_double(
-            type.fields[0].type, p + type.fields[0].offset, imaginary);
-    }
-    return 0.0;
+    return protocol::visit_scalar(type, p, [&](auto v) -> double {
+        using T = decltype(v);
+        if constexpr (std::is_same_v<T, bool>)
+            return v ? 1.0 : 0.0;
+        else if constexpr (std::is_same_v<T, protocol::scalar_bytes>) {
+            switch (type.type_kind) {
+            case protocol::dtype::kind::bytes:
+                return double(v.data[0]);
+            case protocol::dtype::kind::record:
+                if (type.fields.empty())
+                    return 0.0;
+                return scalar_as_double(
+                    type.fields[0].type, p + type.fields[0].offset, imaginary);
+            default:
+                return std::numeric_limits<double>::quiet_NaN();
+            }
+        } else if constexpr (protocol::is_complex_scalar_v<T>)
+            return imaginary ? double(v.imag()) : double(v.real());
+        else
+            return double(v);
+    });
 }
 
 std::string scalar_text(const protocol::dtype& type, const std::uint8_t* p)
 {
     std::ostringstream out;
-    switch (type.type_kind) {
-    case protocol::dtype::kind::boolean:
-        out << (*p ? "True" : "False");
-        break;
-    case protocol::dtype::kind::bytes:
-        out << '\'' << char(*p) << '\'';
-        break;
-    case protocol::dtype::kind::unsigned_int:
-        out << (type.itemsize == 8 ? load<std::uint64_t>(p)
-                                   : std::uint64_t(scalar_as_double(type, p, false)));
-        break;
-    case protocol::dtype::kind::signed_int:
-        out << (type.itemsize == 8 ? load<std::int64_t>(p)
-                                   : std::int64_t(scalar_as_double(type, p, false)));
-        break;
-    case protocol::dtype::kind::floating:
-        out << std::setprecision(7) << scalar_as_double(type, p, false);
-        break;
-    case protocol::dtype::kind::complex:
-        out << std::setprecision(7) << '(' << scalar_as_double(type, p, false)
-            << (scalar_as_double(type, p, true) < 0 ? "" : "+")
-            << scalar_as_double(type, p, true) << "j)";
-        break;
-    case protocol::dtype::kind::record: {
-        out << '(';
-        for (std::size_t i = 0; i < type.fields.size(); i++) {
-            if (i)
-                out << ", ";
-            out << scalar_text(type.fields[i].type, p + type.fields[i].offset);
-        }
-        out << ')';
-        break;
-    }
-    }
+    out << std::setprecision(7);
+    protocol::visit_scalar(type, p, [&](auto v) {
+        using T = decltype(v);
+        if constexpr (std::is_same_v<T, bool>)
+            out << (v ? "True" : "False");
+        else if constexpr (std::is_same_v<T, protocol::scalar_bytes>) {
+            if (type.type_kind == protocol::dtype::kind::bytes) {
+                out << '\'' << char(v.data[0]) << '\'';
+            } else if (type.type_kind == protocol::dtype::kind::record) {
+                out << '(';
+                for (std::size_t i = 0; i < type.fields.size(); i++) {
+                    if (i)
+                        out << ", ";
+                    out << scalar_text(type.fields[i].type, p + type.fields[i].offset);
+                }
+                out << ')';
+            } else {
+                out << std::numeric_limits<double>::quiet_NaN();
+            }
+        } else if constexpr (protocol::is_complex_scalar_v<T>)
+            out << '(' << double(v.real()) << (v.imag() < 0 ? "" : "+")
+                << double(v.imag()) << "j)";
+        else if constexpr (std::is_floating_point_v<T>)
+            out << double(v);
+        else if constexpr (std::is_signed_v<T>)
+            out << std::int64_t(v);
+        else
+            out << std::uint64_t(v);
+    });
     return out.str();
 }
 

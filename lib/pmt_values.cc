@@ -6,66 +6,35 @@
  */
 
 #include "pmt_values.h"
+#include <gnuradio/spead/protocol/scalar_visit.h>
+#include <type_traits>
 #include <complex>
-#include <cstring>
 
 namespace gr {
 namespace spead {
 
 namespace {
 
-template <typename T>
-T load(const std::uint8_t* p)
-{
-    T v;
-    std::memcpy(&v, p, sizeof(T));
-    return v;
-}
-
 pmt::pmt_t scalar_to_pmt(const protocol::dtype& t, const std::uint8_t* p)
 {
-    switch (t.type_kind) {
-    case protocol::dtype::kind::boolean:
-        return pmt::from_bool(p[0] != 0);
-    case protocol::dtype::kind::signed_int:
-        switch (t.itemsize) {
-        case 1:
-            return pmt::from_long(load<std::int8_t>(p));
-        case 2:
-            return pmt::from_long(load<std::int16_t>(p));
-        case 4:
-            return pmt::from_long(load<std::int32_t>(p));
-        default:
-            return pmt::from_long(long(load<std::int64_t>(p)));
-        }
-    case protocol::dtype::kind::unsigned_int:
-        switch (t.itemsize) {
-        case 1:
-            return pmt::from_uint64(load<std::uint8_t>(p));
-        case 2:
-            return pmt::from_uint64(load<std::uint16_t>(p));
-        case 4:
-            return pmt::from_uint64(load<std::uint32_t>(p));
-        default:
-            return pmt::from_uint64(load<std::uint64_t>(p));
-        }
-    case protocol::dtype::kind::floating:
-        if (t.itemsize == 4)
-            return pmt::from_double(load<float>(p));
-        if (t.itemsize == 8)
-            return pmt::from_double(load<double>(p));
-        break;
-    case protocol::dtype::kind::complex:
-        if (t.itemsize == 8)
-            return pmt::from_complex(std::complex<double>(load<std::complex<float>>(p)));
-        return pmt::from_complex(load<std::complex<double>>(p));
-    case protocol::dtype::kind::bytes:
-        return pmt::string_to_symbol(
-            std::string(reinterpret_cast<const char*>(p), t.itemsize));
-    default:
-        break;
-    }
-    return pmt::init_u8vector(t.itemsize, p);
+    return protocol::visit_scalar(t, p, [&t](auto v) -> pmt::pmt_t {
+        using T = decltype(v);
+        if constexpr (std::is_same_v<T, bool>)
+            return pmt::from_bool(v);
+        else if constexpr (std::is_same_v<T, protocol::scalar_bytes>) {
+            if (t.type_kind == protocol::dtype::kind::bytes)
+                return pmt::string_to_symbol(
+                    std::string(reinterpret_cast<const char*>(v.data), v.size));
+            return pmt::init_u8vector(v.size, v.data); // records, half floats
+        } else if constexpr (protocol::is_complex_scalar_v<T>)
+            return pmt::from_complex(std::complex<double>(v));
+        else if constexpr (std::is_floating_point_v<T>)
+            return pmt::from_double(v);
+        else if constexpr (std::is_signed_v<T>)
+            return pmt::from_long(long(v));
+        else
+            return pmt::from_uint64(v);
+    });
 }
 
 } // namespace
@@ -131,25 +100,18 @@ pmt::pmt_t item_to_pmt(const recv::heap& h,
                        const item_catalog::entry* entry)
 {
     std::uint8_t imm[8];
-    const std::uint8_t* data;
-    std::size_t length;
-    if (item.immediate) {
-        length = immediate_bytes(h, item, imm);
-        data = imm;
-    } else {
-        data = h.payload() + item.offset;
-        length = item.length;
-    }
+    const item_value_bytes bytes = value_bytes(h, item, imm);
     if (entry && entry->type) {
         try {
-            return value_to_pmt(entry->type->decode(data, length, item.immediate));
+            return value_to_pmt(
+                entry->type->decode(bytes.data, bytes.length, item.immediate));
         } catch (const std::exception&) {
             return pmt::PMT_NIL;
         }
     }
     if (item.immediate)
         return pmt::from_uint64(item.value);
-    return pmt::init_u8vector(length, data);
+    return pmt::init_u8vector(bytes.length, bytes.data);
 }
 
 pmt::pmt_t stats_to_pmt(const recv::stream_stats& stats,
