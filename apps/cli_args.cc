@@ -125,6 +125,68 @@ double arg_reader::double_value(double min, double max)
     return v;
 }
 
+option_table& option_table::on(const std::string& name, action apply)
+{
+    d_options.emplace_back(name, std::move(apply));
+    return *this;
+}
+
+option_table& option_table::flag(const std::string& name, bool& target)
+{
+    return on(name, [&target](arg_reader&) { target = true; });
+}
+
+option_table& option_table::text(const std::string& name, std::string& target)
+{
+    return on(name, [&target](arg_reader& args) { target = args.value(); });
+}
+
+option_table&
+option_table::number(const std::string& name, double& target, double min, double max)
+{
+    return on(name, [&target, min, max](arg_reader& args) {
+        target = args.double_value(min, max);
+    });
+}
+
+option_table& option_table::help(std::function<void(std::ostream&)> print)
+{
+    d_help = std::move(print);
+    return *this;
+}
+
+option_table& option_table::positional(std::string& target)
+{
+    d_positional = &target;
+    return *this;
+}
+
+void option_table::parse(int argc, char** argv, int first) const
+{
+    arg_reader args(argc, argv, first);
+    bool positional_taken = false;
+    while (args.next()) {
+        const std::string& name = args.name();
+        if (d_help && (name == "-h" || name == "--help")) {
+            d_help(std::cout);
+            std::exit(0);
+        }
+        if (!name.empty() && name[0] != '-') {
+            if (!d_positional || positional_taken)
+                throw usage_error("unexpected argument '" + name + "' (see --help)");
+            *d_positional = name;
+            positional_taken = true;
+            continue;
+        }
+        auto option = d_options.begin();
+        while (option != d_options.end() && option->first != name)
+            ++option;
+        if (option == d_options.end())
+            throw usage_error("unknown option '" + name + "' (see --help)");
+        option->second(args);
+    }
+}
+
 } // namespace apps
 } // namespace spead
 } // namespace gr

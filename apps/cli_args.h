@@ -9,6 +9,7 @@
 #define INCLUDED_SPEAD_APPS_CLI_ARGS_H
 
 #include <cstdint>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -59,6 +60,65 @@ private:
     std::string d_name;
     std::string d_inline_value;
     bool d_has_inline = false;
+};
+
+/**
+ * \brief A program's options as a table: each name and what reading it does.
+ *
+ *     options.help(print_usage)
+ *         .number("--rate", o.rate, 0, 100)
+ *         .integer("--heaps", o.heaps, 1, 1 << 16)
+ *         .flag("--json", o.json);
+ *     options.parse(argc, argv, 2);
+ *
+ * Targets are held by reference and must outlive parse(). Options apply in command-line
+ * order, so a repeated option's last value wins.
+ */
+class option_table
+{
+public:
+    /// Reads the option's value from the reader (if it takes one) and stores it.
+    using action = std::function<void(arg_reader&)>;
+
+    /// \p name runs \p apply.
+    option_table& on(const std::string& name, action apply);
+    /// A switch: \p name sets \p target to true.
+    option_table& flag(const std::string& name, bool& target);
+    /// Any text (arg_reader::value).
+    option_table& text(const std::string& name, std::string& target);
+    /// A number in [min, max] (arg_reader::double_value).
+    option_table& number(const std::string& name, double& target, double min, double max);
+    /// An unsigned integer in [min, max] (arg_reader::unsigned_value; K/M/G suffixes when
+    /// \p suffixes), stored as \p T, which must hold \p max.
+    template <typename T>
+    option_table& integer(const std::string& name,
+                          T& target,
+                          std::uint64_t min,
+                          std::uint64_t max,
+                          bool suffixes = false)
+    {
+        return on(name, [&target, min, max, suffixes](arg_reader& args) {
+            target = T(args.unsigned_value(min, max, suffixes));
+        });
+    }
+    /// "-h" and "--help": \p print writes the manual to stdout, then the program exits
+    /// with status 0.
+    option_table& help(std::function<void(std::ostream&)> print);
+    /// The one argument that is not an option (does not start with '-') goes to
+    /// \p target.
+    option_table& positional(std::string& target);
+
+    /**
+     * Reads argv[first] on, applying each option's action.
+     * \throws usage_error for an unknown option, an argument that is not an option where
+     * none (or no more) is expected, and whatever an action throws.
+     */
+    void parse(int argc, char** argv, int first = 1) const;
+
+private:
+    std::vector<std::pair<std::string, action>> d_options;
+    std::function<void(std::ostream&)> d_help;
+    std::string* d_positional = nullptr;
 };
 
 /// Exit status of a program given a bad command line.

@@ -11,13 +11,13 @@
 // channelised item. It assembles heaps with the protocol layer's simple collector: for
 // live streams and the full receive options use the receive engine's tools.
 
+#include "cli_args.h"
 #include "heap_describer.h"
 #include "value_format.h"
 #include <gnuradio/spead/protocol/packet.h>
 #include <gnuradio/spead/protocol/pcap_file.h>
 #include <gnuradio/spead/protocol/simple_heap.h>
 #include <array>
-#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -33,10 +33,9 @@ struct dump_options {
     std::string spectrum_item;
 };
 
-[[noreturn]] void usage(int status)
+void print_usage(std::ostream& out)
 {
-    (status ? std::cerr : std::cout)
-        << "usage: spead_dump CAPTURE.pcap [options]\n"
+    out << "usage: spead_dump CAPTURE.pcap [options]\n"
            "\n"
            "Decodes the SPEAD packets in a capture file (one UDP datagram per packet) "
            "and\n"
@@ -51,43 +50,19 @@ struct dump_options {
            "shaped\n"
            "                       (..., channels, 2) or (..., channels) complex\n"
            "  --quiet              print only the summary (and the chart)\n";
-    std::exit(status);
 }
 
 dump_options parse(int argc, char** argv)
 {
     dump_options o;
-    for (int i = 1; i < argc; i++) {
-        const std::string arg = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc)
-                usage(2);
-            return argv[++i];
-        };
-        if (arg == "-h" || arg == "--help")
-            usage(0);
-        else if (arg == "--filter")
-            o.filter = value();
-        else if (arg == "--bug-compat") {
-            const std::string v = value();
-            char* end = nullptr;
-            o.bug_compat = int(std::strtol(v.c_str(), &end, 0));
-            if (*end != '\0' || o.bug_compat < 0 ||
-                o.bug_compat > gr::spead::protocol::BUG_COMPAT_ALL) {
-                std::cerr << "--bug-compat takes 0 to 7, not '" << v << "'\n";
-                std::exit(2);
-            }
-        } else if (arg == "--spectrum")
-            o.spectrum_item = value();
-        else if (arg == "--quiet")
-            o.quiet = true;
-        else if (!arg.empty() && arg[0] != '-' && o.input.empty())
-            o.input = arg;
-        else
-            usage(2);
-    }
-    if (o.input.empty())
-        usage(2);
+    apps::option_table options;
+    options.help(print_usage)
+        .text("--filter", o.filter)
+        .integer("--bug-compat", o.bug_compat, 0, protocol::BUG_COMPAT_ALL)
+        .text("--spectrum", o.spectrum_item)
+        .flag("--quiet", o.quiet)
+        .positional(o.input);
+    options.parse(argc, argv);
     return o;
 }
 
@@ -149,7 +124,15 @@ private:
 
 int main(int argc, char** argv)
 {
-    const dump_options o = parse(argc, argv);
+    const auto parsed =
+        apps::parse_or_report("spead_dump", [&] { return parse(argc, argv); });
+    if (!parsed)
+        return apps::USAGE_EXIT_STATUS;
+    if (parsed->input.empty()) {
+        print_usage(std::cerr);
+        return apps::USAGE_EXIT_STATUS;
+    }
+    const dump_options& o = *parsed;
     std::vector<gr::spead::protocol::udp_datagram> datagrams;
     try {
         datagrams = gr::spead::protocol::read_pcap_udp(o.input, o.filter);

@@ -11,13 +11,14 @@
 // few spectral lines over Gaussian noise and an immediate ADC timestamp, then a stop
 // heap.
 
+#include "cli_args.h"
 #include <gnuradio/spead/protocol/heap_encoder.h>
 #include <gnuradio/spead/protocol/item_ids.h>
 #include <gnuradio/spead/protocol/numpy_header.h>
 #include <gnuradio/spead/protocol/pcap_file.h>
 #include <cmath>
-#include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -38,10 +39,9 @@ struct demo_options {
     int port = 7148;
 };
 
-[[noreturn]] void usage(int status)
+void print_usage(std::ostream& out)
 {
-    (status ? std::cerr : std::cout)
-        << "usage: spead_make_demo_capture OUTPUT.pcap [options]\n"
+    out << "usage: spead_make_demo_capture OUTPUT.pcap [options]\n"
            "\n"
            "Writes a SPEAD stream shaped like a channeliser's output into a pcap file:\n"
            "heap 1 holds the descriptors, heaps 2.. hold SPECTRA x CHANNELS complex "
@@ -59,47 +59,22 @@ struct demo_options {
            "(default 48)\n"
            "  --packet-size BYTES  largest packet (default 1472)\n"
            "  --port N             UDP destination port (default 7148)\n";
-    std::exit(status);
 }
 
 demo_options parse(int argc, char** argv)
 {
+    constexpr int most = std::numeric_limits<int>::max();
     demo_options o;
-    for (int i = 1; i < argc; i++) {
-        const std::string arg = argv[i];
-        auto value = [&]() -> long {
-            if (i + 1 >= argc)
-                usage(2);
-            char* end = nullptr;
-            const long v = std::strtol(argv[++i], &end, 10);
-            if (*end != '\0' || v <= 0) {
-                std::cerr << arg << " needs a positive integer, not '" << argv[i]
-                          << "'\n";
-                std::exit(2);
-            }
-            return v;
-        };
-        if (arg == "-h" || arg == "--help")
-            usage(0);
-        else if (arg == "--heaps")
-            o.heaps = int(value());
-        else if (arg == "--channels")
-            o.channels = int(value());
-        else if (arg == "--spectra")
-            o.spectra_per_heap = int(value());
-        else if (arg == "--flavour")
-            o.heap_address_bits = int(value());
-        else if (arg == "--packet-size")
-            o.packet_size = std::size_t(value());
-        else if (arg == "--port")
-            o.port = int(value());
-        else if (!arg.empty() && arg[0] != '-' && o.output.empty())
-            o.output = arg;
-        else
-            usage(2);
-    }
-    if (o.output.empty())
-        usage(2);
+    apps::option_table options;
+    options.help(print_usage)
+        .integer("--heaps", o.heaps, 1, most)
+        .integer("--channels", o.channels, 1, most)
+        .integer("--spectra", o.spectra_per_heap, 1, most)
+        .integer("--flavour", o.heap_address_bits, 1, most)
+        .integer("--packet-size", o.packet_size, 1, most)
+        .integer("--port", o.port, 1, 65535)
+        .positional(o.output);
+    options.parse(argc, argv);
     return o;
 }
 
@@ -140,7 +115,15 @@ make_spectra(const demo_options& o, std::uint64_t first_spectrum, std::mt19937& 
 
 int main(int argc, char** argv)
 {
-    const demo_options o = parse(argc, argv);
+    const auto parsed = apps::parse_or_report("spead_make_demo_capture",
+                                              [&] { return parse(argc, argv); });
+    if (!parsed)
+        return apps::USAGE_EXIT_STATUS;
+    if (parsed->output.empty()) {
+        print_usage(std::cerr);
+        return apps::USAGE_EXIT_STATUS;
+    }
+    const demo_options& o = *parsed;
     try {
         gr::spead::protocol::encoder_options enc;
         enc.flav = protocol::flavour(4, 64, o.heap_address_bits, 0);

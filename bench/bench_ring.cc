@@ -49,23 +49,13 @@ void print_usage(std::ostream& out)
 ring_options parse(int argc, char** argv)
 {
     ring_options o;
-    apps::arg_reader args(argc, argv, 2);
-    while (args.next()) {
-        const std::string& name = args.name();
-        if (name == "-h" || name == "--help") {
-            print_usage(std::cout);
-            std::exit(0);
-        } else if (name == "--seconds") {
-            o.seconds = args.double_value(0.01, 3600);
-        } else if (name == "--capacity") {
-            // The ring allocates its slots up front (about 300 bytes each).
-            o.capacity = args.unsigned_value(1, 1 << 16);
-        } else if (name == "--json") {
-            o.json = true;
-        } else {
-            throw apps::usage_error("unknown option '" + name + "' (see --help)");
-        }
-    }
+    apps::option_table options;
+    // The ring allocates its slots up front (about 300 bytes each).
+    options.help(print_usage)
+        .number("--seconds", o.seconds, 0.01, 3600)
+        .integer("--capacity", o.capacity, 1, 1 << 16)
+        .flag("--json", o.json);
+    options.parse(argc, argv, 2);
     return o;
 }
 

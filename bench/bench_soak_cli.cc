@@ -95,48 +95,31 @@ Examples:
 soak_options parse(int argc, char** argv)
 {
     soak_options o;
-    apps::arg_reader args(argc, argv, 2);
-    while (args.next()) {
-        const std::string& name = args.name();
-        if (name == "-h" || name == "--help") {
-            usage(std::cout);
-            std::exit(0);
-        } else if (name == "--rate")
-            o.setup.rate_gbps = args.double_value(0.001, 10000);
-        else if (name == "--duration")
-            o.setup.duration = args.double_value(0.1, 7 * 24 * 3600);
-        else if (name == "--interval")
-            o.setup.interval = args.double_value(0.1, 24 * 3600);
-        else if (name == "--warmup") {
-            o.setup.warmup = args.double_value(0, 24 * 3600);
-            o.warmup_given = true;
-        } else if (name == "--rss-margin")
-            o.rss_margin =
-                std::int64_t(args.unsigned_value(0, std::uint64_t(1) << 40, true));
-        else if (name == "--heap-size")
-            o.setup.heap_size = args.unsigned_value(1, std::uint64_t(1) << 30, true);
-        else if (name == "--packet-size")
-            o.setup.packet_size = args.unsigned_value(64, 65507, true);
-        else if (name == "--max-heaps")
-            o.setup.max_heaps = args.unsigned_value(1, 1 << 16);
-        else if (name == "--ring-heaps")
-            o.setup.ring_heaps = args.unsigned_value(1, 1 << 16);
-        else if (name == "--buffer-size")
-            o.setup.buffer_size = args.unsigned_value(0, std::uint64_t(1) << 31, true);
-        else if (name == "--force-buffer")
-            o.setup.force_buffer = true;
-        else if (name == "--drop")
-            o.setup.drop = args.double_value(0, 0.99);
-        else if (name == "--seed")
-            o.setup.seed = args.unsigned_value(0, ~std::uint64_t(0));
-        else if (name == "--json")
-            o.json = true;
-        else
-            throw apps::usage_error("unknown option '" + name + "' (see --help)");
-    }
+    soak_setup& s = o.setup;
+    apps::option_table options;
+    options.help(usage)
+        .number("--rate", s.rate_gbps, 0.001, 10000)
+        .number("--duration", s.duration, 0.1, 7 * 24 * 3600)
+        .number("--interval", s.interval, 0.1, 24 * 3600)
+        .on("--warmup",
+            [&](apps::arg_reader& args) {
+                s.warmup = args.double_value(0, 24 * 3600);
+                o.warmup_given = true;
+            })
+        .integer("--rss-margin", o.rss_margin, 0, std::uint64_t(1) << 40, true)
+        .integer("--heap-size", s.heap_size, 1, std::uint64_t(1) << 30, true)
+        .integer("--packet-size", s.packet_size, 64, 65507, true)
+        .integer("--max-heaps", s.max_heaps, 1, 1 << 16)
+        .integer("--ring-heaps", s.ring_heaps, 1, 1 << 16)
+        .integer("--buffer-size", s.buffer_size, 0, std::uint64_t(1) << 31, true)
+        .flag("--force-buffer", s.force_buffer)
+        .number("--drop", s.drop, 0, 0.99)
+        .integer("--seed", s.seed, 0, ~std::uint64_t(0))
+        .flag("--json", o.json);
+    options.parse(argc, argv, 2);
     if (!o.warmup_given)
-        o.setup.warmup = std::min(10.0, o.setup.duration / 3);
-    if (o.setup.warmup >= o.setup.duration)
+        s.warmup = std::min(10.0, s.duration / 3);
+    if (s.warmup >= s.duration)
         throw apps::usage_error("--warmup must be shorter than --duration");
     return o;
 }

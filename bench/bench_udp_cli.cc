@@ -8,10 +8,10 @@
 #include "bench_udp.h"
 #include "bench_udp_cli.h"
 #include "cli_args.h"
+#include "cpu_use.h"
 #include "json_text.h"
 #include <sched.h>
 #include <unistd.h>
-#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -114,68 +114,33 @@ Examples:
 udp_options parse(int argc, char** argv)
 {
     udp_options o;
-    apps::arg_reader args(argc, argv, 2);
-    while (args.next()) {
-        const std::string& name = args.name();
-        if (name == "-h" || name == "--help") {
-            usage(std::cout);
-            std::exit(0);
-        } else if (name == "--heap-size")
-            o.setup.heap_size = args.unsigned_value(1, std::uint64_t(1) << 30, true);
-        else if (name == "--packet-size")
-            o.setup.packet_size = args.unsigned_value(64, 65507, true);
-        else if (name == "--rate")
-            o.rate = args.double_value(0, 10000);
-        else if (name == "--duration")
-            o.setup.duration = args.double_value(0.01, 3600);
-        else if (name == "--repeats")
-            o.setup.repeats = args.unsigned_value(1, 100);
-        else if (name == "--search")
-            o.search = true;
-        else if (name == "--steps")
-            o.steps = args.unsigned_value(1, 30);
-        else if (name == "--senders")
-            o.setup.senders = args.unsigned_value(1, 1024);
-        else if (name == "--max-heaps")
-            o.setup.max_heaps = args.unsigned_value(1, 1 << 16);
-        else if (name == "--ring-heaps")
-            o.setup.ring_heaps = args.unsigned_value(1, 1 << 16);
-        else if (name == "--max-spin")
-            o.setup.max_spin_us = args.unsigned_value(0, 1000000);
-        else if (name == "--busy-poll")
-            o.setup.busy_poll_us = args.unsigned_value(0, 1000000);
-        else if (name == "--buffer-size")
-            o.setup.buffer_size = args.unsigned_value(0, std::uint64_t(1) << 31, true);
-        else if (name == "--force-buffer")
-            o.setup.force_buffer = true;
-        else if (name == "--gso")
-            o.setup.gso = true;
-        else if (name == "--sender-cpu")
-            o.sender_cpu = int(args.unsigned_value(0, CPU_SETSIZE - 1));
-        else if (name == "--receiver-cpu")
-            o.receiver_cpu = int(args.unsigned_value(0, CPU_SETSIZE - 1));
-        else if (name == "--pin")
-            o.pin = true;
-        else if (name == "--json")
-            o.json = true;
-        else
-            throw apps::usage_error("unknown option '" + name + "' (see --help)");
-    }
+    udp_setup& s = o.setup;
+    apps::option_table options;
+    options.help(usage)
+        .integer("--heap-size", s.heap_size, 1, std::uint64_t(1) << 30, true)
+        .integer("--packet-size", s.packet_size, 64, 65507, true)
+        .number("--rate", o.rate, 0, 10000)
+        .number("--duration", s.duration, 0.01, 3600)
+        .integer("--repeats", s.repeats, 1, 100)
+        .flag("--search", o.search)
+        .integer("--steps", o.steps, 1, 30)
+        .integer("--senders", s.senders, 1, 1024)
+        .integer("--max-heaps", s.max_heaps, 1, 1 << 16)
+        .integer("--ring-heaps", s.ring_heaps, 1, 1 << 16)
+        .integer("--max-spin", s.max_spin_us, 0, 1000000)
+        .integer("--busy-poll", s.busy_poll_us, 0, 1000000)
+        .integer("--buffer-size", s.buffer_size, 0, std::uint64_t(1) << 31, true)
+        .flag("--force-buffer", s.force_buffer)
+        .flag("--gso", s.gso)
+        .integer("--sender-cpu", o.sender_cpu, 0, CPU_SETSIZE - 1)
+        .integer("--receiver-cpu", o.receiver_cpu, 0, CPU_SETSIZE - 1)
+        .flag("--pin", o.pin)
+        .flag("--json", o.json);
+    options.parse(argc, argv, 2);
     const std::pair<int, int> chosen = o.pin ? default_cpu_pair() : std::pair(-1, -1);
-    o.setup.sender_cpu = o.sender_cpu >= 0 ? o.sender_cpu : chosen.first;
-    o.setup.receiver_cpu = o.receiver_cpu >= 0 ? o.receiver_cpu : chosen.second;
+    s.sender_cpu = o.sender_cpu >= 0 ? o.sender_cpu : chosen.first;
+    s.receiver_cpu = o.receiver_cpu >= 0 ? o.receiver_cpu : chosen.second;
     return o;
-}
-
-double load_average()
-{
-    double load = -1;
-    if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
-        if (std::fscanf(f, "%lf", &load) != 1)
-            load = -1;
-        std::fclose(f);
-    }
-    return load;
 }
 
 using apps::json_number;

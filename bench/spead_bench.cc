@@ -17,10 +17,10 @@
 #include "bench_udp_cli.h"
 #include "bench_workload.h"
 #include "cli_args.h"
+#include "cpu_use.h"
 #include <gnuradio/spead/recv/memcpy.h>
 #include <unistd.h>
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -40,9 +40,8 @@ struct mem_options {
     engine_setup setup;
 };
 
-[[noreturn]] void usage(int status)
+void print_usage(std::ostream& out)
 {
-    std::ostream& out = status ? std::cerr : std::cout;
     out << "usage: spead_bench udp [options]   (loopback send and receive; udp --help)\n"
            "       spead_bench soak [options]  (long run: loss and memory; soak --help)\n"
            "       spead_bench ring [options]  (worker-to-consumer hand-off alone; "
@@ -81,44 +80,38 @@ struct mem_options {
         out << "  " << s.name
             << std::string(20 - std::min<std::size_t>(s.name.size(), 18), ' ')
             << s.description << "\n";
+}
+
+[[noreturn]] void usage(int status)
+{
+    print_usage(status ? std::cerr : std::cout);
     std::exit(status);
 }
 
 mem_options parse_mem(int argc, char** argv)
 {
     mem_options o;
-    apps::arg_reader args(argc, argv, 2);
-    while (args.next()) {
-        const std::string& name = args.name();
-        if (name == "-h" || name == "--help") {
-            usage(0);
-        } else if (name == "--json") {
-            o.json = true;
-        } else if (name == "--seconds") {
-            o.seconds = args.double_value(0.01, 3600);
-        } else if (name == "--scenario") {
-            const std::string scenario_name = args.value();
-            bool known = false;
-            for (const scenario& s : mem_scenarios())
-                known |= s.name == scenario_name;
-            if (!known)
-                throw apps::usage_error("--scenario: unknown scenario '" + scenario_name +
-                                        "' (see --help)");
-            o.scenarios.push_back(scenario_name);
-        } else if (name == "--rounds") {
-            o.rounds = args.unsigned_value(1, 1000);
-        } else if (name == "--max-heaps") {
-            o.setup.max_heaps = args.unsigned_value(1, 1 << 16);
-        } else if (name == "--drop-on-worker") {
-            o.setup.drop_on_worker = true;
-        } else if (name == "--ring-heaps") {
-            o.setup.ring_heaps = args.unsigned_value(1, 1 << 16);
-        } else if (name == "--max-spin") {
-            o.setup.max_spin_us = args.unsigned_value(0, 1000000);
-        } else {
-            throw apps::usage_error("unknown option '" + name + "' (see --help)");
-        }
-    }
+    apps::option_table options;
+    options.help(print_usage)
+        .flag("--json", o.json)
+        .number("--seconds", o.seconds, 0.01, 3600)
+        .on("--scenario",
+            [&](apps::arg_reader& args) {
+                const std::string name = args.value();
+                bool known = false;
+                for (const scenario& s : mem_scenarios())
+                    known |= s.name == name;
+                if (!known)
+                    throw apps::usage_error("--scenario: unknown scenario '" + name +
+                                            "' (see --help)");
+                o.scenarios.push_back(name);
+            })
+        .integer("--rounds", o.rounds, 1, 1000)
+        .integer("--max-heaps", o.setup.max_heaps, 1, 1 << 16)
+        .flag("--drop-on-worker", o.setup.drop_on_worker)
+        .integer("--ring-heaps", o.setup.ring_heaps, 1, 1 << 16)
+        .integer("--max-spin", o.setup.max_spin_us, 0, 1000000);
+    options.parse(argc, argv, 2);
     return o;
 }
 
@@ -130,18 +123,6 @@ bool selected(const mem_options& o, const scenario& s)
         if (name == s.name)
             return true;
     return false;
-}
-
-/// The 1-minute load average, or -1 when /proc does not tell.
-double load_average()
-{
-    double load = -1;
-    if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
-        if (std::fscanf(f, "%lf", &load) != 1)
-            load = -1;
-        std::fclose(f);
-    }
-    return load;
 }
 
 scenario_report run_scenario(const scenario& s, const mem_options& o)
