@@ -6,16 +6,14 @@
  */
 
 #include "bench_measure.h"
+#include "cpu_use.h"
 #include <gnuradio/spead/recv/mem_reader.h>
 #include <gnuradio/spead/recv/memory_pool.h>
 #include <gnuradio/spead/recv/ring_stream.h>
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <condition_variable>
-#include <time.h>
-#include <boost/asio/post.hpp>
 #include <chrono>
 #include <cstring>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,30 +30,6 @@ using clock_type = std::chrono::steady_clock;
 double seconds_since(clock_type::time_point start)
 {
     return std::chrono::duration<double>(clock_type::now() - start).count();
-}
-
-double cpu_clock_seconds(clockid_t clock)
-{
-    timespec t{};
-    clock_gettime(clock, &t);
-    return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
-}
-
-/// CPU time used so far by every thread of the process.
-double process_cpu_seconds() { return cpu_clock_seconds(CLOCK_PROCESS_CPUTIME_ID); }
-
-/// CPU time used so far by the calling thread.
-double thread_cpu_seconds() { return cpu_clock_seconds(CLOCK_THREAD_CPUTIME_ID); }
-
-/// CPU time used so far by the pool's worker, read on the worker itself (the pool does
-/// not expose its threads; with one thread, the handler runs on it).
-double worker_cpu_seconds(recv::thread_pool& workers)
-{
-    std::promise<double> reading;
-    std::future<double> result = reading.get_future();
-    boost::asio::post(workers.get_io_context(),
-                      [&reading] { reading.set_value(thread_cpu_seconds()); });
-    return result.get();
 }
 
 /// Tells the compiler that \p p's memory is read, so that copies into it are not elided.

@@ -6,10 +6,9 @@
  */
 
 #include "bench_soak.h"
-#include "forced_receive_buffer.h"
+#include "loopback_run.h"
 #include "send_run.h"
 #include "send_transport.h"
-#include "udp_kernel_drops.h"
 #include <gnuradio/spead/recv/memory_pool.h>
 #include <gnuradio/spead/recv/ring_stream.h>
 #include <gnuradio/spead/recv/thread_pool.h>
@@ -34,10 +33,6 @@ namespace bench {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-/// How long the receiver waits, once the sender is done, for the stop heap before it
-/// concludes that the stop heap was lost and stops the stream itself.
-constexpr std::chrono::milliseconds STOP_GRACE{ 500 };
 
 /// spead_send's first data heap counter with one sender and no descriptor heap.
 constexpr std::uint64_t FIRST_DATA_CNT = 2;
@@ -127,16 +122,8 @@ private:
 
 send::send_config make_send_config(const soak_setup& setup, int port)
 {
-    send::send_config c;
-    c.transport = send::transport_kind::udp;
-    c.host = "127.0.0.1";
-    c.port = port;
-    c.heap_size = setup.heap_size;
-    c.packet_size = setup.packet_size;
-    c.duration = setup.duration;
-    c.rate_gbps = setup.rate_gbps;
-    c.descriptors = false; // data heaps only: counters 2, 3, ...
-    c.stop_heap = true;
+    send::send_config c = loopback_send_config(
+        port, setup.heap_size, setup.packet_size, setup.duration, setup.rate_gbps);
     c.drop = setup.drop;
     c.seed = setup.seed;
     return c;
@@ -172,20 +159,12 @@ soak_result run_soak(const soak_setup& setup,
     ring.set_heaps(setup.ring_heaps);
     recv::ring_stream stream(workers, config, ring);
 
-    boost::asio::ip::udp::socket socket(workers.get_io_context());
-    socket.open(boost::asio::ip::udp::v4());
-    socket.bind(
-        boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
-    const receive_buffer_grant grant = give_receive_buffer(
-        socket.native_handle(), setup.buffer_size, setup.force_buffer);
-    result.buffer_granted = grant.granted;
-    result.buffer_forced = grant.forced;
-    const int port = socket.local_endpoint().port();
-    // A second descriptor keeps the socket (and its drop counter in /proc/net/udp)
-    // alive after the reader closes its own at the end of the stream.
-    const int socket_ref = ::dup(socket.native_handle());
+    loopback_socket socket(
+        workers.get_io_context(), setup.buffer_size, setup.force_buffer);
+    result.buffer_granted = socket.grant().granted;
+    result.buffer_forced = socket.grant().forced;
     stream.emplace_reader<recv::udp_reader>(
-        std::move(socket), std::max(setup.packet_size, recv::DEFAULT_UDP_MAX_SIZE));
+        socket.take(), std::max(setup.packet_size, recv::DEFAULT_UDP_MAX_SIZE));
 
     const heap_checker checker(setup);
     soak_sample now;
@@ -202,7 +181,7 @@ soak_result run_soak(const soak_setup& setup,
         const std::uint64_t below =
             highest_cnt >= FIRST_DATA_CNT ? highest_cnt - FIRST_DATA_CNT + 1 : 0;
         now.heaps_missing = below > now.heaps_received ? below - now.heaps_received : 0;
-        now.kernel_drops = udp_kernel_drops(port);
+        now.kernel_drops = socket.kernel_drops();
         now.memory = read_process_memory();
         now.heap_memory = counted->outstanding();
         now.heap_memory_peak = counted->peak();
@@ -211,7 +190,7 @@ soak_result run_soak(const soak_setup& setup,
     result.start = sample();
     on_sample(result.start);
 
-    const send::send_config send_config = make_send_config(setup, port);
+    const send::send_config send_config = make_send_config(setup, socket.port());
     std::exception_ptr send_error;
     std::atomic<bool> sender_done{ false };
     std::thread sender([&] {
@@ -229,38 +208,28 @@ soak_result run_soak(const soak_setup& setup,
     const auto interval = std::chrono::duration<double>(setup.interval);
     const auto warmup = std::chrono::duration<double>(setup.warmup);
     auto next_report = start + std::chrono::duration_cast<clock_type::duration>(interval);
-    auto last_heap = clock_type::now();
-    for (;;) {
-        std::optional<recv::heap> h;
-        try {
-            h = stream.pop_for(std::chrono::milliseconds(50));
-        } catch (const recv::ringbuffer_stopped&) {
-            break;
-        }
-        const auto t = clock_type::now();
-        if (h) {
-            if (h->is_complete()) {
+    result.stop_heap_lost = pop_until_stopped(
+        stream,
+        sender_done,
+        [&](const recv::heap& h) {
+            if (h.is_complete()) {
                 now.heaps_received++;
-                now.payload_bytes += h->payload_size();
-                highest_cnt = std::max(highest_cnt, h->get_cnt());
-                if (!checker.check(*h))
+                now.payload_bytes += h.payload_size();
+                highest_cnt = std::max(highest_cnt, h.get_cnt());
+                if (!checker.check(h))
                     now.heaps_corrupt++;
             }
-            h.reset(); // the buffer goes back to the pool now
-            last_heap = t;
-        } else if (sender_done && t - last_heap > STOP_GRACE) {
-            result.stop_heap_lost = true;
-            stream.stop();
-        }
-        if (!result.warm_taken && t - start >= warmup) {
-            result.warm = sample();
-            result.warm_taken = true;
-        }
-        if (t >= next_report && !sender_done) {
-            on_sample(sample());
-            next_report += std::chrono::duration_cast<clock_type::duration>(interval);
-        }
-    }
+        },
+        [&](clock_type::time_point t) {
+            if (!result.warm_taken && t - start >= warmup) {
+                result.warm = sample();
+                result.warm_taken = true;
+            }
+            if (t >= next_report && !sender_done) {
+                on_sample(sample());
+                next_report += std::chrono::duration_cast<clock_type::duration>(interval);
+            }
+        });
     sender.join();
     result.end = sample();
     stream.stop();
@@ -269,8 +238,6 @@ soak_result run_soak(const soak_setup& setup,
                                   result.stats[idx::incomplete_heaps_flushed];
     result.end.worker_blocked = result.stats[idx::worker_blocked];
     on_sample(result.end);
-    if (socket_ref >= 0)
-        ::close(socket_ref);
     if (send_error)
         std::rethrow_exception(send_error);
     return result;

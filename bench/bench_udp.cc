@@ -6,23 +6,20 @@
  */
 
 #include "bench_udp.h"
-#include "forced_receive_buffer.h"
+#include "cpu_use.h"
+#include "loopback_run.h"
 #include "send_run.h"
 #include "send_transport.h"
-#include "udp_kernel_drops.h"
 #include <gnuradio/spead/recv/memory_pool.h>
 #include <gnuradio/spead/recv/ring_stream.h>
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <gnuradio/spead/recv/udp_reader.h>
 #include <sched.h>
-#include <time.h>
 #include <unistd.h>
-#include <boost/asio/post.hpp>
 #include <algorithm>
 #include <chrono>
 #include <exception>
 #include <fstream>
-#include <future>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -36,34 +33,15 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-/// How long the receiver waits, once the sender is done, for the stop heap before it
-/// concludes that the stop heap was lost and stops the stream itself.
-constexpr std::chrono::milliseconds STOP_GRACE{ 500 };
-
 send::send_config make_send_config(const udp_setup& setup, int port, double rate)
 {
-    send::send_config c;
-    c.transport = send::transport_kind::udp;
-    c.host = "127.0.0.1";
-    c.port = port;
-    c.heap_size = setup.heap_size;
-    c.packet_size = setup.packet_size;
-    c.duration = setup.duration;
-    c.rate_gbps = rate;
+    send::send_config c = loopback_send_config(
+        port, setup.heap_size, setup.packet_size, setup.duration, rate);
     c.senders = setup.senders;
     c.gso = setup.gso;
     if (setup.gso)
-        c.batch = 512;     // as spead_send --gso: several segment runs per sendmmsg
-    c.descriptors = false; // the consumer counts data heaps only
-    c.stop_heap = true;
+        c.batch = 512; // as spead_send --gso: several segment runs per sendmmsg
     return c;
-}
-
-double thread_cpu_seconds()
-{
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
 }
 
 /**
@@ -111,16 +89,6 @@ std::vector<int> pool_affinity(int cpu)
     return cpu < 0 ? std::vector<int>{} : std::vector<int>{ cpu };
 }
 
-/// CPU time used so far by the one thread of \p workers, read on that thread.
-double worker_cpu_seconds(recv::thread_pool& workers)
-{
-    std::promise<double> reading;
-    std::future<double> result = reading.get_future();
-    boost::asio::post(workers.get_io_context(),
-                      [&reading] { reading.set_value(thread_cpu_seconds()); });
-    return result.get();
-}
-
 } // namespace
 
 std::pair<int, int> default_cpu_pair()
@@ -166,24 +134,17 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
         .set_max_spin(std::chrono::microseconds(setup.max_spin_us));
     recv::ring_stream stream(workers, config, ring);
 
-    boost::asio::ip::udp::socket socket(workers.get_io_context());
-    socket.open(boost::asio::ip::udp::v4());
-    socket.bind(
-        boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
+    loopback_socket socket(
+        workers.get_io_context(), setup.buffer_size, setup.force_buffer);
     info.requested = setup.buffer_size;
-    const receive_buffer_grant grant = give_receive_buffer(
-        socket.native_handle(), setup.buffer_size, setup.force_buffer);
-    info.granted = grant.granted;
-    info.forced = grant.forced;
-    const int port = socket.local_endpoint().port();
-    // A second descriptor keeps the socket (and its drop counter in /proc/net/udp)
-    // alive after the reader closes its own at the end of the stream.
-    const int socket_ref = ::dup(socket.native_handle());
+    info.granted = socket.grant().granted;
+    info.forced = socket.grant().forced;
     recv::udp_reader& reader = stream.emplace_reader<recv::udp_reader>(
-        std::move(socket), std::max(setup.packet_size, recv::DEFAULT_UDP_MAX_SIZE));
+        socket.take(), std::max(setup.packet_size, recv::DEFAULT_UDP_MAX_SIZE));
     reader.set_busy_poll(std::chrono::microseconds(setup.busy_poll_us));
 
-    const send::send_config send_config = make_send_config(setup, port, rate_gbps);
+    const send::send_config send_config =
+        make_send_config(setup, socket.port(), rate_gbps);
     send::send_summary sent;
     std::exception_ptr send_error;
     std::atomic<bool> sender_done{ false };
@@ -209,26 +170,17 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     udp_trial t;
     t.offered_gbps = rate_gbps;
     std::uint64_t payload = 0;
-    auto last_heap = clock_type::now();
-    for (;;) {
-        std::optional<recv::heap> h;
-        try {
-            h = stream.pop_for(std::chrono::milliseconds(50));
-        } catch (const recv::ringbuffer_stopped&) {
-            break;
-        }
-        if (h) {
+    t.stop_heap_lost = pop_until_stopped(
+        stream,
+        sender_done,
+        [&](const recv::heap& h) {
             // Pop and drop: the buffer goes back to the pool at once.
-            if (h->is_complete()) {
+            if (h.is_complete()) {
                 t.heaps_received++;
-                payload += h->payload_size();
+                payload += h.payload_size();
             }
-            last_heap = clock_type::now();
-        } else if (sender_done && clock_type::now() - last_heap > STOP_GRACE) {
-            t.stop_heap_lost = true;
-            stream.stop();
-        }
-    }
+        },
+        [](clock_type::time_point) {});
     sender.join();
     stream.stop();
     t.wall_seconds =
@@ -236,9 +188,7 @@ udp_trial run_udp_trial(const udp_setup& setup, double rate_gbps, udp_socket_inf
     t.consumer_cpu_seconds = thread_cpu_seconds() - consumer_start;
     t.worker_cpu_seconds = worker_cpu_seconds(workers) - worker_start;
     t.sender_cpu_seconds = sender_cpu;
-    const std::int64_t drops = udp_kernel_drops(port);
-    if (socket_ref >= 0)
-        ::close(socket_ref);
+    const std::int64_t drops = socket.kernel_drops();
     if (send_error)
         std::rethrow_exception(send_error);
 
