@@ -77,6 +77,18 @@ std::chrono::microseconds checked_busy_poll(std::int64_t busy_poll_us)
     return std::chrono::microseconds(busy_poll_us);
 }
 
+/// What every add_udp_reader overload ends with: a udp_reader made from \p reader_args
+/// (an endpoint or socket, then sizes and any multicast interface), busy-polling for
+/// \p busy_poll, which the caller checked before resolving any address.
+template <typename... ReaderArgs>
+void add_udp(stream_wrapper& s,
+             std::chrono::microseconds busy_poll,
+             ReaderArgs&&... reader_args)
+{
+    s.add_reader<recv::udp_reader>(std::forward<ReaderArgs>(reader_args)...)
+        .set_busy_poll(busy_poll);
+}
+
 } // namespace
 
 void bind_stream_readers(py::class_<stream_wrapper>& cls)
@@ -101,10 +113,11 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                const std::string& bind_hostname,
                std::int64_t busy_poll_us) {
                 const auto busy_poll = checked_busy_poll(busy_poll_us);
-                const udp::endpoint endpoint =
-                    recv::make_udp_bind_endpoint(bind_hostname, port);
-                s.add_reader<recv::udp_reader>(endpoint, max_size, buffer_size)
-                    .set_busy_poll(busy_poll);
+                add_udp(s,
+                        busy_poll,
+                        recv::make_udp_bind_endpoint(bind_hostname, port),
+                        max_size,
+                        buffer_size);
             },
             py::arg("port"),
             py::arg("max_size") = recv::DEFAULT_UDP_MAX_SIZE,
@@ -126,8 +139,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                 if (endpoint.address().is_v6() && interface_address.empty()) {
                     // No interface named: an IPv6 group joins on the interface the OS
                     // picks, as interface_index=0 does.
-                    s.add_reader<recv::udp_reader>(endpoint, max_size, buffer_size, 0u)
-                        .set_busy_poll(busy_poll);
+                    add_udp(s, busy_poll, endpoint, max_size, buffer_size, 0u);
                     return;
                 }
                 const auto interface =
@@ -142,12 +154,10 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                                               endpoint.address().to_string() +
                                               " is a unicast address: it must then equal "
                                               "interface_address");
-                    s.add_reader<recv::udp_reader>(endpoint, max_size, buffer_size)
-                        .set_busy_poll(busy_poll);
+                    add_udp(s, busy_poll, endpoint, max_size, buffer_size);
                     return;
                 }
-                s.add_reader<recv::udp_reader>(endpoint, max_size, buffer_size, interface)
-                    .set_busy_poll(busy_poll);
+                add_udp(s, busy_poll, endpoint, max_size, buffer_size, interface);
             },
             py::arg("multicast_group"),
             py::arg("port"),
@@ -166,10 +176,12 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                unsigned int interface_index,
                std::int64_t busy_poll_us) {
                 const auto busy_poll = checked_busy_poll(busy_poll_us);
-                const udp::endpoint endpoint = group_endpoint(multicast_group, port);
-                s.add_reader<recv::udp_reader>(
-                     endpoint, max_size, buffer_size, interface_index)
-                    .set_busy_poll(busy_poll);
+                add_udp(s,
+                        busy_poll,
+                        group_endpoint(multicast_group, port),
+                        max_size,
+                        buffer_size,
+                        interface_index);
             },
             py::arg("multicast_group"),
             py::arg("port"),
@@ -193,8 +205,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
                     ::close(fd);
                     throw boost::system::system_error(ec, "adopting the socket");
                 }
-                s.add_reader<recv::udp_reader>(std::move(sock), max_size)
-                    .set_busy_poll(busy_poll);
+                add_udp(s, busy_poll, std::move(sock), max_size);
             },
             py::arg("socket"),
             py::arg("max_size") = recv::DEFAULT_UDP_MAX_SIZE,
