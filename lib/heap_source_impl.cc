@@ -217,15 +217,10 @@ pmt::pmt_t heap_source_impl::payload_vector(const recv::heap& h)
         return pmt::init_u8vector(0, nullptr);
     if (d_payload_type) {
         std::uint8_t imm[8];
-        const std::uint8_t* data = h.payload() + item->offset;
-        std::size_t length = item->length;
-        if (item->immediate) {
-            length = immediate_bytes(h, *item, imm);
-            data = imm;
-        }
+        const item_value_bytes bytes = value_bytes(h, *item, imm);
         const protocol::dtype& t = *d_payload_type;
-        const std::size_t n = length / t.itemsize;
-        std::vector<std::uint8_t> native(data, data + n * t.itemsize);
+        const std::size_t n = bytes.length / t.itemsize;
+        std::vector<std::uint8_t> native(bytes.data, bytes.data + n * t.itemsize);
         const protocol::dtype scalar =
             t.type_kind == protocol::dtype::kind::complex
                 ? protocol::dtype::scalar(
@@ -248,14 +243,10 @@ pmt::pmt_t heap_source_impl::payload_vector(const recv::heap& h)
         return v;
     // A scalar or string payload: as a one-element (or character) vector.
     std::uint8_t imm[8];
-    const std::uint8_t* data = h.payload() + item->offset;
-    std::size_t length = item->length;
-    if (item->immediate) {
-        length = immediate_bytes(h, *item, imm);
-        data = imm;
-    }
+    const item_value_bytes bytes = value_bytes(h, *item, imm);
     try {
-        const protocol::decoded_value d = e->type->decode(data, length, item->immediate);
+        const protocol::decoded_value d =
+            e->type->decode(bytes.data, bytes.length, item->immediate);
         return uniform_vector(
             d.type, d.data.data(), std::max<std::size_t>(d.element_count(), 1));
     } catch (const std::exception&) {

@@ -109,5 +109,13 @@ immediate_bytes(const recv::heap& h, const protocol::heap_item& item, std::uint8
     return n;
 }
 
+item_value_bytes
+value_bytes(const recv::heap& h, const protocol::heap_item& item, std::uint8_t imm[8])
+{
+    if (item.immediate)
+        return { imm, immediate_bytes(h, item, imm) };
+    return { h.payload() + item.offset, item.length };
+}
+
 } // namespace spead
 } // namespace gr

@@ -70,6 +70,15 @@ std::size_t immediate_bytes(const recv::heap& h,
                             const protocol::heap_item& item,
                             std::uint8_t out[8]);
 
+/// An item's value as item_type::decode wants it: the payload bytes it points at, or for
+/// an immediate item its immediate_bytes, written to \p imm (which must outlive them).
+struct item_value_bytes {
+    const std::uint8_t* data;
+    std::size_t length;
+};
+item_value_bytes
+value_bytes(const recv::heap& h, const protocol::heap_item& item, std::uint8_t imm[8]);
+
 } // namespace spead
 } // namespace gr
 
