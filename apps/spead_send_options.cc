@@ -121,81 +121,55 @@ send_options parse_send_options(int argc, char** argv)
     send_options o;
     send_config& c = o.config;
     const std::uint64_t max64 = std::numeric_limits<std::uint64_t>::max();
-    apps::arg_reader args(argc, argv);
     bool pcap = false, tcp = false, batch_given = false;
-    while (args.next()) {
-        const std::string& name = args.name();
-        if (name == "-h" || name == "--help") {
-            print_send_usage(std::cout);
-            std::exit(0);
-        } else if (name == "--host")
-            c.host = args.value();
-        else if (name == "--port")
-            c.port = int(args.unsigned_value(0, 65535));
-        else if (name == "--tcp")
-            tcp = true;
-        else if (name == "--pcap") {
-            c.pcap_path = args.value();
-            pcap = true;
-        } else if (name == "--ttl")
-            c.ttl = int(args.unsigned_value(0, 255));
-        else if (name == "--interface")
-            c.interface_address = args.value();
-        else if (name == "--interface-index")
-            c.interface_index = unsigned(args.unsigned_value(0, 0xffffffffu));
-        else if (name == "--buffer-size")
-            c.buffer_size = args.unsigned_value(0, std::uint64_t(1) << 30, true);
-        else if (name == "--connect-timeout")
-            c.connect_timeout = args.double_value(0, 3600);
-        else if (name == "--heap-size")
-            c.heap_size = args.unsigned_value(1, std::uint64_t(1) << 32, true);
-        else if (name == "--packet-size")
-            c.packet_size = args.unsigned_value(64, 65507, true);
-        else if (name == "--heaps")
-            c.heaps = args.unsigned_value(0, max64 / 2);
-        else if (name == "--duration")
-            c.duration = args.double_value(1e-3, 1e6);
-        else if (name == "--flavour") {
-            c.heap_address_bits = int(args.unsigned_value(16, 56));
-            if (c.heap_address_bits % 8)
-                throw usage_error("--flavour: " + std::to_string(c.heap_address_bits) +
-                                  " is not a multiple of 8 in [16, 56] (40 or 48)");
-        } else if (name == "--timestamp-step")
-            c.timestamp_step = args.unsigned_value(1, max64);
-        else if (name == "--no-descriptors")
-            c.descriptors = false;
-        else if (name == "--no-stop")
-            c.stop_heap = false;
-        else if (name == "--senders")
-            c.senders = args.unsigned_value(1, 1024);
-        else if (name == "--rate")
-            c.rate_gbps = args.double_value(0, 10000);
-        else if (name == "--burst-rate-ratio")
-            c.burst_rate_ratio = args.double_value(1, 1000);
-        else if (name == "--batch") {
-            c.batch = args.unsigned_value(1, 4096);
-            batch_given = true;
-        } else if (name == "--gso")
-            c.gso = true;
-        else if (name == "--seed")
-            c.seed = args.unsigned_value(0, max64);
-        else if (name == "--drop")
-            c.drop = args.double_value(0, 1);
-        else if (name == "--reorder")
-            c.reorder = args.double_value(0, 1);
-        else if (name == "--reorder-distance")
-            c.reorder_distance = args.unsigned_value(1, 1024);
-        else if (name == "--duplicate")
-            c.duplicate = args.double_value(0, 1);
-        else if (name == "--affinity")
-            o.cpu = int(args.unsigned_value(0, CPU_SETSIZE - 1));
-        else if (name == "--json")
-            o.json = true;
-        else if (name == "--quiet")
-            o.quiet = true;
-        else
-            throw usage_error("unknown option '" + name + "' (see --help)");
-    }
+    apps::option_table options;
+    options.help(print_send_usage)
+        .text("--host", c.host)
+        .integer("--port", c.port, 0, 65535)
+        .flag("--tcp", tcp)
+        .on("--pcap",
+            [&](apps::arg_reader& args) {
+                c.pcap_path = args.value();
+                pcap = true;
+            })
+        .integer("--ttl", c.ttl, 0, 255)
+        .text("--interface", c.interface_address)
+        .integer("--interface-index", c.interface_index, 0, 0xffffffffu)
+        .integer("--buffer-size", c.buffer_size, 0, std::uint64_t(1) << 30, true)
+        .number("--connect-timeout", c.connect_timeout, 0, 3600)
+        .integer("--heap-size", c.heap_size, 1, std::uint64_t(1) << 32, true)
+        .integer("--packet-size", c.packet_size, 64, 65507, true)
+        .integer("--heaps", c.heaps, 0, max64 / 2)
+        .number("--duration", c.duration, 1e-3, 1e6)
+        .on("--flavour",
+            [&](apps::arg_reader& args) {
+                c.heap_address_bits = int(args.unsigned_value(16, 56));
+                if (c.heap_address_bits % 8)
+                    throw usage_error(
+                        "--flavour: " + std::to_string(c.heap_address_bits) +
+                        " is not a multiple of 8 in [16, 56] (40 or 48)");
+            })
+        .integer("--timestamp-step", c.timestamp_step, 1, max64)
+        .on("--no-descriptors", [&](apps::arg_reader&) { c.descriptors = false; })
+        .on("--no-stop", [&](apps::arg_reader&) { c.stop_heap = false; })
+        .integer("--senders", c.senders, 1, 1024)
+        .number("--rate", c.rate_gbps, 0, 10000)
+        .number("--burst-rate-ratio", c.burst_rate_ratio, 1, 1000)
+        .on("--batch",
+            [&](apps::arg_reader& args) {
+                c.batch = args.unsigned_value(1, 4096);
+                batch_given = true;
+            })
+        .flag("--gso", c.gso)
+        .integer("--seed", c.seed, 0, max64)
+        .number("--drop", c.drop, 0, 1)
+        .number("--reorder", c.reorder, 0, 1)
+        .integer("--reorder-distance", c.reorder_distance, 1, 1024)
+        .number("--duplicate", c.duplicate, 0, 1)
+        .integer("--affinity", o.cpu, 0, CPU_SETSIZE - 1)
+        .flag("--json", o.json)
+        .flag("--quiet", o.quiet);
+    options.parse(argc, argv);
     if (c.gso && !batch_given)
         c.batch = 512;
     if (pcap && tcp)
