@@ -47,11 +47,12 @@ struct describe {
     }
 };
 
-/// \p value's native bytes, one byte into a buffer so that the load is unaligned.
+/// \p value's native bytes, one byte into a buffer so that the load is unaligned (the
+/// buffer holds the largest scalar, so that no branch of the visit reads past it).
 template <typename T>
 std::vector<std::uint8_t> unaligned_bytes(T value)
 {
-    std::vector<std::uint8_t> buffer(sizeof(T) + 1, 0xee);
+    std::vector<std::uint8_t> buffer(1 + 16, 0xee);
     std::memcpy(buffer.data() + 1, &value, sizeof(T));
     return buffer;
 }
