@@ -18,7 +18,8 @@ Two ways to run it:
       In one run: the flowgraph ceiling of this machine (null_source -> null_sink of
       gr_complex and of bytes, with default buffers and with the 1 MiB buffers
       spead.source asks for), then the highest loss-free input rate of spead.source
-      (int8 pairs to complex float, and bytes passed through) and of GNU Radio's own
+      (int8 pairs to complex float; the same pairs transposed from (channels, spectra,
+      pols) to per-polarisation spectra; bytes passed through) and of GNU Radio's own
       network.udp_source taking the same packets as raw bytes. For each it prints the
       output rate at that input rate and its fraction of the ceiling of its item type.
 
@@ -145,6 +146,9 @@ def compare(args):
         'spead.source complex': ('complex', lambda rate: trials.spead_trial(
             args.spead_send, rate, heaps(rate), args.heap_size, args.packet_size, 'complex',
             grace=2.0)),
+        'spead.source transposed': ('complex', lambda rate: trials.spead_trial(
+            args.spead_send, rate, heaps(rate), args.heap_size, args.packet_size,
+            'transposed', grace=2.0)),
         'spead.source byte': ('byte', lambda rate: trials.spead_trial(
             args.spead_send, rate, heaps(rate), args.heap_size, args.packet_size, 'byte',
             grace=2.0)),
@@ -195,12 +199,13 @@ def main():
     single = p.add_argument_group('single trials')
     single.add_argument('--heaps', type=int, default=2000)
     single.add_argument('--rates', default='0', help='comma-separated Gb/s, 0 = unlimited')
-    single.add_argument('--output', choices=['byte', 'complex'], default='complex')
+    single.add_argument('--output', choices=['byte', 'complex', 'transposed'],
+                        default='complex')
     comparison = p.add_argument_group('--compare')
     comparison.add_argument('--compare', action='store_true')
     comparison.add_argument('--sources',
-                            default='spead.source complex,spead.source byte,'
-                                    'network.udp_source')
+                            default='spead.source complex,spead.source transposed,'
+                                    'spead.source byte,network.udp_source')
     comparison.add_argument('--duration', type=float, default=2.0,
                             help='seconds of sending per trial (at least 50 heaps)')
     comparison.add_argument('--start', type=float, default=1.0, help='first rate, Gb/s')

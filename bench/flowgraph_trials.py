@@ -7,7 +7,10 @@
 """One trial of each kind behind bench/bench_flowgraph.py.
 
 - spead_trial: spead_send -> loopback UDP -> spead.source -> null sink; the stop heap
-  ends the flowgraph.
+  ends the flowgraph. Outputs: 'byte' (the data item's bytes), 'complex' (int8 (re, im)
+  pairs to gr_complex), 'transposed' (the same pairs read as an F-engine item
+  (channels, spectra, 2 pols) and emitted as (pols, spectra, channels), i.e. spectra
+  of TRANSPOSE_CHANNELS channels through a blocked transpose).
 - udp_source_trial: the same packets into GNU Radio's own network.udp_source taking
   them as raw bytes (no header, the packet size as its payload size), out of the box.
 - ceiling_trial: null_source -> null_sink of one item type, the most a flowgraph of
@@ -27,7 +30,23 @@ import time
 from gnuradio import blocks, gr, network, spead
 
 # Bytes emitted per payload byte: complex turns each int8 (re, im) pair into a gr_complex.
-OUTPUT_EXPANSION = {'byte': 1, 'complex': gr.sizeof_gr_complex // 2}
+OUTPUT_EXPANSION = {'byte': 1, 'complex': gr.sizeof_gr_complex // 2,
+                    'transposed': gr.sizeof_gr_complex // 2}
+# The transposed output's item shape: channels x spectra x 2 polarisations x (re, im).
+TRANSPOSE_CHANNELS, TRANSPOSE_POLS = 1024, 2
+
+
+def transposed_output(heap_size):
+    """The 'transposed' output: spead_send's flat data item read as (channels, spectra,
+    pols) int8 pairs (the sizes given in the layout, since its descriptor is flat)."""
+    per_spectrum = TRANSPOSE_CHANNELS * TRANSPOSE_POLS * 2
+    if heap_size % per_spectrum:
+        sys.exit('the transposed output needs a heap size that is a multiple of %d'
+                 % per_spectrum)
+    layout = 'channels:{} spectra:{} pols:{} -> pols spectra channels'.format(
+        TRANSPOSE_CHANNELS, heap_size // per_spectrum, TRANSPOSE_POLS)
+    return spead.output_config('data', 'complex', TRANSPOSE_CHANNELS, wire='|i1',
+                               scale=128, layout=layout)
 
 
 def heaps_for(rate_gbps, duration, heap_size, minimum=50):
@@ -54,6 +73,9 @@ def spead_trial(spead_send, rate, heaps, heap_size, packet_size, output, grace=5
     if output == 'byte':
         out = spead.output_config('data', 'byte')
         itemsize = 1
+    elif output == 'transposed':
+        out = transposed_output(heap_size)
+        itemsize = gr.sizeof_gr_complex * TRANSPOSE_CHANNELS
     else:
         out = spead.output_config('data', 'complex', wire='|i1', scale=128)
         itemsize = gr.sizeof_gr_complex

@@ -94,8 +94,12 @@ heap_source_impl::heap_source_impl(const receiver_config& config,
     // Incomplete heaps' missing bytes are zeroed, which needs their received ranges.
     d_receiver.force_payload_ranges();
     route_engine_log_to_gnuradio();
+    d_pdus_port = pmt::mp("pdus");
+    d_dicts_port = pmt::mp("dicts");
     d_heaps_port = pmt::mp("heaps");
     d_stats_port = pmt::mp("stats");
+    message_port_register_out(d_pdus_port);
+    message_port_register_out(d_dicts_port);
     message_port_register_out(d_heaps_port);
     message_port_register_out(d_stats_port);
     message_port_register_in(pmt::mp("stats_request"));
@@ -198,8 +202,10 @@ void heap_source_impl::run()
                 if (payload && at < h->payload_size())
                     std::memset(payload + at, 0, h->payload_size() - at);
             }
-            message_port_pub(d_heaps_port,
-                             d_as_dict ? heap_to_dict(*h) : heap_to_pdu(*h));
+            const pmt::pmt_t msg = d_as_dict ? heap_to_dict(*h) : heap_to_pdu(*h);
+            // A port without subscribers costs a lookup.
+            message_port_pub(d_as_dict ? d_dicts_port : d_pdus_port, msg);
+            message_port_pub(d_heaps_port, msg);
             d_heaps_published++;
         } catch (const std::exception& e) {
             d_logger->error("heap {} could not be published: {}", h->get_cnt(), e.what());

@@ -56,7 +56,8 @@ private:
     std::atomic<bool> d_stop{ false };
     stats_publisher d_publisher;
     std::atomic<bool> d_final_published{ false };
-    pmt::pmt_t d_heaps_port, d_stats_port;
+    /// PDUs go out on "pdus", dicts on "dicts", and either on "heaps" (the old name).
+    pmt::pmt_t d_pdus_port, d_dicts_port, d_heaps_port, d_stats_port;
 
     std::atomic<std::uint64_t> d_heaps_published{ 0 }, d_heaps_incomplete{ 0 };
 };

@@ -204,6 +204,7 @@ source_impl::source_impl(const receiver_config& config,
                 throw std::invalid_argument(where + ".wire: " + e.what());
             }
         }
+        out.layout = axis_layout::parse(outputs[i].layout, outputs[i].select, where);
         d_outputs.push_back(std::move(out));
     }
     if (zero_fill)
@@ -308,38 +309,73 @@ void source_impl::resolve_outputs()
     d_catalog_version = d_catalog.version();
     for (output_state& out : d_outputs) {
         out.id = d_catalog.resolve(out.ref);
-        if (out.explicit_wire)
-            continue; // its converter was made once, from the parameter
-        out.converter.reset();
-        out.fixed_bytes = 0;
-        if (!out.id)
-            continue;
-        const item_catalog::entry* e = d_catalog.find(*out.id);
-        if (!e || !e->type)
-            continue;
-        const protocol::item_type& t = *e->type;
-        if (!t.is_byte_aligned()) {
-            d_logger->error("item '{}': its format is not byte-aligned; set the output's "
-                            "wire type explicitly",
-                            out.ref.text);
-            continue;
+        const item_catalog::entry* e = out.id ? d_catalog.find(*out.id) : nullptr;
+        const protocol::item_type* t = e && e->type ? &*e->type : nullptr;
+        if (!out.explicit_wire) {
+            // The converter comes from the descriptor (an explicit wire type's was made
+            // once, from the parameter).
+            out.converter.reset();
+            out.fixed_bytes = 0;
+            if (t && !t->is_byte_aligned()) {
+                d_logger->error("item '{}': its format is not byte-aligned; set the "
+                                "output's wire type explicitly",
+                                out.ref.text);
+                t = nullptr;
+            }
+            if (t) {
+                try {
+                    out.converter.emplace(out.type, t->wire_type(), out.config.scale);
+                } catch (const std::invalid_argument& ex) {
+                    d_logger->error("item '{}': {}", out.ref.text, ex.what());
+                }
+                std::size_t elements = 1;
+                bool fixed = true;
+                for (std::int64_t dim : t->shape()) {
+                    if (dim < 0)
+                        fixed = false;
+                    else
+                        elements *= std::size_t(dim);
+                }
+                if (out.converter)
+                    out.fixed_bytes = fixed ? elements * t->wire_type().itemsize : 0;
+            }
         }
-        try {
-            out.converter.emplace(out.type, t.wire_type(), out.config.scale);
-        } catch (const std::invalid_argument& ex) {
-            d_logger->error("item '{}': {}", out.ref.text, ex.what());
-            continue;
-        }
-        std::size_t elements = 1;
-        bool fixed = true;
-        for (std::int64_t dim : t.shape()) {
-            if (dim < 0)
-                fixed = false;
-            else
-                elements *= std::size_t(dim);
-        }
-        out.fixed_bytes = fixed ? elements * t.wire_type().itemsize : 0;
+        plan_layout(out, t);
     }
+}
+
+void source_impl::plan_layout(output_state& out, const protocol::item_type* t)
+{
+    out.plan.reset();
+    if (out.layout.empty() || !out.converter || !out.id)
+        return;
+    // One output sample's wire bytes move together (a (re, im) pair for a complex
+    // output read from a real type).
+    const bool pair = out.type == sample_type::complex_float &&
+                      out.converter->wire().type_kind != protocol::dtype::kind::complex;
+    try {
+        out.plan = out.layout.plan(t ? t->shape() : std::vector<std::int64_t>(),
+                                   out.converter->wire_bytes_per_item(1),
+                                   pair);
+    } catch (const std::invalid_argument& ex) {
+        d_logger->error("item '{}': layout '{}' does not fit: {}",
+                        out.ref.text,
+                        out.config.layout,
+                        ex.what());
+    }
+}
+
+std::vector<std::uint8_t> source_impl::arrange(output_state& out,
+                                               const std::uint8_t* item)
+{
+    std::vector<std::uint8_t> buf;
+    if (!out.spare.empty()) {
+        buf = std::move(out.spare.back());
+        out.spare.pop_back();
+    }
+    buf.resize(out.plan->output_bytes());
+    out.plan->run(item, buf.data());
+    return buf;
 }
 
 source_impl::heap_problem source_impl::check_item(const recv::heap& h,
@@ -358,8 +394,19 @@ source_impl::heap_problem source_impl::check_item(const recv::heap& h,
     if (item->immediate)
         return heap_problem::immediate;
     const std::size_t per_item = out.converter->wire_bytes_per_item(out.vlen);
-    bytes = out.fixed_bytes ? out.fixed_bytes : item->length;
-    if (bytes > item->length || bytes == 0 || bytes % per_item != 0)
+    if (!out.layout.empty()) {
+        if (!out.plan)
+            return heap_problem::unresolved;
+        // Bytes emitted: the selected values, in the output's order.
+        if (out.plan->input_bytes() > item->length)
+            return heap_problem::size;
+        bytes = out.plan->output_bytes();
+    } else {
+        bytes = out.fixed_bytes ? out.fixed_bytes : item->length;
+        if (bytes > item->length)
+            return heap_problem::size;
+    }
+    if (bytes == 0 || bytes % per_item != 0)
         return heap_problem::size;
     return heap_problem::none;
 }
@@ -539,9 +586,13 @@ void source_impl::process_heap(recv::heap&& h)
         output_state& out = d_outputs[i];
         unit::part p;
         p.src = h.payload() + items[i]->offset;
+        if (out.plan) {
+            p.arranged = arrange(out, p.src);
+            p.src = p.arranged.data();
+        }
         p.items = bytes[i] / out.converter->wire_bytes_per_item(out.vlen);
         out.items_per_heap = p.items;
-        u.parts.push_back(p);
+        u.parts.push_back(std::move(p)); // src stays valid: the buffer moves
     }
     u.tags = std::move(tags);
     u.h = std::move(h);
@@ -616,9 +667,13 @@ int source_impl::general_work(int noutput_items,
             if (p.done < p.items)
                 complete = false;
         }
-        if (complete)
+        if (complete) {
+            // Transposed values' buffers serve the next heaps (a few per output).
+            for (std::size_t i = 0; i < n_out; i++)
+                if (!u.parts[i].arranged.empty() && d_outputs[i].spare.size() < 4)
+                    d_outputs[i].spare.push_back(std::move(u.parts[i].arranged));
             d_units.pop_front();
-        else
+        } else
             room = false;
     }
 

@@ -8,6 +8,7 @@
 #ifndef INCLUDED_SPEAD_SOURCE_IMPL_H
 #define INCLUDED_SPEAD_SOURCE_IMPL_H
 
+#include "axis_layout.h"
 #include "block_receiver.h"
 #include "heap_gap_detector.h"
 #include "item_catalog.h"
@@ -60,6 +61,11 @@ private:
         std::string unresolved_reason;
         /// Output items per heap of the last good heap: the length of a zero-fill.
         std::size_t items_per_heap = 0;
+        /// Another axis order (layout, select); the plan is made from the item's shape.
+        axis_layout layout;
+        std::optional<transpose_plan> plan;
+        /// Buffers of transposed values, kept for the next heaps.
+        std::vector<std::vector<std::uint8_t>> spare;
     };
 
     /// A run of samples to emit on every output: one heap's values, or zeros.
@@ -69,6 +75,8 @@ private:
             const std::uint8_t* src = nullptr; ///< null: zeros
             std::size_t items = 0;
             std::size_t done = 0;
+            /// The values in the output's layout, when it has one (src points here).
+            std::vector<std::uint8_t> arranged;
         };
         std::vector<part> parts;
         tag_list tags; ///< on the first item of every output
@@ -77,6 +85,10 @@ private:
     enum class heap_problem { none, missing, size, immediate, unresolved };
 
     void resolve_outputs();
+    /// Makes \p out's transpose plan for item type \p t (null: no descriptor).
+    void plan_layout(output_state& out, const protocol::item_type* t);
+    /// The values of \p item arranged in \p out's layout, in a recycled buffer.
+    std::vector<std::uint8_t> arrange(output_state& out, const std::uint8_t* item);
     /// Turns one heap into units to emit (none, zeros, data).
     void process_heap(recv::heap&& h);
     /// A unit of zeros standing for \p heaps heaps, when every output's heap length is

@@ -52,7 +52,8 @@ class qa_bench_flowgraph(gr_unittest.TestCase):
         lines = [json.loads(line) for line in result.stdout.splitlines()
                  if line.startswith('{')]
         self.assertEqual([r['source'] for r in lines],
-                         ['spead.source complex', 'spead.source byte', 'network.udp_source'])
+                         ['spead.source complex', 'spead.source transposed',
+                          'spead.source byte', 'network.udp_source'])
         for r in lines:
             self.assertGreater(r['ceiling_gbytes_per_s'], 0)
             self.assertGreater(len(r['trials']), 0)
@@ -66,7 +67,12 @@ class qa_bench_flowgraph(gr_unittest.TestCase):
         if 'fraction_of_ceiling' in ours:
             self.assertAlmostEqual(ours['fraction_of_ceiling'],
                                    ours['output_gbytes_per_s'] / ours['ceiling_gbytes_per_s'])
-        udp = lines[2]['trials'][0]
+        # The transposed output emits the same samples in another order.
+        transposed = lines[1]['trials'][0]
+        self.assertEqual(transposed['heaps_missing'], 0, (lines[1], result.stderr[-2000:]))
+        self.assertAlmostEqual(transposed['output_bytes'],
+                               4 * transposed['heaps_sent'] * 65536)
+        udp = lines[3]['trials'][0]
         self.assertLessEqual(udp['bytes_received'], udp['bytes_sent'])
 
 

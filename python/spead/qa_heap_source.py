@@ -40,6 +40,30 @@ class qa_heap_source(gr_unittest.TestCase):
         return src, [debug.get_message(i) for i in range(debug.num_messages())], \
             [pmt.to_python(stats.get_message(i)) for i in range(stats.num_messages())]
 
+    def test_ports_by_message_format(self):
+        # GNU Radio 3.10's convention: PDUs on 'pdus'; dicts on 'dicts'; 'heaps' (the old
+        # name) carries whichever is in use.
+        for as_dict, port, other in ((False, 'pdus', 'dicts'), (True, 'dicts', 'pdus')):
+            with self.subTest(port=port):
+                self.tb = gr.top_block()
+                src = spead.heap_source(
+                    transport='pcap', stats_interval=0, as_dict=as_dict,
+                    pcap_file=support.capture('spead2_64_40_single_packet.pcap'))
+                sinks = {name: blocks.message_debug() for name in ('pdus', 'dicts', 'heaps')}
+                for name, sink in sinks.items():
+                    self.tb.msg_connect((src, name), (sink, 'store'))
+                self.assertTrue(support.run_bounded(self.tb))
+                self.assertEqual(sinks[port].num_messages(), 21)
+                self.assertEqual(sinks['heaps'].num_messages(), 21)
+                self.assertEqual(sinks[other].num_messages(), 0)
+                first = sinks[port].get_message(1)
+                # A PDU is (metadata . uniform vector); a dict has heap_cnt at its top.
+                is_pdu = pmt.is_pair(first) and pmt.is_uniform_vector(pmt.cdr(first))
+                self.assertEqual(is_pdu, not as_dict)
+                if as_dict:
+                    self.assertTrue(pmt.dict_has_key(first, pmt.intern('heap_cnt')))
+                self.assertTrue(pmt.equal(first, sinks['heaps'].get_message(1)))
+
     def test_single_packet_heaps_as_pdus(self):
         src, msgs, stats = self.run_messages(
             transport='pcap', pcap_file=support.capture('spead2_64_40_single_packet.pcap'),

@@ -20,7 +20,7 @@ namespace spead {
 
 /*!
  * \brief SPEAD Heap Source: receives a SPEAD stream and publishes every heap as a
- * message on its "heaps" port.
+ * message: a PDU on its "pdus" port, or a dict of every item on its "dicts" port.
  * \ingroup spead
  *
  * \details
@@ -33,7 +33,10 @@ namespace spead {
  * complete). Incomplete heaps are published too when config.contiguous_only is false
  * (complete is then false, and their missing bytes read as zeros).
  *
- * Message ports: "heaps" (out), "stats" (out, as spead::source), "stats_request" (in).
+ * Message ports: "pdus" (out: PDUs, GNU Radio 3.10's convention), "dicts" (out: the
+ * dicts of \p as_dict), "heaps" (out: the same messages as whichever of the two is in
+ * use, the name of earlier versions), "stats" (out, as spead::source), "stats_request"
+ * (in). Metadata keys: docs/blocks.md.
  * When the stream ends (end of a capture file, a stop item, a closed TCP connection)
  * the block publishes its final statistics and tells the flowgraph it is done.
  */
@@ -48,7 +51,8 @@ public:
      *        for none
      * \param payload_type "auto" (from the item's descriptor) or a numpy type string
      *        ('<c8', '|i1', '>i2', ...) to read the item's bytes as
-     * \param as_dict publish a dict of every item instead of a PDU
+     * \param as_dict publish a dict of every item on "dicts" instead of a PDU on
+     *        "pdus" (GRC: Message Format)
      * \throws std::invalid_argument naming the bad parameter and its accepted range
      */
     static sptr make(const receiver_config& config,

@@ -10,6 +10,7 @@
 
 #include <gnuradio/block.h>
 #include <gnuradio/spead/api.h>
+#include <gnuradio/spead/output_config.h>
 #include <gnuradio/spead/receiver_config.h>
 #include <cstdint>
 #include <map>
@@ -19,23 +20,6 @@
 namespace gr {
 namespace spead {
 
-/// One stream output of spead::source: which item feeds it and how its values are
-/// converted (see docs/blocks.md).
-struct SPEAD_API output_config {
-    /// The item: its descriptor name ("data"), or its ID ("0x1602", "5634").
-    std::string item;
-    /// Output type: "complex", "float", "int", "short" or "byte".
-    std::string type = "complex";
-    /// Output vector length (values per output item), 1 or more.
-    int vlen = 1;
-    /// The item's wire representation as a numpy type string ("|i1", "<i2", ">i2",
-    /// "<c8", ">f4", ...), or "auto" to take it from the item's descriptor. A complex
-    /// output fed by a real type reads interleaved (re, im) pairs.
-    std::string wire = "auto";
-    /// Integer values are divided by scale when converted to float or complex.
-    double scale = 1.0;
-};
-
 /*!
  * \brief SPEAD Source: receives a SPEAD stream and emits chosen items' values as
  * sample streams, one output per item, with heap metadata as stream tags.
@@ -44,7 +28,9 @@ struct SPEAD_API output_config {
  * \details
  * Each heap's value of each output's item becomes a run of samples on that output,
  * converted from its wire representation (from the descriptor, or set explicitly) with
- * VOLK straight from heap memory. The first sample of each heap's data carries the tags
+ * VOLK straight from heap memory, or first put into another axis order (an output's
+ * layout and select: per-polarisation spectra from an F-engine item) by a blocked
+ * transpose. The first sample of each heap's data carries the tags
  * heap_cnt, the values of the chosen tag items (under their names), and markers for
  * incomplete heaps, lost heaps, zero-fill and unusable heaps (docs/blocks.md). A heap
  * whose item is missing or has the wrong size is counted and tagged, never emitted

@@ -66,13 +66,46 @@ output_config output_from(const py::handle& obj, std::size_t index)
             if (name.empty() || name[0] == '_' || !py::hasattr(o, name.c_str()))
                 throw py::type_error("outputs[" + std::to_string(index) +
                                      "]: unknown key '" + name +
-                                     "' (accepted: item, type, vlen, wire, scale)");
+                                     "' (accepted: item, type, vlen, wire, scale, "
+                                     "layout, select)");
             o.attr(name.c_str()) = kv.second;
         }
         return o.cast<output_config>();
     }
     throw py::type_error("outputs[" + std::to_string(index) +
                          "] must be an output_config, a dict or an item name");
+}
+
+/// A string, or a list of strings, as a comma-separated list.
+std::string comma_list(const py::object& value, const char* name)
+{
+    if (py::isinstance<py::str>(value))
+        return value.cast<std::string>();
+    std::string joined;
+    for (const py::handle& v : value) {
+        const std::string text = py::str(v);
+        if (text.find(',') != std::string::npos)
+            throw py::value_error(std::string(name) + ": '" + text +
+                                  "' has a comma (separate axes by spaces)");
+        joined += (joined.empty() ? "" : ",") + text;
+    }
+    return joined;
+}
+
+/// A number, or a list of numbers.
+template <typename T>
+std::vector<T> number_list(const py::object& value, const char* name)
+{
+    try {
+        if (py::isinstance<py::sequence>(value) && !py::isinstance<py::str>(value))
+            return value.cast<std::vector<T>>();
+        return { value.cast<T>() };
+    } catch (const py::cast_error&) {
+        throw py::type_error(std::string(name) +
+                             " must be a number or a list of numbers, "
+                             "not " +
+                             std::string(py::repr(value)));
+    }
 }
 
 /// A contiguous read-only view of any bytes-like object.
@@ -162,35 +195,89 @@ void bind_receiver_config(py::module& m)
 
 void bind_output_config(py::module& m)
 {
-    py::class_<output_config>(m,
-                              "output_config",
-                              "One stream output of spead.source: item (name or ID), "
-                              "type ('complex', 'float', 'int', 'short', 'byte'), vlen, "
-                              "wire ('auto' or a numpy type string such as '|i1', '>i2') "
-                              "and scale (integers are divided by it).")
+    py::class_<output_config>(
+        m,
+        "output_config",
+        "One stream output of spead.source: item (name or ID), "
+        "type ('complex', 'float', 'int', 'short', 'byte'), vlen, "
+        "wire ('auto' or a numpy type string such as '|i1', '>i2'), "
+        "scale (integers are divided by it), layout (the item's "
+        "axes in another order: 'channels spectra pols -> pols "
+        "spectra channels') and select (an axis fixed to one "
+        "index: 'pols=0').")
         .def(py::init([](const std::string& item,
                          const std::string& type,
                          int vlen,
                          const std::string& wire,
-                         double scale) {
+                         double scale,
+                         const std::string& layout,
+                         const std::string& select) {
                  output_config o;
                  o.item = item;
                  o.type = type;
                  o.vlen = vlen;
                  o.wire = wire;
                  o.scale = scale;
+                 o.layout = layout;
+                 o.select = select;
                  return o;
              }),
              py::arg("item") = "",
              py::arg("type") = "complex",
              py::arg("vlen") = 1,
              py::arg("wire") = "auto",
-             py::arg("scale") = 1.0)
+             py::arg("scale") = 1.0,
+             py::arg("layout") = "",
+             py::arg("select") = "")
         .def_readwrite("item", &output_config::item)
         .def_readwrite("type", &output_config::type)
         .def_readwrite("vlen", &output_config::vlen)
         .def_readwrite("wire", &output_config::wire)
-        .def_readwrite("scale", &output_config::scale);
+        .def_readwrite("scale", &output_config::scale)
+        .def_readwrite("layout", &output_config::layout)
+        .def_readwrite("select", &output_config::select)
+        .def("__repr__", [](const output_config& o) {
+            return "output_config(item=" + std::string(py::repr(py::str(o.item))) +
+                   ", type=" + std::string(py::repr(py::str(o.type))) +
+                   ", vlen=" + std::to_string(o.vlen) +
+                   ", wire=" + std::string(py::repr(py::str(o.wire))) +
+                   ", scale=" + std::string(py::repr(py::float_(o.scale))) +
+                   ", layout=" + std::string(py::repr(py::str(o.layout))) +
+                   ", select=" + std::string(py::repr(py::str(o.select))) + ")";
+        });
+
+    m.def(
+        "output_configs",
+        [](int count,
+           const py::object& items,
+           const py::object& types,
+           const py::object& vlens,
+           const py::object& wires,
+           const py::object& scales,
+           const py::object& layouts,
+           const py::object& selects) {
+            return output_configs(count,
+                                  comma_list(items, "items"),
+                                  comma_list(types, "types"),
+                                  number_list<int>(vlens, "vlens"),
+                                  comma_list(wires, "wires"),
+                                  number_list<double>(scales, "scales"),
+                                  comma_list(layouts, "layouts"),
+                                  comma_list(selects, "selects"));
+        },
+        py::arg("count"),
+        py::arg("items"),
+        py::arg("types") = "complex",
+        py::arg("vlens") = 1,
+        py::arg("wires") = "auto",
+        py::arg("scales") = 1.0,
+        py::arg("layouts") = "",
+        py::arg("selects") = "",
+        "A list of count output_config from per-output lists (what GRC's SPEAD Source "
+        "uses): each argument is one value for every output, or one per output (a "
+        "list, or a comma-separated string): output_configs(2, 'x', layouts='c s p -> "
+        "s c', selects='p=0, p=1'). Raises ValueError naming a list of the wrong "
+        "length.");
 }
 
 void bind_source(py::module& m)
