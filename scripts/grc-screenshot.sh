@@ -7,13 +7,17 @@
 # README; not part of the tests. The flowgraph and the blocks are opened from copies in a
 # neutral folder (/tmp/gr-spead), so that GRC's console shows no checkout path.
 #
-#   scripts/grc-screenshot.sh examples/FLOWGRAPH.grc docs/images/OUTPUT.png [WIDTHxHEIGHT]
+#   scripts/grc-screenshot.sh examples/FLOWGRAPH.grc docs/images/OUTPUT.png [WIDTHxHEIGHT [X,Y]]
+#
+# With X,Y (a point of the window, e.g. on a block), it double-clicks there first, which
+# opens that block's properties dialog, and takes the dialog's window alone.
 
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 flowgraph=$(realpath "$1")
 output=$(realpath -m "$2")
 geometry=${3:-1500x820}
+click=${4:-}
 
 packages=(xvfb imagemagick xdotool gir1.2-gtk-3.0 python3-gi-cairo adwaita-icon-theme)
 missing=()
@@ -51,5 +55,16 @@ done
 xdotool windowmove "$window" 0 0 windowsize "$window" "${geometry%x*}" "${geometry#*x}"
 sleep 4
 mkdir -p "$(dirname "$output")"
-import -window root "$output"
+if [ -n "$click" ]; then
+    xdotool mousemove "${click%,*}" "${click#*,}" click --repeat 2 --delay 80 1
+    sleep 3
+    dialog=$(xdotool search --name "Properties" 2>/dev/null | tail -1 || true)
+    [ -n "$dialog" ] || { cat "$scratch/grc.log"; echo "no properties dialog at $click" >&2; exit 1; }
+    # As tall as the screen allows, so that a long tab shows whole.
+    xdotool windowmove "$dialog" 0 0 windowsize "$dialog" 760 "$((${geometry#*x} - 40))"
+    sleep 2
+    import -window "$dialog" "$output"
+else
+    import -window root "$output"
+fi
 echo "wrote $output"
