@@ -136,6 +136,7 @@ class qa_grc_outputs(gr_unittest.TestCase):
         self.assertIn('config.transport = "pcap";', code)
         self.assertIn('"fx, fx, fx, fx, fy, fy, fy, fy"', code)
         self.assertIn('config.socket_buffer_size = -1;', code)
+        self.assertIn(' 1, "", 0,', code)  # an empty timestamp item is an empty string
         with open(os.path.join(self.dir, 'eight_cpp', 'CMakeLists.txt')) as f:
             self.assertIn('gnuradio::gnuradio-spead', f.read())
 
