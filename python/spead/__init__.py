@@ -27,3 +27,4 @@ from .spead_blocks_python import *  # noqa: E402,F401,F403
 from .item_group import Descriptor, Item, ItemGroup  # noqa: E402,F401
 from .range_list import parse_range_list  # noqa: E402,F401
 from . import recv  # noqa: E402,F401
+from . import send  # noqa: E402,F401
