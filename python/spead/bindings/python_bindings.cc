@@ -27,6 +27,7 @@ void bind_recv_common(py::module& m);
 void bind_recv_config(py::module& recv);
 void bind_recv_heap(py::module& m, py::module& recv);
 void bind_recv_stream(py::module& m, py::module& recv);
+void bind_recv_chunk(py::module& m, py::module& recv);
 } // namespace python
 } // namespace spead
 } // namespace gr
@@ -52,4 +53,5 @@ PYBIND11_MODULE(spead_python, m)
     gr::spead::python::bind_recv_config(recv);
     gr::spead::python::bind_recv_heap(m, recv);
     gr::spead::python::bind_recv_stream(m, recv);
+    gr::spead::python::bind_recv_chunk(m, recv);
 }
