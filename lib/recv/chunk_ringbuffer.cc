@@ -95,7 +95,8 @@ std::unique_ptr<chunk> chunk_ringbuffer::try_pop()
     return c;
 }
 
-std::unique_ptr<chunk> chunk_ringbuffer::pop_for(std::chrono::steady_clock::duration timeout)
+std::unique_ptr<chunk>
+chunk_ringbuffer::pop_for(std::chrono::steady_clock::duration timeout)
 {
     std::optional<std::unique_ptr<chunk>> c = d_impl->ring.pop_for(timeout);
     if (!c)

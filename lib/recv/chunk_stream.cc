@@ -244,10 +244,10 @@ memory_allocator::pointer chunk_stream::place_heap(std::size_t size,
     const std::size_t last_index =
         data.heap_index + (presence && size ? (size - 1) / presence : 0);
     const bool outside =
-        (c->data_size && (data.heap_offset > c->data_size ||
-                          size > c->data_size - data.heap_offset)) ||
-        (c->present_size && (data.heap_index >= c->present_size ||
-                             last_index >= c->present_size)) ||
+        (c->data_size &&
+         (data.heap_offset > c->data_size || size > c->data_size - data.heap_offset)) ||
+        (c->present_size &&
+         (data.heap_index >= c->present_size || last_index >= c->present_size)) ||
         !c->present || !c->data ||
         (data.extra_size &&
          (data.extra_size > d_extra.size() || !c->extra ||
@@ -258,10 +258,9 @@ memory_allocator::pointer chunk_stream::place_heap(std::size_t size,
         d_placement_log.log_lazy(protocol::log_level::warning, [&] {
             return "chunk stream " + std::to_string(get_config().get_stream_id()) +
                    ": heap " + std::to_string(packet.heap_cnt) +
-                   " placed outside chunk " + std::to_string(chunk_id) +
-                   " (offset " + std::to_string(data.heap_offset) + " + " +
-                   std::to_string(size) + " bytes, index " +
-                   std::to_string(data.heap_index) + "); dropped";
+                   " placed outside chunk " + std::to_string(chunk_id) + " (offset " +
+                   std::to_string(data.heap_offset) + " + " + std::to_string(size) +
+                   " bytes, index " + std::to_string(data.heap_index) + "); dropped";
         });
         return nowhere(&chunk_heap_allocator::s_dropped);
     }

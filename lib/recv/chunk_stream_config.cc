@@ -14,7 +14,8 @@ namespace recv {
 
 constexpr std::size_t chunk_stream_config::default_max_chunks;
 
-chunk_stream_config& chunk_stream_config::set_items(const std::vector<std::uint64_t>& items)
+chunk_stream_config&
+chunk_stream_config::set_items(const std::vector<std::uint64_t>& items)
 {
     d_items = items;
     return *this;

@@ -91,7 +91,10 @@ public:
     }
 
 private:
-    std::size_t slot_of(std::uint64_t id) const { return std::size_t(id % d_slots.size()); }
+    std::size_t slot_of(std::uint64_t id) const
+    {
+        return std::size_t(id % d_slots.size());
+    }
 
     std::vector<chunk*> d_slots;
     std::uint64_t d_head = 0;

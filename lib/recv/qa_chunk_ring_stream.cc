@@ -104,14 +104,16 @@ public:
         std::memset(c->present.get(), 1, c->present_size);
         pair.add_free_chunk(std::move(c));
         auto back = rings.free_ring->pop();
-        CPPUNIT_ASSERT((std::vector<std::uint8_t>(HEAPS_PER_CHUNK, 0)) == present_of(*back));
+        CPPUNIT_ASSERT((std::vector<std::uint8_t>(HEAPS_PER_CHUNK, 0)) ==
+                       present_of(*back));
         pair.add_free_chunk(make_chunk());
         CPPUNIT_ASSERT_THROW(pair.add_free_chunk(std::move(back)), ringbuffer_full);
         rings.free_ring->stop();
         // Stopped: silently ignored, the chunk left as it was.
         pair.add_free_chunk(std::move(back));
         CPPUNIT_ASSERT(back != nullptr);
-        CPPUNIT_ASSERT_THROW(chunk_ring_pair(nullptr, rings.free_ring), std::invalid_argument);
+        CPPUNIT_ASSERT_THROW(chunk_ring_pair(nullptr, rings.free_ring),
+                             std::invalid_argument);
     }
 
     void test_stop_while_worker_waits_for_free_chunk()
@@ -120,8 +122,11 @@ public:
         auto queue = std::make_shared<inproc_queue>();
         ring_pair_fixture rings(1);
         thread_pool pool(1);
-        chunk_ring_stream s(
-            pool, stream_config(), simple_chunk_config(), rings.data_ring, rings.free_ring);
+        chunk_ring_stream s(pool,
+                            stream_config(),
+                            simple_chunk_config(),
+                            rings.data_ring,
+                            rings.free_ring);
         s.emplace_reader<inproc_reader>(queue);
         // Chunk 0 takes the only free chunk; chunk 1 then waits for another.
         for (const auto& p : timestamp_heap(1, 0) + timestamp_heap(2, 4))
@@ -157,9 +162,11 @@ public:
         auto chunks = drain_chunks(*rings.data_ring);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), chunks.size());
         CPPUNIT_ASSERT_EQUAL(std::uintptr_t(1), chunks[0]->stream_id);
-        CPPUNIT_ASSERT((std::vector<std::uint8_t>{ 1, 0, 0, 0 }) == present_of(*chunks[0]));
+        CPPUNIT_ASSERT((std::vector<std::uint8_t>{ 1, 0, 0, 0 }) ==
+                       present_of(*chunks[0]));
         CPPUNIT_ASSERT_EQUAL(std::uintptr_t(2), chunks[1]->stream_id);
-        CPPUNIT_ASSERT((std::vector<std::uint8_t>{ 0, 1, 0, 0 }) == present_of(*chunks[1]));
+        CPPUNIT_ASSERT((std::vector<std::uint8_t>{ 0, 1, 0, 0 }) ==
+                       present_of(*chunks[1]));
         CPPUNIT_ASSERT(!rings.free_ring->is_stopped());
     }
 

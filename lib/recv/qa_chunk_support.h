@@ -38,7 +38,8 @@ constexpr std::size_t HEAPS_PER_CHUNK = 4;
 constexpr std::uint8_t FILL = 0xEE;
 
 /// The payload of the heap with timestamp \p ts: every byte tells ts and position.
-inline std::vector<std::uint8_t> payload_of(std::uint64_t ts, std::size_t size = HEAP_BYTES)
+inline std::vector<std::uint8_t> payload_of(std::uint64_t ts,
+                                            std::size_t size = HEAP_BYTES)
 {
     std::vector<std::uint8_t> out(size);
     for (std::size_t i = 0; i < size; i++)

@@ -97,8 +97,8 @@ private:
     recv::memory_allocator::pointer
     view(std::size_t i, const py::object& obj, const char* name, std::size_t& size)
     {
-        if (PyObject_GetBuffer(obj.ptr(), &d_views[i], PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) !=
-            0) {
+        if (PyObject_GetBuffer(
+                obj.ptr(), &d_views[i], PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) != 0) {
             PyErr_Clear();
             throw py::type_error(std::string(name) +
                                  " must be a writable C-contiguous buffer");
@@ -152,8 +152,8 @@ py::object pop_blocking(recv::chunk_ringbuffer& ring)
 /// is a capsule named by its C signature), as spead2 accepts them.
 recv::chunk_place_function place_from_python(const py::object& obj)
 {
-    py::tuple tuple = obj.cast<py::tuple>();   // TypeError when not a tuple
-    py::object first = tuple[0];               // IndexError when empty
+    py::tuple tuple = obj.cast<py::tuple>(); // TypeError when not a tuple
+    py::object first = tuple[0];             // IndexError when empty
     if (!PyCapsule_CheckExact(first.ptr()))
         throw py::type_error("place must hold a PyCapsule as its first item");
     py::capsule capsule = py::reinterpret_borrow<py::capsule>(first);
@@ -291,7 +291,9 @@ void bind_chunk_config(py::module& recv)
         .def_property(
             "max_heap_extra",
             [](const chunk_config_wrapper& c) { return c.config.get_max_heap_extra(); },
-            [](chunk_config_wrapper& c, std::size_t n) { c.config.set_max_heap_extra(n); });
+            [](chunk_config_wrapper& c, std::size_t n) {
+                c.config.set_max_heap_extra(n);
+            });
     cls.attr("DEFAULT_MAX_CHUNKS") = recv::chunk_stream_config::default_max_chunks;
 }
 
@@ -388,16 +390,19 @@ void bind_ring_stream(py::module& recv)
                          std::shared_ptr<recv::chunk_ringbuffer> free_ring) {
                  if (!py::isinstance<recv::thread_pool>(pool))
                      throw py::type_error("thread_pool must be a ThreadPool");
-                 return std::make_unique<chunk_ring_stream_wrapper>(
-                     pool, config, chunk_config, std::move(data_ring), std::move(free_ring));
+                 return std::make_unique<chunk_ring_stream_wrapper>(pool,
+                                                                    config,
+                                                                    chunk_config,
+                                                                    std::move(data_ring),
+                                                                    std::move(free_ring));
              }),
              py::arg("thread_pool"),
              py::arg("config") = recv::stream_config(),
              py::arg("chunk_stream_config"),
              py::arg("data_ringbuffer"),
              py::arg("free_ringbuffer"))
-        .def_property_readonly("config",
-                               [](chunk_ring_stream_wrapper& s) { return s.get().get_config(); })
+        .def_property_readonly(
+            "config", [](chunk_ring_stream_wrapper& s) { return s.get().get_config(); })
         .def_property_readonly(
             "chunk_stream_config",
             [](chunk_ring_stream_wrapper& s) { return s.chunk_config(); },
@@ -501,7 +506,7 @@ void bind_placement(py::module& recv)
 void bind_recv_chunk(py::module& m, py::module& recv)
 {
     // Full is made by bind_recv_common; kept for the module's lifetime.
-    static PyObject* full_type = m.attr("Full").inc_ref().ptr();
+    static PyObject* full_type = py::object(m.attr("Full")).release().ptr();
     py::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p)

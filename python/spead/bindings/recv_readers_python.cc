@@ -229,7 +229,9 @@ void bind_stream_readers(py::class_<stream_wrapper_base>& cls)
             py::arg("bind_hostname") = std::string())
         .def(
             "add_tcp_reader",
-            [](stream_wrapper_base& s, const tcp_socket_arg& acceptor, std::size_t max_size) {
+            [](stream_wrapper_base& s,
+               const tcp_socket_arg& acceptor,
+               std::size_t max_size) {
                 const int fd = duplicate_fd(acceptor.fd);
                 tcp::acceptor sock(s.io_context());
                 boost::system::error_code ec;

@@ -61,10 +61,11 @@ void bind_stream(py::module& m, py::module& recv)
     py::class_<stream_wrapper_base> base(
         recv, "_Stream", "What every receive stream has: its readers.");
     bind_stream_readers(base);
-    py::class_<stream_wrapper, stream_wrapper_base> cls(recv,
-                                   "Stream",
-                                   "A receive stream whose heaps wait in a ring for the "
-                                   "consumer (spead2.recv.Stream).");
+    py::class_<stream_wrapper, stream_wrapper_base> cls(
+        recv,
+        "Stream",
+        "A receive stream whose heaps wait in a ring for the "
+        "consumer (spead2.recv.Stream).");
     py::class_<ringbuffer_view>(
         cls, "Ringbuffer", "The ring between stream and consumer.")
         .def("size", [](const ringbuffer_view& r) { return r.stream->ring_size(); })

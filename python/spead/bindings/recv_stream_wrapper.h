@@ -8,7 +8,8 @@
 
 // The C++ objects behind Python's stream classes: _Stream (the base that holds the
 // readers, recv_readers_python.cc) and recv.Stream (get, stop, statistics,
-// recv_stream_python.cc); the chunk streams derive from _Stream too (recv_chunk_python.cc).
+// recv_stream_python.cc); the chunk streams derive from _Stream too
+// (recv_chunk_python.cc).
 
 #ifndef INCLUDED_SPEAD_PYTHON_RECV_STREAM_WRAPPER_H
 #define INCLUDED_SPEAD_PYTHON_RECV_STREAM_WRAPPER_H

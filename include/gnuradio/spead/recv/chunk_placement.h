@@ -42,7 +42,8 @@ namespace recv {
 class timestamp_placement
 {
 public:
-    /// \throws std::invalid_argument naming the parameter when a step, count or size is 0.
+    /// \throws std::invalid_argument naming the parameter when a step, count or size is
+    /// 0.
     timestamp_placement(std::uint64_t timestamp_id,
                         std::uint64_t heap_timestamp_step,
                         std::size_t heaps_per_chunk,
@@ -68,7 +69,10 @@ public:
     /// Bytes of chunk::data.
     std::size_t chunk_data_size() const { return chunk_heaps() * d_heap_size; }
     /// Bytes of extra per heap (chunk_stream_config::set_max_heap_extra).
-    std::size_t heap_extra_size() const { return d_extra_ids.size() * sizeof(std::int64_t); }
+    std::size_t heap_extra_size() const
+    {
+        return d_extra_ids.size() * sizeof(std::int64_t);
+    }
     /// Bytes of chunk::extra.
     std::size_t chunk_extra_size() const { return chunk_heaps() * heap_extra_size(); }
     /// The first timestamp of chunk \p chunk_id.

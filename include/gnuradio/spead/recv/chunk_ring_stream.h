@@ -48,12 +48,14 @@ public:
         return d_free_ring;
     }
 
-protected:
-    /// Takes chunks from the free ring; nullptr once it is stopped.
+    /// An allocate function taking chunks from the free ring (nullptr once it is
+    /// stopped), for streams and groups built on this pair.
     chunk_allocate_function make_allocate();
     /// Calls \p first (if set), then puts the chunk on the data ring; a chunk the
     /// stopped ring refuses is kept until release_refused_chunks().
     chunk_ready_function make_ready(chunk_ready_function first);
+
+protected:
     /// Destroys the chunks the stopped data ring refused, on the calling thread (for
     /// chunks that must be freed where their owner allows, e.g. with Python's lock).
     void release_refused_chunks();

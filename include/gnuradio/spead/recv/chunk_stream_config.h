@@ -88,10 +88,11 @@ struct chunk_place_data {
  * compiled against an older layout can tell which fields exist). Called with the
  * stream's lock held, on a reader's thread: it must be quick and must not block.
  */
-using chunk_place_function = std::function<void(chunk_place_data* data, std::size_t data_size)>;
+using chunk_place_function =
+    std::function<void(chunk_place_data* data, std::size_t data_size)>;
 /// Gives a chunk for \p chunk_id (its present bytes zeroed), or nullptr to skip it.
-using chunk_allocate_function =
-    std::function<std::unique_ptr<chunk>(std::int64_t chunk_id, std::uint64_t* batch_stats)>;
+using chunk_allocate_function = std::function<std::unique_ptr<chunk>(
+    std::int64_t chunk_id, std::uint64_t* batch_stats)>;
 /// Receives a chunk that left the window (complete or not); takes ownership.
 using chunk_ready_function =
     std::function<void(std::unique_ptr<chunk>&& c, std::uint64_t* batch_stats)>;
@@ -135,7 +136,10 @@ public:
     chunk_stream_config& enable_packet_presence(std::size_t payload_size);
     chunk_stream_config& disable_packet_presence();
     /// The payload size given to enable_packet_presence, 0 when disabled (the default).
-    std::size_t get_packet_presence_payload_size() const { return d_presence_payload_size; }
+    std::size_t get_packet_presence_payload_size() const
+    {
+        return d_presence_payload_size;
+    }
 
     /// Bytes the place function may write at chunk_place_data::extra; default 0.
     chunk_stream_config& set_max_heap_extra(std::size_t max_heap_extra);

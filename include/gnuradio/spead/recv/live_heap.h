@@ -14,8 +14,8 @@
 #include <gnuradio/spead/recv/memory_allocator.h>
 #include <unordered_set>
 #include <cstddef>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -30,7 +30,7 @@ struct live_heap_options {
     bool allow_unsized_heaps = true;
     std::size_t max_heap_size = std::size_t(64) << 20;
     int bug_compat = 0;
-    memcpy_function_ptr copy = nullptr;          ///< nullptr means std::memcpy
+    memcpy_function_ptr copy = nullptr; ///< nullptr means std::memcpy
     /// Must be set. A live heap passes the packet that needs the memory as the
     /// allocation hint (a const protocol::packet_view*), so that a chunk stream can place
     /// the heap from its items; other allocators ignore it.

@@ -130,9 +130,8 @@ protected:
     /// Every accepted payload is written by \p writer instead of the configured memcpy
     /// (which the writer applies itself), and readers no longer receive payload
     /// straight into heap memory. Call from a subclass constructor, before any reader.
-    void set_payload_writer(
-        std::function<void(const memory_allocator::pointer&, const protocol::packet_view&)>
-            writer)
+    void set_payload_writer(std::function<void(const memory_allocator::pointer&,
+                                               const protocol::packet_view&)> writer)
     {
         d_heap_options.write_payload = std::move(writer);
     }
