@@ -81,7 +81,7 @@ std::chrono::microseconds checked_busy_poll(std::int64_t busy_poll_us)
 /// (an endpoint or socket, then sizes and any multicast interface), busy-polling for
 /// \p busy_poll, which the caller checked before resolving any address.
 template <typename... ReaderArgs>
-void add_udp(stream_wrapper& s,
+void add_udp(stream_wrapper_base& s,
              std::chrono::microseconds busy_poll,
              ReaderArgs&&... reader_args)
 {
