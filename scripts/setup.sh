@@ -18,7 +18,7 @@ build_dir=${1:-$top/build}
 packages=(
     cmake g++ make pkg-config git
     gnuradio-dev libvolk2-dev libboost-system-dev libpcap-dev pybind11-dev libcppunit-dev
-    python3-numpy
+    python3-numpy python3-numba python3-scipy
     clang-format iproute2
     tshark doxygen python3-matplotlib python3-yaml
     clang libclang-rt-dev

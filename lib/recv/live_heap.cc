@@ -133,13 +133,14 @@ void live_heap::truncate_pointers(std::size_t count)
     d_pointers.resize(count);
 }
 
-bool live_heap::reserve(std::size_t bytes)
+bool live_heap::reserve(std::size_t bytes, const protocol::packet_view& packet)
 {
     if (bytes <= d_capacity)
         return true;
     memory_allocator::pointer grown;
     try {
-        grown = d_options->allocator->allocate(bytes, nullptr);
+        grown = d_options->allocator->allocate(
+            bytes, const_cast<protocol::packet_view*>(&packet));
     } catch (const std::bad_alloc&) {
         return false;
     }
@@ -229,7 +230,7 @@ live_heap::add_result live_heap::add_packet(const protocol::packet_view& packet)
         const std::size_t doubled = d_capacity > max_size / 2 ? max_size : 2 * d_capacity;
         wanted = std::max(end, doubled);
     }
-    if (!reserve(wanted)) {
+    if (!reserve(wanted, packet)) {
         truncate_pointers(old_pointer_count);
         return add_result::allocation_failed;
     }
@@ -247,7 +248,9 @@ live_heap::add_result live_heap::add_packet(const protocol::packet_view& packet)
     // Nothing below can fail.
     // A reader that received the payload straight into place (next_payload_destination)
     // has nothing left to copy.
-    if (end > offset && packet.payload != d_payload.get() + offset) {
+    if (end > offset && d_options->write_payload) {
+        d_options->write_payload(d_payload, packet);
+    } else if (end > offset && packet.payload != d_payload.get() + offset) {
         const memcpy_function_ptr copy = d_options->copy ? d_options->copy : std::memcpy;
         copy(d_payload.get() + offset, packet.payload, end - offset);
     }

@@ -50,15 +50,15 @@ void ring_stream::heap_ready(heap&& h, stream_batch& batch)
         batch.add_reject_stat(reject_stat_indices::heaps_dropped_incomplete, 1);
         return;
     }
-    bool blocked = false;
     try {
-        d_ring->push(std::move(h), &blocked);
+        if (!d_ring->try_push(std::move(h))) {
+            // Counted before waiting, so that the statistic shows a worker blocked now.
+            add_stat_now(idx::worker_blocked, 1);
+            d_ring->push(std::move(h));
+        }
     } catch (const ringbuffer_stopped&) {
         batch.add_reject_stat(reject_stat_indices::heaps_dropped_ring_stopped, 1);
     }
-    // Also when the wait ended because the ring stopped: the worker did wait.
-    if (blocked)
-        batch.add_stat(idx::worker_blocked, 1);
 }
 
 bool ring_stream::keep_payload_ranges() const

@@ -170,6 +170,13 @@ stream_stats stream::get_all_stats() const
         .joined(reject_snapshot(d_reject_stats));
 }
 
+void stream::add_stat_now(std::size_t index, std::uint64_t delta)
+{
+    const auto& configs = *d_config.get_stats();
+    std::lock_guard<std::mutex> lock(d_stats_mutex);
+    d_stats[index] = configs[index].combine(d_stats[index], delta);
+}
+
 void stream::merge_stats(
     const std::vector<std::uint64_t>& deltas,
     const std::array<std::uint64_t, reject_stat_indices::count>& rejects)
@@ -361,6 +368,7 @@ void stream::stop_locked(stream_batch& batch)
             }
         }
     }
+    live_heaps_flushed(batch);
     // stop_received() waits for the end of the batch, so that a consumer who sees the
     // end of the stream also sees final statistics.
     batch.d_stopped_stream = true;
@@ -376,6 +384,7 @@ void stream::stop_locked(stream_batch& batch)
 stream_batch::stream_batch(stream& s)
     : d_stream(s), d_lock(s.d_mutex), d_stats(s.d_stats.size(), 0)
 {
+    s.d_current_batch = this;
 }
 
 stream_batch::~stream_batch()
@@ -392,6 +401,7 @@ stream_batch::~stream_batch()
     d_stream.merge_stats(d_stats, d_reject_stats);
     if (d_stopped_stream)
         d_stream.stop_received();
+    d_stream.d_current_batch = nullptr;
     d_lock.unlock();
 }
 
@@ -463,7 +473,8 @@ bool stream_batch::next_payload_target(payload_target& out) const
     // A non-temporal copy was asked for (to keep payload out of the caches): the
     // kernel's copy would not honour that, so the reader copies as asked.
     if (s.d_stopped || s.d_stop_requested || s.d_readers.size() != 1 ||
-        s.d_config.get_memcpy() != memcpy_function::standard || !s.d_last_packet_known ||
+        s.d_config.get_memcpy() != memcpy_function::standard ||
+        s.d_heap_options.write_payload || !s.d_last_packet_known ||
         s.d_last_payload_size == 0)
         return false;
     live_heap* h = s.find_live_heap(s.d_last_heap_cnt);

@@ -27,6 +27,7 @@ void bind_recv_common(py::module& m);
 void bind_recv_config(py::module& recv);
 void bind_recv_heap(py::module& m, py::module& recv);
 void bind_recv_stream(py::module& m, py::module& recv);
+void bind_recv_chunk(py::module& m, py::module& recv);
 void bind_send_heap(py::module& send);
 void bind_send_stream(py::module& send);
 } // namespace python
@@ -54,6 +55,7 @@ PYBIND11_MODULE(spead_python, m)
     gr::spead::python::bind_recv_config(recv);
     gr::spead::python::bind_recv_heap(m, recv);
     gr::spead::python::bind_recv_stream(m, recv);
+    gr::spead::python::bind_recv_chunk(m, recv);
 
     // The spead2.send look-alike, in "_send", which gnuradio.spead.send re-exports.
     py::module send = m.def_submodule("_send", "spead2.send look-alike");

@@ -104,6 +104,7 @@ void bind_recv_common(py::module& m);
 void bind_recv_config(py::module& recv);
 void bind_recv_heap(py::module& m, py::module& recv);
 void bind_recv_stream(py::module& m, py::module& recv);
+void bind_recv_chunk(py::module& m, py::module& recv);
 
 } // namespace python
 } // namespace spead

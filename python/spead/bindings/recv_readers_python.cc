@@ -81,7 +81,7 @@ std::chrono::microseconds checked_busy_poll(std::int64_t busy_poll_us)
 /// (an endpoint or socket, then sizes and any multicast interface), busy-polling for
 /// \p busy_poll, which the caller checked before resolving any address.
 template <typename... ReaderArgs>
-void add_udp(stream_wrapper& s,
+void add_udp(stream_wrapper_base& s,
              std::chrono::microseconds busy_poll,
              ReaderArgs&&... reader_args)
 {
@@ -91,7 +91,7 @@ void add_udp(stream_wrapper& s,
 
 } // namespace
 
-void bind_stream_readers(py::class_<stream_wrapper>& cls)
+void bind_stream_readers(py::class_<stream_wrapper_base>& cls)
 {
     // spead2 has the readers' defaults as class attributes too.
     cls.attr("DEFAULT_UDP_MAX_SIZE") = recv::DEFAULT_UDP_MAX_SIZE;
@@ -100,13 +100,13 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
     cls.attr("DEFAULT_TCP_BUFFER_SIZE") = recv::DEFAULT_TCP_BUFFER_SIZE;
     cls.def(
            "add_buffer_reader",
-           [](stream_wrapper& s, const py::object& buffer) {
+           [](stream_wrapper_base& s, const py::object& buffer) {
                s.add_buffer_reader(buffer);
            },
            py::arg("buffer"))
         .def(
             "add_udp_reader",
-            [](stream_wrapper& s,
+            [](stream_wrapper_base& s,
                std::uint16_t port,
                std::size_t max_size,
                std::size_t buffer_size,
@@ -127,7 +127,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             py::arg("busy_poll_us") = 0)
         .def(
             "add_udp_reader",
-            [](stream_wrapper& s,
+            [](stream_wrapper_base& s,
                const std::string& multicast_group,
                std::uint16_t port,
                std::size_t max_size,
@@ -168,7 +168,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             py::arg("busy_poll_us") = 0)
         .def(
             "add_udp_reader",
-            [](stream_wrapper& s,
+            [](stream_wrapper_base& s,
                const std::string& multicast_group,
                std::uint16_t port,
                std::size_t max_size,
@@ -192,7 +192,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             py::arg("busy_poll_us") = 0)
         .def(
             "add_udp_reader",
-            [](stream_wrapper& s,
+            [](stream_wrapper_base& s,
                const udp_socket_arg& socket,
                std::size_t max_size,
                std::int64_t busy_poll_us) {
@@ -213,7 +213,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             py::arg("busy_poll_us") = 0)
         .def(
             "add_tcp_reader",
-            [](stream_wrapper& s,
+            [](stream_wrapper_base& s,
                std::uint16_t port,
                std::size_t max_size,
                std::size_t buffer_size,
@@ -229,7 +229,9 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             py::arg("bind_hostname") = std::string())
         .def(
             "add_tcp_reader",
-            [](stream_wrapper& s, const tcp_socket_arg& acceptor, std::size_t max_size) {
+            [](stream_wrapper_base& s,
+               const tcp_socket_arg& acceptor,
+               std::size_t max_size) {
                 const int fd = duplicate_fd(acceptor.fd);
                 tcp::acceptor sock(s.io_context());
                 boost::system::error_code ec;
@@ -244,7 +246,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             py::arg("max_size") = recv::DEFAULT_TCP_MAX_SIZE)
         .def(
             "add_udp_pcap_file_reader",
-            [](stream_wrapper& s,
+            [](stream_wrapper_base& s,
                const std::string& filename,
                const std::string& filter,
                bool extended_frames) {
@@ -260,7 +262,7 @@ void bind_stream_readers(py::class_<stream_wrapper>& cls)
             "cooked capture v2 and raw IP files.")
         .def(
             "add_inproc_reader",
-            [](stream_wrapper& s, std::shared_ptr<recv::inproc_queue> queue) {
+            [](stream_wrapper_base& s, std::shared_ptr<recv::inproc_queue> queue) {
                 s.add_reader<recv::inproc_reader>(std::move(queue));
             },
             py::arg("queue"));

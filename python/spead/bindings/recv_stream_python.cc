@@ -57,10 +57,15 @@ py::object pop_blocking(recv::ring_stream& stream)
 
 void bind_stream(py::module& m, py::module& recv)
 {
-    py::class_<stream_wrapper> cls(recv,
-                                   "Stream",
-                                   "A receive stream whose heaps wait in a ring for the "
-                                   "consumer (spead2.recv.Stream).");
+    // spead2's _Stream: the readers, shared by Stream and the chunk streams.
+    py::class_<stream_wrapper_base> base(
+        recv, "_Stream", "What every receive stream has: its readers.");
+    bind_stream_readers(base);
+    py::class_<stream_wrapper, stream_wrapper_base> cls(
+        recv,
+        "Stream",
+        "A receive stream whose heaps wait in a ring for the "
+        "consumer (spead2.recv.Stream).");
     py::class_<ringbuffer_view>(
         cls, "Ringbuffer", "The ring between stream and consumer.")
         .def("size", [](const ringbuffer_view& r) { return r.stream->ring_size(); })
@@ -141,7 +146,6 @@ void bind_stream(py::module& m, py::module& recv)
             "ringbuffer",
             [](stream_wrapper& s) { return ringbuffer_view{ &s.get() }; },
             py::keep_alive<0, 1>());
-    bind_stream_readers(cls);
     (void)m;
 }
 

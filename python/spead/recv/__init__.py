@@ -9,7 +9,9 @@
 Stream, StreamConfig, RingStreamConfig, Heap, IncompleteHeap, StreamStats,
 StreamStatConfig and stream_stat_indices behave as spead2.recv documents them; see
 docs/python-api.md for the differences and additions (among them Stream.reject_stats and
-reject_stat_indices).
+reject_stat_indices). The chunk API (ChunkStreamConfig, Chunk, ChunkRingbuffer,
+ChunkRingPair, ChunkRingStream, and the built-in TimestampPlacement) is described in
+docs/chunk-streams.md.
 """
 
 from ..spead_python import _recv as _bound
@@ -23,6 +25,12 @@ HeapBase = _bound.HeapBase
 Heap = _bound.Heap
 IncompleteHeap = _bound.IncompleteHeap
 RawItem = _bound.RawItem
+ChunkStreamConfig = _bound.ChunkStreamConfig
+Chunk = _bound.Chunk
+ChunkRingbuffer = _bound.ChunkRingbuffer
+ChunkRingPair = _bound.ChunkRingPair
+ChunkRingStream = _bound.ChunkRingStream
+TimestampPlacement = _bound.TimestampPlacement
 from . import stream_stat_indices  # noqa: E402
 from . import reject_stat_indices  # noqa: E402
 
@@ -31,4 +39,5 @@ from . import asyncio  # noqa: E402,F401
 
 __all__ = ['Stream', 'StreamConfig', 'RingStreamConfig', 'StreamStats', 'StreamStatConfig',
            'HeapBase', 'Heap', 'IncompleteHeap', 'RawItem', 'stream_stat_indices',
-           'reject_stat_indices']
+           'reject_stat_indices', 'ChunkStreamConfig', 'Chunk', 'ChunkRingbuffer',
+           'ChunkRingPair', 'ChunkRingStream', 'TimestampPlacement']

@@ -16,7 +16,7 @@ import collections
 
 from .. import spead_python as _bound
 
-__all__ = ['Stream']
+__all__ = ['Stream', 'ChunkRingbuffer']
 
 
 class Stream(_bound._recv.Stream):
@@ -85,6 +85,55 @@ class Stream(_bound._recv.Stream):
             self._waiters.popleft()
             future.set_result(heap)
         self._unwatch()
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        try:
+            return await self.get()
+        except _bound.Stopped:
+            raise StopAsyncIteration from None
+
+
+class ChunkRingbuffer(_bound._recv.ChunkRingbuffer):
+    """A chunk ring whose get() and put() are coroutines, and which supports
+    ``async for`` (spead2.recv.asyncio.ChunkRingbuffer).
+
+    get() waits on data_fd and put() on space_fd, each watched by the event loop only
+    while a call waits. Iteration ends, and get() raises gnuradio.spead.Stopped, once the
+    ring is stopped and empty.
+    """
+
+    async def _wait_fd(self, fd):
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+
+        def ready():
+            if not future.done():
+                future.set_result(None)
+
+        loop.add_reader(fd, ready)
+        try:
+            await future
+        finally:
+            loop.remove_reader(fd)
+
+    async def get(self):
+        """The next chunk; raises Stopped once the ring is stopped and empty."""
+        while True:
+            try:
+                return self.get_nowait()
+            except _bound.Empty:
+                await self._wait_fd(self.data_fd)
+
+    async def put(self, chunk):
+        """Adds a chunk, waiting for room; raises Stopped once the ring is stopped."""
+        while True:
+            try:
+                return self.put_nowait(chunk)
+            except _bound.Full:
+                await self._wait_fd(self.space_fd)
 
     def __aiter__(self):
         return self

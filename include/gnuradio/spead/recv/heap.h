@@ -51,6 +51,9 @@ public:
     /// Bytes of payload memory the items refer to (HEAP_LENGTH, or the extent received
     /// when unsized).
     std::size_t payload_size() const { return d_payload_size; }
+    /// The payload memory with its deleter, which names the allocator it came from (a
+    /// chunk stream finds there where it placed the heap).
+    const memory_allocator::pointer& get_payload_memory() const { return d_payload; }
 
     /**
      * The descriptors this heap carries, decoded with the stream's bug_compat. A

@@ -15,6 +15,7 @@
 #include <unordered_set>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -29,8 +30,16 @@ struct live_heap_options {
     bool allow_unsized_heaps = true;
     std::size_t max_heap_size = std::size_t(64) << 20;
     int bug_compat = 0;
-    memcpy_function_ptr copy = nullptr;          ///< nullptr means std::memcpy
-    std::shared_ptr<memory_allocator> allocator; ///< must be set
+    memcpy_function_ptr copy = nullptr; ///< nullptr means std::memcpy
+    /// Must be set. A live heap passes the packet that needs the memory as the
+    /// allocation hint (a const protocol::packet_view*), so that a chunk stream can place
+    /// the heap from its items; other allocators ignore it.
+    std::shared_ptr<memory_allocator> allocator;
+    /// Chunk streams only (empty otherwise): writes each accepted packet's payload (of at
+    /// least one byte) into the heap's memory instead of \a copy.
+    std::function<void(const memory_allocator::pointer& payload,
+                       const protocol::packet_view& packet)>
+        write_payload;
 };
 
 /**
@@ -115,7 +124,8 @@ public:
     heap finish(bool keep_payload_ranges);
 
 private:
-    bool reserve(std::size_t bytes); // grows the heap's memory; false on failure
+    /// Grows the heap's memory for \p packet; false on failure.
+    bool reserve(std::size_t bytes, const protocol::packet_view& packet);
     add_result check_length(const protocol::packet_view& packet) const;
     bool range_is_new(std::size_t start, std::size_t end) const;
     void add_range(std::size_t start, std::size_t end);

@@ -66,8 +66,9 @@ public:
 
     /**
      * \brief Allocates \p size bytes (uninitialised).
-     * \p hint is reserved for callers that know something about the use (unused by the
-     * built-in allocators). The object must be owned by a std::shared_ptr.
+     * \p hint: a live heap passes the packet that needs the memory (a const
+     * protocol::packet_view*), which chunk streams use to place the heap; the built-in
+     * allocators ignore it. The object must be owned by a std::shared_ptr.
      * \throws std::bad_alloc when the memory cannot be had.
      */
     virtual pointer allocate(std::size_t size, void* hint = nullptr);

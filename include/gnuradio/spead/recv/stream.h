@@ -19,6 +19,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -119,6 +120,30 @@ protected:
     /// (heap::get_payload_ranges); ring_stream answers from its configuration.
     virtual bool keep_payload_ranges() const { return false; }
 
+    /// Adds to a statistic at once rather than at the end of the batch, so that a
+    /// worker about to block (on a full ring) shows it while blocked, as spead2 does.
+    void add_stat_now(std::size_t index, std::uint64_t delta);
+
+    // Hooks for chunk streams (chunk_stream.h), unused by ordinary streams.
+
+    /// Called once in stopping, with the lock held, after the live heaps are flushed
+    /// and before the batch's statistics are published: chunk streams hand out their
+    /// chunks here.
+    virtual void live_heaps_flushed(stream_batch&) {}
+
+    /// Every accepted payload is written by \p writer instead of the configured memcpy
+    /// (which the writer applies itself), and readers no longer receive payload
+    /// straight into heap memory. Call from a subclass constructor, before any reader.
+    void set_payload_writer(std::function<void(const memory_allocator::pointer&,
+                                               const protocol::packet_view&)> writer)
+    {
+        d_heap_options.write_payload = std::move(writer);
+    }
+
+    /// The batch holding the stream's lock (a reader's, or stop()'s); nullptr when none
+    /// does. Only meaningful with the lock held (from heap_ready, an allocator, a hook).
+    stream_batch* current_batch() const { return d_current_batch; }
+
 private:
     friend class stream_batch;
     friend class reader;
@@ -183,6 +208,7 @@ private:
     rate_limited_log d_unsized_log;
     bool d_started = false;
     bool d_stopped = false;
+    stream_batch* d_current_batch = nullptr; ///< see current_batch()
     /// The last accepted packet's heap, and the sizes of the last accepted packet from
     /// the middle of a heap (neither its first nor its last), for
     /// stream_batch::next_payload_target.
@@ -233,6 +259,10 @@ public:
 
     /// Adds \p delta to statistic \p index (a counter) or raises it (a maximum).
     void add_stat(std::size_t index, std::uint64_t delta);
+
+    /// This batch's statistics deltas, indexed like the stream's statistics (spead2's
+    /// batch_stats: custom counters are incremented here, merged when the batch ends).
+    std::uint64_t* stats_data() { return d_stats.data(); }
 
     /// Adds \p delta to reject counter \p index (reject_stat_indices).
     void add_reject_stat(std::size_t index, std::uint64_t delta)
