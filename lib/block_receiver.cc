@@ -13,6 +13,7 @@
 #include <gnuradio/spead/recv/pcap_reader.h>
 #include <gnuradio/spead/recv/tcp_reader.h>
 #include <gnuradio/spead/recv/udp_endpoint.h>
+#include <gnuradio/spead/recv/udp_endpoint_list.h>
 #include <gnuradio/spead/recv/udp_reader.h>
 #include <boost/asio/ip/address.hpp>
 #include <algorithm>
@@ -127,6 +128,7 @@ void block_receiver::start()
     std::lock_guard<std::mutex> lock(d_use_mutex);
     d_final_stats.reset();
     d_stream = std::make_unique<recv::ring_stream>(*d_pool, sc, rc);
+    d_local_port = -1;
     try {
         add_reader();
     } catch (...) {
@@ -141,33 +143,39 @@ void block_receiver::add_reader()
 {
     const receiver_config& c = d_config;
     if (c.transport == "udp") {
-        const auto endpoint = recv::make_udp_bind_endpoint(c.address, c.port);
         const std::size_t max_size = c.max_packet_size > 0
                                          ? std::size_t(c.max_packet_size)
                                          : recv::DEFAULT_UDP_MAX_SIZE;
         const std::size_t buffer = c.socket_buffer_size >= 0
                                        ? std::size_t(c.socket_buffer_size)
                                        : recv::DEFAULT_UDP_BUFFER_SIZE;
-        const auto group = endpoint.address();
-        recv::udp_reader* r;
-        if (group.is_v4() && group.is_multicast() && !c.interface_address.empty())
-            r = &d_stream->emplace_reader<recv::udp_reader>(
-                endpoint,
-                max_size,
-                buffer,
-                boost::asio::ip::make_address(c.interface_address));
-        else if (group.is_v6() && group.is_multicast() && c.interface_index > 0)
-            r = &d_stream->emplace_reader<recv::udp_reader>(
-                endpoint, max_size, buffer, (unsigned int)c.interface_index);
-        else
-            r = &d_stream->emplace_reader<recv::udp_reader>(endpoint, max_size, buffer);
-        r->set_busy_poll(std::chrono::microseconds(c.busy_poll_us));
-        d_local_port = r->get_local_endpoint().port();
+        // One reader per endpoint, all on the stream's thread pool.
+        for (const auto& spec : recv::parse_endpoint_list(c.address, c.port, "address")) {
+            const auto endpoint = recv::make_udp_bind_endpoint(spec.host, spec.port);
+            const auto group = endpoint.address();
+            recv::udp_reader* r;
+            if (group.is_v4() && group.is_multicast() && !c.interface_address.empty())
+                r = &d_stream->emplace_reader<recv::udp_reader>(
+                    endpoint,
+                    max_size,
+                    buffer,
+                    boost::asio::ip::make_address(c.interface_address));
+            else if (group.is_v6() && group.is_multicast() && c.interface_index > 0)
+                r = &d_stream->emplace_reader<recv::udp_reader>(
+                    endpoint, max_size, buffer, (unsigned int)c.interface_index);
+            else
+                r = &d_stream->emplace_reader<recv::udp_reader>(
+                    endpoint, max_size, buffer);
+            r->set_busy_poll(std::chrono::microseconds(c.busy_poll_us));
+            if (d_local_port < 0)
+                d_local_port = r->get_local_endpoint().port();
+        }
     } else if (c.transport == "tcp") {
+        const auto spec = recv::parse_endpoint_list(c.address, c.port, "address").at(0);
         const auto address =
-            c.address.empty()
+            spec.host.empty()
                 ? boost::asio::ip::address(boost::asio::ip::address_v4::any())
-                : boost::asio::ip::make_address(c.address);
+                : boost::asio::ip::make_address(spec.host);
         const std::size_t max_size = c.max_packet_size > 0
                                          ? std::size_t(c.max_packet_size)
                                          : recv::DEFAULT_TCP_MAX_SIZE;
@@ -175,7 +183,7 @@ void block_receiver::add_reader()
                                        ? std::size_t(c.socket_buffer_size)
                                        : recv::DEFAULT_TCP_BUFFER_SIZE;
         auto& r = d_stream->emplace_reader<recv::tcp_reader>(
-            boost::asio::ip::tcp::endpoint(address, (unsigned short)c.port),
+            boost::asio::ip::tcp::endpoint(address, (unsigned short)spec.port),
             max_size,
             buffer);
         d_local_port = r.local_endpoint().port();

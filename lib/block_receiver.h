@@ -10,7 +10,7 @@
 
 // Private to the blocks, free of GNU Radio types: turns a receiver_config (the block
 // parameters) into a running receive engine (thread pool, allocator, ring stream and
-// one reader) and takes it down again. Both source blocks own one.
+// its readers, one per endpoint) and takes it down again. Both source blocks own one.
 
 #include <gnuradio/spead/receiver_config.h>
 #include <gnuradio/spead/recv/heap.h>
@@ -63,7 +63,8 @@ public:
     /// Statistics now (or as they were when the stream was stopped): the stream's and its
     /// reject counters (stream::get_all_stats).
     recv::stream_stats get_stats() const;
-    /// The port the socket is bound to (useful with port 0), or -1 when there is none.
+    /// The port the (first endpoint's) socket is bound to (useful with port 0), or -1
+    /// when there is none.
     int local_port() const { return d_local_port; }
     const receiver_config& config() const { return d_config; }
     std::size_t bug_compat() const { return std::size_t(d_config.bug_compat); }

@@ -6,6 +6,7 @@
  */
 
 #include "heap_source_impl.h"
+#include "item_integer.h"
 #include "pmt_values.h"
 #include <gnuradio/io_signature.h>
 #include <gnuradio/spead/gr_log_bridge.h>
@@ -28,6 +29,7 @@ struct metadata_keys {
     pmt::pmt_t received_length = pmt::intern("received_length");
     pmt::pmt_t start_of_stream = pmt::intern("start_of_stream");
     pmt::pmt_t end_of_stream = pmt::intern("end_of_stream");
+    pmt::pmt_t rx_time = pmt::intern("rx_time");
 };
 
 const metadata_keys& keys()
@@ -62,23 +64,51 @@ bool is_scalar_or_string(const item_catalog::entry* e)
 heap_source::sptr heap_source::make(const receiver_config& config,
                                     const std::string& payload_item,
                                     const std::string& payload_type,
-                                    bool as_dict)
+                                    bool as_dict,
+                                    const std::string& select_item,
+                                    const std::vector<std::int64_t>& select_values,
+                                    const std::string& timestamp_item,
+                                    double sample_rate,
+                                    double sync_time)
 {
-    return gnuradio::make_block_sptr<heap_source_impl>(
-        config, payload_item, payload_type, as_dict);
+    return gnuradio::make_block_sptr<heap_source_impl>(config,
+                                                       payload_item,
+                                                       payload_type,
+                                                       as_dict,
+                                                       select_item,
+                                                       select_values,
+                                                       timestamp_item,
+                                                       sample_rate,
+                                                       sync_time);
 }
 
 heap_source_impl::heap_source_impl(const receiver_config& config,
                                    const std::string& payload_item,
                                    const std::string& payload_type,
-                                   bool as_dict)
+                                   bool as_dict,
+                                   const std::string& select_item,
+                                   const std::vector<std::int64_t>& select_values,
+                                   const std::string& timestamp_item,
+                                   double sample_rate,
+                                   double sync_time)
     : gr::block("spead_heap_source",
                 gr::io_signature::make(0, 0, 0),
                 gr::io_signature::make(0, 0, 0)),
       d_receiver(config),
       d_catalog(config.bug_compat),
-      d_as_dict(as_dict)
+      d_as_dict(as_dict),
+      d_selection(select_item, select_values),
+      d_clock(sample_rate, sync_time)
 {
+    if (!timestamp_item.empty())
+        d_timestamp_item = item_ref::parse(timestamp_item, "timestamp_item");
+    if (d_timestamp_item && !d_clock.active())
+        throw std::invalid_argument("sample_rate must be a positive number of "
+                                    "timestamp ticks per second when timestamp_item is "
+                                    "set (rx_time)");
+    if (!d_timestamp_item && d_clock.active())
+        throw std::invalid_argument("timestamp_item must name the timestamp item "
+                                    "(name or ID) when sample_rate is set (rx_time)");
     if (!payload_item.empty())
         d_payload_item = item_ref::parse(payload_item, "payload_item");
     if (payload_type != "auto") {
@@ -123,6 +153,7 @@ bool heap_source_impl::start()
     halt();
     d_heaps_published = 0;
     d_heaps_incomplete = 0;
+    d_heaps_skipped_by_selection = 0;
     d_final_published = false;
     d_stop = false;
     try {
@@ -149,7 +180,8 @@ std::vector<std::pair<std::string, std::uint64_t>>
 heap_source_impl::block_counters() const
 {
     return { { "heaps_published", d_heaps_published.load() },
-             { "heaps_incomplete", d_heaps_incomplete.load() } };
+             { "heaps_incomplete", d_heaps_incomplete.load() },
+             { "heaps_skipped_by_selection", d_heaps_skipped_by_selection.load() } };
 }
 
 void heap_source_impl::publish_stats()
@@ -187,6 +219,10 @@ void heap_source_impl::run()
             continue;
         try {
             d_catalog.update(*h);
+            if (d_selection.check(*h, d_catalog) != heap_selection::verdict::selected) {
+                d_heaps_skipped_by_selection++;
+                continue;
+            }
             if (!h->is_complete()) {
                 d_heaps_incomplete++;
                 // Bytes that never arrived read as zeros rather than stale memory; the
@@ -280,7 +316,7 @@ pmt::pmt_t heap_source_impl::heap_to_pdu(const recv::heap& h)
         if (!pmt::is_null(v))
             meta = pmt::dict_add(meta, pmt::intern(e->desc.name), v);
     }
-    return pmt::cons(meta, payload_vector(h));
+    return pmt::cons(with_rx_time(h, meta), payload_vector(h));
 }
 
 pmt::pmt_t heap_source_impl::heap_to_dict(const recv::heap& h)
@@ -296,7 +332,21 @@ pmt::pmt_t heap_source_impl::heap_to_dict(const recv::heap& h)
         if (!pmt::is_null(v))
             d = pmt::dict_add(d, pmt::intern(item_key(e, item.id)), v);
     }
-    return d;
+    return with_rx_time(h, d);
+}
+
+pmt::pmt_t heap_source_impl::with_rx_time(const recv::heap& h, pmt::pmt_t d) const
+{
+    if (!d_clock.active())
+        return d;
+    const auto timestamp = heap_integer(h, d_catalog, *d_timestamp_item);
+    if (!timestamp)
+        return d;
+    const rx_time_value t = d_clock.at(*timestamp);
+    return pmt::dict_add(
+        d,
+        keys().rx_time,
+        pmt::make_tuple(pmt::from_uint64(t.seconds), pmt::from_double(t.fraction)));
 }
 
 } // namespace spead

@@ -9,7 +9,9 @@
 #define INCLUDED_SPEAD_HEAP_SOURCE_IMPL_H
 
 #include "block_receiver.h"
+#include "heap_selection.h"
 #include "item_catalog.h"
+#include "rx_time.h"
 #include "stats_publisher.h"
 #include <gnuradio/spead/heap_source.h>
 #include <atomic>
@@ -25,7 +27,12 @@ public:
     heap_source_impl(const receiver_config& config,
                      const std::string& payload_item,
                      const std::string& payload_type,
-                     bool as_dict);
+                     bool as_dict,
+                     const std::string& select_item,
+                     const std::vector<std::int64_t>& select_values,
+                     const std::string& timestamp_item,
+                     double sample_rate,
+                     double sync_time);
     ~heap_source_impl() override;
 
     bool start() override;
@@ -42,6 +49,8 @@ private:
     pmt::pmt_t heap_to_pdu(const recv::heap& h);
     pmt::pmt_t heap_to_dict(const recv::heap& h);
     pmt::pmt_t payload_vector(const recv::heap& h);
+    /// \p d with rx_time added, when rx_time is on and \p h has a timestamp.
+    pmt::pmt_t with_rx_time(const recv::heap& h, pmt::pmt_t d) const;
     void publish_stats();
     void publish_final_stats();
     std::vector<std::pair<std::string, std::uint64_t>> block_counters() const;
@@ -51,6 +60,9 @@ private:
     std::optional<item_ref> d_payload_item;
     std::optional<protocol::dtype> d_payload_type;
     const bool d_as_dict;
+    heap_selection d_selection;
+    std::optional<item_ref> d_timestamp_item;
+    rx_time_clock d_clock;
 
     std::thread d_thread;
     std::atomic<bool> d_stop{ false };
@@ -59,7 +71,8 @@ private:
     /// PDUs go out on "pdus", dicts on "dicts", and either on "heaps" (the old name).
     pmt::pmt_t d_pdus_port, d_dicts_port, d_heaps_port, d_stats_port;
 
-    std::atomic<std::uint64_t> d_heaps_published{ 0 }, d_heaps_incomplete{ 0 };
+    std::atomic<std::uint64_t> d_heaps_published{ 0 }, d_heaps_incomplete{ 0 },
+        d_heaps_skipped_by_selection{ 0 };
 };
 
 } // namespace spead

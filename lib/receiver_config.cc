@@ -6,6 +6,8 @@
  */
 
 #include <gnuradio/spead/receiver_config.h>
+#include <gnuradio/spead/recv/udp_endpoint_list.h>
+#include <boost/asio/ip/address.hpp>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -48,6 +50,21 @@ void receiver_config::validate() const
     constexpr std::int64_t big = std::int64_t(1) << 40;
     check_choice("transport", transport, { "udp", "tcp", "pcap", "inproc" });
     check_range("port", port, 0, 65535, "0..65535");
+    if (transport == "udp" || transport == "tcp") {
+        const auto endpoints = recv::parse_endpoint_list(address, port, "address");
+        if (transport == "tcp" && endpoints.size() != 1)
+            reject("address",
+                   "one address to listen on when transport is 'tcp', not a list of " +
+                       std::to_string(endpoints.size()));
+    }
+    if (!interface_address.empty()) {
+        boost::system::error_code ec;
+        const auto a = boost::asio::ip::make_address(interface_address, ec);
+        if (ec || !a.is_v4())
+            reject("interface_address",
+                   "empty or the IPv4 address of an interface, not '" +
+                       interface_address + "'");
+    }
     check_range("interface_index", interface_index, 0, 1 << 30, "0 or more");
     check_range<std::int64_t>(
         "max_packet_size", max_packet_size, 0, 1 << 24, "0 (default) or 8..16777216");

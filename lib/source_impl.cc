@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "item_integer.h"
 #include "pmt_values.h"
 #include "source_impl.h"
 #include <gnuradio/io_signature.h>
@@ -77,6 +78,11 @@ const pmt::pmt_t& key_reason()
     static const pmt::pmt_t k = pmt::intern("reason");
     return k;
 }
+const pmt::pmt_t& key_rx_time()
+{
+    static const pmt::pmt_t k = pmt::intern("rx_time");
+    return k;
+}
 
 /// How long work() waits for a heap before returning to the scheduler (which then
 /// handles messages and notices a stop request).
@@ -103,15 +109,6 @@ std::vector<int> output_sizes(const std::vector<output_config>& outputs)
     return sizes;
 }
 
-std::optional<std::uint64_t> pmt_to_uint(const pmt::pmt_t& v)
-{
-    if (pmt::is_uint64(v))
-        return pmt::to_uint64(v);
-    if (pmt::is_integer(v))
-        return std::uint64_t(pmt::to_long(v));
-    return std::nullopt;
-}
-
 const char* problem_name(int p)
 {
     static const char* names[] = { "none", "missing", "size", "immediate", "unresolved" };
@@ -127,7 +124,11 @@ source::sptr source::make(const receiver_config& config,
                           const std::string& timestamp_item,
                           std::int64_t timestamp_step,
                           bool zero_fill,
-                          std::int64_t max_fill_heaps)
+                          std::int64_t max_fill_heaps,
+                          const std::string& select_item,
+                          const std::vector<std::int64_t>& select_values,
+                          double sample_rate,
+                          double sync_time)
 {
     return gnuradio::make_block_sptr<source_impl>(config,
                                                   outputs,
@@ -136,7 +137,11 @@ source::sptr source::make(const receiver_config& config,
                                                   timestamp_item,
                                                   timestamp_step,
                                                   zero_fill,
-                                                  max_fill_heaps);
+                                                  max_fill_heaps,
+                                                  select_item,
+                                                  select_values,
+                                                  sample_rate,
+                                                  sync_time);
 }
 
 source_impl::source_impl(const receiver_config& config,
@@ -146,7 +151,11 @@ source_impl::source_impl(const receiver_config& config,
                          const std::string& timestamp_item,
                          std::int64_t timestamp_step,
                          bool zero_fill,
-                         std::int64_t max_fill_heaps)
+                         std::int64_t max_fill_heaps,
+                         const std::string& select_item,
+                         const std::vector<std::int64_t>& select_values,
+                         double sample_rate,
+                         double sync_time)
     : gr::block("spead_source",
                 gr::io_signature::make(0, 0, 0),
                 gr::io_signature::makev(
@@ -155,6 +164,8 @@ source_impl::source_impl(const receiver_config& config,
       d_catalog(config.bug_compat),
       d_cnt_gaps(heap_cnt_step > 0 ? std::uint64_t(heap_cnt_step) : 0),
       d_timestamp_gaps(timestamp_step > 0 ? std::uint64_t(timestamp_step) : 0),
+      d_selection(select_item, select_values),
+      d_clock(sample_rate, sync_time),
       d_zero_fill(zero_fill),
       d_max_fill_heaps(max_fill_heaps > 0 ? std::uint64_t(max_fill_heaps) : 0)
 {
@@ -164,9 +175,13 @@ source_impl::source_impl(const receiver_config& config,
     if (timestamp_step < 0)
         throw std::invalid_argument("timestamp_step must be 0 (off) or more, not " +
                                     std::to_string(timestamp_step));
-    if (!timestamp_item.empty() && timestamp_step == 0)
+    if (!timestamp_item.empty() && timestamp_step == 0 && !d_clock.active())
         throw std::invalid_argument(
-            "timestamp_step must be 1 or more when timestamp_item is set");
+            "timestamp_step must be 1 or more when timestamp_item is set (unless "
+            "sample_rate is, for rx_time only)");
+    if (timestamp_item.empty() && d_clock.active())
+        throw std::invalid_argument("timestamp_item must name the timestamp item "
+                                    "(name or ID) when sample_rate is set (rx_time)");
     if (max_fill_heaps < 0)
         throw std::invalid_argument("max_fill_heaps must be 0 or more, not " +
                                     std::to_string(max_fill_heaps));
@@ -248,13 +263,15 @@ bool source_impl::start()
     d_pending_tags.clear();
     d_cnt_gaps = heap_gap_detector(d_cnt_gaps.step());
     d_timestamp_gaps = heap_gap_detector(d_timestamp_gaps.step());
+    d_last_timestamp.reset();
     for (auto* c : { &d_heaps_emitted,
                      &d_heaps_lost,
                      &d_heaps_zero_filled,
                      &d_heaps_incomplete,
                      &d_heaps_bad,
                      &d_heaps_late,
-                     &d_heaps_skipped })
+                     &d_heaps_skipped,
+                     &d_heaps_skipped_by_selection })
         *c = 0;
     d_ended = false;
     d_final_published = false;
@@ -288,7 +305,8 @@ std::vector<std::pair<std::string, std::uint64_t>> source_impl::block_counters()
              { "heaps_incomplete", d_heaps_incomplete.load() },
              { "heaps_bad_item", d_heaps_bad.load() },
              { "heaps_late", d_heaps_late.load() },
-             { "heaps_skipped", d_heaps_skipped.load() } };
+             { "heaps_skipped", d_heaps_skipped.load() },
+             { "heaps_skipped_by_selection", d_heaps_skipped_by_selection.load() } };
 }
 
 void source_impl::publish_stats()
@@ -462,6 +480,17 @@ void source_impl::add_value_tags(const recv::heap& h, tag_list& tags)
     }
 }
 
+void source_impl::add_rx_time(std::optional<std::uint64_t> timestamp,
+                              tag_list& tags) const
+{
+    if (!d_clock.active() || !timestamp)
+        return;
+    const rx_time_value t = d_clock.at(*timestamp);
+    tags.emplace_back(
+        key_rx_time(),
+        pmt::make_tuple(pmt::from_uint64(t.seconds), pmt::from_double(t.fraction)));
+}
+
 void source_impl::queue_unit(unit&& u)
 {
     if (!d_pending_tags.empty()) {
@@ -478,23 +507,37 @@ void source_impl::process_heap(recv::heap&& h)
     const std::uint64_t cnt = h.get_cnt();
     const pmt::pmt_t cnt_pmt = pmt::from_uint64(cnt);
 
-    // Loss detection, from the timestamp item when there is one, else the heap counter.
+    bool any_present = false;
+    for (const output_state& out : d_outputs)
+        any_present |= out.id && find_item(h, *out.id);
+    // Heaps left out by the selection take no part in loss detection: the selected
+    // heaps' counters or timestamps advance by their own step.
+    const auto verdict = d_selection.check(h, d_catalog);
+    if (verdict != heap_selection::verdict::selected) {
+        if (verdict == heap_selection::verdict::rejected || any_present)
+            d_heaps_skipped_by_selection++;
+        else
+            d_heaps_skipped++; // descriptors, control
+        return;
+    }
+
+    // Loss detection, from the timestamp item when it has a step, else the heap counter.
+    const std::optional<std::uint64_t> timestamp =
+        d_timestamp_item ? heap_integer(h, d_catalog, *d_timestamp_item) : std::nullopt;
     heap_gap_detector::result gap;
-    if (d_timestamp_item) {
-        const auto id = d_catalog.resolve(*d_timestamp_item);
-        const protocol::heap_item* item = id ? find_item(h, *id) : nullptr;
-        if (item) {
-            const auto v = pmt_to_uint(item_to_pmt(h, *item, d_catalog.find(*id)));
-            if (v)
-                gap = d_timestamp_gaps.next(*v);
+    std::optional<std::uint64_t> fill_timestamp; // the first lost heap's, when known
+    if (d_timestamp_item && d_timestamp_gaps.step() > 0) {
+        if (timestamp) {
+            gap = d_timestamp_gaps.next(*timestamp);
+            if (gap.lost > 0 && d_last_timestamp)
+                fill_timestamp = *d_last_timestamp + d_timestamp_gaps.step();
+            if (!gap.late)
+                d_last_timestamp = timestamp;
         }
     } else {
         gap = d_cnt_gaps.next(cnt);
     }
 
-    bool any_present = false;
-    for (const output_state& out : d_outputs)
-        any_present |= out.id && find_item(h, *out.id);
     if (!any_present && h.is_complete()) {
         // Descriptors, control, or items this block does not emit.
         d_heaps_skipped++;
@@ -512,6 +555,7 @@ void source_impl::process_heap(recv::heap&& h)
         if (z) {
             z->tags.emplace_back(key_lost(), pmt::from_uint64(gap.lost));
             z->tags.emplace_back(key_zero_fill(), pmt::from_uint64(fill));
+            add_rx_time(fill_timestamp, z->tags);
             d_heaps_zero_filled += fill;
             queue_unit(std::move(*z));
         } else {
@@ -563,6 +607,7 @@ void source_impl::process_heap(recv::heap&& h)
             z->tags.emplace_back(key_heap_cnt(), cnt_pmt);
             z->tags.insert(z->tags.end(), tags.begin(), tags.end());
             z->tags.emplace_back(key_zero_fill(), pmt::from_uint64(1));
+            add_rx_time(timestamp, z->tags);
             d_heaps_zero_filled++;
             queue_unit(std::move(*z));
         } else {
@@ -577,6 +622,7 @@ void source_impl::process_heap(recv::heap&& h)
     }
     tags.insert(tags.begin(), { key_heap_cnt(), cnt_pmt });
     add_value_tags(h, tags);
+    add_rx_time(timestamp, tags);
     if (incomplete)
         tags.emplace_back(key_zero_filled_bytes(),
                           pmt::from_uint64(zero_missing_bytes(h)));

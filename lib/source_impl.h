@@ -11,7 +11,9 @@
 #include "axis_layout.h"
 #include "block_receiver.h"
 #include "heap_gap_detector.h"
+#include "heap_selection.h"
 #include "item_catalog.h"
+#include "rx_time.h"
 #include "sample_converter.h"
 #include "stats_publisher.h"
 #include <gnuradio/spead/source.h>
@@ -32,7 +34,11 @@ public:
                 const std::string& timestamp_item,
                 std::int64_t timestamp_step,
                 bool zero_fill,
-                std::int64_t max_fill_heaps);
+                std::int64_t max_fill_heaps,
+                const std::string& select_item,
+                const std::vector<std::int64_t>& select_values,
+                double sample_rate,
+                double sync_time);
     ~source_impl() override;
 
     bool start() override;
@@ -101,6 +107,8 @@ private:
                             const protocol::heap_item*& item,
                             std::size_t& bytes);
     void add_value_tags(const recv::heap& h, tag_list& tags);
+    /// An rx_time tag for \p timestamp, when rx_time is on.
+    void add_rx_time(std::optional<std::uint64_t> timestamp, tag_list& tags) const;
     void queue_unit(unit&& u);
     void publish_stats();
     std::vector<std::pair<std::string, std::uint64_t>> block_counters() const;
@@ -114,6 +122,11 @@ private:
     heap_gap_detector d_cnt_gaps;
     std::optional<item_ref> d_timestamp_item;
     heap_gap_detector d_timestamp_gaps;
+    /// The timestamp of the last heap that moved d_timestamp_gaps on (where a fill
+    /// starts from).
+    std::optional<std::uint64_t> d_last_timestamp;
+    heap_selection d_selection;
+    rx_time_clock d_clock;
     const bool d_zero_fill;
     const std::uint64_t d_max_fill_heaps;
 
@@ -130,7 +143,7 @@ private:
     // Block counters (published with the engine's statistics).
     std::atomic<std::uint64_t> d_heaps_emitted{ 0 }, d_heaps_lost{ 0 },
         d_heaps_zero_filled{ 0 }, d_heaps_incomplete{ 0 }, d_heaps_bad{ 0 },
-        d_heaps_late{ 0 }, d_heaps_skipped{ 0 };
+        d_heaps_late{ 0 }, d_heaps_skipped{ 0 }, d_heaps_skipped_by_selection{ 0 };
 };
 
 } // namespace spead

@@ -28,3 +28,5 @@ from .item_group import Descriptor, Item, ItemGroup  # noqa: E402,F401
 from .range_list import parse_range_list  # noqa: E402,F401
 from . import recv  # noqa: E402,F401
 from . import send  # noqa: E402,F401
+# gr-spead extra: one UDP reader per endpoint of a list ('239.10.0.0+15:7148').
+from .udp_readers import add_udp_readers  # noqa: E402,F401

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace gr {
 namespace spead {
@@ -32,6 +33,13 @@ namespace spead {
  * \p as_dict, a heap becomes a dict of every item by name instead (plus heap_cnt and
  * complete). Incomplete heaps are published too when config.contiguous_only is false
  * (complete is then false, and their missing bytes read as zeros).
+ *
+ * With \p select_item, only heaps whose item has one of \p select_values are published;
+ * the others (descriptor and control heaps too) are counted as
+ * heaps_skipped_by_selection. With \p sample_rate, the metadata (or dict) carries
+ * rx_time, as spead::source tags it: a tuple of whole seconds (uint64) and fractional
+ * seconds (double), sync_time + timestamp / sample_rate, the timestamp being
+ * \p timestamp_item's value.
  *
  * Message ports: "pdus" (out: PDUs, GNU Radio 3.10's convention), "dicts" (out: the
  * dicts of \p as_dict), "heaps" (out: the same messages as whichever of the two is in
@@ -53,12 +61,23 @@ public:
      *        ('<c8', '|i1', '>i2', ...) to read the item's bytes as
      * \param as_dict publish a dict of every item on "dicts" instead of a PDU on
      *        "pdus" (GRC: Message Format)
+     * \param select_item publish only heaps whose item of this name or ID has one of
+     *        \p select_values; empty: every heap
+     * \param select_values the values of \p select_item to publish (0 or more each)
+     * \param timestamp_item the timestamp item (name or ID) rx_time is computed from
+     * \param sample_rate timestamp ticks per second; 0: no rx_time
+     * \param sync_time UNIX time in seconds of timestamp 0
      * \throws std::invalid_argument naming the bad parameter and its accepted range
      */
     static sptr make(const receiver_config& config,
                      const std::string& payload_item = "",
                      const std::string& payload_type = "auto",
-                     bool as_dict = false);
+                     bool as_dict = false,
+                     const std::string& select_item = "",
+                     const std::vector<std::int64_t>& select_values = {},
+                     const std::string& timestamp_item = "",
+                     double sample_rate = 0.0,
+                     double sync_time = 0.0);
 
     /// The port the UDP or TCP socket is bound to once started (for port 0), else -1.
     virtual int local_port() const = 0;

@@ -34,15 +34,23 @@ struct SPEAD_API receiver_config {
     // ---- Transport
     /// "udp", "tcp", "pcap" or "inproc".
     std::string transport = "udp";
-    /// UDP: address to bind to, or a multicast group (IPv4 or IPv6) to join; TCP: address
-    /// to listen on. Empty: every IPv4 address.
+    /**
+     * UDP: the endpoints to receive on, all feeding one stream (one reader each, on the
+     * stream's thread pool): addresses to bind to or multicast groups (IPv4 or IPv6) to
+     * join, as a comma-separated list of `host[+N][:port]` (recv::parse_endpoint_list):
+     * `239.10.0.0+15:7148` is 16 consecutive groups, `[ff15::1]:7148` an IPv6 group
+     * with a port, and a piece without a port takes \ref port. TCP: the one address to
+     * listen on (`host[:port]`). Empty: every IPv4 address on \ref port.
+     */
     std::string address;
-    /// UDP or TCP port, 0..65535 (0: the OS picks one).
+    /// UDP or TCP port of the endpoints in \ref address that give none, 0..65535 (0:
+    /// the OS picks one).
     int port = 7148;
-    /// IPv4 multicast: address of the interface to join the group on (empty: the OS
+    /// IPv4 multicast: address of the interface to join every group on (empty: the OS
     /// chooses).
     std::string interface_address;
-    /// IPv6 multicast: index of the interface to join the group on (0: the OS chooses).
+    /// IPv6 multicast: index of the interface to join every group on (0: the OS
+    /// chooses).
     int interface_index = 0;
     /// Largest packet accepted in bytes; 0: the transport's default (UDP 9200, TCP
     /// 65536).

@@ -17,6 +17,7 @@
 #include <gnuradio/spead/heap_source.h>
 #include <gnuradio/spead/receiver_config.h>
 #include <gnuradio/spead/recv/inproc_queue.h>
+#include <gnuradio/spead/recv/udp_endpoint_list.h>
 #include <gnuradio/spead/source.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -288,7 +289,8 @@ void bind_source(py::module& m)
         "SPEAD Source: chosen items' values as sample streams, heap metadata as tags "
         "(docs/blocks.md).\n\n"
         "source(outputs, config=None, tag_items=[], heap_cnt_step=1, timestamp_item='',\n"
-        "       timestamp_step=0, zero_fill=False, max_fill_heaps=16, **receiver_config)")
+        "       timestamp_step=0, zero_fill=False, max_fill_heaps=16, select_item='',\n"
+        "       select_values=[], sample_rate=0.0, sync_time=0.0, **receiver_config)")
         .def(py::init([](const py::list& outputs,
                          const py::object& config,
                          const std::vector<std::string>& tag_items,
@@ -297,6 +299,10 @@ void bind_source(py::module& m)
                          std::int64_t timestamp_step,
                          bool zero_fill,
                          std::int64_t max_fill_heaps,
+                         const std::string& select_item,
+                         const std::vector<std::int64_t>& select_values,
+                         double sample_rate,
+                         double sync_time,
                          const py::kwargs& kwargs) {
                  std::vector<output_config> outs;
                  for (std::size_t i = 0; i < outputs.size(); i++)
@@ -309,7 +315,11 @@ void bind_source(py::module& m)
                                      timestamp_item,
                                      timestamp_step,
                                      zero_fill,
-                                     max_fill_heaps);
+                                     max_fill_heaps,
+                                     select_item,
+                                     select_values,
+                                     sample_rate,
+                                     sync_time);
              }),
              py::arg("outputs"),
              py::arg("config") = py::none(),
@@ -318,7 +328,11 @@ void bind_source(py::module& m)
              py::arg("timestamp_item") = "",
              py::arg("timestamp_step") = 0,
              py::arg("zero_fill") = false,
-             py::arg("max_fill_heaps") = 16)
+             py::arg("max_fill_heaps") = 16,
+             py::arg("select_item") = "",
+             py::arg("select_values") = std::vector<std::int64_t>(),
+             py::arg("sample_rate") = 0.0,
+             py::arg("sync_time") = 0.0)
         .def("local_port", &source::local_port)
         .def("statistics", &source::statistics);
 }
@@ -331,21 +345,59 @@ void bind_heap_source(py::module& m)
         "SPEAD Heap Source: every heap as a message (PDU or dict) on the 'heaps' port "
         "(docs/blocks.md).\n\n"
         "heap_source(config=None, payload_item='', payload_type='auto', as_dict=False,\n"
-        "            **receiver_config)")
+        "            select_item='', select_values=[], timestamp_item='', "
+        "sample_rate=0.0,\n"
+        "            sync_time=0.0, **receiver_config)")
         .def(py::init([](const py::object& config,
                          const std::string& payload_item,
                          const std::string& payload_type,
                          bool as_dict,
+                         const std::string& select_item,
+                         const std::vector<std::int64_t>& select_values,
+                         const std::string& timestamp_item,
+                         double sample_rate,
+                         double sync_time,
                          const py::kwargs& kwargs) {
-                 return heap_source::make(
-                     config_from(config, kwargs), payload_item, payload_type, as_dict);
+                 return heap_source::make(config_from(config, kwargs),
+                                          payload_item,
+                                          payload_type,
+                                          as_dict,
+                                          select_item,
+                                          select_values,
+                                          timestamp_item,
+                                          sample_rate,
+                                          sync_time);
              }),
              py::arg("config") = py::none(),
              py::arg("payload_item") = "",
              py::arg("payload_type") = "auto",
-             py::arg("as_dict") = false)
+             py::arg("as_dict") = false,
+             py::arg("select_item") = "",
+             py::arg("select_values") = std::vector<std::int64_t>(),
+             py::arg("timestamp_item") = "",
+             py::arg("sample_rate") = 0.0,
+             py::arg("sync_time") = 0.0)
         .def("local_port", &heap_source::local_port)
         .def("statistics", &heap_source::statistics);
+}
+
+void bind_endpoint_list(py::module& m)
+{
+    m.def(
+        "parse_endpoint_list",
+        [](const std::string& text, int port, const std::string& parameter) {
+            std::vector<std::pair<std::string, int>> out;
+            for (const auto& e : recv::parse_endpoint_list(text, port, parameter))
+                out.emplace_back(e.host, e.port);
+            return out;
+        },
+        py::arg("text"),
+        py::arg("port") = 7148,
+        py::arg("parameter") = "endpoints",
+        "The (host, port) pairs of an endpoint list such as '239.10.0.0+15:7148,"
+        "10.0.0.1:7149' (host[+N][:port], comma-separated; '+N' adds N consecutive "
+        "addresses; a piece without a port takes `port`). Raises ValueError naming "
+        "`parameter` and the bad piece.");
 }
 
 } // namespace
@@ -357,4 +409,5 @@ void bind_blocks(py::module& m)
     bind_output_config(m);
     bind_source(m);
     bind_heap_source(m);
+    bind_endpoint_list(m);
 }
