@@ -39,11 +39,11 @@ struct SPEAD_API receiver_config {
      * stream's thread pool): addresses to bind to or multicast groups (IPv4 or IPv6) to
      * join, as a comma-separated list of `host[+N][:port]` (recv::parse_endpoint_list):
      * `239.10.0.0+15:7148` is 16 consecutive groups, `[ff15::1]:7148` an IPv6 group
-     * with a port, and a piece without a port takes \ref port. TCP: the one address to
-     * listen on (`host[:port]`). Empty: every IPv4 address on \ref port.
+     * with a port, and a piece without a port takes `port`. TCP: the one address to
+     * listen on (`host[:port]`). Empty: every IPv4 address on `port`.
      */
     std::string address;
-    /// UDP or TCP port of the endpoints in \ref address that give none, 0..65535 (0:
+    /// UDP or TCP port of the endpoints in `address` that give none, 0..65535 (0:
     /// the OS picks one).
     int port = 7148;
     /// IPv4 multicast: address of the interface to join every group on (empty: the OS
