@@ -6,22 +6,11 @@
  */
 
 #include "item_integer.h"
-#include <cstring>
+#include <gnuradio/spead/protocol/scalar_visit.h>
+#include <type_traits>
 
 namespace gr {
 namespace spead {
-
-namespace {
-
-template <typename T>
-std::int64_t load(const std::uint8_t* p)
-{
-    T v;
-    std::memcpy(&v, p, sizeof(T));
-    return std::int64_t(v);
-}
-
-} // namespace
 
 std::optional<std::uint64_t> item_integer(const recv::heap& h,
                                           const protocol::heap_item& item,
@@ -33,65 +22,28 @@ std::optional<std::uint64_t> item_integer(const recv::heap& h,
         return std::nullopt;
     }
     std::uint8_t imm[8];
-    const std::uint8_t* data = h.payload() + item.offset;
-    std::size_t length = item.length;
-    if (item.immediate) {
-        length = immediate_bytes(h, item, imm);
-        data = imm;
-    }
+    const item_value_bytes bytes = value_bytes(h, item, imm);
     protocol::decoded_value v;
     try {
-        v = entry->type->decode(data, length, item.immediate);
+        v = entry->type->decode(bytes.data, bytes.length, item.immediate);
     } catch (const std::exception&) {
         return std::nullopt;
     }
     if (v.is_string || !v.shape.empty() || v.data.size() < v.type.itemsize)
         return std::nullopt;
-    const std::uint8_t* p = v.data.data();
-    using kind = protocol::dtype::kind;
-    switch (v.type.type_kind) {
-    case kind::boolean:
-        return std::uint64_t(p[0] != 0);
-    case kind::unsigned_int:
-        switch (v.type.itemsize) {
-        case 1:
-            return p[0];
-        case 2:
-            return std::uint64_t(std::uint16_t(load<std::uint16_t>(p)));
-        case 4:
-            return std::uint64_t(std::uint32_t(load<std::uint32_t>(p)));
-        case 8: {
-            std::uint64_t u;
-            std::memcpy(&u, p, 8);
-            return u;
-        }
-        }
-        return std::nullopt;
-    case kind::signed_int: {
-        std::int64_t s;
-        switch (v.type.itemsize) {
-        case 1:
-            s = load<std::int8_t>(p);
-            break;
-        case 2:
-            s = load<std::int16_t>(p);
-            break;
-        case 4:
-            s = load<std::int32_t>(p);
-            break;
-        case 8:
-            s = load<std::int64_t>(p);
-            break;
-        default:
-            return std::nullopt;
-        }
-        if (s < 0)
-            return std::nullopt;
-        return std::uint64_t(s);
-    }
-    default:
-        return std::nullopt;
-    }
+    return protocol::visit_scalar(
+        v.type, v.data.data(), [](auto x) -> std::optional<std::uint64_t> {
+            using T = decltype(x);
+            if constexpr (std::is_same_v<T, bool>)
+                return std::uint64_t(x);
+            else if constexpr (std::is_integral_v<T>) {
+                if constexpr (std::is_signed_v<T>)
+                    if (x < 0)
+                        return std::nullopt;
+                return std::uint64_t(x);
+            } else
+                return std::nullopt; // floats, complex, bytes, records
+        });
 }
 
 std::optional<std::uint64_t>
