@@ -411,6 +411,41 @@ class qa_send_recv(unittest.TestCase):
         received, final = self.finish_receiver(proc)
         self.check_network_run(received, final, sent, 20)
 
+    def test_spead2_source_syntax_joins_groups_into_one_stream(self):
+        # spead2_recv's syntax: [host]:port sources (here with gr-spead's +N range) made
+        # one stream by --joint, --bind as the interface address. Three groups, each sent
+        # six heaps (descriptors and five data heaps, no stop heap); --count ends it.
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        groups = ["239.255.92.0", "239.255.92.1", "239.255.92.5"]
+        proc = subprocess.Popen([RECV, "--json", "--timeout", "30", "--count", "18",
+                                 "--joint", "239.255.92.0+1:%d" % port,
+                                 "239.255.92.5:%d" % port, "--bind", "127.0.0.1"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        listening = []
+        for _ in range(10):
+            line = proc.stderr.readline()
+            if "listening on" in line:
+                listening.append(line.strip())
+            if len(listening) == 3 or not line:
+                break
+        if len(listening) < 3 and proc.poll() not in (None, 0):
+            self.skipTest("cannot join IPv4 groups on loopback here: " + line)
+        self.assertEqual(listening, ["spead_recv: listening on udp %s:%d" % (g, port)
+                                     for g in groups])
+        packets = 0
+        for group in groups:
+            packets += send_json("--host", group, "--interface", "127.0.0.1", "--ttl", "0",
+                                 "--port", str(port), "--heaps", "5", "--heap-size", "8K",
+                                 "--packet-size", "1472", "--rate", "0.2",
+                                 "--no-stop")["packets"]
+        received, final = self.finish_receiver(proc)
+        self.assertEqual(sorted(h["heap"] for h in received), sorted(list(range(1, 7)) * 3))
+        self.assertEqual(final["end"], "--count reached")
+        self.assertEqual(final["statistics"]["packets"], packets)
+
     def test_udp_multicast_v6_with_interface_index(self):
         # In a network namespace of its own (as the reader's own test does): a veth pair
         # with a link-local address; the group is joined and sent to on interface qa0 by
@@ -627,7 +662,12 @@ wait
                  ([RECV, "--tcp", "0", "--busy-poll", "10"], "--busy-poll"),
                  ([BENCH, "udp", "--busy-poll", "-1"], "--busy-poll"),
                  ([SEND, "--affinity", "-1"], "--affinity"),
-                 ([BENCH, "ring", "--capacity", "0"], "--capacity")]
+                 ([BENCH, "ring", "--capacity", "0"], "--capacity"),
+                 ([RECV, "239.1.1.1:1", "239.1.1.2:1"], "--joint"),
+                 ([RECV, "--udp", "1", "239.1.1.1:5"], "not both"),
+                 ([RECV, "--joint", "a.pcap", "239.1.1.1:5"], "the only source"),
+                 ([RECV, "--udp", "1", "--bind", "239.1.1.1+x"],
+                  "--bind: bad endpoint '239.1.1.1+x'")]
         for args, needle in cases:
             result = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT)
             self.assertEqual(result.returncode, 2, args)

@@ -43,13 +43,13 @@ std::string endpoint_text(const Endpoint& e)
     return out.str();
 }
 
-/// Adds the reader the options ask for; returns what it listens on / reads.
-std::string add_reader(recv::ring_stream& stream, const recv_options& o)
+/// Adds the readers the options ask for; returns what each listens on / reads.
+std::vector<std::string> add_readers(recv::ring_stream& stream, const recv_options& o)
 {
     using source = recv_options::source_kind;
     if (o.source == source::pcap) {
         stream.emplace_reader<gr::spead::recv::pcap_reader>(o.pcap_path, o.filter);
-        return "reading pcap " + o.pcap_path;
+        return { "reading pcap " + o.pcap_path };
     }
     if (o.source == source::tcp) {
         const auto address = o.bind.empty() ? boost::asio::ip::address_v4::any()
@@ -58,27 +58,32 @@ std::string add_reader(recv::ring_stream& stream, const recv_options& o)
             boost::asio::ip::tcp::endpoint(address, std::uint16_t(o.port)),
             o.max_size ? o.max_size : gr::spead::recv::DEFAULT_TCP_MAX_SIZE,
             o.buffer_size_set ? o.buffer_size : gr::spead::recv::DEFAULT_TCP_BUFFER_SIZE);
-        return "listening on tcp " + endpoint_text(r.local_endpoint());
+        return { "listening on tcp " + endpoint_text(r.local_endpoint()) };
     }
-    const auto endpoint = gr::spead::recv::make_udp_bind_endpoint(o.bind, o.port);
     const std::size_t max_size =
         o.max_size ? o.max_size : gr::spead::recv::DEFAULT_UDP_MAX_SIZE;
     const std::size_t buffer_size =
         o.buffer_size_set ? o.buffer_size : gr::spead::recv::DEFAULT_UDP_BUFFER_SIZE;
-    udp_reader* r;
-    if (!o.interface_address.empty())
-        r = &stream.emplace_reader<udp_reader>(
-            endpoint,
-            max_size,
-            buffer_size,
-            boost::asio::ip::make_address(o.interface_address));
-    else if (o.has_interface_index)
-        r = &stream.emplace_reader<udp_reader>(
-            endpoint, max_size, buffer_size, o.interface_index);
-    else
-        r = &stream.emplace_reader<udp_reader>(endpoint, max_size, buffer_size);
-    r->set_busy_poll(std::chrono::microseconds(o.busy_poll_us));
-    return "listening on udp " + endpoint_text(r->get_local_endpoint());
+    std::vector<std::string> out;
+    for (const auto& spec : o.endpoints) {
+        const auto endpoint =
+            gr::spead::recv::make_udp_bind_endpoint(spec.host, spec.port);
+        udp_reader* r;
+        if (!o.interface_address.empty())
+            r = &stream.emplace_reader<udp_reader>(
+                endpoint,
+                max_size,
+                buffer_size,
+                boost::asio::ip::make_address(o.interface_address));
+        else if (o.has_interface_index)
+            r = &stream.emplace_reader<udp_reader>(
+                endpoint, max_size, buffer_size, o.interface_index);
+        else
+            r = &stream.emplace_reader<udp_reader>(endpoint, max_size, buffer_size);
+        r->set_busy_poll(std::chrono::microseconds(o.busy_poll_us));
+        out.push_back("listening on udp " + endpoint_text(r->get_local_endpoint()));
+    }
+    return out;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start)
@@ -121,8 +126,8 @@ int main(int argc, char** argv)
             config.set_memory_allocator(memory);
         }
         gr::spead::recv::ring_stream stream(pool, config, o.ring);
-        const std::string source = add_reader(stream, o);
-        std::cerr << "spead_recv: " << source << std::endl;
+        for (const std::string& source : add_readers(stream, o))
+            std::cerr << "spead_recv: " << source << std::endl;
 
         const auto start = std::chrono::steady_clock::now();
         double next_interval = o.stats_interval;

@@ -21,6 +21,7 @@ namespace apps {
 void print_recv_usage(std::ostream& out)
 {
     out << R"MANUAL(usage: spead_recv SOURCE [options]
+       spead_recv [options] [--joint] [host]:port|FILE ...
 
 Receives a SPEAD stream with gr-spead's receive engine (the same streams,
 readers and ring the GNU Radio blocks use) and prints every heap: its counter,
@@ -38,7 +39,16 @@ Source (exactly one):
   --pcap FILE            read the UDP datagrams of a capture file
   --bind ADDRESS         address to bind to (default: every IPv4 address;
                          "::" for every IPv6 one). A multicast group address
-                         joins that group.
+                         joins that group. UDP: a comma-separated list of
+                         host[+N][:port] reads every endpoint into one stream,
+                         e.g. 239.10.0.0+15 (16 groups on PORT)
+
+Or as spead2_recv takes them: arguments [host]:port (UDP; host+N for N more
+consecutive groups, [addr]:port for IPv6) or FILE (a capture file), with
+  --joint                several sources make one stream (spead_recv receives
+                         one stream: several sources need --joint)
+  --bind ADDRESS         with these sources, spead2_recv's meaning: the IPv4
+                         address of the interface to join multicast groups on
   --interface ADDRESS    IPv4 multicast: join on the interface with ADDRESS
   --interface-index N    IPv6 multicast: join on interface number N
   --filter EXPR          pcap: BPF filter, e.g. 'udp dst port 7148'
@@ -107,6 +117,8 @@ Examples:
              --stats-interval 1
   spead_recv --tcp 7148 --bind ::1 --json
   spead_recv --pcap capture.pcap --filter 'udp dst port 7148' --substreams 4
+  spead_recv --udp 7148 --bind 239.10.0.0+15 --interface 10.0.0.5 --quiet
+  spead_recv --joint 239.10.0.0:7148 239.10.0.1:7148 --bind 10.0.0.5
 )MANUAL";
 }
 
@@ -124,6 +136,46 @@ bool boolean_flag(const std::string& arg, const std::string& name, bool& value)
         return true;
     }
     return false;
+}
+
+/**
+ * spead2_recv's sources: [host]:port arguments are UDP endpoints (our lists allowed),
+ * an argument without a colon is a capture file; --bind then names the interface of
+ * multicast groups, as in spead2_recv.
+ */
+void take_spead2_sources(recv_options& o, int& sources)
+{
+    if (sources > 0)
+        throw usage_error("give the source either as --udp, --tcp or --pcap, or as "
+                          "spead2_recv's [host]:port or FILE arguments, not both");
+    if (o.spead2_sources.size() > 1 && !o.joint)
+        throw usage_error("several sources make one stream only with --joint "
+                          "(spead_recv receives one stream; spead2_recv without "
+                          "--joint would make one per source)");
+    sources = 1;
+    for (const std::string& s : o.spead2_sources) {
+        if (s.find(':') == std::string::npos) {
+            if (o.spead2_sources.size() > 1)
+                throw usage_error("a capture file ('" + s + "') must be the only source");
+            o.source = recv_options::source_kind::pcap;
+            o.pcap_path = s;
+            return;
+        }
+        try {
+            for (const auto& e : recv::parse_endpoint_list(s, 7148, "source"))
+                o.endpoints.push_back(e);
+        } catch (const std::invalid_argument& e) {
+            throw usage_error(e.what());
+        }
+    }
+    o.source = recv_options::source_kind::udp;
+    if (!o.bind.empty()) {
+        if (!o.interface_address.empty())
+            throw usage_error("--bind (spead2_recv's interface address) and --interface "
+                              "exclude each other");
+        o.interface_address = o.bind;
+        o.bind.clear();
+    }
 }
 
 } // namespace
@@ -152,6 +204,10 @@ recv_options parse_recv_options(int argc, char** argv)
                 sources++;
             } else if (name == "--bind")
                 o.bind = args.value();
+            else if (name == "--joint")
+                o.joint = true;
+            else if (!name.empty() && name[0] != '-')
+                o.spead2_sources.push_back(name);
             else if (name == "--interface")
                 o.interface_address = args.value();
             else if (name == "--interface-index") {
@@ -223,9 +279,18 @@ recv_options parse_recv_options(int argc, char** argv)
         // stream_config's own check: its message names the parameter and the range.
         throw usage_error(args.name() + ": " + e.what());
     }
+    if (!o.spead2_sources.empty())
+        take_spead2_sources(o, sources);
     if (sources != 1)
-        throw usage_error(
-            "give exactly one source: --udp PORT, --tcp PORT or --pcap FILE");
+        throw usage_error("give exactly one source: --udp PORT, --tcp PORT or --pcap "
+                          "FILE (or spead2_recv's [host]:port or FILE arguments)");
+    if (o.source == recv_options::source_kind::udp && o.endpoints.empty()) {
+        try {
+            o.endpoints = recv::parse_endpoint_list(o.bind, o.port, "--bind");
+        } catch (const std::invalid_argument& e) {
+            throw usage_error(e.what());
+        }
+    }
     if (o.mem_pool && o.mem_lower > o.mem_upper)
         throw usage_error("--mem-lower must not exceed --mem-upper");
     if (o.mem_pool && o.mem_initial > o.mem_max_free)

@@ -9,6 +9,7 @@
 #define INCLUDED_SPEAD_APPS_SPEAD_RECV_OPTIONS_H
 
 #include <gnuradio/spead/recv/stream_config.h>
+#include <gnuradio/spead/recv/udp_endpoint_list.h>
 #include <cstddef>
 #include <cstdint>
 #include <ostream>
@@ -25,6 +26,12 @@ struct recv_options {
     source_kind source = source_kind::none;
     int port = 0;
     std::string bind; ///< empty: any address
+    /// UDP: every endpoint to read, one reader each (from --bind's list, or from
+    /// spead2_recv-style [host]:port sources).
+    std::vector<recv::endpoint_spec> endpoints;
+    /// The sources given as spead2_recv gives them (arguments, not options).
+    std::vector<std::string> spead2_sources;
+    bool joint = false;
     std::string pcap_path;
     std::string filter;
     std::string interface_address;    ///< IPv4 multicast
