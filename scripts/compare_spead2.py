@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import socket
 import statistics
 import subprocess
@@ -294,7 +293,7 @@ def summarize(trials, receivers, rates):
 
 
 def print_report(mem, trials, receivers, rates, machine):
-    print('\n## Side by side with spead2 (%s)\n' % machine)
+    print('\n## Side by side with spead2 (%s)\n' % machine.split(', load')[0])
     if mem:
         print('| in memory (packets of %d B) | spead2 heaps/s | gr-spead heaps/s | ratio |'
               % MEM_PACKET)
@@ -325,12 +324,13 @@ def print_report(mem, trials, receivers, rates, machine):
             full = s['full_rate_fraction']
             print('| %s | %s | %s | %s | %s | %s |' % (
                 rcv, ' | '.join(cells), rate_label(best) if best else 'none',
-                ratio(best, ref.get('loss_free_gbps')),
+                ratio(best or 0.0, ref.get('loss_free_gbps')),
                 '%.1f %%' % (100 * full) if full is not None else '-',
                 ratio(full, ref.get('full_rate_fraction'))))
         sent = [t['sender_gbps'] for t in trials if t['rate'] == 0 and t['sender_gbps']]
         if sent:
             print('\nunlimited spead2_send sent at %s Gb/s' % span(sent, '%.1f'))
+    print('load average before and after: %s' % machine.split('load ')[-1])
 
 
 def machine_line():
@@ -420,6 +420,7 @@ def main():
                     print('%-10s %-28s %5d of %5d heaps (sender %.1f Gb/s)'
                           % (rate_label(rate), rcv, t['received'], t['sent'],
                              t['sender_gbps'] or 0), file=sys.stderr, flush=True)
+    machine += ' -> %.2f' % os.getloadavg()[0]
     if a.json:
         with open(a.json, 'w') as f:
             json.dump({'machine': machine, 'mem': mem, 'trials': trials}, f, indent=1)
