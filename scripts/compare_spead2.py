@@ -105,7 +105,7 @@ class Tools:
     def __init__(self, spead2_dir, gr_dir):
         self.spead2_bin = os.path.join(spead2_dir, 'cxx', 'src')
         self.spead2_py = os.path.join(spead2_dir, 'py', 'lib', 'python3', 'dist-packages')
-        self.gr_apps = os.path.join(gr_dir, 'apps')
+        self.gr_build = gr_dir
         self.gr_py = os.path.join(gr_dir, 'test_modules')
         self.gr_home = os.path.join(gr_dir, 'home')
         os.makedirs(self.gr_home, exist_ok=True)
@@ -114,7 +114,12 @@ class Tools:
         return os.path.join(self.spead2_bin, name)
 
     def ours(self, name):
-        return os.path.join(self.gr_apps, name)
+        # Installed programs are built in apps/, the benchmark harness in bench/.
+        for folder in ('apps', 'bench'):
+            path = os.path.join(self.gr_build, folder, name)
+            if os.access(path, os.X_OK):
+                return path
+        return os.path.join(self.gr_build, 'apps', name)
 
     def check(self):
         missing = [p for p in (self.spead2('spead2_send'), self.spead2('spead2_recv'),
