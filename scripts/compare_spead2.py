@@ -115,7 +115,7 @@ class Tools:
 
     def ours(self, name):
         # Installed programs are built in apps/, the benchmark harness in bench/.
-        for folder in ('apps', 'bench'):
+        for folder in ('bench', 'apps'):
             path = os.path.join(self.gr_build, folder, name)
             if os.access(path, os.X_OK):
                 return path
