@@ -21,6 +21,15 @@ recv_output::recv_output(
 
 void recv_output::heap_received(const recv::heap& h)
 {
+    d_heaps++;
+    if (h.is_complete())
+        d_payload_bytes += h.payload_size();
+    else
+        d_incomplete++;
+    // Quiet prints no heap for the whole run, so nothing is described: decoding every
+    // value would cost the consumer more than receiving (a 1 MiB array per heap).
+    if (d_quiet)
+        return;
     heap_view view;
     view.cnt = h.get_cnt();
     view.heap_address_bits = h.get_flavour().heap_address_bits();
@@ -29,15 +38,7 @@ void recv_output::heap_received(const recv::heap& h)
     view.items = h.get_items().to_vector();
     view.complete = h.is_complete();
     view.received_bytes = h.get_received_length();
-    // Described even when quiet: descriptors must be known when printing resumes.
     const heap_description d = d_describer.describe(view);
-    d_heaps++;
-    if (h.is_complete())
-        d_payload_bytes += h.payload_size();
-    else
-        d_incomplete++;
-    if (d_quiet)
-        return;
     if (d_json)
         print_json(view, h, d);
     else

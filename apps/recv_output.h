@@ -26,7 +26,8 @@ public:
     recv_output(
         std::ostream& out, int bug_compat, bool json, bool quiet, std::size_t values);
 
-    /// Describes \p h (descriptors are remembered) and prints it unless quiet.
+    /// Counts \p h; unless quiet, describes it (descriptors are remembered) and prints
+    /// it. Quiet describes nothing: no heap is printed for the whole run.
     void heap_received(const recv::heap& h);
 
     /// One line of running statistics, \p seconds after the start.

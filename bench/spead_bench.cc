@@ -37,6 +37,7 @@ struct mem_options {
     double seconds = 2.0;
     std::size_t rounds = 5;
     std::vector<std::string> scenarios; ///< empty: all
+    std::size_t packet_size = 0;        ///< 0: each scenario's own
     engine_setup setup;
 };
 
@@ -49,7 +50,7 @@ void print_usage(std::ostream& out)
            "       spead_bench mem [--json] [--seconds S] [--rounds R] [--scenario "
            "NAME]...\n"
            "                       [--max-heaps N] [--ring-heaps N] [--max-spin US]\n"
-           "                       [--drop-on-worker]\n"
+           "                       [--drop-on-worker] [--packet-size BYTES]\n"
            "\n"
            "mem: receives a prebuilt buffer of SPEAD packets through a ring_stream (one\n"
            "worker thread, memory pool, consumer popping and dropping heaps) for about\n"
@@ -74,6 +75,10 @@ void print_usage(std::ostream& out)
            "thread (no ring, no consumer), which shows what the hand-off to the "
            "consumer\n"
            "costs.\n"
+           "\n"
+           "--packet-size BYTES encodes every scenario's heaps in packets of at most\n"
+           "BYTES (header and item pointers included) instead of its own size, e.g.\n"
+           "1472 to match spead2_bench mem, whose sender uses spead2's default.\n"
            "\n"
            "scenarios (all by default):\n";
     for (const scenario& s : mem_scenarios())
@@ -110,6 +115,7 @@ mem_options parse_mem(int argc, char** argv)
         .integer("--max-heaps", o.setup.max_heaps, 1, 1 << 16)
         .flag("--drop-on-worker", o.setup.drop_on_worker)
         .integer("--ring-heaps", o.setup.ring_heaps, 1, 1 << 16)
+        .integer("--packet-size", o.packet_size, 64, 65536)
         .integer("--max-spin", o.setup.max_spin_us, 0, 1000000);
     options.parse(argc, argv, 2);
     return o;
@@ -183,7 +189,10 @@ int run_mem(int argc, char** argv)
                 continue;
             if (!o.json)
                 std::cerr << "running " << s.name << "...\n";
-            report.scenarios.push_back(run_scenario(s, o));
+            scenario chosen = s;
+            if (o.packet_size)
+                chosen.max_packet_size = o.packet_size;
+            report.scenarios.push_back(run_scenario(chosen, o));
         }
     } catch (const bench_failure& e) {
         std::cerr << "spead_bench: error: " << e.what() << "\n";

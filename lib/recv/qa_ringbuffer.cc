@@ -81,6 +81,7 @@ class qa_ringbuffer : public CppUnit::TestFixture
     CPPUNIT_TEST(test_readable_fd_means_a_pop_does_not_wait);
     CPPUNIT_TEST(test_spin_follows_typical_wait_up_to_max_spin);
     CPPUNIT_TEST(test_negative_max_spin_rejected);
+    CPPUNIT_TEST(test_no_spin_while_cpus_are_all_taken);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -669,6 +670,47 @@ public:
         CPPUNIT_ASSERT(spin_for_typical_wait(ns(1ms), 10us) == 10us);
         CPPUNIT_ASSERT(spin_for_typical_wait(0, 0ns) == 0ns);
         CPPUNIT_ASSERT(spin_for_typical_wait(ns(1ms), 0ns) == 0ns);
+    }
+
+    void test_no_spin_while_cpus_are_all_taken()
+    {
+        using ringbuffer_detail::spin_pays;
+        using ringbuffer_detail::spin_verdict;
+        using clock = std::chrono::steady_clock;
+        long runnable = 0;
+        long cpus = 2;
+        int reads = 0;
+        const auto load = [&](long& r, long& c) {
+            reads++;
+            r = runnable;
+            c = cpus;
+        };
+        const clock::time_point t0{};
+        // As many runnable threads as CPUs (the waiting one included): spin.
+        spin_verdict v;
+        runnable = 2;
+        CPPUNIT_ASSERT(spin_pays(v, t0, load));
+        // The verdict holds for its lifetime without another look at the load...
+        runnable = 3;
+        CPPUNIT_ASSERT(spin_pays(v, t0 + 4ms, load));
+        CPPUNIT_ASSERT_EQUAL(1, reads);
+        // ...then one more runnable thread than CPUs: no spin, until the load drops.
+        CPPUNIT_ASSERT(!spin_pays(v, t0 + 5ms, load));
+        CPPUNIT_ASSERT(!spin_pays(v, t0 + 9ms, load));
+        runnable = 1;
+        CPPUNIT_ASSERT(spin_pays(v, t0 + 10ms, load));
+        CPPUNIT_ASSERT_EQUAL(3, reads);
+        // A load that cannot be read (0) never stops the spin.
+        spin_verdict unknown;
+        runnable = 0;
+        cpus = 0;
+        CPPUNIT_ASSERT(spin_pays(unknown, t0, load));
+        // The machine's own figures parse: at least this thread runs, at least one CPU.
+        long r = 0;
+        long c = 0;
+        ringbuffer_detail::machine_load(r, c);
+        CPPUNIT_ASSERT(r >= 1);
+        CPPUNIT_ASSERT(c >= 1);
     }
 
     void test_negative_max_spin_rejected()

@@ -10,6 +10,7 @@
 #ifndef INCLUDED_SPEAD_RECV_RINGBUFFER_IMPL_H
 #define INCLUDED_SPEAD_RECV_RINGBUFFER_IMPL_H
 
+#include <fcntl.h>
 #include <sys/eventfd.h>
 #include <system_error>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <utility>
@@ -102,12 +104,75 @@ inline void pause_or_yield(unsigned iteration)
         std::this_thread::yield();
 }
 
-/// Spins until \p ready() or \p spin has passed.
+/// How long a thread keeps its verdict on whether spinning pays (see spin_pays).
+constexpr std::chrono::milliseconds SPIN_VERDICT_LIFETIME{ 5 };
+
+/// One thread's last verdict on spinning (see spin_pays).
+struct spin_verdict {
+    std::chrono::steady_clock::time_point expires{};
+    bool pays = true;
+};
+
+/**
+ * Whether a thread waiting for the other side of a ring should spin at \p now: only
+ * while no more threads are runnable than there are CPUs (\p count_load gives both;
+ * read at most every SPIN_VERDICT_LIFETIME). On a saturated machine a spinner takes CPU
+ * time from the thread it waits for, and the scheduler ranks it behind threads that
+ * slept when it is next woken; sleeping at once costs only the wake-up.
+ */
+template <typename CountLoad>
+bool spin_pays(spin_verdict& v,
+               std::chrono::steady_clock::time_point now,
+               CountLoad count_load)
+{
+    if (now < v.expires)
+        return v.pays;
+    v.expires = now + SPIN_VERDICT_LIFETIME;
+    long runnable = 0;
+    long cpus = 0;
+    count_load(runnable, cpus);
+    v.pays = runnable <= 0 || cpus <= 0 || runnable <= cpus;
+    return v.pays;
+}
+
+/// Threads runnable now on this machine (this one included) and the CPUs online; 0 for
+/// what cannot be read.
+inline void machine_load(long& runnable, long& cpus)
+{
+    runnable = 0;
+    cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    // /proc/loadavg: "0.50 0.40 0.30 RUNNABLE/TOTAL LASTPID"
+    const int fd = ::open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    char text[128];
+    const ssize_t n = ::read(fd, text, sizeof(text) - 1);
+    ::close(fd);
+    if (n <= 0)
+        return;
+    text[n] = '\0';
+    double load[3];
+    long total = 0;
+    if (std::sscanf(text,
+                    "%lf %lf %lf %ld/%ld",
+                    &load[0],
+                    &load[1],
+                    &load[2],
+                    &runnable,
+                    &total) != 5)
+        runnable = 0;
+}
+
+/// Spins until \p ready() or \p spin has passed, unless the machine's CPUs are all
+/// taken (see spin_pays).
 template <typename Ready>
 void spin_until(Ready ready, std::chrono::nanoseconds spin)
 {
     if (spin <= std::chrono::nanoseconds::zero())
         return; // no spin: the caller checks and sleeps
+    thread_local spin_verdict verdict;
+    if (!spin_pays(verdict, std::chrono::steady_clock::now(), machine_load))
+        return;
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + spin;
     for (unsigned i = 1;; i++) {
