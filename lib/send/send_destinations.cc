@@ -52,6 +52,8 @@ void parse_one(const std::string& spec, int default_port, std::vector<endpoint>&
         rest = spec.substr(close + 1);
         bracketed = true;
     } else {
+        if (spec.find(':') != spec.rfind(':'))
+            bad(spec, "an IPv6 address needs brackets");
         const std::size_t end = spec.find_first_of("+:");
         host = spec.substr(0, end);
         rest = end == std::string::npos ? "" : spec.substr(end);
@@ -72,8 +74,6 @@ void parse_one(const std::string& spec, int default_port, std::vector<endpoint>&
         port = int(parse_number(spec, rest.substr(1), 65535, "the port"));
     }
     if (count == 0) {
-        if (!bracketed && host.find(':') != std::string::npos)
-            bad(spec, "an IPv6 address needs brackets");
         out.push_back({ host, port });
         return;
     }
