@@ -17,6 +17,7 @@ usage: qa_send_layout.py SPEAD_SEND LAYOUTS_DIR SCRATCH
 
 import json
 import os
+import socket
 import struct
 import subprocess
 import sys
@@ -147,6 +148,37 @@ class test_send_layout(unittest.TestCase):
         stops = [136, 137, 138, 139]
         self.assertEqual([groups[c] for c in stops],
                          [{f"239.10.0.{d}"} for d in range(4)])
+
+    def test_udp_destinations(self):
+        """Over UDP on loopback: 127.0.0.1 and 127.0.0.2 each get the heaps of their
+        substream (and a descriptor and a stop heap), with and without --gso."""
+        for gso in ((), ("--gso",)):
+            sockets = []
+            for address in ("127.0.0.1", "127.0.0.2"):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+                s.bind((address, sockets[0].getsockname()[1] if sockets else 0))
+                s.settimeout(0.5)
+                sockets.append(s)
+            port = sockets[0].getsockname()[1]
+            try:
+                send("--dest", f"127.0.0.1+1:{port}", "--heaps", "8", "--packet-size",
+                     "1472", "--item", "name=x,id=0x1700,shape=4000,dtype=u1", *gso)
+                for index, s in enumerate(sockets):
+                    cnts = set()
+                    while True:
+                        try:
+                            cnts.add(heap_cnt(s.recv(65536)))
+                        except socket.timeout:
+                            break
+                    # Heap g (cnt g + 2) is substream g mod 2; control heaps: the
+                    # descriptors (1, or 2^40 - 1) and the stop heap (10 + index).
+                    data = {g + 2 for g in range(8) if g % 2 == index}
+                    control = {1 if index == 0 else (1 << 40) - 1, 10 + index}
+                    self.assertEqual(cnts, data | control, (gso, index))
+            finally:
+                for s in sockets:
+                    s.close()
 
     def test_plain_layout_file(self):
         """apps/layouts/plain.json is the built-in layout: the same bytes."""
