@@ -241,20 +241,20 @@ public:
     void test_too_many_immediates()
     {
         send_config c;
-        for (int i = 0; i < 28; i++)
+        for (int i = 0; i < 12; i++)
             c.layout.items.push_back(parse_item_spec(
                 "name=i" + std::to_string(i) + ",id=" + std::to_string(0x1000 + i) +
                 ",immediate"));
         try {
             heap_factory f(c);
-            CPPUNIT_FAIL("28 immediates were accepted");
+            CPPUNIT_FAIL("12 immediates were accepted");
         } catch (const std::invalid_argument& e) {
-            CPPUNIT_ASSERT(std::string(e.what()).find("at most 27 immediates") !=
+            CPPUNIT_ASSERT(std::string(e.what()).find("at most 11 immediates") !=
                            std::string::npos);
         }
         c.layout.items.pop_back();
         heap_factory f(c);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(27), f.items().size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(11), f.items().size());
     }
 };
 

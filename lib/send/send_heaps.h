@@ -26,7 +26,7 @@ namespace send {
  * the socket).
  */
 struct out_packet {
-    static constexpr std::size_t max_head = 256;
+    static constexpr std::size_t max_head = 128;
     std::array<std::uint8_t, max_head> head;
     std::size_t head_length = 0;
     const std::uint8_t* body = nullptr;
