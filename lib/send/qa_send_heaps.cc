@@ -134,7 +134,8 @@ public:
         c.destinations = { { "239.1.0.0", 7 }, { "239.1.0.1", 7 }, { "239.1.0.2", 7 } };
         c.heaps = 12;
         c.layout.items = {
-            parse_item_spec("name=raw,id=0x4300,shape=4x300,dtype=>i2,fill=tone:channel=5"),
+            parse_item_spec(
+                "name=raw,id=0x4300,shape=4x300,dtype=>i2,fill=tone:channel=5"),
             parse_item_spec("name=ts,id=0x1600,immediate,value=9,step_per_frame=1000"),
             parse_item_spec("name=feng,id=0x4101,immediate,format=u8,step_per_sender=1,"
                             "value=250,step_per_substream=2"),
@@ -158,14 +159,15 @@ public:
             CPPUNIT_ASSERT_EQUAL(std::size_t(3), found.size());
             // Immediates first.
             CPPUNIT_ASSERT_EQUAL(std::string("ts"), found[0].name);
-            CPPUNIT_ASSERT((found[0].format ==
-                            std::vector<protocol::format_field>{ { 'u', 48 } }));
+            CPPUNIT_ASSERT(
+                (found[0].format == std::vector<protocol::format_field>{ { 'u', 48 } }));
             CPPUNIT_ASSERT_EQUAL(std::string("feng"), found[1].name);
-            CPPUNIT_ASSERT((found[1].format ==
-                            std::vector<protocol::format_field>{ { 'u', 8 } }));
+            CPPUNIT_ASSERT(
+                (found[1].format == std::vector<protocol::format_field>{ { 'u', 8 } }));
             CPPUNIT_ASSERT_EQUAL(std::string("raw"), found[2].name);
             CPPUNIT_ASSERT_EQUAL(
-                std::string("{'descr': '>i2', 'fortran_order': False, 'shape': (4, 300)}"),
+                std::string(
+                    "{'descr': '>i2', 'fortran_order': False, 'shape': (4, 300)}"),
                 found[2].numpy_header);
         }
         for (std::size_t g = 0; g < 12; g++) {
@@ -215,10 +217,9 @@ public:
         // Start heap, descriptors, heaps 0-3, descriptors, 4-7, descriptors, 8-9, stop.
         // A repeat goes out when heap 4 (8) begins: after heap 3's (7's) last packet,
         // before any packet of heaps 4 and 5 (8 and 9).
-        const std::vector<std::uint64_t> expected{
-            2000, 1001, 4, 5, 6, 7, 1000 + top - 1, 8, 9, 10, 11,
-            1000 + top - 2, 12, 13, 2002
-        };
+        const std::vector<std::uint64_t> expected{ 2000, 1001,           4,  5,  6,
+                                                   7,    1000 + top - 1, 8,  9,  10,
+                                                   11,   1000 + top - 2, 12, 13, 2002 };
         CPPUNIT_ASSERT(order == expected);
         CPPUNIT_ASSERT_EQUAL(top, heaps[0].heap.cnt);
         CPPUNIT_ASSERT_EQUAL(protocol::CTRL_STREAM_START,
@@ -242,9 +243,9 @@ public:
     {
         send_config c;
         for (int i = 0; i < 12; i++)
-            c.layout.items.push_back(parse_item_spec(
-                "name=i" + std::to_string(i) + ",id=" + std::to_string(0x1000 + i) +
-                ",immediate"));
+            c.layout.items.push_back(parse_item_spec("name=i" + std::to_string(i) +
+                                                     ",id=" + std::to_string(0x1000 + i) +
+                                                     ",immediate"));
         try {
             heap_factory f(c);
             CPPUNIT_FAIL("12 immediates were accepted");
