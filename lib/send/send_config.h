@@ -9,6 +9,7 @@
 #define INCLUDED_SPEAD_APPS_SEND_CONFIG_H
 
 #include "heap_layout.h"
+#include <gnuradio/spead/send/endpoint.h>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -26,13 +27,6 @@ constexpr std::uint64_t DATA_ITEM_ID = 0x1601;
 /// Where the packets go.
 enum class transport_kind { udp, tcp, pcap };
 
-/// One destination: a host (address or name) and a port.
-struct endpoint {
-    std::string host;
-    int port = 0;
-
-    bool operator==(const endpoint& o) const { return host == o.host && port == o.port; }
-};
 
 /// Everything that decides which packets the load generator sends, and how fast.
 struct send_config {

@@ -74,7 +74,7 @@ void parse_one(const std::string& spec, int default_port, std::vector<endpoint>&
         port = int(parse_number(spec, rest.substr(1), 65535, "the port"));
     }
     if (count == 0) {
-        out.push_back({ host, port });
+        out.push_back({ host, std::uint16_t(port) });
         return;
     }
     // A run of consecutive addresses: count up the low 32 bits.
@@ -93,7 +93,7 @@ void parse_one(const std::string& spec, int default_port, std::vector<endpoint>&
         std::memcpy(bytes + low, &a, 4);
         char text[INET6_ADDRSTRLEN];
         inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, text, sizeof(text));
-        out.push_back({ text, port });
+        out.push_back({ text, std::uint16_t(port) });
     }
 }
 
@@ -117,7 +117,7 @@ std::vector<endpoint> parse_destinations(const std::string& spec, int default_po
 std::vector<endpoint> destinations_of(const send_config& config)
 {
     if (config.destinations.empty())
-        return { { config.host, config.port } };
+        return { { config.host, std::uint16_t(config.port) } };
     return config.destinations;
 }
 
