@@ -14,6 +14,7 @@
 #include "send_transport.h"
 #include "spead_send_options.h"
 #include <gnuradio/spead/recv/thread_pool.h>
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 
@@ -23,6 +24,23 @@ using namespace gr::spead::send;
 namespace {
 
 std::atomic<bool> g_cancel{ false };
+
+/// Substreams the sender cycles through (the option, or one per destination).
+std::size_t substreams_of(const send_config& c)
+{
+    return c.substreams ? c.substreams : std::max<std::size_t>(c.destinations.size(), 1);
+}
+
+/// Names of the data heap's items, in layout order, or the built-in layout's.
+std::vector<std::string> item_names(const send_config& c)
+{
+    std::vector<std::string> names;
+    for (const layout_item& item : c.layout.items)
+        names.push_back(item.name);
+    if (names.empty())
+        names = { "timestamp", "data" };
+    return names;
+}
 
 extern "C" void on_signal(int) { g_cancel = true; }
 
@@ -36,8 +54,14 @@ void print_text(std::ostream& out,
         << "  data heaps: " << s.data_heaps << " of " << c.heap_size << " bytes, "
         << (c.senders > 1 ? std::to_string(c.senders) + " interleaved senders, " : "")
         << "SPEAD-64-" << c.heap_address_bits << ", packets up to " << c.packet_size
-        << " bytes\n"
-        << "  control heaps: " << s.control_heaps << "\n"
+        << " bytes\n";
+    if (!c.layout.items.empty()) {
+        out << "  items:";
+        for (const std::string& name : item_names(c))
+            out << " " << name;
+        out << " (" << substreams_of(c) << " substreams)\n";
+    }
+    out << "  control heaps: " << s.control_heaps << "\n"
         << "  packets: " << s.packets << " (" << s.data_packets_scheduled
         << " data packets scheduled)\n"
         << "  bytes: " << s.bytes << " (payload " << s.payload_bytes << ")\n"
@@ -69,8 +93,13 @@ void print_json(std::ostream& out,
     out << "{\"destination\": " << apps::json_string(destination)
         << ", \"heap_size\": " << c.heap_size << ", \"packet_size\": " << c.packet_size
         << ", \"heap_address_bits\": " << c.heap_address_bits
-        << ", \"senders\": " << c.senders << ", \"rate_gbps\": " << c.rate_gbps
-        << ", \"data_heaps\": " << s.data_heaps
+        << ", \"senders\": " << c.senders << ", \"substreams\": " << substreams_of(c)
+        << ", \"destinations\": " << std::max<std::size_t>(c.destinations.size(), 1)
+        << ", \"items\": [";
+    const std::vector<std::string> names = item_names(c);
+    for (std::size_t i = 0; i < names.size(); i++)
+        out << (i ? ", " : "") << apps::json_string(names[i]);
+    out << "], \"rate_gbps\": " << c.rate_gbps << ", \"data_heaps\": " << s.data_heaps
         << ", \"control_heaps\": " << s.control_heaps << ", \"packets\": " << s.packets
         << ", \"data_packets_scheduled\": " << s.data_packets_scheduled
         << ", \"bytes\": " << s.bytes << ", \"payload_bytes\": " << s.payload_bytes

@@ -6,11 +6,16 @@
  */
 
 #include "cli_args.h"
+#include "heap_layout.h"
+#include "send_destinations.h"
+#include "send_heaps.h"
 #include "spead_send_options.h"
 #include <sched.h>
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <set>
 
 namespace gr {
 namespace spead {
@@ -23,12 +28,18 @@ void print_send_usage(std::ostream& out)
 Sends SPEAD heaps, built with gr-spead's encoder, over UDP or TCP or into a
 capture file: a load generator and test source for SPEAD receivers.
 
-What is sent: a descriptor heap (counter 1) describing the two items, then the
-data heaps, then a stop heap (STREAM_CTRL = stop). Each data heap carries
+What is sent: a descriptor heap (counter 1) describing the items, then the
+data heaps, then a stop heap (STREAM_CTRL = stop). Without --layout or --item,
+each data heap carries
   timestamp (0x1600)  immediate, format u40 or u48: heap index x step
   data      (0x1601)  addressed, heap-size bytes of uint8, byte i = i mod 256
 Data heap g (g = 0, 1, 2...) has counter g + 2 x senders and belongs to sender
 g mod senders, so that counter mod senders is the sender's index.
+A layout (--layout FILE, --item SPEC) gives the data heaps other items: names,
+IDs, shapes, dtypes, fill patterns and immediates that follow the heap, the
+sender (e.g. an antenna's feng_id) and the substream (e.g. a channel range);
+see docs/tools.md. Sender s's k-th heap is for substream k mod substreams (its
+destination: substream mod destinations) and frame k / substreams.
 
 Destination (UDP by default):
   --host HOST            address or name to send to (default 127.0.0.1): IPv4,
@@ -48,6 +59,11 @@ Destination (UDP by default):
                          caps it at net.core.wmem_max, the summary shows what it
                          granted)
   --connect-timeout S    TCP: keep trying to connect for S seconds (default 5)
+  --dest SPEC[,SPEC...]  several destinations (UDP, pcap) instead of --host:
+                         SPEC is HOST[+N][:PORT] (239.10.0.0+3:7148 is the 4
+                         groups 239.10.0.0 to .3; [ff15::1]:7148 for IPv6; PORT
+                         defaults to --port); repeatable. Substream c's heaps go
+                         to destination c mod the number of destinations
 
 Heaps:
   --heap-size BYTES      payload bytes of a data heap (default 1M)
@@ -64,6 +80,23 @@ Heaps:
   --no-stop              do not send the stop heap at the end
   --senders N            N logical senders whose heaps are interleaved packet
                          by packet (default 1); receive them with substreams N
+                         (emulated antennas: each its own sender)
+
+Layout (docs/tools.md has the format; examples in apps/layouts):
+  --layout FILE          the data heaps' items and stream settings from a JSON
+                         layout file (its flavour, senders, substreams,
+                         descriptors, descriptors_every, start_heap, stop_heap
+                         apply unless given here as options)
+  --item SPEC            one more item, as key=value pairs separated by commas:
+                         name=feng_id,id=0x4101,immediate,step_per_sender=1 or
+                         name=x,id=0x4300,shape=256x256x2x2,dtype=i1,fill=ramp
+                         (repeatable; without --layout, the items are all
+                         there is)
+  --substreams N         substreams each sender cycles through (default: one
+                         per destination), e.g. channel ranges
+  --descriptors-every N  send the descriptor heaps again every N data heaps
+  --start-heap           send a start heap (STREAM_CTRL = start) to each
+                         destination first
 
 Rate:
   --rate GBPS            packet bytes (SPEAD headers included, not UDP/IP) per
@@ -112,8 +145,35 @@ Examples:
   spead_send --host 239.10.0.1 --interface 10.0.0.5 --ttl 4 --duration 60 \
              --rate 5
   spead_send --tcp --host ::1 --port 7148 --senders 4 --drop 0.01 --seed 42
+  spead_send --layout apps/layouts/meerkat_fengine.json \
+             --dest 239.10.0.0+3:7148 --ttl 2 --rate 2 --duration 60
 )MANUAL";
 }
+
+namespace {
+
+/// The layout file's settings, where the command line did not give the option.
+void apply_layout_settings(const heap_layout& layout,
+                           const std::set<std::string>& given,
+                           send_config& c)
+{
+    if (layout.heap_address_bits && !given.count("--flavour"))
+        c.heap_address_bits = *layout.heap_address_bits;
+    if (layout.senders && !given.count("--senders"))
+        c.senders = *layout.senders;
+    if (layout.substreams && !given.count("--substreams"))
+        c.substreams = *layout.substreams;
+    if (layout.descriptors && !given.count("--no-descriptors"))
+        c.descriptors = *layout.descriptors;
+    if (layout.descriptors_every && !given.count("--descriptors-every"))
+        c.descriptors_every = *layout.descriptors_every;
+    if (layout.start_heap && !given.count("--start-heap"))
+        c.start_heap = *layout.start_heap;
+    if (layout.stop_heap && !given.count("--no-stop"))
+        c.stop_heap = *layout.stop_heap;
+}
+
+} // namespace
 
 send_options parse_send_options(int argc, char** argv)
 {
@@ -122,6 +182,9 @@ send_options parse_send_options(int argc, char** argv)
     send_config& c = o.config;
     const std::uint64_t max64 = std::numeric_limits<std::uint64_t>::max();
     bool pcap = false, tcp = false, batch_given = false;
+    std::set<std::string> given;
+    std::string layout_path;
+    std::vector<std::string> item_specs, dest_specs;
     apps::option_table options;
     options.help(print_send_usage)
         .text("--host", c.host)
@@ -137,7 +200,12 @@ send_options parse_send_options(int argc, char** argv)
         .integer("--interface-index", c.interface_index, 0, 0xffffffffu)
         .integer("--buffer-size", c.buffer_size, 0, std::uint64_t(1) << 30, true)
         .number("--connect-timeout", c.connect_timeout, 0, 3600)
-        .integer("--heap-size", c.heap_size, 1, std::uint64_t(1) << 32, true)
+        .on("--dest", [&](apps::arg_reader& args) { dest_specs.push_back(args.value()); })
+        .on("--heap-size",
+            [&](apps::arg_reader& args) {
+                c.heap_size = args.unsigned_value(1, std::uint64_t(1) << 32, true);
+                given.insert("--heap-size");
+            })
         .integer("--packet-size", c.packet_size, 64, 65507, true)
         .integer("--heaps", c.heaps, 0, max64 / 2)
         .number("--duration", c.duration, 1e-3, 1e6)
@@ -148,11 +216,45 @@ send_options parse_send_options(int argc, char** argv)
                     throw usage_error(
                         "--flavour: " + std::to_string(c.heap_address_bits) +
                         " is not a multiple of 8 in [16, 56] (40 or 48)");
+                given.insert("--flavour");
             })
-        .integer("--timestamp-step", c.timestamp_step, 1, max64)
-        .on("--no-descriptors", [&](apps::arg_reader&) { c.descriptors = false; })
-        .on("--no-stop", [&](apps::arg_reader&) { c.stop_heap = false; })
-        .integer("--senders", c.senders, 1, 1024)
+        .on("--timestamp-step",
+            [&](apps::arg_reader& args) {
+                c.timestamp_step = args.unsigned_value(1, max64);
+                given.insert("--timestamp-step");
+            })
+        .on("--no-descriptors",
+            [&](apps::arg_reader&) {
+                c.descriptors = false;
+                given.insert("--no-descriptors");
+            })
+        .on("--no-stop",
+            [&](apps::arg_reader&) {
+                c.stop_heap = false;
+                given.insert("--no-stop");
+            })
+        .on("--senders",
+            [&](apps::arg_reader& args) {
+                c.senders = args.unsigned_value(1, 1024);
+                given.insert("--senders");
+            })
+        .text("--layout", layout_path)
+        .on("--item", [&](apps::arg_reader& args) { item_specs.push_back(args.value()); })
+        .on("--substreams",
+            [&](apps::arg_reader& args) {
+                c.substreams = args.unsigned_value(1, 65536);
+                given.insert("--substreams");
+            })
+        .on("--descriptors-every",
+            [&](apps::arg_reader& args) {
+                c.descriptors_every = args.unsigned_value(1, max64 / 2);
+                given.insert("--descriptors-every");
+            })
+        .on("--start-heap",
+            [&](apps::arg_reader&) {
+                c.start_heap = true;
+                given.insert("--start-heap");
+            })
         .number("--rate", c.rate_gbps, 0, 10000)
         .number("--burst-rate-ratio", c.burst_rate_ratio, 1, 1000)
         .on("--batch",
@@ -177,8 +279,54 @@ send_options parse_send_options(int argc, char** argv)
     c.transport = pcap  ? transport_kind::pcap
                   : tcp ? transport_kind::tcp
                         : transport_kind::udp;
+
+    try {
+        if (!layout_path.empty()) {
+            c.layout = read_layout_file(layout_path);
+            apply_layout_settings(c.layout, given, c);
+        }
+        for (const std::string& spec : item_specs)
+            c.layout.items.push_back(parse_item_spec(spec));
+        for (const std::string& spec : dest_specs)
+            for (const endpoint& e : parse_destinations(spec, c.port))
+                c.destinations.push_back(e);
+    } catch (const std::invalid_argument& e) {
+        throw usage_error(e.what());
+    }
+    if (c.destinations.size() > MAX_DESTINATIONS)
+        throw usage_error("--dest: more than " + std::to_string(MAX_DESTINATIONS) +
+                          " destinations");
+    if (tcp && c.destinations.size() > 1)
+        throw usage_error("--dest: --tcp takes one destination");
+
+    const bool custom = !c.layout.items.empty();
+    if (custom && given.count("--heap-size"))
+        throw usage_error("--heap-size sets the built-in layout's data item; with "
+                          "--layout or --item the items' shapes give the heap size");
+    if (custom && given.count("--timestamp-step"))
+        throw usage_error("--timestamp-step sets the built-in layout's timestamp; with "
+                          "--layout or --item give the timestamp's step_per_heap or "
+                          "step_per_frame");
+    std::size_t heap_payload = c.heap_size;
+    if (custom) {
+        try {
+            heap_payload = 0;
+            for (const layout_item& item : data_heap_items(c))
+                heap_payload += item.immediate ? 0 : item.value_bytes();
+        } catch (const std::invalid_argument& e) {
+            throw usage_error(e.what());
+        }
+        c.heap_size = heap_payload;
+    }
+    const std::size_t substreams =
+        c.substreams ? c.substreams : std::max<std::size_t>(c.destinations.size(), 1);
+    if (c.destinations.size() > substreams)
+        throw usage_error("--substreams: " + std::to_string(substreams) +
+                          " substreams for " + std::to_string(c.destinations.size()) +
+                          " destinations would leave destinations without data "
+                          "(accepted: at least as many substreams as destinations)");
     if (c.heap_address_bits < 64 &&
-        c.heap_size >= (std::uint64_t(1) << c.heap_address_bits))
+        heap_payload >= (std::uint64_t(1) << c.heap_address_bits))
         throw usage_error("--heap-size does not fit the flavour's address width");
     return o;
 }

@@ -94,6 +94,15 @@ pcap_udp_writer::~pcap_udp_writer() { d_impl->close(); }
 
 void pcap_udp_writer::write(const std::uint8_t* payload, std::size_t length)
 {
+    const std::uint8_t loopback[4] = { 127, 0, 0, 1 };
+    write_to(payload, length, loopback, d_impl->dst_port);
+}
+
+void pcap_udp_writer::write_to(const std::uint8_t* payload,
+                               std::size_t length,
+                               const std::uint8_t (&dst_address)[4],
+                               std::uint16_t dst_port)
+{
     if (!d_impl->dumper)
         throw std::logic_error("pcap file '" + d_impl->path + "' is already closed");
     if (length > MAX_IPV4_UDP_PAYLOAD)
@@ -118,12 +127,12 @@ void pcap_udp_writer::write(const std::uint8_t* payload, std::size_t length)
     ip[9] = IP_PROTOCOL_UDP;
     const std::uint8_t loopback[4] = { 127, 0, 0, 1 };
     std::memcpy(ip + 12, loopback, 4);
-    std::memcpy(ip + 16, loopback, 4);
+    std::memcpy(ip + 16, dst_address, 4);
     store_be16(ip + 10, ipv4_header_checksum(ip, IPV4_MIN_HEADER_SIZE));
 
     std::uint8_t* udp = ip + IPV4_MIN_HEADER_SIZE;
     store_be16(udp, d_impl->src_port);
-    store_be16(udp + 2, d_impl->dst_port);
+    store_be16(udp + 2, dst_port);
     store_be16(udp + 4, std::uint16_t(UDP_HEADER_SIZE + length));
     // UDP checksum left at 0: "not computed" is valid for IPv4.
     if (length)

@@ -8,9 +8,12 @@
 #ifndef INCLUDED_SPEAD_APPS_SEND_CONFIG_H
 #define INCLUDED_SPEAD_APPS_SEND_CONFIG_H
 
+#include "heap_layout.h"
+#include <gnuradio/spead/send/endpoint.h>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace gr {
 namespace spead {
@@ -24,11 +27,15 @@ constexpr std::uint64_t DATA_ITEM_ID = 0x1601;
 /// Where the packets go.
 enum class transport_kind { udp, tcp, pcap };
 
+
 /// Everything that decides which packets the load generator sends, and how fast.
 struct send_config {
     transport_kind transport = transport_kind::udp;
-    std::string host = "127.0.0.1";   ///< UDP / TCP destination
-    int port = 8888;                  ///< UDP / TCP destination port; pcap UDP dst port
+    std::string host = "127.0.0.1"; ///< UDP / TCP destination
+    int port = 8888;                ///< UDP / TCP destination port; pcap UDP dst port
+    /// Several destinations (UDP, pcap): substream c goes to destination c mod size.
+    /// Empty: host:port alone.
+    std::vector<endpoint> destinations;
     std::string pcap_path;            ///< output file for transport_kind::pcap
     int ttl = 1;                      ///< multicast hop limit
     std::string interface_address;    ///< IPv4 multicast: outgoing interface address
@@ -36,19 +43,28 @@ struct send_config {
     std::size_t buffer_size = std::size_t(16) << 20; ///< SO_SNDBUF asked for
     double connect_timeout = 5; ///< TCP: seconds to keep retrying the connection
 
-    std::size_t heap_size = std::size_t(1) << 20; ///< payload bytes of a data heap
-    std::size_t packet_size = 8972;   ///< largest packet, SPEAD header included
-    int heap_address_bits = 40;       ///< flavour: 40 or 48 (any multiple of 8 in 8..56)
-    std::uint64_t heaps = 1000;       ///< data heaps in all (ignored with duration > 0)
-    double duration = 0;              ///< > 0: send data heaps for this many seconds
-    std::uint64_t timestamp_step = 0; ///< timestamp increment per heap; 0: heap_size
-    bool descriptors = true;          ///< a descriptor heap first
-    bool stop_heap = true;            ///< a stop heap last
-    double rate_gbps = 0;             ///< packet bytes per second * 8e-9; 0: unlimited
+    /// Payload bytes of a data heap of the built-in layout
+    std::size_t heap_size = std::size_t(1) << 20;
+    std::size_t packet_size = 8972; ///< largest packet, SPEAD header included
+    int heap_address_bits = 40;     ///< flavour: 40 or 48 (any multiple of 8 in 8..56)
+    std::uint64_t heaps = 1000;     ///< data heaps in all (ignored with duration > 0)
+    double duration = 0;            ///< > 0: send data heaps for this many seconds
+    /// Built-in layout: timestamp increment per heap; 0: heap_size
+    std::uint64_t timestamp_step = 0;
+    bool descriptors = true; ///< a descriptor heap first (per destination)
+    bool stop_heap = true;   ///< a stop heap last (per destination)
+    double rate_gbps = 0;    ///< packet bytes per second * 8e-9; 0: unlimited
     /// Behind schedule, catch up at no more than this times rate_gbps (spead2's default)
     double burst_rate_ratio = 1.05;
     std::size_t senders = 1; ///< interleaved logical senders
-    std::size_t batch = 64;  ///< packets per sendmmsg call / pacing step
+    /// Substreams (e.g. channel ranges) each sender cycles through, heap by heap;
+    /// 0: one per destination.
+    std::size_t substreams = 0;
+    /// Data heaps: layout.items, or the built-in timestamp + data layout when empty.
+    heap_layout layout;
+    std::uint64_t descriptors_every = 0; ///< > 0: descriptor heaps again every N heaps
+    bool start_heap = false;             ///< a start heap (STREAM_CTRL = start) first
+    std::size_t batch = 64;              ///< packets per sendmmsg call / pacing step
     /// UDP: hand runs of equal-sized packets to the kernel as one UDP_SEGMENT (GSO)
     /// send each, which the kernel cuts into datagrams (far fewer system calls).
     bool gso = false;

@@ -15,17 +15,35 @@ namespace send {
 packet_schedule::packet_schedule(const send_config& config, const heap_factory& heaps)
     : d_config(config),
       d_heaps(heaps),
-      d_phase(config.descriptors ? phase::descriptors : phase::data),
-      d_senders(config.senders)
+      d_senders(heaps.senders()),
+      d_next_control_cnt(heaps.value_mask())
 {
-    if (config.descriptors)
-        d_control_heaps++;
+    if (config.start_heap)
+        for (std::size_t d = 0; d < heaps.destinations(); d++)
+            queue_control(control_heap::start, control_cnt(), d);
+    if (config.descriptors) {
+        queue_control(control_heap::descriptors, 1, 0);
+        for (std::size_t d = 1; d < heaps.destinations(); d++)
+            queue_control(control_heap::descriptors, control_cnt(), d);
+    }
     // Every sender begins its first heap at once, so the interleaving starts with the
-    // first packet.
+    // first data packet.
     for (std::size_t s = 0; s < d_senders.size(); s++)
         begin_heap(s, s);
-    if (d_active == 0 && d_phase == phase::data)
-        d_phase = phase::stop;
+}
+
+void packet_schedule::queue_control(control_heap kind,
+                                    std::uint64_t cnt,
+                                    std::size_t destination)
+{
+    d_control.push_back({ kind, cnt, destination });
+    d_control_heaps++;
+}
+
+void packet_schedule::queue_descriptors()
+{
+    for (std::size_t d = 0; d < d_heaps.destinations(); d++)
+        queue_control(control_heap::descriptors, control_cnt(), d);
 }
 
 bool packet_schedule::begin_heap(std::size_t sender, std::uint64_t global_heap)
@@ -46,19 +64,16 @@ bool packet_schedule::begin_heap(std::size_t sender, std::uint64_t global_heap)
     state.active = true;
     state.global_heap = global_heap;
     state.packet = 0;
+    const std::uint64_t k = global_heap / d_senders.size();
+    state.where.heap = global_heap;
+    state.where.sender = sender;
+    state.where.substream = std::size_t(k % d_heaps.substreams());
+    state.where.frame = k / d_heaps.substreams();
     d_heaps_begun++;
+    if (d_config.descriptors_every && global_heap > 0 &&
+        global_heap % d_config.descriptors_every == 0)
+        d_descriptors_due = true;
     return true;
-}
-
-void packet_schedule::control_packet(const std::vector<std::uint8_t>& bytes,
-                                     out_packet& out)
-{
-    out.head_length = 0;
-    out.body = bytes.data();
-    out.body_length = bytes.size();
-    out.cnt = 0;
-    out.data = false;
-    out.payload_length = 0;
 }
 
 bool packet_schedule::next_data(out_packet& out)
@@ -72,9 +87,8 @@ bool packet_schedule::next_data(out_packet& out)
             continue;
         const std::uint64_t g = state.global_heap;
         const std::uint64_t cnt = (g + 2 * n) & d_heaps.value_mask();
-        const std::uint64_t step =
-            d_config.timestamp_step ? d_config.timestamp_step : d_config.heap_size;
-        d_heaps.data_packet(cnt, g * step, state.packet, out);
+        d_heaps.data_packet(cnt, state.where, state.packet, out);
+        out.destination = state.where.substream % d_heaps.destinations();
         if (cnt > d_last_cnt)
             d_last_cnt = cnt;
         if (++state.packet == d_heaps.packets_per_heap())
@@ -87,14 +101,19 @@ bool packet_schedule::next_data(out_packet& out)
 bool packet_schedule::next(out_packet& out)
 {
     for (;;) {
-        switch (d_phase) {
-        case phase::descriptors:
-            if (d_control_index < d_heaps.descriptor_packets().size()) {
-                control_packet(d_heaps.descriptor_packets()[d_control_index++], out);
-                return true;
+        if (d_control_heap < d_control.size()) {
+            const control_entry& c = d_control[d_control_heap];
+            d_heaps.control_packet(c.kind, c.cnt, d_control_packet, out);
+            out.destination = c.destination;
+            if (++d_control_packet == d_heaps.control_packets(c.kind)) {
+                d_control_packet = 0;
+                d_control_heap++;
             }
-            d_phase = phase::data;
-            break;
+            return true;
+        }
+        d_control.clear();
+        d_control_heap = 0;
+        switch (d_phase) {
         case phase::data:
             if (d_finishing) {
                 // Senders that have not sent their heap's first packet yet drop it.
@@ -107,21 +126,21 @@ bool packet_schedule::next(out_packet& out)
                     }
                 }
             }
+            if (d_descriptors_due && d_active > 0) {
+                d_descriptors_due = false;
+                queue_descriptors();
+                continue;
+            }
             if (next_data(out))
                 return true;
             d_phase = phase::stop;
-            d_control_index = 0;
-            if (d_config.stop_heap) {
-                d_stop_packets =
-                    d_heaps.stop_packets((d_last_cnt + 1) & d_heaps.value_mask());
-                d_control_heaps++;
-            }
+            if (d_config.stop_heap)
+                for (std::size_t d = 0; d < d_heaps.destinations(); d++)
+                    queue_control(control_heap::stop,
+                                  (d_last_cnt + 1 + d) & d_heaps.value_mask(),
+                                  d);
             break;
         case phase::stop:
-            if (d_control_index < d_stop_packets.size()) {
-                control_packet(d_stop_packets[d_control_index++], out);
-                return true;
-            }
             d_phase = phase::done;
             break;
         case phase::done:

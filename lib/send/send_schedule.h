@@ -18,15 +18,24 @@ namespace spead {
 namespace send {
 
 /**
- * \brief The order in which packets leave: the descriptor heap, then the data heaps of
- * \a senders logical senders interleaved packet by packet (round robin, as the packets
- * of several senders meet at a switch), then the stop heap.
+ * \brief The order in which packets leave: the start heaps and descriptor heaps (one
+ * per destination), then the data heaps of \a senders logical senders interleaved
+ * packet by packet (round robin, as the packets of several senders meet at a switch),
+ * descriptor heaps again every descriptors_every data heaps, then the stop heaps (one
+ * per destination).
  *
- * Counters: the descriptor heap is 1; global data heap g (0, 1, 2, ...) belongs to
- * sender g mod senders and has counter g + 2 * senders, so cnt mod senders is the
+ * Data heap g (0, 1, 2...) belongs to sender s = g mod senders; that sender's k-th heap
+ * (k = g / senders) is for substream k mod substreams, of frame k / substreams, and
+ * goes to destination substream mod destinations. So the senders send the same frame
+ * and substream at the same time (antennas of one timestamp), substream after
+ * substream.
+ *
+ * Counters: data heap g has counter g + 2 x senders, so counter mod senders is the
  * sender's index (a receiver with substreams = senders gives each sender its own
- * window); the stop heap takes the next counter after the last data heap. The timestamp
- * of heap g is g * timestamp_step, modulo 2^heap_address_bits.
+ * window); the first descriptor heap (to destination 0) is 1; every other start or
+ * descriptor heap takes the next counter down from the flavour's largest, 2^bits - 1,
+ * so that none meets a data heap's; the stop heap of destination d takes the counter
+ * d + 1 after the last data heap's. Immediates follow the layout (heap_position).
  */
 class packet_schedule
 {
@@ -37,7 +46,7 @@ public:
     bool next(out_packet& out);
 
     /// Ends the data: every sender completes the heap it is in, begins no other, and the
-    /// stop heap follows (for runs limited by time).
+    /// stop heaps follow (for runs limited by time).
     void finish() { d_finishing = true; }
 
     std::uint64_t data_heaps() const { return d_heaps_begun; }
@@ -48,24 +57,35 @@ private:
         bool active = false;
         std::uint64_t global_heap = 0; ///< g of the heap in progress
         std::size_t packet = 0;        ///< next packet of that heap
+        heap_position where;           ///< of that heap
     };
-    enum class phase { descriptors, data, stop, done };
+    struct control_entry {
+        control_heap kind;
+        std::uint64_t cnt;
+        std::size_t destination;
+    };
+    enum class phase { data, stop, done };
 
     bool begin_heap(std::size_t sender, std::uint64_t global_heap);
     bool next_data(out_packet& out);
-    void control_packet(const std::vector<std::uint8_t>& bytes, out_packet& out);
+    void queue_control(control_heap kind, std::uint64_t cnt, std::size_t destination);
+    void queue_descriptors();
+    std::uint64_t control_cnt() { return d_next_control_cnt--; }
 
     const send_config& d_config;
     const heap_factory& d_heaps;
-    phase d_phase;
-    std::size_t d_control_index = 0;
-    std::vector<std::vector<std::uint8_t>> d_stop_packets;
+    phase d_phase = phase::data;
+    std::vector<control_entry> d_control; ///< control heaps to send before anything else
+    std::size_t d_control_heap = 0;       ///< heap of d_control in progress
+    std::size_t d_control_packet = 0;     ///< its next packet
     std::vector<sender_state> d_senders;
     std::size_t d_turn = 0;          ///< sender whose packet goes next
     std::size_t d_active = 0;        ///< senders with a heap in progress
     std::uint64_t d_heaps_begun = 0; ///< data heaps begun
     std::uint64_t d_last_cnt = 1;
+    std::uint64_t d_next_control_cnt;
     std::uint64_t d_control_heaps = 0;
+    bool d_descriptors_due = false;
     bool d_finishing = false;
 };
 

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "send_destinations.h"
 #include "send_transport.h"
 #include <gnuradio/spead/protocol/pcap_file.h>
 #include <arpa/inet.h>
@@ -118,22 +119,45 @@ private:
     std::vector<iovec> d_iov;
 };
 
+/// "udp A:P" for one destination, "udp A:P .. Z:P (N destinations)" for several.
+std::string describe_destinations(const char* kind, const std::vector<endpoint>& dests)
+{
+    std::string name = std::string(kind) + " " + host_port(dests[0].host, dests[0].port);
+    if (dests.size() > 1)
+        name += " .. " + host_port(dests.back().host, dests.back().port) + " (" +
+                std::to_string(dests.size()) + " destinations)";
+    return name;
+}
+
 class udp_transport : public transport
 {
 public:
-    explicit udp_transport(const send_config& config)
-        : d_name("udp " + host_port(config.host, config.port)), d_gso(config.gso)
+    explicit udp_transport(const send_config& config) : d_gso(config.gso)
     {
-        const destination dest = resolve(config.host, config.port, SOCK_DGRAM);
+        const std::vector<endpoint> dests = destinations_of(config);
+        d_name = describe_destinations("udp", dests);
+        bool multicast = false;
+        for (const endpoint& e : dests) {
+            d_destinations.push_back(resolve(e.host, e.port, SOCK_DGRAM));
+            if (d_destinations.back().family != d_destinations[0].family)
+                throw std::runtime_error(d_name +
+                                         ": destinations mix IPv4 and IPv6 (accepted: "
+                                         "all of one family)");
+            multicast = multicast || is_multicast(d_destinations.back());
+        }
+        const destination& dest = d_destinations[0];
         d_fd = socket(dest.family, SOCK_DGRAM, 0);
         if (d_fd < 0)
             throw std::runtime_error(d_name +
                                      ": cannot open a socket: " + errno_text(errno));
         try {
             d_buffer = set_send_buffer(d_fd, config.buffer_size);
-            if (is_multicast(dest))
+            if (multicast)
                 set_multicast_options(dest, config);
-            if (connect(d_fd,
+            // One destination: a connected socket (no route lookup per datagram);
+            // several: each message names its own.
+            if (d_destinations.size() == 1 &&
+                connect(d_fd,
                         reinterpret_cast<const sockaddr*>(&dest.address),
                         dest.length) != 0)
                 throw std::runtime_error(d_name +
@@ -157,6 +181,11 @@ public:
             msghdr& m = message.msg_hdr;
             m.msg_iov = d_iov.at(i);
             m.msg_iovlen = 2 * segments;
+            if (d_destinations.size() > 1) {
+                destination& d = d_destinations[packets[i].destination];
+                m.msg_name = &d.address;
+                m.msg_namelen = d.length;
+            }
             if (segments > 1) {
                 // One send of several datagrams, all of the first one's size but the
                 // last, which may be shorter: the kernel cuts them apart.
@@ -238,14 +267,15 @@ private:
     }
 
     /// How many of \p n packets, from the first, go out in one UDP_SEGMENT send:
-    /// packets of the first one's size, then possibly one shorter packet, within the
-    /// kernel's limits.
+    /// packets of the first one's size to its destination, then possibly one shorter
+    /// packet, within the kernel's limits.
     static std::size_t gso_run(const out_packet* packets, std::size_t n)
     {
         const std::size_t size = packets[0].size();
         std::size_t count = 1, bytes = size;
         while (count < n && count < MAX_GSO_SEGMENTS &&
-               bytes + packets[count].size() <= MAX_GSO_BYTES) {
+               bytes + packets[count].size() <= MAX_GSO_BYTES &&
+               packets[count].destination == packets[0].destination) {
             const std::size_t next = packets[count].size();
             if (next > size)
                 break;
@@ -265,6 +295,7 @@ private:
     int d_fd = -1;
     bool d_gso = false;
     std::size_t d_buffer = 0;
+    std::vector<destination> d_destinations;
     iovec_batch d_iov;
     std::vector<mmsghdr> d_messages;
     std::vector<gso_control> d_controls;
@@ -276,7 +307,14 @@ public:
     explicit tcp_transport(const send_config& config)
         : d_name("tcp " + host_port(config.host, config.port))
     {
-        const destination dest = resolve(config.host, config.port, SOCK_STREAM);
+        if (config.destinations.size() > 1)
+            throw std::runtime_error(
+                "tcp: one destination only (several go over UDP or into a pcap file)");
+        if (!config.destinations.empty())
+            d_name = "tcp " +
+                     host_port(config.destinations[0].host, config.destinations[0].port);
+        const endpoint target = destinations_of(config)[0];
+        const destination dest = resolve(target.host, target.port, SOCK_STREAM);
         const auto deadline =
             std::chrono::steady_clock::now() +
             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -358,14 +396,41 @@ private:
     iovec_batch d_iov;
 };
 
+/// The IPv4 address a pcap frame to \p host carries (a literal or a name resolved).
+void ipv4_of(const std::string& host, std::uint8_t (&out)[4])
+{
+    in_addr address{};
+    if (inet_pton(AF_INET, host.c_str(), &address) != 1) {
+        addrinfo hints{};
+        hints.ai_family = AF_INET;
+        addrinfo* found = nullptr;
+        if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || !found)
+            throw std::runtime_error("pcap: destination '" + host +
+                                     "' is not an IPv4 address or name (the frames "
+                                     "written are IPv4)");
+        address = reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr;
+        freeaddrinfo(found);
+    }
+    std::memcpy(out, &address, 4);
+}
+
 class pcap_transport : public transport
 {
 public:
     explicit pcap_transport(const send_config& config)
-        : d_name("pcap " + config.pcap_path + " (udp dst port " +
-                 std::to_string(config.port) + ")"),
-          d_writer(config.pcap_path, std::uint16_t(config.port))
+        : d_writer(config.pcap_path, std::uint16_t(config.port))
     {
+        const std::vector<endpoint> dests = destinations_of(config);
+        d_name = "pcap " + config.pcap_path + " (" +
+                 (dests.size() == 1 ? "udp dst port " + std::to_string(dests[0].port)
+                                    : describe_destinations("udp to", dests)) +
+                 ")";
+        for (const endpoint& e : dests) {
+            target t;
+            ipv4_of(e.host, t.address);
+            t.port = std::uint16_t(e.port);
+            d_targets.push_back(t);
+        }
     }
 
     void send(const out_packet* packets, std::size_t n, send_summary&) override
@@ -374,7 +439,8 @@ public:
             const out_packet& p = packets[i];
             d_scratch.assign(p.head.data(), p.head.data() + p.head_length);
             d_scratch.insert(d_scratch.end(), p.body, p.body + p.body_length);
-            d_writer.write(d_scratch);
+            const target& t = d_targets[p.destination];
+            d_writer.write_to(d_scratch.data(), d_scratch.size(), t.address, t.port);
         }
     }
 
@@ -382,8 +448,13 @@ public:
     std::string describe() const override { return d_name; }
 
 private:
+    struct target {
+        std::uint8_t address[4];
+        std::uint16_t port;
+    };
     std::string d_name;
     protocol::pcap_udp_writer d_writer;
+    std::vector<target> d_targets;
     std::vector<std::uint8_t> d_scratch;
 };
 

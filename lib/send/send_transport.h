@@ -39,8 +39,10 @@ public:
  * \brief Opens the transport \p config asks for.
  * UDP: a socket connected to host:port (IPv4 or IPv6; a multicast group gets the TTL
  * and outgoing interface given), SO_SNDBUF as asked (the kernel may grant less), packets
- * sent with sendmmsg in batches. TCP: connects, retrying until connect_timeout. pcap:
- * creates the file, one Ethernet/IPv4/UDP frame per packet to port \a port.
+ * sent with sendmmsg in batches; with several destinations the socket is not connected
+ * and each packet goes to its out_packet::destination. TCP: connects, retrying until
+ * connect_timeout (one destination). pcap: creates the file, one Ethernet/IPv4/UDP frame
+ * per packet from 127.0.0.1:40000 to the packet's destination (address and port).
  * \throws std::runtime_error naming the destination when it cannot be opened.
  */
 std::unique_ptr<transport> make_transport(const send_config& config);

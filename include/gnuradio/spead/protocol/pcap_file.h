@@ -8,6 +8,7 @@
 #ifndef INCLUDED_SPEAD_PROTOCOL_PCAP_FILE_H
 #define INCLUDED_SPEAD_PROTOCOL_PCAP_FILE_H
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -47,6 +48,12 @@ public:
     {
         write(payload.data(), payload.size());
     }
+    /// The same to another destination: IPv4 address \p dst_address (network order)
+    /// and \p dst_port (e.g. a sender's several multicast groups).
+    void write_to(const std::uint8_t* payload,
+                  std::size_t length,
+                  const std::uint8_t (&dst_address)[4],
+                  std::uint16_t dst_port);
     /// Flushes and closes; the destructor does the same.
     void close();
 
