@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Gives the same items (every dtype, format, shape and kind of value below) to spead2's
 Item and to gnuradio.spead's, and prints every difference in to_buffer (bytes, type,
-exception type), allow_immediate and to_raw under four flavours.
+exception type), allow_immediate and to_raw under four flavours, and in the packets
+of a heap holding the item (send.ItemGroup.get_heap through a BytesStream).
 
     /usr/bin/python3 scripts/compare-items-with-spead2.py \
         --spead2-path /work/ref/out/py/lib/python3/dist-packages \
@@ -12,6 +13,7 @@ exception type), allow_immediate and to_raw under four flavours.
 Each module runs in its own process (`... run MODULE` prints its pickled results).
 """
 import argparse
+import hashlib
 import os
 import pickle
 import subprocess
@@ -91,9 +93,21 @@ def raw_result(item, flavour):
             [tuple(f) for f in raw.format], bytes(raw.numpy_header))
 
 
+def wire_result(mod, item, flavour):
+    """SHA-1 of the packets of a heap holding the item's descriptor and value, sent by
+    the module's send.ItemGroup and BytesStream."""
+    group = mod.send.ItemGroup(flavour=flavour)
+    group.add_item(item.id, item.name, item.description, item.shape, dtype=item.dtype,
+                   order=item.order, format=item.format, value=item.value)
+    stream = mod.send.BytesStream(mod.ThreadPool(), mod.send.StreamConfig())
+    stream.send_heap(group.get_heap(), cnt=1)
+    return hashlib.sha1(stream.getvalue()).hexdigest()
+
+
 def run(module_name):
     import importlib
     mod = importlib.import_module(module_name)
+    importlib.import_module(module_name + '.send')
     results = []
     flavours = []
     for version, item_bits, heap_bits, compat in FLAVOURS:
@@ -109,12 +123,13 @@ def run(module_name):
 
         made = outcome(make)
         if made[0] == 'err':
-            results.append((made, None, None, None))
+            results.append((made, None, None, None, None))
             continue
         item = made[1]
         results.append((('ok',), outcome(lambda: buffer_result(item)),
                         outcome(item.allow_immediate),
-                        [outcome(lambda: raw_result(item, f)) for f in flavours]))
+                        [outcome(lambda: raw_result(item, f)) for f in flavours],
+                        [outcome(lambda: wire_result(mod, item, f)) for f in flavours]))
     sys.stdout.buffer.write(pickle.dumps(results))
 
 
