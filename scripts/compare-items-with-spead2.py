@@ -143,7 +143,8 @@ def main():
 
     def results(module, path):
         env = dict(os.environ, PYTHONPATH=os.path.abspath(path))
-        out = subprocess.run([sys.executable, here, 'run', module], env=env,
+        out = subprocess.run([sys.executable, '-W', 'ignore::DeprecationWarning', here,
+                              'run', module], env=env,
                              stdout=subprocess.PIPE, check=True).stdout
         return pickle.loads(out)
 
