@@ -255,12 +255,15 @@ public:
 
         const stream_stats stats = s.get_all_stats();
         check_accounting(stats, got.size());
-        // Heap 2 was refused by the stopped ring; the worker gave up at its next packet.
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), stats["heaps"]);
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), stats["heaps_dropped_ring_stopped"]);
+        // Heap 2 was refused by the stopped ring; the batch under way was finished (as
+        // in spead2), each of its heaps counted and refused too; the reader then
+        // took nothing in batches begun after the stop.
+        CPPUNIT_ASSERT(stats["heaps"] >= 2);
+        CPPUNIT_ASSERT(stats["heaps"] <= 1 + inproc_reader::batch_packets);
+        CPPUNIT_ASSERT_EQUAL(stats["heaps"] - 1, stats["heaps_dropped_ring_stopped"]);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), stats["worker_blocked"]);
         CPPUNIT_ASSERT(stats["packets_rejected_after_stop"] <= 1);
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), stats["packets"]);
+        CPPUNIT_ASSERT_EQUAL(stats["heaps"], stats["packets"]);
         // Every heap's memory went back.
         got.clear();
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), allocator->live());

@@ -382,7 +382,10 @@ void stream::stop_locked(stream_batch& batch)
 /////////////////////////////////////////////////////////////////////////////
 
 stream_batch::stream_batch(stream& s)
-    : d_stream(s), d_lock(s.d_mutex), d_stats(s.d_stats.size(), 0)
+    : d_stream(s),
+      d_lock(s.d_mutex),
+      d_stats(s.d_stats.size(), 0),
+      d_begun_after_stop(s.d_stop_requested)
 {
     s.d_current_batch = this;
 }
@@ -439,7 +442,7 @@ bool stream_batch::add_packet(const std::uint8_t* data,
     }
     if (status == protocol::packet_status::ok)
         return add_decoded_packet(packet);
-    if (d_stream.d_stopped || d_stream.d_stop_requested) {
+    if (d_stream.d_stopped || d_begun_after_stop) {
         reject_packet(reject_stat_indices::packets_rejected_after_stop);
         return false;
     }
@@ -456,7 +459,9 @@ bool stream_batch::add_packet(const std::uint8_t* data,
 bool stream_batch::add_decoded_packet(const protocol::packet_view& packet)
 {
     namespace idx = stream_stat_indices;
-    if (d_stream.d_stopped || d_stream.d_stop_requested) {
+    // As in spead2, a batch under way when stop() is called is finished (its heaps
+    // counted, then dropped by the stopped ring); batches begun after it take nothing.
+    if (d_stream.d_stopped || d_begun_after_stop) {
         reject_packet(reject_stat_indices::packets_rejected_after_stop);
         return false;
     }

@@ -313,8 +313,11 @@ private:
     std::unique_lock<std::mutex> d_lock;
     std::vector<std::uint64_t> d_stats; ///< this batch's deltas, merged at the end
     std::array<std::uint64_t, reject_stat_indices::count> d_reject_stats{};
-    std::size_t d_packets = 0;     ///< packets that decoded (spead2's batch size)
-    bool d_seen = false;           ///< any packet at all was offered (decoded or not)
+    std::size_t d_packets = 0; ///< packets that decoded (spead2's batch size)
+    bool d_seen = false;       ///< any packet at all was offered (decoded or not)
+    /// stop() had been called when this batch began: it takes no packet (a batch under
+    /// way when stop() comes is finished, as in spead2).
+    bool d_begun_after_stop;
     bool d_stopped_stream = false; ///< this batch stopped the stream: stop_received due
 };
 
