@@ -61,7 +61,9 @@ void offline_reader::run()
     bool more;
     {
         stream_batch batch(get_stream());
-        more = read_batch(batch);
+        // A stop that came before this batch began: nothing is read (as spead2's
+        // readers, which check the stream before each packet).
+        more = !batch.is_stopped() && read_batch(batch);
     }
     if (!more || d_stop_requested) {
         finish();

@@ -9,6 +9,7 @@
 #define INCLUDED_SPEAD_PROTOCOL_ITEM_POINTER_H
 
 #include <cstdint>
+#include <cstring>
 
 namespace gr {
 namespace spead {
@@ -48,22 +49,25 @@ struct item_pointer {
     }
 };
 
-/// Reads a big-endian 64-bit word from unaligned memory.
+/// Reads a big-endian 64-bit word from unaligned memory (one load and a byte swap:
+/// every packet's item pointers pass through here).
 inline std::uint64_t load_be64(const std::uint8_t* p)
 {
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
     return v;
 }
 
 /// Writes a big-endian 64-bit word to unaligned memory.
 inline void store_be64(std::uint8_t* p, std::uint64_t v)
 {
-    for (int i = 7; i >= 0; i--) {
-        p[i] = std::uint8_t(v);
-        v >>= 8;
-    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    std::memcpy(p, &v, sizeof(v));
 }
 
 } // namespace protocol

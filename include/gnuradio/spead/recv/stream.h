@@ -273,7 +273,8 @@ public:
     /// The reader reached the end of its input: the stream stops as for a stop item.
     void end_of_stream();
 
-    bool is_stopped() const { return d_stream.d_stopped; }
+    /// The stream stopped, or stop() came before this batch began: take no packets.
+    bool is_stopped() const { return d_stream.d_stopped || d_begun_after_stop; }
 
     /// Where the stream expects the payload of the next packets (see
     /// next_payload_target).
