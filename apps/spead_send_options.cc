@@ -109,11 +109,15 @@ Rate:
                          (default 1.05, as spead2's sender), so the receiver
                          never gets the backlog at full speed
   --batch N              packets per sendmmsg call and pacing step (default 64;
-                         512 with --gso)
-  --gso                  UDP: send each run of equal-sized packets (a heap's
-                         packets but its last) as one UDP_SEGMENT send that the
+                         512 with UDP GSO and no --rate)
+  --no-gso               UDP: one datagram per packet. By default (and with
+                         --gso) runs of equal-sized packets (a heap's packets
+                         but its last) go as one UDP_SEGMENT send that the
                          kernel cuts into datagrams: far fewer system calls, so
-                         a faster sender (Linux 4.18 or later)
+                         a faster sender. Without --gso, a kernel that refuses
+                         it (before Linux 4.18, or a route that cannot take
+                         it) gets one datagram per packet, as spead2_send does;
+                         with --gso that is an error
 
 Faults (data packets only; descriptor and stop heaps are never damaged):
   --seed N               seed of the fault generator (default 1): the same seed
@@ -262,7 +266,8 @@ send_options parse_send_options(int argc, char** argv)
                 c.batch = args.unsigned_value(1, 4096);
                 batch_given = true;
             })
-        .flag("--gso", c.gso)
+        .on("--gso", [&](apps::arg_reader&) { c.gso = gso_mode::on; })
+        .on("--no-gso", [&](apps::arg_reader&) { c.gso = gso_mode::off; })
         .integer("--seed", c.seed, 0, max64)
         .number("--drop", c.drop, 0, 1)
         .number("--reorder", c.reorder, 0, 1)
@@ -272,7 +277,8 @@ send_options parse_send_options(int argc, char** argv)
         .flag("--json", o.json)
         .flag("--quiet", o.quiet);
     options.parse(argc, argv);
-    if (c.gso && !batch_given)
+    // Large batches pay for GSO's fewer system calls; with a rate, a batch is a burst.
+    if (c.gso != gso_mode::off && c.rate_gbps == 0 && !batch_given)
         c.batch = 512;
     if (pcap && tcp)
         throw usage_error("--pcap and --tcp exclude each other");

@@ -38,7 +38,7 @@ send::send_config make_send_config(const udp_setup& setup, int port, double rate
     send::send_config c = loopback_send_config(
         port, setup.heap_size, setup.packet_size, setup.duration, rate);
     c.senders = setup.senders;
-    c.gso = setup.gso;
+    c.gso = setup.gso ? send::gso_mode::on : send::gso_mode::off;
     if (setup.gso)
         c.batch = 512; // as spead_send --gso: several segment runs per sendmmsg
     return c;

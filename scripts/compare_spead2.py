@@ -11,7 +11,10 @@ spead.source with byte and complex output into a null sink); the receivers take 
 at every rate so that a machine's drift hits all of them. Prints, per receiver, heaps
 received of heaps sent at each rate, the highest rate at which every trial received
 every heap and the fraction received from an unlimited sender, with ratios to
-spead2's own figures. It judges nothing: the exit status is 0 unless a tool fails.
+spead2's own figures. Senders: spead2_send and spead_send (UDP GSO where the kernel has
+it, as both use it by default) each send the same heaps as fast as they can into
+spead2_recv, taking turns; their rates are compared. It judges nothing: the exit status
+is 0 unless a tool fails.
 """
 
 import argparse
@@ -233,6 +236,48 @@ def loopback_trial(tools, receiver, rate, seconds, grace=2.0):
             'sender_gbps': float(m.group(2)) if m else None}
 
 
+SENDERS = ['spead2_send', 'spead_send']
+SENDER_HEAPS = 4000
+
+
+def sender_trial(tools, sender):
+    """One unlimited send of SENDER_HEAPS heaps into spead2_recv: dict(sender, gbps,
+    heaps_per_s, received)."""
+    port = free_port()
+    argv, env, _ = receiver_command(tools, REFERENCE, port)
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    while not udp_bound(port):
+        if proc.poll() is not None:
+            sys.exit('compare-spead2: spead2_recv did not start:\n' + proc.communicate()[0])
+        time.sleep(0.02)
+    time.sleep(0.1)
+    if sender == 'spead2_send':
+        argv = [tools.spead2('spead2_send'), '--heap-size', str(HEAP_SIZE), '--packet',
+                str(PACKET), '--heaps', str(SENDER_HEAPS), '127.0.0.1:%d' % port]
+    else:
+        argv = [tools.ours('spead_send'), '--heap-size', str(HEAP_SIZE), '--packet-size',
+                str(PACKET), '--heaps', str(SENDER_HEAPS), '--no-descriptors',
+                '--port', str(port), '--json']
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=tools.env())
+    if r.returncode != 0:
+        proc.kill()
+        sys.exit('compare-spead2: %s failed: %s' % (sender, r.stdout + r.stderr))
+    if sender == 'spead2_send':
+        m = re.search(r'in ([\d.e+-]+) seconds, ([\d.e+-]+) Gb/s', r.stdout)
+        seconds, gbps = float(m.group(1)), float(m.group(2))
+    else:
+        summary = json.loads(r.stdout)
+        seconds, gbps = summary['seconds'], summary['gbps']
+    try:
+        out = proc.communicate(timeout=3)[0]
+    except subprocess.TimeoutExpired:
+        proc.send_signal(2)
+        out = proc.communicate(timeout=30)[0]
+    return {'sender': sender, 'gbps': gbps, 'heaps_per_s': SENDER_HEAPS / seconds,
+            'received': heaps_from_output(REFERENCE, out)}
+
+
 def mem_spead2(tools, heap_size, ring):
     argv = [tools.spead2('spead2_bench'), 'mem', '--heap-size', str(heap_size),
             '--packet', str(PACKET)]
@@ -297,7 +342,7 @@ def summarize(trials, receivers, rates):
     return out
 
 
-def print_report(mem, trials, receivers, rates, machine):
+def print_report(mem, trials, receivers, rates, machine, senders=()):
     print('\n## Side by side with spead2 (%s)\n' % machine.split(', load')[0])
     if mem:
         print('| in memory (packets of %d B) | spead2 heaps/s | gr-spead heaps/s | ratio |'
@@ -335,6 +380,20 @@ def print_report(mem, trials, receivers, rates, machine):
         sent = [t['sender_gbps'] for t in trials if t['rate'] == 0 and t['sender_gbps']]
         if sent:
             print('\nunlimited spead2_send sent at %s Gb/s' % span(sent, '%.1f'))
+    if senders:
+        print('\n| sender (unlimited, %d heaps of %d B in %d-byte packets, into spead2_recv) '
+              '| Gb/s | heaps/s | x spead2_send | received by spead2_recv |'
+              % (SENDER_HEAPS, HEAP_SIZE, PACKET))
+        print('|---|---|---|---|---|')
+        ref = statistics.median(t['heaps_per_s'] for t in senders
+                                if t['sender'] == 'spead2_send')
+        for name in SENDERS:
+            mine = [t for t in senders if t['sender'] == name]
+            print('| %s | %s | %s | **%s** | %s |' % (
+                name, span([t['gbps'] for t in mine], '%.1f'),
+                span([t['heaps_per_s'] for t in mine], '%.0f'),
+                span([t['heaps_per_s'] / ref for t in mine], '%.2f'),
+                span([100.0 * (t['received'] or 0) / SENDER_HEAPS for t in mine], '%.1f') + ' %'))
     print('load average before and after: %s' % machine.split('load ')[-1])
 
 
@@ -379,6 +438,7 @@ def main():
     p.add_argument('--receivers', help='comma-separated subset of: ' + ', '.join(RECEIVERS))
     p.add_argument('--no-mem', action='store_true', help='skip the in-memory part')
     p.add_argument('--no-loopback', action='store_true', help='skip the loopback part')
+    p.add_argument('--no-senders', action='store_true', help='skip the senders part')
     p.add_argument('--json', metavar='FILE', help='write every trial to FILE')
     a = p.parse_args()
 
@@ -425,11 +485,21 @@ def main():
                     print('%-10s %-28s %5d of %5d heaps (sender %.1f Gb/s)'
                           % (rate_label(rate), rcv, t['received'], t['sent'],
                              t['sender_gbps'] or 0), file=sys.stderr, flush=True)
+    senders = []
+    if not a.no_senders:
+        for rep in range(repeats + 1):
+            for name in SENDERS if rep % 2 == 0 else SENDERS[::-1]:
+                t = sender_trial(tools, name)
+                senders.append(t)
+                print('sender %-12s %.1f Gb/s, %.0f heaps/s, %s of %d received'
+                      % (name, t['gbps'], t['heaps_per_s'], t['received'], SENDER_HEAPS),
+                      file=sys.stderr, flush=True)
     machine += ' -> %.2f' % os.getloadavg()[0]
     if a.json:
         with open(a.json, 'w') as f:
-            json.dump({'machine': machine, 'mem': mem, 'trials': trials}, f, indent=1)
-    print_report(mem, trials, receivers, rates, machine)
+            json.dump({'machine': machine, 'mem': mem, 'trials': trials, 'senders': senders},
+                      f, indent=1)
+    print_report(mem, trials, receivers, rates, machine, senders)
     return 0
 
 

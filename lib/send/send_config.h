@@ -27,6 +27,10 @@ constexpr std::uint64_t DATA_ITEM_ID = 0x1601;
 /// Where the packets go.
 enum class transport_kind { udp, tcp, pcap };
 
+/// UDP segmentation offload: automatic uses it where the kernel accepts it and goes on
+/// without it when a send is refused (as spead2's sender); on fails instead.
+enum class gso_mode { off, on, automatic };
+
 
 /// Everything that decides which packets the load generator sends, and how fast.
 struct send_config {
@@ -67,7 +71,7 @@ struct send_config {
     std::size_t batch = 64;              ///< packets per sendmmsg call / pacing step
     /// UDP: hand runs of equal-sized packets to the kernel as one UDP_SEGMENT (GSO)
     /// send each, which the kernel cuts into datagrams (far fewer system calls).
-    bool gso = false;
+    gso_mode gso = gso_mode::automatic;
 
     std::uint64_t seed = 1;           ///< random generator seed for the faults
     double drop = 0;                  ///< fraction of data packets not sent

@@ -132,7 +132,9 @@ std::string describe_destinations(const char* kind, const std::vector<endpoint>&
 class udp_transport : public transport
 {
 public:
-    explicit udp_transport(const send_config& config) : d_gso(config.gso)
+    explicit udp_transport(const send_config& config)
+        : d_gso(config.gso != gso_mode::off),
+          d_gso_fallback(config.gso == gso_mode::automatic)
     {
         const std::vector<endpoint> dests = destinations_of(config);
         d_name = describe_destinations("udp", dests);
@@ -151,6 +153,10 @@ public:
             throw std::runtime_error(d_name +
                                      ": cannot open a socket: " + errno_text(errno));
         try {
+            int zero = 0;
+            if (d_gso_fallback &&
+                setsockopt(d_fd, SOL_UDP, UDP_SEGMENT, &zero, sizeof(zero)) != 0)
+                d_gso = false; // a kernel without UDP GSO (before Linux 4.18)
             d_buffer = set_send_buffer(d_fd, config.buffer_size);
             if (multicast)
                 set_multicast_options(dest, config);
@@ -174,6 +180,7 @@ public:
     {
         d_iov.fill(packets, n);
         d_messages.clear();
+        d_first_packet.clear();
         d_controls.resize(n);
         for (std::size_t i = 0; i < n;) {
             const std::size_t segments = d_gso ? gso_run(packets + i, n - i) : 1;
@@ -200,6 +207,7 @@ public:
                 std::memcpy(CMSG_DATA(c), &segment, sizeof(segment));
             }
             d_messages.push_back(message);
+            d_first_packet.push_back(i);
             i += segments;
         }
         std::size_t done = 0;
@@ -219,6 +227,14 @@ public:
                 if (error == ENOBUFS || error == EAGAIN)
                     std::this_thread::yield();
                 continue;
+            }
+            if (d_gso && d_gso_fallback && gso_refused(error)) {
+                // The route or the device will not segment (as spead2's sender, go on
+                // without GSO): the packets not yet sent go again one datagram each.
+                d_gso = false;
+                const std::size_t first = d_first_packet[done];
+                send(packets + first, n - first, summary);
+                return;
             }
             throw std::runtime_error(
                 d_name + ": sendmmsg failed: " + errno_text(error) +
@@ -269,6 +285,12 @@ private:
     /// How many of \p n packets, from the first, go out in one UDP_SEGMENT send:
     /// packets of the first one's size to its destination, then possibly one shorter
     /// packet, within the kernel's limits.
+    static bool gso_refused(int error)
+    {
+        return error == EIO || error == EINVAL || error == EMSGSIZE ||
+               error == EOPNOTSUPP || error == ENOPROTOOPT;
+    }
+
     static std::size_t gso_run(const out_packet* packets, std::size_t n)
     {
         const std::size_t size = packets[0].size();
@@ -294,10 +316,12 @@ private:
     std::string d_name;
     int d_fd = -1;
     bool d_gso = false;
+    bool d_gso_fallback = false; ///< GSO was not asked for: drop it if the kernel refuses
     std::size_t d_buffer = 0;
     std::vector<destination> d_destinations;
     iovec_batch d_iov;
     std::vector<mmsghdr> d_messages;
+    std::vector<std::size_t> d_first_packet; ///< each message's first packet
     std::vector<gso_control> d_controls;
 };
 
