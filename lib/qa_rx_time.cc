@@ -40,6 +40,7 @@ class qa_rx_time : public CppUnit::TestFixture
     CPPUNIT_TEST(test_sync_fraction_carries);
     CPPUNIT_TEST(test_fractional_rate);
     CPPUNIT_TEST(test_off_and_errors);
+    CPPUNIT_TEST(test_timestamp_of_inverts_at);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -82,6 +83,24 @@ public:
         const rx_time_value u = rx_time_clock(2.5, 10.5).at(5);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(12), u.seconds);
         CPPUNIT_ASSERT_EQUAL(0.5, u.fraction);
+    }
+
+    void test_timestamp_of_inverts_at()
+    {
+        // The largest 48-bit timestamp at MeerKAT L-band's ADC rate comes back exactly.
+        const rx_time_clock c(1712e6, 1700000000.0);
+        const std::uint64_t ts = (std::uint64_t(1) << 48) - 1;
+        CPPUNIT_ASSERT_EQUAL(ts, c.timestamp_of(c.at(ts)));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), c.timestamp_of(c.at(0)));
+        // A quarter second after a sync_time with a fraction, at 1 MHz.
+        const rx_time_clock d(1e6, 1700000000.75);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(500000),
+                             d.timestamp_of(rx_time_value{ 1700000001, 0.25 }));
+        // Rounded to the nearest tick; before sync_time is 0.
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(3),
+                             rx_time_clock(10.0, 0.0).timestamp_of({ 0, 0.26 }));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), d.timestamp_of({ 1700000000, 0.5 }));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), d.timestamp_of({ 5, 0.5 }));
     }
 
     void test_off_and_errors()

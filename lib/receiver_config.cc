@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config_checks.h"
 #include <gnuradio/spead/receiver_config.h>
 #include <gnuradio/spead/recv/udp_endpoint_list.h>
 #include <boost/asio/ip/address.hpp>
@@ -15,35 +16,7 @@
 namespace gr {
 namespace spead {
 
-namespace {
-
-[[noreturn]] void reject(const std::string& parameter, const std::string& accepted)
-{
-    throw std::invalid_argument(parameter + " must be " + accepted);
-}
-
-template <typename T>
-void check_range(const char* parameter, T value, T low, T high, const char* accepted)
-{
-    if (value < low || value > high)
-        reject(parameter, std::string(accepted) + ", not " + std::to_string(value));
-}
-
-void check_choice(const char* parameter,
-                  const std::string& value,
-                  std::initializer_list<const char*> choices)
-{
-    std::string list;
-    for (const char* c : choices) {
-        if (value == c)
-            return;
-        list += list.empty() ? "" : ", ";
-        list += std::string("'") + c + "'";
-    }
-    reject(parameter, "one of " + list + ", not '" + value + "'");
-}
-
-} // namespace
+using namespace config_checks;
 
 void receiver_config::validate() const
 {

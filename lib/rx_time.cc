@@ -81,5 +81,18 @@ rx_time_value rx_time_clock::at(std::uint64_t timestamp) const
     return t;
 }
 
+std::uint64_t rx_time_clock::timestamp_of(const rx_time_value& t) const
+{
+    if (d_rate <= 0.0)
+        return 0;
+    // Seconds since sync_time as whole seconds and a fraction (both exact), then one
+    // long double product: 64-bit mantissa, enough for 48-bit timestamps.
+    const long double since = (long double)(std::int64_t(t.seconds - d_sync_seconds)) +
+                              ((long double)t.fraction - (long double)d_sync_fraction);
+    if (t.seconds < d_sync_seconds || since <= 0)
+        return 0;
+    return std::uint64_t(std::llroundl(since * d_rate));
+}
+
 } // namespace spead
 } // namespace gr

@@ -46,6 +46,13 @@ public:
      */
     rx_time_value at(std::uint64_t timestamp) const;
 
+    /**
+     * \brief The inverse of at(): the timestamp of time \p t, rounded to the nearest
+     * tick (the sinks' timestamps from rx_time tags). Whole seconds are subtracted in
+     * integers; times before sync_time give 0.
+     */
+    std::uint64_t timestamp_of(const rx_time_value& t) const;
+
 private:
     double d_rate = 0.0;
     std::uint64_t d_sync_seconds = 0;

@@ -14,6 +14,7 @@
 //   spead.source([spead.output_config("data", "complex")], transport="pcap",
 //                pcap_file="capture.pcap", tag_items=["timestamp"])
 
+#include "block_args.h"
 #include <gnuradio/spead/heap_source.h>
 #include <gnuradio/spead/receiver_config.h>
 #include <gnuradio/spead/recv/inproc_queue.h>
@@ -29,26 +30,9 @@ using namespace gr::spead;
 
 namespace {
 
-/// \p base updated with \p kwargs, each the name of a receiver_config field. An
-/// unknown name or a value of the wrong type raises TypeError naming the parameter.
 receiver_config config_from(const py::object& base, const py::kwargs& kwargs)
 {
-    py::object cfg =
-        py::cast(base.is_none() ? receiver_config() : base.cast<receiver_config>());
-    for (const auto& kv : kwargs) {
-        const std::string name = py::str(kv.first);
-        if (name.empty() || name[0] == '_' || name == "validate" ||
-            !py::hasattr(cfg, name.c_str()))
-            throw py::type_error("unexpected keyword argument '" + name +
-                                 "' (not a block parameter or receiver_config field)");
-        try {
-            cfg.attr(name.c_str()) = kv.second;
-        } catch (py::error_already_set& e) {
-            throw py::type_error("parameter '" + name + "' cannot be " +
-                                 std::string(py::repr(kv.second)) + ": " + e.what());
-        }
-    }
-    return cfg.cast<receiver_config>();
+    return gr::spead::config_from<receiver_config>(base, kwargs, "receiver_config");
 }
 
 output_config output_from(const py::handle& obj, std::size_t index)
@@ -402,6 +386,8 @@ void bind_endpoint_list(py::module& m)
 
 } // namespace
 
+void bind_sinks(py::module& m);
+
 void bind_blocks(py::module& m)
 {
     bind_inproc_queue(m);
@@ -410,4 +396,5 @@ void bind_blocks(py::module& m)
     bind_source(m);
     bind_heap_source(m);
     bind_endpoint_list(m);
+    bind_sinks(m);
 }
