@@ -5,9 +5,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-// output_configs(): per-output lists (GRC's SPEAD Source fields) into output_config.
+// output_configs() and input_configs(): per-port lists (GRC's SPEAD Source and Sink
+// fields) into output_config and input_config.
 
 #include <gnuradio/spead/output_config.h>
+#include <gnuradio/spead/sink.h>
 #include <stdexcept>
 
 namespace gr {
@@ -36,17 +38,21 @@ std::vector<std::string> split_commas(const std::string& text)
     }
 }
 
-/// Value \p i of a list with one value for all outputs or one per output.
+/// Value \p i of a list with one value for all ports or one per port.
 template <typename T>
-const T&
-pick(const std::vector<T>& list, std::size_t i, std::size_t count, const char* name)
+const T& pick(const std::vector<T>& list,
+              std::size_t i,
+              std::size_t count,
+              const char* name,
+              const char* ports = "outputs")
 {
     if (list.size() != 1 && list.size() != count)
-        throw std::invalid_argument(std::string(name) + " has " +
-                                    std::to_string(list.size()) + " values for " +
-                                    std::to_string(count) +
-                                    " outputs: give one value for all outputs, or one "
-                                    "per output (separated by commas)");
+        throw std::invalid_argument(
+            std::string(name) + " has " + std::to_string(list.size()) + " values for " +
+            std::to_string(count) + " " + ports + ": give one value for all " + ports +
+            ", or one per " +
+            std::string(ports).substr(0, std::string(ports).size() - 1) +
+            " (separated by commas)");
     return list.size() == 1 ? list[0] : list[i];
 }
 
@@ -85,6 +91,42 @@ std::vector<output_config> output_configs(int count,
         out[i].select = pick(select_list, i, n, "selects");
     }
     return out;
+}
+
+std::vector<input_config> input_configs(int count,
+                                        const std::string& names,
+                                        const std::vector<std::uint64_t>& ids,
+                                        const std::string& types,
+                                        const std::vector<int>& vlens,
+                                        const std::string& wires,
+                                        const std::vector<double>& scales)
+{
+    if (count < 1)
+        throw std::invalid_argument("the number of inputs must be 1 or more, not " +
+                                    std::to_string(count));
+    if (ids.empty() || vlens.empty() || scales.empty())
+        throw std::invalid_argument(std::string(ids.empty()     ? "ids"
+                                                : vlens.empty() ? "vlens"
+                                                                : "scales") +
+                                    " must have one value, or one per input");
+    const auto name_list = split_commas(names);
+    const auto type_list = split_commas(types);
+    const auto wire_list = split_commas(wires);
+    const std::size_t n = std::size_t(count);
+    // One ID for several inputs: consecutive IDs from it.
+    if (ids.size() != 1 && ids.size() != n)
+        pick(ids, 0, n, "ids", "inputs");
+    std::vector<input_config> in(n);
+    for (std::size_t i = 0; i < n; i++) {
+        in[i].name = pick(name_list, i, n, "names", "inputs");
+        in[i].id = ids.size() == 1 ? ids[0] + i : ids[i];
+        in[i].type = pick(type_list, i, n, "types", "inputs");
+        in[i].vlen = pick(vlens, i, n, "vlens", "inputs");
+        const std::string& wire = pick(wire_list, i, n, "wires", "inputs");
+        in[i].wire = wire.empty() ? "native" : wire;
+        in[i].scale = pick(scales, i, n, "scales", "inputs");
+    }
+    return in;
 }
 
 } // namespace spead

@@ -42,6 +42,23 @@ struct SPEAD_API input_config {
     std::string description;
 };
 
+/**
+ * \brief Input configurations from per-input lists (what GRC's SPEAD Sink uses): each
+ * list has one value for every input or one for all (comma-separated strings); one ID
+ * for several inputs gives them consecutive IDs from it. Spaces around values are
+ * ignored.
+ * \throws std::invalid_argument naming the list whose length is neither 1 nor \p count,
+ * or a count below 1.
+ */
+SPEAD_API std::vector<input_config> input_configs(int count,
+                                                  const std::string& names,
+                                                  const std::vector<std::uint64_t>& ids,
+                                                  const std::string& types = "complex",
+                                                  const std::vector<int>& vlens = { 1 },
+                                                  const std::string& wires = "native",
+                                                  const std::vector<double>& scales = {
+                                                      1.0 });
+
 /*!
  * \brief SPEAD Sink: packs stream inputs into SPEAD heaps and sends them over UDP
  * (unicast or multicast), TCP, or into a pcap file.

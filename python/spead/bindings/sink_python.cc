@@ -81,6 +81,50 @@ void bind_sender_config(py::module& m)
         });
 }
 
+void bind_input_configs(py::module& m)
+{
+    m.def(
+        "input_configs",
+        [](int count,
+           const py::object& names,
+           const py::object& ids,
+           const py::object& types,
+           const py::object& vlens,
+           const py::object& wires,
+           const py::object& scales) {
+            auto text = [](const py::object& v) {
+                if (py::isinstance<py::str>(v))
+                    return v.cast<std::string>();
+                std::string joined;
+                for (const py::handle& x : v)
+                    joined += (joined.empty() ? "" : ",") + std::string(py::str(x));
+                return joined;
+            };
+            auto numbers = [](const py::object& v, auto zero) {
+                using T = decltype(zero);
+                if (py::isinstance<py::sequence>(v) && !py::isinstance<py::str>(v))
+                    return v.cast<std::vector<T>>();
+                return std::vector<T>{ v.cast<T>() };
+            };
+            return input_configs(count,
+                                 text(names),
+                                 numbers(ids, std::uint64_t(0)),
+                                 text(types),
+                                 numbers(vlens, int(0)),
+                                 text(wires),
+                                 numbers(scales, 0.0));
+        },
+        py::arg("count"),
+        py::arg("names"),
+        py::arg("ids"),
+        py::arg("types") = "complex",
+        py::arg("vlens") = 1,
+        py::arg("wires") = "native",
+        py::arg("scales") = 1.0,
+        "Inputs of spead.sink from per-input lists (one value for all inputs, or one "
+        "per input; strings comma-separated); one ID gives consecutive IDs.");
+}
+
 void bind_sink(py::module& m)
 {
     py::class_<sink, gr::sync_block, gr::block, gr::basic_block, std::shared_ptr<sink>>(
@@ -139,5 +183,6 @@ void bind_sink(py::module& m)
 void bind_sinks(py::module& m)
 {
     bind_sender_config(m);
+    bind_input_configs(m);
     bind_sink(m);
 }
