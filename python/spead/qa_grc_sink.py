@@ -53,6 +53,29 @@ def flowgraph(fg_id, capture, language='python'):
             'metadata': {'file_format': 1}}
 
 
+def pdu_flowgraph(fg_id, capture, language='python'):
+    blocks = [
+        block('strobe', 'blocks_message_strobe', {
+            'msg': 'pmt.cons(pmt.to_pmt({"timestamp": 5}), pmt.init_u8vector(3, [1, 2, 3]))',
+            'period': '100'}, 8),
+        block('snk', 'spead_pdu_sink', {
+            'transport': 'pcap', 'filename': repr(capture),
+            'meta_items': "{'timestamp': 0x1600}"}, 300),
+    ]
+    connections = [['strobe', 'strobe', 'snk', 'pdus']]
+    if language == 'cpp':  # Message Strobe has no C++ form: relay a heap source
+        blocks[0] = block('strobe', 'spead_heap_source', {
+            'transport': 'pcap', 'pcap_file': repr('/x.pcap'), 'payload_item': 'data'}, 8)
+        connections = [['strobe', 'pdus', 'snk', 'pdus']]
+    return {'options': {'parameters': {'id': fg_id, 'generate_options': 'no_gui',
+                                       'output_language': language, 'run_options': 'run',
+                                       'title': fg_id},
+                        'states': {'coordinate': [8, 8], 'rotation': 0, 'state': 'enabled'}},
+            'blocks': blocks,
+            'connections': connections,
+            'metadata': {'file_format': 1}}
+
+
 class qa_grc_sink(gr_unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
@@ -111,6 +134,24 @@ class qa_grc_sink(gr_unittest.TestCase):
         self.assertIn('config.transport = "pcap";', code)
         self.assertIn('{ 17152, 17153 }', code)
         self.assertIn('"int8, native"', code)
+
+
+    def test_pdu_sink_flowgraphs_are_generated(self):
+        capture = os.path.join(self.dir, 'pdus.pcap')
+        result = self.grcc(pdu_flowgraph('pdu_fg', capture))
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        # The generated flowgraph builds (the strobe never ends: it is not run).
+        build = subprocess.run(
+            [PYTHON, '-c', 'import pdu_fg; tb = pdu_fg.pdu_fg(); print(tb.snk.statistics())'],
+            env=environment(), cwd=self.dir, capture_output=True, text=True, timeout=120)
+        self.assertEqual(build.returncode, 0, build.stderr)
+        self.assertIn("'messages_dropped': 0", build.stdout)
+        result = self.grcc(pdu_flowgraph('pdu_cpp', capture, 'cpp'))
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        with open(os.path.join(self.dir, 'pdu_cpp', 'pdu_cpp.cpp')) as f:
+            code = f.read()
+        self.assertIn('gr::spead::pdu_sink::make(', code)
+        self.assertIn('{"timestamp", 5632}', code)
 
 
 if __name__ == '__main__':

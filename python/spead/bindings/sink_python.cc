@@ -4,13 +4,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-// Python view of the sink blocks: spead.sink, their parameters (sender_config,
-// input_config).
+// Python view of the sink blocks: spead.sink, spead.pdu_sink, their parameters
+// (sender_config, input_config).
 //
 //   spead.sink([spead.input_config("data", 0x1600 + 1, "complex", wire="int8",
 //               scale=127)], items_per_heap=1024, address="127.0.0.1", port=7148)
 
 #include "block_args.h"
+#include <gnuradio/spead/pdu_sink.h>
 #include <gnuradio/spead/sender_config.h>
 #include <gnuradio/spead/sink.h>
 #include <pybind11/pybind11.h>
@@ -178,6 +179,44 @@ void bind_sink(py::module& m)
         .def("statistics", &sink::statistics);
 }
 
+void bind_pdu_sink(py::module& m)
+{
+    py::class_<pdu_sink, gr::block, gr::basic_block, std::shared_ptr<pdu_sink>>(
+        m,
+        "pdu_sink",
+        "SPEAD PDU Sink: each PDU (or dict of items) on the 'pdus' port becomes one "
+        "heap, "
+        "sent over UDP, TCP or into a pcap file (docs/send.md).\n\n"
+        "pdu_sink(config=None, data_item='data', data_id=0x1601, meta_items={},\n"
+        "         descriptors_every=0, start_heap=False, stop_heap=True, "
+        "**sender_config)")
+        .def(py::init([](const py::object& config,
+                         const std::string& data_item,
+                         std::uint64_t data_id,
+                         const std::map<std::string, std::uint64_t>& meta_items,
+                         std::int64_t descriptors_every,
+                         bool start_heap,
+                         bool stop_heap,
+                         const py::kwargs& kwargs) {
+                 return pdu_sink::make(
+                     config_from<sender_config>(config, kwargs, "sender_config"),
+                     data_item,
+                     data_id,
+                     meta_items,
+                     descriptors_every,
+                     start_heap,
+                     stop_heap);
+             }),
+             py::arg("config") = py::none(),
+             py::arg("data_item") = "data",
+             py::arg("data_id") = 0x1601,
+             py::arg("meta_items") = std::map<std::string, std::uint64_t>(),
+             py::arg("descriptors_every") = 0,
+             py::arg("start_heap") = false,
+             py::arg("stop_heap") = true)
+        .def("statistics", &pdu_sink::statistics);
+}
+
 } // namespace
 
 void bind_sinks(py::module& m)
@@ -185,4 +224,5 @@ void bind_sinks(py::module& m)
     bind_sender_config(m);
     bind_input_configs(m);
     bind_sink(m);
+    bind_pdu_sink(m);
 }
