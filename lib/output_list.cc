@@ -9,7 +9,7 @@
 // fields) into output_config and input_config.
 
 #include <gnuradio/spead/output_config.h>
-#include <gnuradio/spead/sink.h>
+#include <gnuradio/spead/input_config.h>
 #include <stdexcept>
 
 namespace gr {
