@@ -97,7 +97,7 @@ void block_receiver::make_allocator(recv::stream_config& sc)
         *d_pool, lower, upper, max_free, initial, low_water, base));
 }
 
-void block_receiver::start()
+recv::stream_config block_receiver::prepare()
 {
     stop();
     const receiver_config& c = d_config;
@@ -117,26 +117,51 @@ void block_receiver::start()
         .set_stream_id(std::uintptr_t(c.stream_id));
     if (c.max_heap_size > 0)
         sc.set_max_heap_size(std::size_t(c.max_heap_size));
-    make_allocator(sc);
+    return sc;
+}
 
-    recv::ring_stream_config rc;
-    rc.set_heaps(std::size_t(c.ring_heaps))
-        .set_max_spin(std::chrono::microseconds(c.ring_max_spin_us))
-        .set_contiguous_only(c.contiguous_only)
-        .set_incomplete_keep_payload_ranges(c.incomplete_keep_payload_ranges ||
-                                            d_force_payload_ranges);
+void block_receiver::open(std::unique_ptr<recv::stream> stream)
+{
     std::lock_guard<std::mutex> lock(d_use_mutex);
     d_final_stats.reset();
-    d_stream = std::make_unique<recv::ring_stream>(*d_pool, sc, rc);
+    d_stream = std::move(stream);
     d_local_port = -1;
     try {
         add_reader();
     } catch (...) {
         d_stream->stop();
         d_stream.reset();
+        d_ring = nullptr;
         d_pool.reset();
         throw;
     }
+}
+
+void block_receiver::start()
+{
+    recv::stream_config sc = prepare();
+    make_allocator(sc);
+    const receiver_config& c = d_config;
+    recv::ring_stream_config rc;
+    rc.set_heaps(std::size_t(c.ring_heaps))
+        .set_max_spin(std::chrono::microseconds(c.ring_max_spin_us))
+        .set_contiguous_only(c.contiguous_only)
+        .set_incomplete_keep_payload_ranges(c.incomplete_keep_payload_ranges ||
+                                            d_force_payload_ranges);
+    auto ring = std::make_unique<recv::ring_stream>(*d_pool, sc, rc);
+    d_ring = ring.get();
+    open(std::move(ring));
+}
+
+void block_receiver::start_chunks(const recv::chunk_stream_config& chunk_config,
+                                  std::shared_ptr<recv::chunk_ringbuffer> data_ring,
+                                  std::shared_ptr<recv::chunk_ringbuffer> free_ring)
+{
+    // Payload goes straight into chunks: no heap memory to allocate or pool.
+    const recv::stream_config sc = prepare();
+    d_ring = nullptr;
+    open(std::make_unique<recv::chunk_ring_stream>(
+        *d_pool, sc, chunk_config, std::move(data_ring), std::move(free_ring)));
 }
 
 void block_receiver::add_reader()
@@ -243,6 +268,7 @@ void block_receiver::stop()
         std::lock_guard<std::mutex> lock(d_use_mutex);
         d_final_stats = d_stream->get_all_stats();
         d_stream.reset();
+        d_ring = nullptr;
     }
     d_paced_queue.reset();
     if (d_pool) {
@@ -255,18 +281,18 @@ std::optional<recv::heap>
 block_receiver::pop_for(std::chrono::steady_clock::duration timeout)
 {
     std::lock_guard<std::mutex> lock(d_use_mutex);
-    if (!d_stream)
+    if (!d_ring)
         throw recv::ringbuffer_stopped();
-    return d_stream->pop_for(timeout);
+    return d_ring->pop_for(timeout);
 }
 
 std::optional<recv::heap> block_receiver::try_pop()
 {
     std::lock_guard<std::mutex> lock(d_use_mutex);
-    if (!d_stream)
+    if (!d_ring)
         throw recv::ringbuffer_stopped();
     try {
-        return d_stream->try_pop();
+        return d_ring->try_pop();
     } catch (const recv::ringbuffer_empty&) {
         return std::nullopt;
     }

@@ -13,6 +13,7 @@
 // its readers, one per endpoint) and takes it down again. Both source blocks own one.
 
 #include <gnuradio/spead/receiver_config.h>
+#include <gnuradio/spead/recv/chunk_ring_stream.h>
 #include <gnuradio/spead/recv/heap.h>
 #include <gnuradio/spead/recv/ring_stream.h>
 #include <gnuradio/spead/recv/stream_stats.h>
@@ -51,6 +52,14 @@ public:
      * file when it cannot be opened.
      */
     void start();
+    /**
+     * \brief As start(), but heaps go into chunks (SPEAD Chunk Source): a chunk ring
+     * stream with \p chunk_config takes free chunks from \p free_ring and puts filled
+     * ones on \p data_ring; pop_for() and try_pop() are then not used.
+     */
+    void start_chunks(const recv::chunk_stream_config& chunk_config,
+                      std::shared_ptr<recv::chunk_ringbuffer> data_ring,
+                      std::shared_ptr<recv::chunk_ringbuffer> free_ring);
     /// Stops the stream and joins the threads; prompt under load. Idempotent.
     void stop();
 
@@ -70,6 +79,10 @@ public:
     std::size_t bug_compat() const { return std::size_t(d_config.bug_compat); }
 
 private:
+    /// Makes the thread pool; the stream configuration the parameters give.
+    recv::stream_config prepare();
+    /// Takes \p stream and adds its readers (undoing everything if that fails).
+    void open(std::unique_ptr<recv::stream> stream);
     void make_allocator(recv::stream_config& sc);
     void add_reader();
     void pace_capture();
@@ -77,7 +90,8 @@ private:
     const receiver_config d_config;
     bool d_force_payload_ranges = false;
     std::unique_ptr<recv::thread_pool> d_pool;
-    std::unique_ptr<recv::ring_stream> d_stream;
+    std::unique_ptr<recv::stream> d_stream;
+    recv::ring_stream* d_ring = nullptr; ///< d_stream, when it hands over heaps
     int d_local_port = -1;
 
     // pcap replay pacing: a thread reads the capture and feeds an in-process queue.

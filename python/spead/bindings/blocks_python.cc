@@ -15,6 +15,7 @@
 //                pcap_file="capture.pcap", tag_items=["timestamp"])
 
 #include "block_args.h"
+#include <gnuradio/spead/chunk_source.h>
 #include <gnuradio/spead/heap_source.h>
 #include <gnuradio/spead/receiver_config.h>
 #include <gnuradio/spead/recv/inproc_queue.h>
@@ -365,6 +366,84 @@ void bind_heap_source(py::module& m)
         .def("statistics", &heap_source::statistics);
 }
 
+void bind_chunk_source(py::module& m)
+{
+    py::class_<chunk_source,
+               gr::sync_block,
+               gr::block,
+               gr::basic_block,
+               std::shared_ptr<chunk_source>>(
+        m,
+        "chunk_source",
+        "SPEAD Chunk Source: heaps placed by timestamp (and an index item) into chunks, "
+        "emitted as one sample stream with missing heaps zero-filled "
+        "(docs/chunk-streams.md)."
+        "\n\nchunk_source(heap_size, heap_timestamp_step, heaps_per_chunk, config=None,\n"
+        "             type='complex', vlen=1, wire='|i1', scale=1.0, "
+        "timestamp_id=0x1600,\n"
+        "             index_id=0, index_step=1, index_count=1, layout='', select='',\n"
+        "             max_chunks=2, ring_chunks=6, sample_rate=0.0, sync_time=0.0,\n"
+        "             **receiver_config)")
+        .def(py::init([](std::int64_t heap_size,
+                         std::int64_t heap_timestamp_step,
+                         std::int64_t heaps_per_chunk,
+                         const py::object& config,
+                         const std::string& type,
+                         std::int64_t vlen,
+                         const std::string& wire,
+                         double scale,
+                         std::uint64_t timestamp_id,
+                         std::uint64_t index_id,
+                         std::int64_t index_step,
+                         std::int64_t index_count,
+                         const std::string& layout,
+                         const std::string& select,
+                         std::int64_t max_chunks,
+                         std::int64_t ring_chunks,
+                         double sample_rate,
+                         double sync_time,
+                         const py::kwargs& kwargs) {
+                 return chunk_source::make(config_from(config, kwargs),
+                                           type,
+                                           vlen,
+                                           wire,
+                                           scale,
+                                           heap_size,
+                                           timestamp_id,
+                                           heap_timestamp_step,
+                                           heaps_per_chunk,
+                                           index_id,
+                                           index_step,
+                                           index_count,
+                                           layout,
+                                           select,
+                                           max_chunks,
+                                           ring_chunks,
+                                           sample_rate,
+                                           sync_time);
+             }),
+             py::arg("heap_size"),
+             py::arg("heap_timestamp_step"),
+             py::arg("heaps_per_chunk"),
+             py::arg("config") = py::none(),
+             py::arg("type") = "complex",
+             py::arg("vlen") = 1,
+             py::arg("wire") = "|i1",
+             py::arg("scale") = 1.0,
+             py::arg("timestamp_id") = 0x1600,
+             py::arg("index_id") = 0,
+             py::arg("index_step") = 1,
+             py::arg("index_count") = 1,
+             py::arg("layout") = "",
+             py::arg("select") = "",
+             py::arg("max_chunks") = 2,
+             py::arg("ring_chunks") = 6,
+             py::arg("sample_rate") = 0.0,
+             py::arg("sync_time") = 0.0)
+        .def("local_port", &chunk_source::local_port)
+        .def("statistics", &chunk_source::statistics);
+}
+
 void bind_endpoint_list(py::module& m)
 {
     m.def(
@@ -395,6 +474,7 @@ void bind_blocks(py::module& m)
     bind_output_config(m);
     bind_source(m);
     bind_heap_source(m);
+    bind_chunk_source(m);
     bind_endpoint_list(m);
     bind_sinks(m);
 }

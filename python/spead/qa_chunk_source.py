@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+#
+# Copyright 2026 gr-spead authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+
+"""spead.chunk_source: an F-engine-like stream (each heap one channel range of one time
+step, the ranges sent out of order, one heap lost, every heap of one chunk lost) is
+assembled by timestamp and channel offset into chunks; the samples come out in chunk
+order or as whole spectra (a layout), zeros where heaps are missing (a chunk the window
+passed over comes out all zeros, as spead2 hands it over), with chunk and gap tags."""
+
+import os
+import tempfile
+
+import numpy as np
+import pmt
+from gnuradio import blocks, gr, gr_unittest
+from gnuradio import spead
+
+import block_test_support as support
+
+CHANS, GROUPS, SPECTRA, POLS = 64, 4, 2, 2   # 16 channels per heap
+CPH = CHANS // GROUPS
+STEP = 2 * CHANS * SPECTRA                   # timestamp ticks per time step
+TIME_STEPS, PER_CHUNK = 12, 3                # 4 chunks of 3 time steps
+HEAP_BYTES = CPH * SPECTRA * POLS * 2
+LOST_HEAP = (4, 1)                           # time step 4, group 1
+LOST_CHUNK = 2                               # time steps 6..8: nothing sent
+SYNC = 1700000000
+RATE = 1e6
+
+
+def heap_values(t, g):
+    """int8 (channel, spectrum, pol, re/im) of time step t, group g."""
+    c = np.arange(CPH)[:, None, None, None] + g * CPH
+    s = np.arange(SPECTRA)[None, :, None, None]
+    p = np.arange(POLS)[None, None, :, None]
+    ri = np.arange(2)[None, None, None, :]
+    return ((c * 3 + s * 7 + p * 11 + ri * 13 + t * 17) % 251 - 125).astype(np.int8)
+
+
+def sent(t, g, lost_heap=LOST_HEAP):
+    return (t, g) != lost_heap and t // PER_CHUNK != LOST_CHUNK
+
+
+def write_stream(path, lost_heap=LOST_HEAP, time_steps=TIME_STEPS):
+    flavour = spead.Flavour(4, 64, 48, 0)
+    packets = []
+    rng = np.random.default_rng(1)
+    cnt = 1
+    for t in range(time_steps):
+        for g in rng.permutation(GROUPS):  # channel ranges in any order
+            if not sent(t, g, lost_heap):
+                continue
+            packets += spead.encode_heap(
+                cnt, [(0x1600, t * STEP), (0x4103, int(g) * CPH),
+                      (0x4300, heap_values(t, g).tobytes())],
+                flavour=flavour, max_packet_size=1472)
+            cnt += 1
+    support.write_pcap(path, packets)
+
+
+def expected_complex(t, g):
+    v = heap_values(t, g).astype(np.float32) if sent(t, g) else \
+        np.zeros((CPH, SPECTRA, POLS, 2), np.float32)
+    return v[..., 0] + 1j * v[..., 1]    # (channel, spectrum, pol)
+
+
+class qa_chunk_source(gr_unittest.TestCase):
+    def setUp(self):
+        self.tb = gr.top_block()
+        self.tmp = tempfile.TemporaryDirectory()
+        self.capture = os.path.join(self.tmp.name, 'fengine.pcap')
+        write_stream(self.capture)
+
+    def tearDown(self):
+        self.tb = None
+        self.tmp.cleanup()
+
+    def run_source(self, vlen=1, **kwargs):
+        src = spead.chunk_source(HEAP_BYTES, STEP, PER_CHUNK, type='complex', vlen=vlen,
+                                 wire='|i1', index_id=0x4103, index_step=CPH,
+                                 index_count=GROUPS, transport='pcap',
+                                 pcap_file=self.capture, **kwargs)
+        sink = blocks.vector_sink_c(vlen)
+        self.tb.connect(src, sink)
+        self.assertTrue(support.run_bounded(self.tb), 'the flowgraph did not end')
+        return src, sink
+
+    def test_heaps_in_chunk_order_with_gaps_zeroed(self):
+        src, sink = self.run_source()
+        chunks = list(range(TIME_STEPS // PER_CHUNK))
+        expected = np.concatenate([
+            expected_complex(t, g).ravel()
+            for c in chunks for t in range(c * PER_CHUNK, (c + 1) * PER_CHUNK)
+            for g in range(GROUPS)])
+        np.testing.assert_array_equal(np.array(sink.data()), expected)
+        per_chunk = PER_CHUNK * GROUPS * HEAP_BYTES // 2
+        tags = support.tags_of(sink)
+        self.assertEqual([(o, v) for o, k, v in tags if k == 'chunk_id'],
+                         [(i * per_chunk, c) for i, c in enumerate(chunks)])
+        self.assertEqual([(o, v) for o, k, v in tags if k == 'timestamp'],
+                         [(i * per_chunk, c * PER_CHUNK * STEP) for i, c in enumerate(chunks)])
+        # The lost heap: chunk 1, its time step 1, group 1.
+        heap_samples = HEAP_BYTES // 2
+        gap_at = per_chunk + (1 * GROUPS + 1) * heap_samples
+        chunk_heaps = PER_CHUNK * GROUPS
+        self.assertEqual([(o, v) for o, k, v in tags if k == 'gap'],
+                         [(gap_at, heap_samples),
+                          (LOST_CHUNK * per_chunk, chunk_heaps * heap_samples)])
+        self.assertEqual([(o, v) for o, k, v in tags if k == 'missing_heaps'],
+                         [(per_chunk, 1), (LOST_CHUNK * per_chunk, chunk_heaps)])
+        present = [list(v) for o, k, v in tags if k == 'present']
+        self.assertEqual(present, [[1] * 5 + [0] + [1] * 6, [0] * chunk_heaps])
+        self.assertEqual([k for o, k, v in tags if k == 'chunks_lost'], [])
+        stats = src.statistics()
+        self.assertEqual(stats['chunks_emitted'], 4)
+        self.assertEqual(stats['heaps_missing'], 1 + chunk_heaps)
+        self.assertEqual(stats['chunks_lost'], 0)
+        self.assertEqual(stats['too_old_heaps'], 0)
+        self.assertEqual(stats['rejected_heaps'], 0)
+
+    def test_layout_gives_whole_spectra_per_polarisation(self):
+        src, sink = self.run_source(
+            vlen=CHANS, layout='time index chans:%d spectra:%d pols:%d -> '
+                               'time spectra pols index chans' % (CPH, SPECTRA, POLS),
+            sample_rate=RATE, sync_time=SYNC)
+        chunks = list(range(TIME_STEPS // PER_CHUNK))
+        rows = []
+        for c in chunks:
+            for t in range(c * PER_CHUNK, (c + 1) * PER_CHUNK):
+                # (group, channel, spectrum, pol) -> (spectrum, pol, group x channel)
+                v = np.stack([expected_complex(t, g) for g in range(GROUPS)])
+                rows.append(v.transpose(2, 3, 0, 1).reshape(SPECTRA * POLS, CHANS))
+        got = np.array(sink.data()).reshape(-1, CHANS)
+        np.testing.assert_array_equal(got, np.concatenate(rows))
+        tags = support.tags_of(sink)
+        per_chunk = PER_CHUNK * SPECTRA * POLS
+        times = [(o, v) for o, k, v in tags if k == 'rx_time']
+        self.assertEqual(times, [(i * per_chunk, (SYNC, c * PER_CHUNK * STEP / RATE))
+                                 for i, c in enumerate(chunks)])
+        self.assertEqual([k for o, k, v in tags if k == 'gap'], [])  # no gaps in a layout
+
+    def test_one_polarisation_selected(self):
+        _, sink = self.run_source(
+            vlen=CHANS, layout='time index chans:%d spectra:%d pols:%d -> '
+                               'time spectra index chans' % (CPH, SPECTRA, POLS),
+            select='pols=1')
+        first = np.stack([expected_complex(0, g) for g in range(GROUPS)])
+        got = np.array(sink.data()).reshape(-1, CHANS)
+        self.assertEqual(len(got), TIME_STEPS * SPECTRA)
+        np.testing.assert_array_equal(got[:SPECTRA],
+                                      first[:, :, :, 1].transpose(2, 0, 1).reshape(SPECTRA, CHANS))
+
+    def test_reused_chunk_memory_does_not_show_through(self):
+        # Eight chunks through three chunks of memory: chunk 7 reuses an earlier chunk's
+        # memory, and its lost heap must be zeros, not what that chunk held. With a
+        # window of one chunk, chunk 2 (nothing sent) is passed over: chunks_lost.
+        write_stream(self.capture, lost_heap=(22, 2), time_steps=24)
+        _, sink = self.run_source(max_chunks=1, ring_chunks=3)
+        heap_samples = HEAP_BYTES // 2
+        per_chunk = PER_CHUNK * GROUPS * heap_samples
+        got = np.array(sink.data())
+        self.assertEqual(len(got), 7 * per_chunk)
+        self.assertEqual([(o, k, v) for o, k, v in support.tags_of(sink)
+                          if k in ('chunk_id', 'chunks_lost')][:5],
+                         [(0, 'chunk_id', 0), (per_chunk, 'chunk_id', 1),
+                          (2 * per_chunk, 'chunk_id', 3), (2 * per_chunk, 'chunks_lost', 1),
+                          (3 * per_chunk, 'chunk_id', 4)])
+        at = 6 * per_chunk + (1 * GROUPS + 2) * heap_samples
+        np.testing.assert_array_equal(got[at:at + heap_samples], 0)
+        np.testing.assert_array_equal(got[at - heap_samples:at],
+                                      expected_complex(22, 1).ravel())
+
+    def test_bad_parameters_name_themselves(self):
+        base = dict(heap_size=HEAP_BYTES, heap_timestamp_step=STEP, heaps_per_chunk=3,
+                    transport='pcap', pcap_file=self.capture)
+        cases = [(dict(heap_size=0), 'heap_size'),
+                 (dict(heap_timestamp_step=0), 'heap_timestamp_step'),
+                 (dict(heaps_per_chunk=0), 'heaps_per_chunk'),
+                 (dict(index_id=0x4103, index_count=0), 'index_count'),
+                 (dict(type='double'), 'type'), (dict(wire='int8'), 'wire'),
+                 (dict(vlen=7), 'vlen'), (dict(max_chunks=0), 'max_chunks'),
+                 (dict(ring_chunks=3), 'ring_chunks'),
+                 (dict(layout='a b -> b a'), 'layout'),
+                 (dict(layout='time x:5 -> x time'), 'layout')]
+        for change, name in cases:
+            with self.assertRaises(ValueError, msg=name) as cm:
+                spead.chunk_source(**dict(base, **change))
+            self.assertTrue(str(cm.exception).startswith(name), str(cm.exception))
+
+
+if __name__ == '__main__':
+    gr_unittest.run(qa_chunk_source)
