@@ -8,8 +8,8 @@
 // output_configs() and input_configs(): per-port lists (GRC's SPEAD Source and Sink
 // fields) into output_config and input_config.
 
-#include <gnuradio/spead/output_config.h>
 #include <gnuradio/spead/input_config.h>
+#include <gnuradio/spead/output_config.h>
 #include <stdexcept>
 
 namespace gr {

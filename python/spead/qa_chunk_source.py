@@ -12,14 +12,17 @@ order or as whole spectra (a layout), zeros where heaps are missing (a chunk the
 passed over comes out all zeros, as spead2 hands it over), with chunk and gap tags."""
 
 import os
+import subprocess
 import tempfile
 
 import numpy as np
 import pmt
+import yaml
 from gnuradio import blocks, gr, gr_unittest
 from gnuradio import spead
 
 import block_test_support as support
+from qa_grc_outputs import block, environment
 
 CHANS, GROUPS, SPECTRA, POLS = 64, 4, 2, 2   # 16 channels per heap
 CPH = CHANS // GROUPS
@@ -173,6 +176,40 @@ class qa_chunk_source(gr_unittest.TestCase):
         np.testing.assert_array_equal(got[at:at + heap_samples], 0)
         np.testing.assert_array_equal(got[at - heap_samples:at],
                                       expected_complex(22, 1).ravel())
+
+    def test_grc_flowgraph(self):
+        out = os.path.join(self.tmp.name, 'spectra.c64')
+        fg = {'options': {'parameters': {'id': 'chunks', 'generate_options': 'no_gui',
+                                         'output_language': 'python', 'run_options': 'run',
+                                         'title': 'chunks'},
+                          'states': {'coordinate': [8, 8], 'rotation': 0, 'state': 'enabled'}},
+              'blocks': [
+                  block('src', 'spead_chunk_source', {
+                      'transport': 'pcap', 'pcap_file': repr(self.capture),
+                      'type': 'complex', 'vlen': str(CHANS), 'wire': "'|i1'",
+                      'heap_size': str(HEAP_BYTES), 'heap_timestamp_step': str(STEP),
+                      'heaps_per_chunk': str(PER_CHUNK), 'index_id': '0x4103',
+                      'index_step': str(CPH), 'index_count': str(GROUPS),
+                      'layout': 'time index chans:%d spectra:%d pols:%d -> '
+                                'time spectra pols index chans' % (CPH, SPECTRA, POLS)}, 8),
+                  block('sink', 'blocks_file_sink', {
+                      'type': 'complex', 'vlen': str(CHANS), 'append': 'False',
+                      'unbuffered': 'False', 'file': repr(out)}, 300)],
+              'connections': [['src', '0', 'sink', '0']], 'metadata': {'file_format': 1}}
+        path = os.path.join(self.tmp.name, 'chunks.grc')
+        with open(path, 'w') as f:
+            yaml.safe_dump(fg, f)
+        result = subprocess.run(['grcc', '-o', self.tmp.name, path], env=environment(),
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        run = subprocess.run(['/usr/bin/python3', os.path.join(self.tmp.name, 'chunks.py')],
+                             env=environment(), stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, timeout=120)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        got = np.fromfile(out, np.complex64).reshape(-1, CHANS)
+        self.assertEqual(len(got), TIME_STEPS * SPECTRA * POLS)
+        first = np.stack([expected_complex(0, g) for g in range(GROUPS)])
+        np.testing.assert_array_equal(got[0], first[:, :, 0, 0].ravel())
 
     def test_bad_parameters_name_themselves(self):
         base = dict(heap_size=HEAP_BYTES, heap_timestamp_step=STEP, heaps_per_chunk=3,
