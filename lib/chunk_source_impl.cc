@@ -9,9 +9,12 @@
 #include "chunk_source_impl.h"
 #include "pmt_values.h"
 #include <gnuradio/io_signature.h>
+#include <gnuradio/spead/gr_log_bridge.h>
 #include <gnuradio/spead/protocol/numpy_header.h>
 #include <gnuradio/spead/recv/ringbuffer_errors.h>
 #include <boost/thread/thread.hpp>
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -61,6 +64,15 @@ recv::timestamp_placement placement_of(std::uint64_t timestamp_id,
                     std::size_t(checked("index_count", index_count, 1)));
     return p;
 }
+
+/// How long work() waits for a chunk before returning to the scheduler.
+constexpr auto wait_for_chunk = std::chrono::milliseconds(100);
+/// The scheduler's pause after a work() call that produced nothing (250 ms by
+/// default): work() has waited already, so a long pause only adds latency.
+constexpr unsigned int blocked_input_timer_ms = 5;
+/// Output buffer asked for, in bytes: chunks are large, and GNU Radio's default
+/// buffers (64 KiB) would cut each into many work() calls and hand-offs downstream.
+constexpr std::size_t preferred_buffer_bytes = std::size_t(1) << 20;
 
 const pmt::pmt_t& key(const char* name)
 {
@@ -204,6 +216,11 @@ chunk_source_impl::chunk_source_impl(const receiver_config& config,
                                     std::to_string(d_item_wire_bytes) +
                                     "-byte output items");
     d_items_per_chunk = bytes / d_item_wire_bytes;
+    set_blkd_input_timer_value(blocked_input_timer_ms);
+    const std::size_t item_size = sample_size(d_type) * d_vlen;
+    set_min_output_buffer(
+        0, long(std::max<std::size_t>(2, preferred_buffer_bytes / item_size)));
+    route_engine_log_to_gnuradio();
     d_stats_port = pmt::mp("stats");
     message_port_register_out(d_stats_port);
     message_port_register_in(pmt::mp("stats_request"));
@@ -249,17 +266,29 @@ bool chunk_source_impl::stop()
     return sync_block::stop();
 }
 
-bool chunk_source_impl::next_chunk()
+chunk_source_impl::next_result chunk_source_impl::next_chunk()
 {
+    // Waits briefly, then gives the scheduler back its thread: it runs the block's
+    // message handlers (stats_request) and notices a stop between work() calls.
+    const auto deadline = std::chrono::steady_clock::now() + wait_for_chunk;
     std::unique_ptr<recv::chunk> c;
     while (!c) {
         try {
-            c = d_data_ring->pop_for(std::chrono::milliseconds(20));
+            c = d_data_ring->pop_for(std::max(deadline - std::chrono::steady_clock::now(),
+                                              std::chrono::steady_clock::duration(0)));
         } catch (const recv::ringbuffer_stopped&) {
-            return false;
+            return next_result::ended;
         }
         if (!c)
-            boost::this_thread::interruption_point();
+            return next_result::none;
+        // The window opens max_chunks - 1 chunks before the first heap's (as spead2's
+        // does): a chunk before the first that received anything is not part of the
+        // stream.
+        const std::uint8_t* present = c->present.get();
+        if (!d_last_chunk_id && std::none_of(present,
+                                             present + c->present_size,
+                                             [](std::uint8_t p) { return p != 0; }))
+            recycle(std::move(c));
     }
     const std::uint64_t offset = nitems_written(0);
     const pmt::pmt_t src = pmt::intern(alias());
@@ -270,12 +299,15 @@ bool chunk_source_impl::next_chunk()
         // What arrived earlier in this chunk's memory must not show through.
         std::memset(c->data.get() + r.first * heap_size, 0, r.count * heap_size);
         missing += r.count;
-        if (!d_plan)
-            add_item_tag(0,
-                         offset + r.first * heap_size / d_item_wire_bytes,
-                         key("gap"),
-                         pmt::from_uint64(r.count * heap_size / d_item_wire_bytes),
-                         src);
+        if (!d_plan) {
+            // The items holding the run's bytes, the first and last maybe in part.
+            const std::size_t first = r.first * heap_size / d_item_wire_bytes;
+            const std::size_t end =
+                ((r.first + r.count) * heap_size + d_item_wire_bytes - 1) /
+                d_item_wire_bytes;
+            add_item_tag(
+                0, offset + first, key("gap"), pmt::from_uint64(end - first), src);
+        }
     }
     add_item_tag(0, offset, key("chunk_id"), pmt::from_long(c->chunk_id), src);
     const std::uint64_t timestamp = d_placement.chunk_timestamp(c->chunk_id);
@@ -313,17 +345,22 @@ bool chunk_source_impl::next_chunk()
     }
     d_chunk = std::move(c);
     d_emitted = 0;
-    return true;
+    return next_result::ready;
+}
+
+void chunk_source_impl::recycle(std::unique_ptr<recv::chunk>&& c)
+{
+    std::memset(c->present.get(), 0, c->present_size);
+    try {
+        d_free_ring->try_push(std::move(c));
+    } catch (const std::exception&) {
+        // The stream has stopped: the chunk is no longer needed.
+    }
 }
 
 void chunk_source_impl::release_chunk()
 {
-    std::memset(d_chunk->present.get(), 0, d_chunk->present_size);
-    try {
-        d_free_ring->try_push(std::move(d_chunk));
-    } catch (const std::exception&) {
-        // The stream has stopped: the chunk is no longer needed.
-    }
+    recycle(std::move(d_chunk));
     d_chunk.reset();
     d_chunks_emitted++;
 }
@@ -334,11 +371,18 @@ int chunk_source_impl::work(int noutput_items,
 {
     if (d_ended)
         return WORK_DONE;
-    if (!d_chunk && !next_chunk()) {
-        d_ended = true;
-        if (!d_final_published.exchange(true))
-            publish_stats();
-        return WORK_DONE;
+    if (!d_chunk) {
+        const next_result r = next_chunk();
+        if (r == next_result::ended) {
+            d_ended = true;
+            if (!d_final_published.exchange(true))
+                publish_stats();
+            return WORK_DONE;
+        }
+        if (r == next_result::none) {
+            boost::this_thread::interruption_point();
+            return 0;
+        }
     }
     const std::size_t n =
         std::min(std::size_t(noutput_items), d_items_per_chunk - d_emitted);

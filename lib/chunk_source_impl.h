@@ -57,9 +57,13 @@ public:
     std::map<std::string, std::uint64_t> statistics() const override;
 
 private:
-    /// Takes the next filled chunk: zeroes its missing heaps, arranges it, tags it.
-    /// False when the stream has ended.
-    bool next_chunk();
+    enum class next_result { ready, none, ended };
+    /// Takes the next filled chunk, waiting briefly: zeroes its missing heaps, arranges
+    /// it, tags it. none: nothing came in time; ended: the stream has ended.
+    next_result next_chunk();
+    /// Gives a chunk back to the stream (its presence cleared).
+    void recycle(std::unique_ptr<recv::chunk>&& c);
+    /// Gives back the chunk just emitted.
     void release_chunk();
     void publish_stats();
     std::vector<std::pair<std::string, std::uint64_t>> block_counters() const;

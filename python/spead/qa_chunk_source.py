@@ -12,8 +12,11 @@ order or as whole spectra (a layout), zeros where heaps are missing (a chunk the
 passed over comes out all zeros, as spead2 hands it over), with chunk and gap tags."""
 
 import os
+import socket
 import subprocess
 import tempfile
+import threading
+import time
 
 import numpy as np
 import pmt
@@ -48,8 +51,14 @@ def sent(t, g, lost_heap=LOST_HEAP):
     return (t, g) != lost_heap and t // PER_CHUNK != LOST_CHUNK
 
 
-def write_stream(path, lost_heap=LOST_HEAP, time_steps=TIME_STEPS):
-    flavour = spead.Flavour(4, 64, 48, 0)
+def heap_packets(cnt, t, g, first_time_step=0):
+    return spead.encode_heap(
+        cnt, [(0x1600, (first_time_step + t) * STEP), (0x4103, int(g) * CPH),
+              (0x4300, heap_values(t, g).tobytes())],
+        flavour=spead.Flavour(4, 64, 48, 0), max_packet_size=1472)
+
+
+def stream_packets(lost_heap=LOST_HEAP, time_steps=TIME_STEPS, first_time_step=0):
     packets = []
     rng = np.random.default_rng(1)
     cnt = 1
@@ -57,12 +66,13 @@ def write_stream(path, lost_heap=LOST_HEAP, time_steps=TIME_STEPS):
         for g in rng.permutation(GROUPS):  # channel ranges in any order
             if not sent(t, g, lost_heap):
                 continue
-            packets += spead.encode_heap(
-                cnt, [(0x1600, t * STEP), (0x4103, int(g) * CPH),
-                      (0x4300, heap_values(t, g).tobytes())],
-                flavour=flavour, max_packet_size=1472)
+            packets += heap_packets(cnt, t, g, first_time_step)
             cnt += 1
-    support.write_pcap(path, packets)
+    return packets
+
+
+def write_stream(path, lost_heap=LOST_HEAP, time_steps=TIME_STEPS, first_time_step=0):
+    support.write_pcap(path, stream_packets(lost_heap, time_steps, first_time_step))
 
 
 def expected_complex(t, g):
@@ -210,6 +220,47 @@ class qa_chunk_source(gr_unittest.TestCase):
         self.assertEqual(len(got), TIME_STEPS * SPECTRA * POLS)
         first = np.stack([expected_complex(0, g) for g in range(GROUPS)])
         np.testing.assert_array_equal(got[0], first[:, :, 0, 0].ravel())
+    def test_stream_starting_late_begins_at_its_first_chunk(self):
+        # The stream starts at time step 30 (chunk 10): the window opens on chunk 9 too
+        # (as spead2's does), but a chunk before the first that received anything is
+        # not part of the stream and does not come out.
+        write_stream(self.capture, lost_heap=None, time_steps=6, first_time_step=30)
+        src, sink = self.run_source(max_chunks=2)
+        tags = support.tags_of(sink)
+        self.assertEqual([v for o, k, v in tags if k == 'chunk_id'], [10, 11])
+        self.assertEqual([k for o, k, v in tags if k in ('gap', 'missing_heaps')], [])
+        self.assertEqual(src.statistics()['chunks_emitted'], 2)
+
+    def test_gap_in_long_vectors(self):
+        # Items of two heaps each: the lost heap (chunk 1, slot 5) makes item 2 of
+        # chunk 1 partly zeros; the gap tag is on it and counts it.
+        heap_samples = HEAP_BYTES // 2
+        _, sink = self.run_source(vlen=2 * heap_samples)
+        items_per_chunk = PER_CHUNK * GROUPS // 2
+        gaps = [(o, v) for o, k, v in support.tags_of(sink) if k == 'gap']
+        self.assertEqual(gaps, [(items_per_chunk + 2, 1),
+                                (LOST_CHUNK * items_per_chunk, items_per_chunk)])
+
+    def test_stats_request_answered_while_idle(self):
+        # No packet ever arrives: work() must still return to the scheduler, which
+        # handles the stats_request message (the block's thread runs its handlers).
+        src = spead.chunk_source(HEAP_BYTES, STEP, PER_CHUNK, wire='|i1',
+                                 transport='udp', address='127.0.0.1', port=0,
+                                 stats_interval=0)
+        stats = blocks.message_debug()
+        strobe = blocks.message_strobe(pmt.intern('now'), 50)
+        self.tb.connect(src, blocks.null_sink(gr.sizeof_gr_complex))
+        self.tb.msg_connect(strobe, 'strobe', src, 'stats_request')
+        self.tb.msg_connect(src, 'stats', stats, 'store')
+        self.tb.start()
+        try:
+            deadline = time.monotonic() + 10
+            while stats.num_messages() == 0 and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            self.tb.stop()
+            self.tb.wait()
+        self.assertGreater(stats.num_messages(), 0)
 
     def test_bad_parameters_name_themselves(self):
         base = dict(heap_size=HEAP_BYTES, heap_timestamp_step=STEP, heaps_per_chunk=3,

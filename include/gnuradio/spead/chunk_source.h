@@ -41,9 +41,13 @@ namespace spead {
  * Heaps that did not arrive are zeros; tags on the chunk's first sample: chunk_id,
  * timestamp (the chunk's first timestamp), rx_time (with \p sample_rate, as SPEAD
  * Source tags it), and when heaps are missing, missing_heaps (their number) and present
- * (a u8vector, one entry per heap); without a layout, a "gap" tag (the number of zero
- * samples) on the first sample of every run of missing heaps. Chunks that never
- * arrived are not emitted: chunks_lost on the next chunk says how many.
+ * (a u8vector, one entry per heap); without a layout, a "gap" tag on the output item
+ * holding the first byte of every run of missing heaps, whose value is the number of
+ * output items holding the run's zeros (with items longer than a heap, the first and
+ * last in part). Chunks that never arrived are not emitted: chunks_lost on the next
+ * chunk says how many; nor are the empty chunks the window opens before the first
+ * heap's (as spead2's does). work() waits at most 100 ms for a chunk before it returns
+ * to the scheduler, so messages and stop requests are handled while idle.
  *
  * Message ports: "stats" (out) publishes the stream's statistics (too_old_heaps and
  * rejected_heaps included) and chunks_emitted, heaps_missing, chunks_lost every
