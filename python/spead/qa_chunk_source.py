@@ -81,6 +81,32 @@ def expected_complex(t, g):
     return v[..., 0] + 1j * v[..., 1]    # (channel, spectrum, pol)
 
 
+def chunk_order(time_steps, dropped=()):
+    """The samples of time steps 0..time_steps-1 in chunk order (each time step's groups
+    side by side), zeros for the (t, g) in dropped."""
+    out = []
+    for t in range(time_steps):
+        for g in range(GROUPS):
+            v = heap_values(t, g).astype(np.float32)
+            c = (v[..., 0] + 1j * v[..., 1]).ravel()
+            out.append(np.zeros_like(c) if (t, g) in dropped else c)
+    return np.concatenate(out)
+
+
+def skewed_packets(time_steps, delay):
+    """Every group's heaps in order, but group 3's sent `delay` time steps late (a
+    multicast group on a slower path)."""
+    out, cnt = [], 1
+    for t in range(time_steps + delay):
+        for g in range(GROUPS):
+            if t < time_steps and g != GROUPS - 1:
+                out += heap_packets(cnt, t, g)
+            if g == GROUPS - 1 and t >= delay:
+                out += heap_packets(cnt, t - delay, g)
+            cnt += 1
+    return out
+
+
 class qa_chunk_source(gr_unittest.TestCase):
     def setUp(self):
         self.tb = gr.top_block()
@@ -261,6 +287,102 @@ class qa_chunk_source(gr_unittest.TestCase):
             self.tb.stop()
             self.tb.wait()
         self.assertGreater(stats.num_messages(), 0)
+
+    def test_skewed_group_within_the_window(self):
+        # Group 3 arrives a chunk late: with a window of 2 chunks its heaps still find
+        # their chunk, and every chunk comes out whole.
+        support.write_pcap(self.capture, skewed_packets(9, PER_CHUNK))
+        src, sink = self.run_source(max_chunks=2)
+        np.testing.assert_array_equal(np.array(sink.data()), chunk_order(9))
+        self.assertEqual([k for o, k, v in support.tags_of(sink) if k == 'gap'], [])
+        self.assertEqual(src.statistics()['too_old_heaps'], 0)
+
+    def test_skewed_group_beyond_the_window(self):
+        # With a window of 1 chunk, group 3's heaps come after the next chunk has begun,
+        # their own gone: dropped and counted (too_old_heaps), their channels zeros, each
+        # time step's gap tagged. The last chunk's come after every other heap, while
+        # their chunk is still open: they are placed.
+        support.write_pcap(self.capture, skewed_packets(9, PER_CHUNK))
+        src, sink = self.run_source(max_chunks=1, ring_chunks=3)
+        dropped = {(t, GROUPS - 1) for t in range(6)}
+        np.testing.assert_array_equal(np.array(sink.data()), chunk_order(9, dropped))
+        heap_samples = HEAP_BYTES // 2
+        self.assertEqual([o for o, k, v in support.tags_of(sink) if k == 'gap'],
+                         [(t * GROUPS + GROUPS - 1) * heap_samples for t in range(6)])
+        self.assertEqual(src.statistics()['too_old_heaps'], 6)
+
+    def test_unplaceable_heaps_are_rejected(self):
+        # A heap of another size and a heap without the index item are dropped and
+        # counted (rejected_heaps); the slot of the heap they did not replace is zeros.
+        wrong_size = spead.encode_heap(
+            500, [(0x1600, 1 * STEP), (0x4103, 0), (0x4300, bytes(HEAP_BYTES + 2))])
+        no_index = spead.encode_heap(501, [(0x1600, 1 * STEP), (0x4300, bytes(HEAP_BYTES))])
+        packets = []
+        for t in range(3):
+            for g in range(GROUPS):
+                if (t, g) == (1, 0):
+                    packets += wrong_size + no_index
+                else:
+                    packets += heap_packets(1 + t * GROUPS + g, t, g)
+        support.write_pcap(self.capture, packets)
+        src, sink = self.run_source()
+        np.testing.assert_array_equal(np.array(sink.data()), chunk_order(3, {(1, 0)}))
+        self.assertEqual(src.statistics()['rejected_heaps'], 2)
+
+    def test_flowgraph_ends_while_the_stream_waits_for_chunks(self):
+        # The consumer stops taking chunks (Head ends the flowgraph after one chunk)
+        # while the stream has no free chunk and waits: the flowgraph still ends.
+        write_stream(self.capture, lost_heap=None, time_steps=60)
+        src = spead.chunk_source(HEAP_BYTES, STEP, PER_CHUNK, wire='|i1', index_id=0x4103,
+                                 index_step=CPH, index_count=GROUPS, max_chunks=1,
+                                 ring_chunks=3, transport='pcap', pcap_file=self.capture)
+        per_chunk = PER_CHUNK * GROUPS * HEAP_BYTES // 2
+        sink = blocks.vector_sink_c()
+        self.tb.connect(src, blocks.head(gr.sizeof_gr_complex, per_chunk), sink)
+        self.assertTrue(support.run_bounded(self.tb), 'the flowgraph did not end')
+        self.assertEqual(len(sink.data()), per_chunk)
+
+    def test_udp_loopback(self):
+        # The stream over UDP on loopback, from a plain socket, then a stop heap: both
+        # chunks come out whole.
+        src = spead.chunk_source(HEAP_BYTES, STEP, PER_CHUNK, wire='|i1', index_id=0x4103,
+                                 index_step=CPH, index_count=GROUPS, transport='udp',
+                                 address='127.0.0.1', port=0)
+        sink = blocks.vector_sink_c()
+        self.tb.connect(src, sink)
+        self.tb.start()
+        per_chunk = PER_CHUNK * GROUPS * HEAP_BYTES // 2
+        try:
+            port = src.local_port()
+            self.assertGreater(port, 0)
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                for p in stream_packets(lost_heap=None, time_steps=6) + \
+                        spead.encode_stop_heap(1000):
+                    s.sendto(p, ('127.0.0.1', port))
+            deadline = time.monotonic() + 20
+            while len(sink.data()) < 2 * per_chunk and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            self.tb.stop()
+            self.tb.wait()
+        np.testing.assert_array_equal(np.array(sink.data()), chunk_order(6))
+
+    def test_stop_while_waiting(self):
+        # A flowgraph stopped while the block waits for packets stops at once.
+        src = spead.chunk_source(HEAP_BYTES, STEP, PER_CHUNK, wire='|i1',
+                                 transport='udp', address='127.0.0.1', port=0)
+        self.tb.connect(src, blocks.null_sink(gr.sizeof_gr_complex))
+        self.tb.start()
+        time.sleep(0.2)
+        done = threading.Event()
+
+        def stop():
+            self.tb.stop()
+            self.tb.wait()
+            done.set()
+        threading.Thread(target=stop, daemon=True).start()
+        self.assertTrue(done.wait(10), 'the flowgraph did not stop')
+        self.assertEqual(src.statistics()['chunks_emitted'], 0)
 
     def test_bad_parameters_name_themselves(self):
         base = dict(heap_size=HEAP_BYTES, heap_timestamp_step=STEP, heaps_per_chunk=3,
