@@ -384,6 +384,46 @@ class qa_chunk_source(gr_unittest.TestCase):
         self.assertTrue(done.wait(10), 'the flowgraph did not stop')
         self.assertEqual(src.statistics()['chunks_emitted'], 0)
 
+    def grc_flowgraph(self, fg_id, language):
+        """A flowgraph of GRC's SPEAD Chunk Source (whole spectra by a layout) into a
+        file sink, compiled with grcc."""
+        src = block('src', 'spead_chunk_source', {
+            'transport': 'pcap', 'pcap_file': repr(self.capture), 'type': 'complex',
+            'vlen': str(CHANS), 'wire': repr('|i1'), 'heap_size': str(HEAP_BYTES),
+            'timestamp_id': '0x1600', 'heap_timestamp_step': str(STEP),
+            'heaps_per_chunk': str(PER_CHUNK), 'index_id': '0x4103',
+            'index_step': str(CPH), 'index_count': str(GROUPS),
+            'layout': repr('time index chans:%d spectra:%d pols:%d -> '
+                           'time spectra pols index chans' % (CPH, SPECTRA, POLS))}, 8)
+        sink = block('sink', 'blocks_file_sink', {
+            'type': 'complex', 'vlen': str(CHANS), 'append': 'False',
+            'unbuffered': 'False', 'file': repr(os.path.join(self.tmp.name, 'out.c64'))},
+            300)
+        fg = {'options': {'parameters': {'id': fg_id, 'generate_options': 'no_gui',
+                                         'output_language': language,
+                                         'run_options': 'run', 'title': fg_id},
+                          'states': {'coordinate': [8, 8], 'rotation': 0,
+                                     'state': 'enabled'}},
+              'blocks': [src, sink], 'connections': [['src', '0', 'sink', '0']],
+              'metadata': {'file_format': 1}}
+        path = os.path.join(self.tmp.name, fg_id + '.grc')
+        with open(path, 'w') as f:
+            yaml.safe_dump(fg, f)
+        result = subprocess.run(['grcc', '-o', self.tmp.name, path], env=environment(),
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_grc_cpp_flowgraph_is_generated(self):
+        # C++ output (flags: cpp): the block's make() with its receiver_config.
+        self.grc_flowgraph('chunk_cpp', 'cpp')
+        with open(os.path.join(self.tmp.name, 'chunk_cpp', 'chunk_cpp.cpp')) as f:
+            code = f.read()
+        self.assertIn('gr::spead::chunk_source::make(', code)
+        self.assertIn('config.transport = "pcap";', code)
+        self.assertIn('"complex", %d, "|i1", 1.0, %d,' % (CHANS, HEAP_BYTES), code)
+        self.assertIn('0x1600, %d, %d,' % (STEP, PER_CHUNK), code)
+        self.assertIn('0x4103, %d, %d, "time index' % (CPH, GROUPS), code)
+
     def test_bad_parameters_name_themselves(self):
         base = dict(heap_size=HEAP_BYTES, heap_timestamp_step=STEP, heaps_per_chunk=3,
                     transport='pcap', pcap_file=self.capture)
