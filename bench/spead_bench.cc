@@ -10,6 +10,7 @@
 // with a plain memcpy of the same bytes measured in the same run, so that the figure
 // says how much the engine costs over the copy it cannot avoid, whatever the machine.
 
+#include "bench_chunk.h"
 #include "bench_measure.h"
 #include "bench_report.h"
 #include "bench_ring.h"
@@ -47,6 +48,8 @@ void print_usage(std::ostream& out)
            "       spead_bench soak [options]  (long run: loss and memory; soak --help)\n"
            "       spead_bench ring [options]  (worker-to-consumer hand-off alone; "
            "ring --help)\n"
+           "       spead_bench chunk [options] (chunk path against heap path; "
+           "chunk --help)\n"
            "       spead_bench mem [--json] [--seconds S] [--rounds R] [--scenario "
            "NAME]...\n"
            "                       [--max-heaps N] [--ring-heaps N] [--max-spin US]\n"
@@ -225,7 +228,9 @@ int main(int argc, char** argv)
         return run_soak_command(argc, argv);
     if (command == "ring")
         return run_ring_command(argc, argv);
+    if (command == "chunk")
+        return run_chunk_command(argc, argv);
     std::cerr << "spead_bench: unknown command '" << command
-              << "' (known: mem, udp, soak, ring)\n";
+              << "' (known: mem, udp, soak, ring, chunk)\n";
     return 2;
 }
