@@ -14,7 +14,7 @@
 # Prints the time of each step at the end. Tests run with HOME inside the build tree (GNU
 # Radio and grcc write there).
 #
-# Environment: SPEAD_FUZZ_SECONDS (per harness, default 20), SPEAD_JOBS (default nproc).
+# Environment: SPEAD_FUZZ_SECONDS (per harness, default 12), SPEAD_JOBS (default nproc).
 
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -101,7 +101,7 @@ step "formatting" scripts/check-format.sh
 step "test suite (build/, ctest -j$jobs)" run_ctest
 step "Doxygen of the public headers, warnings are errors (build/)" run_doxygen
 step "C++ suite under ASan + UBSan (build-fuzz/)" run_asan_suite
-step "fuzzing, ${SPEAD_FUZZ_SECONDS:-20} s per harness (build-fuzz/)" \
-    scripts/fuzz.sh "${SPEAD_FUZZ_SECONDS:-20}"
+step "fuzzing, ${SPEAD_FUZZ_SECONDS:-12} s per harness (build-fuzz/)" \
+    scripts/fuzz.sh "${SPEAD_FUZZ_SECONDS:-12}"
 step "C++ suite under ThreadSanitizer (build-tsan/)" run_tsan_suite
 
