@@ -155,10 +155,13 @@ void block_receiver::start()
 
 void block_receiver::start_chunks(const recv::chunk_stream_config& chunk_config,
                                   std::shared_ptr<recv::chunk_ringbuffer> data_ring,
-                                  std::shared_ptr<recv::chunk_ringbuffer> free_ring)
+                                  std::shared_ptr<recv::chunk_ringbuffer> free_ring,
+                                  const std::vector<std::string>& custom_stats)
 {
     // Payload goes straight into chunks: no heap memory to allocate or pool.
-    const recv::stream_config sc = prepare();
+    recv::stream_config sc = prepare();
+    for (const std::string& name : custom_stats)
+        sc.add_stat(name);
     d_ring = nullptr;
     open(std::make_unique<recv::chunk_ring_stream>(
         *d_pool, sc, chunk_config, std::move(data_ring), std::move(free_ring)));

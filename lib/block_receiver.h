@@ -57,9 +57,12 @@ public:
      * stream with \p chunk_config takes free chunks from \p free_ring and puts filled
      * ones on \p data_ring; pop_for() and try_pop() are then not used.
      */
+    /// \p custom_stats are added to the stream's statistics, in order, after spead2's
+    /// (the place function counts into them).
     void start_chunks(const recv::chunk_stream_config& chunk_config,
                       std::shared_ptr<recv::chunk_ringbuffer> data_ring,
-                      std::shared_ptr<recv::chunk_ringbuffer> free_ring);
+                      std::shared_ptr<recv::chunk_ringbuffer> free_ring,
+                      const std::vector<std::string>& custom_stats = {});
     /// Stops the stream and joins the threads; prompt under load. Idempotent.
     void stop();
 

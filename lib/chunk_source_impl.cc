@@ -105,7 +105,9 @@ chunk_source::sptr chunk_source::make(const receiver_config& config,
                                       std::int64_t max_chunks,
                                       std::int64_t ring_chunks,
                                       double sample_rate,
-                                      double sync_time)
+                                      double sync_time,
+                                      std::uint64_t select_item,
+                                      const std::vector<std::int64_t>& select_values)
 {
     return gnuradio::make_block_sptr<chunk_source_impl>(config,
                                                         type,
@@ -124,7 +126,9 @@ chunk_source::sptr chunk_source::make(const receiver_config& config,
                                                         max_chunks,
                                                         ring_chunks,
                                                         sample_rate,
-                                                        sync_time);
+                                                        sync_time,
+                                                        select_item,
+                                                        select_values);
 }
 
 chunk_source_impl::chunk_source_impl(const receiver_config& config,
@@ -144,7 +148,9 @@ chunk_source_impl::chunk_source_impl(const receiver_config& config,
                                      std::int64_t max_chunks,
                                      std::int64_t ring_chunks,
                                      double sample_rate,
-                                     double sync_time)
+                                     double sync_time,
+                                     std::uint64_t select_item,
+                                     const std::vector<std::int64_t>& select_values)
     : gr::sync_block(
           "spead_chunk_source",
           gr::io_signature::make(0, 0, 0),
@@ -165,8 +171,13 @@ chunk_source_impl::chunk_source_impl(const receiver_config& config,
                                index_count)),
       d_max_chunks(std::size_t(checked("max_chunks", max_chunks, 1))),
       d_ring_chunks(std::size_t(checked("ring_chunks", ring_chunks, max_chunks + 2))),
-      d_clock(sample_rate, sync_time)
+      d_clock(sample_rate, sync_time),
+      d_select_item(select_item),
+      d_select_values(select_values.begin(), select_values.end())
 {
+    if ((select_item != 0) != !select_values.empty())
+        throw std::invalid_argument("select_values must list the values of select_item "
+                                    "to keep (both set, or neither)");
     d_item_wire_bytes = d_converter.wire_bytes_per_item(d_vlen);
     std::size_t bytes = d_placement.chunk_data_size();
     if (!layout.empty() || !select.empty()) {
@@ -245,7 +256,24 @@ bool chunk_source_impl::start()
         recv::chunk_stream_config cc;
         cc.set_max_chunks(d_max_chunks);
         d_placement.apply(cc);
-        d_receiver.start_chunks(cc, d_data_ring, d_free_ring);
+        std::vector<std::string> custom_stats;
+        if (d_select_item != 0) {
+            // The selection runs before the placement: a heap of another antenna never
+            // reaches a chunk. Its counter follows spead2's nine (and nothing else).
+            custom_stats.push_back("heaps_skipped_by_selection");
+            const std::size_t skipped = recv::stream_config().next_stat_index();
+            cc.set_items({ d_select_item });
+            cc.set_place([place = d_placement.place_function(),
+                          values = d_select_values,
+                          skipped](recv::chunk_place_data* data, std::size_t size) {
+                if (values.count(data->items[0]) == 0) {
+                    data->batch_stats[skipped]++;
+                    return; // chunk_id stays -1: not placed
+                }
+                place(data, size);
+            });
+        }
+        d_receiver.start_chunks(cc, d_data_ring, d_free_ring, custom_stats);
     } catch (const std::exception& e) {
         // start() runs on the block's thread: log, and end the stream at once.
         d_logger->error("cannot start receiving: {}", e.what());

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace gr {
@@ -44,7 +45,9 @@ public:
                       std::int64_t max_chunks,
                       std::int64_t ring_chunks,
                       double sample_rate,
-                      double sync_time);
+                      double sync_time,
+                      std::uint64_t select_item,
+                      const std::vector<std::int64_t>& select_values);
     ~chunk_source_impl() override;
 
     bool start() override;
@@ -77,8 +80,10 @@ private:
     std::size_t d_max_chunks;
     std::size_t d_ring_chunks;
     rx_time_clock d_clock;
-    std::size_t d_item_wire_bytes; ///< wire bytes behind one output item
-    std::size_t d_items_per_chunk; ///< output items of one chunk
+    std::uint64_t d_select_item;            ///< 0: no selection
+    std::set<std::int64_t> d_select_values; ///< the values placed
+    std::size_t d_item_wire_bytes;          ///< wire bytes behind one output item
+    std::size_t d_items_per_chunk;          ///< output items of one chunk
 
     std::shared_ptr<recv::chunk_ringbuffer> d_data_ring;
     std::shared_ptr<recv::chunk_ringbuffer> d_free_ring;

@@ -9,8 +9,9 @@
 channels over 4 IPv4 multicast groups on loopback, two polarisations, 48-bit
 timestamps) sent over UDP by this test, received by one spead.source joining all four
 groups and selecting antenna 2: exactly the expected samples, heap tags and rx_time
-tags, zeros where heaps were dropped on purpose. Also add_udp_readers, the same list of
-readers on a gnuradio.spead.recv.Stream."""
+tags, zeros where heaps were dropped on purpose. The same stream into one
+spead.chunk_source gives antenna 2's whole spectra, one per polarisation. Also
+add_udp_readers, the same list of readers on a gnuradio.spead.recv.Stream."""
 
 import socket
 import threading
@@ -134,6 +135,77 @@ class qa_fengine_multicast(gr_unittest.TestCase):
         self.assertEqual(stats['heaps_lost'], 2)
         self.assertEqual(stats['heaps_zero_filled'], 2)
         self.assertEqual(stats['packets_rejected'], 0)
+
+    def test_chunk_source_assembles_whole_spectra_of_one_antenna(self):
+        # The same stream into one SPEAD Chunk Source joining the four groups: heaps of
+        # antenna 2 placed by timestamp and channel offset, transposed to whole spectra
+        # (one per polarisation), zeros for the two heaps dropped, rx_time on each chunk.
+        f = FEngineStream(n_ants=4, n_chans=1024, n_groups=4)
+        port = free_port()
+        first = '239.255.122.0'
+        groups = group_addresses(first, 4)
+        per_chunk = 2  # frames
+        src = spead.chunk_source(
+            f.heap_bytes, f.timestamp_step, per_chunk, type='complex', vlen=f.n_chans,
+            wire='|i1', index_id=0x4103, index_step=f.chans_per_group,
+            index_count=f.n_groups, select_item=0x4101, select_values=[ANTENNA],
+            layout='time index chans:%d spectra:%d pols:%d -> time spectra pols index chans'
+                   % (f.chans_per_group, f.spectra_per_heap, f.n_pols),
+            sample_rate=SAMPLE_RATE, sync_time=SYNC_TIME, max_chunks=2, ring_chunks=4,
+            transport='udp', address='{}+3:{}'.format(first, port),
+            interface_address='127.0.0.1', max_heaps=8, stats_interval=0)
+        sink = blocks.vector_sink_c(f.n_chans)
+        self.tb.connect(src, sink)
+        fired = []
+        timer = threading.Timer(60, lambda: (fired.append(1), self.tb.stop()))
+        self.tb.start()
+        timer.start()
+        try:
+            if src.local_port() < 0:
+                self.skipTest('cannot join IPv4 multicast groups on loopback here')
+            sent = 0
+            with multicast_sender() as tx:
+                for t in range(FRAMES):
+                    for g in range(f.n_groups):
+                        for a in range(f.n_ants):
+                            if (t, g, a) not in DROPPED:
+                                for p in f.heap_packets(t, g, a):
+                                    tx.sendto(p, (groups[g], port))
+                                sent += 1
+                    self.assertTrue(wait_for(lambda: src.statistics()['heaps'] >= sent, 20),
+                                    'heaps of frame {} not received'.format(t))
+                for p in f.stop_packets(2 + FRAMES * f.n_groups * f.n_ants):
+                    tx.sendto(p, (groups[0], port))
+            self.tb.wait()
+        finally:
+            timer.cancel()
+            self.tb.stop()
+            self.tb.wait()
+        self.assertFalse(fired, 'the flowgraph did not end by itself')
+
+        rows = []
+        for t in range(FRAMES):
+            v = np.stack([f.samples(t, g, ANTENNA).reshape(
+                f.chans_per_group, f.spectra_per_heap, f.n_pols)
+                if (t, g, ANTENNA) not in DROPPED else
+                np.zeros((f.chans_per_group, f.spectra_per_heap, f.n_pols), np.complex64)
+                for g in range(f.n_groups)])
+            rows.append(v.transpose(2, 3, 0, 1).reshape(-1, f.n_chans))
+        got = np.array(sink.data()).reshape(-1, f.n_chans)
+        np.testing.assert_array_equal(got, np.concatenate(rows))
+        rows_per_chunk = per_chunk * f.spectra_per_heap * f.n_pols
+        tags = support.tags_of(sink)
+        self.assertEqual([(o, v) for o, k, v in tags if k == 'rx_time'],
+                         [(c * rows_per_chunk,
+                           rx_time(f.timestamp(c * per_chunk), SAMPLE_RATE, SYNC_TIME))
+                          for c in range(FRAMES // per_chunk)])
+        self.assertEqual([(o, v) for o, k, v in tags if k == 'missing_heaps'],
+                         [(1 * rows_per_chunk, 1), (2 * rows_per_chunk, 1)])
+        stats = src.statistics()
+        self.assertEqual(stats['heaps_skipped_by_selection'],
+                         FRAMES * f.n_groups * (f.n_ants - 1) - 1)
+        self.assertEqual(stats['heaps_missing'], 2)
+        self.assertEqual(stats['chunks_emitted'], FRAMES // per_chunk)
 
     def test_add_udp_readers_joins_every_group(self):
         port = free_port()

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace gr {
 namespace spead {
@@ -79,6 +80,11 @@ public:
      *        being emitted: at least max_chunks + 2)
      * \param sample_rate timestamp ticks per second for rx_time; 0: no rx_time
      * \param sync_time UNIX time of timestamp 0
+     * \param select_item ID of an immediate item: only heaps whose value of it is in
+     *        \p select_values are placed (e.g. one antenna's, feng_id in {2}); the others
+     *        are counted as heaps_skipped_by_selection (and, as every heap the place
+     *        function refuses, rejected_heaps). 0: every heap
+     * \param select_values the values of \p select_item to place
      * \throws std::invalid_argument naming the bad parameter and its accepted range
      */
     static sptr make(const receiver_config& config,
@@ -98,7 +104,9 @@ public:
                      std::int64_t max_chunks = 2,
                      std::int64_t ring_chunks = 6,
                      double sample_rate = 0.0,
-                     double sync_time = 0.0);
+                     double sync_time = 0.0,
+                     std::uint64_t select_item = 0,
+                     const std::vector<std::int64_t>& select_values = {});
 
     /// The port the UDP or TCP socket is bound to once started (for port 0), else -1.
     virtual int local_port() const = 0;

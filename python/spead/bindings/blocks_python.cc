@@ -383,6 +383,7 @@ void bind_chunk_source(py::module& m)
         "timestamp_id=0x1600,\n"
         "             index_id=0, index_step=1, index_count=1, layout='', select='',\n"
         "             max_chunks=2, ring_chunks=6, sample_rate=0.0, sync_time=0.0,\n"
+        "             select_item=0, select_values=[],\n"
         "             **receiver_config)")
         .def(py::init([](std::int64_t heap_size,
                          std::int64_t heap_timestamp_step,
@@ -402,6 +403,8 @@ void bind_chunk_source(py::module& m)
                          std::int64_t ring_chunks,
                          double sample_rate,
                          double sync_time,
+                         std::uint64_t select_item,
+                         const std::vector<std::int64_t>& select_values,
                          const py::kwargs& kwargs) {
                  return chunk_source::make(config_from(config, kwargs),
                                            type,
@@ -420,7 +423,9 @@ void bind_chunk_source(py::module& m)
                                            max_chunks,
                                            ring_chunks,
                                            sample_rate,
-                                           sync_time);
+                                           sync_time,
+                                           select_item,
+                                           select_values);
              }),
              py::arg("heap_size"),
              py::arg("heap_timestamp_step"),
@@ -439,7 +444,9 @@ void bind_chunk_source(py::module& m)
              py::arg("max_chunks") = 2,
              py::arg("ring_chunks") = 6,
              py::arg("sample_rate") = 0.0,
-             py::arg("sync_time") = 0.0)
+             py::arg("sync_time") = 0.0,
+             py::arg("select_item") = 0,
+             py::arg("select_values") = std::vector<std::int64_t>())
         .def("local_port", &chunk_source::local_port)
         .def("statistics", &chunk_source::statistics);
 }
