@@ -7,8 +7,12 @@
 
 """spead.heap_source's tagged-stream output (tagged_stream=True): one item per heap, one
 heap after another, with packet_len and the PDU's metadata as tags on each heap's first
-sample; heap selection; a GNU Radio tagged-stream block downstream; bad parameters."""
+sample; heap selection; a GNU Radio tagged-stream block downstream; bad parameters; the
+GRC block's stream port (typed by the payload type) compiled and run, and in C++."""
 
+import os
+import subprocess
+import tempfile
 import threading
 
 import numpy as np
@@ -17,6 +21,7 @@ from gnuradio import blocks, gr, gr_unittest
 from gnuradio import spead
 
 import block_test_support as support
+from qa_grc_outputs import PYTHON, block, environment
 
 MULTI = 'spead2_64_40_multi_packet.pcap'    # 'data' = arange(4096) + 1j k, '<c8'
 SINGLE = 'spead2_64_40_single_packet.pcap'  # 'data' = (4096, 2) int8 pairs
@@ -151,6 +156,60 @@ class qa_heap_source_stream(gr_unittest.TestCase):
                     spead.heap_source(transport='pcap', pcap_file=capture,
                                       tagged_stream=True, **kwargs)
                 self.assertIn(words, str(ctx.exception))
+
+    def grc_flowgraph(self, fg_id, out, language='python', **extra):
+        params = {'transport': 'pcap', 'pcap_file': repr(support.capture(MULTI)),
+                  'payload_item': 'data', 'payload_type': '<c8', 'tagged_stream': 'True',
+                  'stats_interval': '0'}
+        params.update(extra)
+        return {'options': {'parameters': {'id': fg_id, 'generate_options': 'no_gui',
+                                           'output_language': language,
+                                           'run_options': 'run', 'title': fg_id},
+                            'states': {'coordinate': [8, 8], 'rotation': 0,
+                                       'state': 'enabled'}},
+                'blocks': [block('src', 'spead_heap_source', params, 8),
+                           block('sink', 'blocks_file_sink', {
+                               'type': 'complex', 'vlen': '1', 'append': 'False',
+                               'unbuffered': 'False', 'file': repr(out)}, 300)],
+                'connections': [['src', '0', 'sink', '0']],
+                'metadata': {'file_format': 1}}
+
+    def grcc(self, tmp, fg):
+        import yaml
+        path = os.path.join(tmp, fg['options']['parameters']['id'] + '.grc')
+        with open(path, 'w') as f:
+            yaml.safe_dump(fg, f)
+        return subprocess.run(['grcc', '-o', tmp, path], env=environment(),
+                              capture_output=True, text=True, timeout=120)
+
+    def test_grc_stream_port_compiles_and_runs(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, 'data.c64')
+            result = self.grcc(tmp, self.grc_flowgraph('heap_stream', out))
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            with open(os.path.join(tmp, 'heap_stream.py')) as f:
+                code = f.read()
+            self.assertIn('tagged_stream=True,', code)
+            self.assertIn("length_tag_key='packet_len',", code)
+            run = subprocess.run([PYTHON, os.path.join(tmp, 'heap_stream.py')],
+                                 env=environment(), cwd=tmp, capture_output=True,
+                                 text=True, timeout=120)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            expected = np.concatenate([np.arange(4096) + 1j * k for k in range(20)])
+            np.testing.assert_array_equal(np.fromfile(out, np.complex64), expected)
+            # A byte port for '|i1': a complex file sink no longer fits it.
+            result = self.grcc(tmp, self.grc_flowgraph('heap_bytes', out,
+                                                       payload_type='|i1'))
+            self.assertNotEqual(result.returncode, 0)
+            # 'auto' cannot size the port: the block's assertion refuses it.
+            result = self.grcc(tmp, self.grc_flowgraph('heap_auto', out,
+                                                       payload_type='auto'))
+            self.assertNotEqual(result.returncode, 0)
+            self.assertIn("payload_type != 'auto'", result.stdout + result.stderr)
+            result = self.grcc(tmp, self.grc_flowgraph('heap_cpp', out, 'cpp'))
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            with open(os.path.join(tmp, 'heap_cpp', 'heap_cpp.cpp')) as f:
+                self.assertIn('true, "packet_len");', f.read())
 
 
 if __name__ == '__main__':
