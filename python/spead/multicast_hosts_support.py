@@ -156,13 +156,15 @@ class Receiver:
     """multicast_hosts_receiver.py (or another script of this folder speaking JSON
     lines) in a namespace; its JSON lines land in a queue."""
 
-    def __init__(self, ns, config, script='multicast_hosts_receiver.py'):
+    def __init__(self, ns, config, script='multicast_hosts_receiver.py', argv=None):
+        """\p script (a path, or a name in this folder) takes CONFIG_JSON, or \p argv
+        when given."""
         env = dict(os.environ)
         env['PYTHONPATH'] = os.pathsep.join(filter(None, [HERE, env.get('PYTHONPATH')]))
         config = dict(config, port=PORT, timeout=RECEIVER_TIMEOUT)
         self.proc = subprocess.Popen(
             ['ip', 'netns', 'exec', ns, '/usr/bin/python3', '-B',
-             os.path.join(HERE, script), json.dumps(config)],
+             os.path.join(HERE, script)] + (argv or [json.dumps(config)]),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, env=env)
         self.lines = queue.Queue()

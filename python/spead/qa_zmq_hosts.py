@@ -10,11 +10,12 @@ ZeroMQ blocks. Hosts are network namespaces on one bridge (multicast_hosts_suppo
 
   snd (10.77.0.1): sends an F-engine-like stream (4 antennas, 1024 channels over 4 IPv4
                    multicast groups, two polarisations, 48-bit timestamps) and runs the
-                   assembling flowgraph (zmq_hosts_assembler.py: ZMQ SUB Message Sources
-                   subscribed to both hosts, a Python block that assembles the band)
-  ra  (10.77.0.2): a flowgraph (zmq_hosts_receiver.py) joining groups 0-1: a SPEAD Heap
-                   Source selecting antenna 2, rx_time on, PDUs into a ZMQ PUB Message
-                   Sink bound to 10.77.0.2:5560
+                   assembling flowgraph (examples/python/zmq_band_assembler.py: ZMQ SUB
+                   Message Sources subscribed to both hosts, a Python block that
+                   assembles the band)
+  ra  (10.77.0.2): a flowgraph (examples/python/zmq_band_host.py) joining groups 0-1: a
+                   SPEAD Heap Source selecting antenna 2, rx_time on, PDUs into a ZMQ
+                   PUB Message Sink bound to 10.77.0.2:5560
   rb  (10.77.0.3): the same for groups 2-3
 
 The assembled band of antenna 2 must be exactly the values sent, frame by frame in
@@ -47,6 +48,8 @@ from multicast_hosts_support import ADDRESSES, STEP_TIMEOUT, \
     sockets_in_namespace
 
 SKIP = 77
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'examples',
+                        'python')
 PORT = 7148
 GROUPS = ['239.78.0.{}'.format(g) for g in range(4)]
 HALVES = {'ra': '239.78.0.0+1:{}'.format(PORT), 'rb': '239.78.0.2+1:{}'.format(PORT)}
@@ -91,8 +94,8 @@ class qa_zmq_hosts(unittest.TestCase):
         self.addCleanup(self.topology.delete)
         self.topology.create()
 
-    def start(self, role, config, script):
-        r = Receiver(self.topology.ns[role], config, script)
+    def start(self, role, argv, script):
+        r = Receiver(self.topology.ns[role], {}, os.path.join(EXAMPLES, script), argv)
         self.addCleanup(r.kill)
         self.assertTrue(r.wait_ready(), '{} did not start: {}'.format(
             script, r.proc.stderr.read() if r.proc.poll() is not None else 'timeout'))
@@ -104,17 +107,18 @@ class qa_zmq_hosts(unittest.TestCase):
         self.addCleanup(tmp.cleanup)
         output = os.path.join(tmp.name, 'band.npz')
         # Subscribers first: ZMQ connects (and reconnects) to a publisher not yet bound.
-        assembler = self.start('snd', {
-            'subscribe': {role: 'tcp://{}:{}'.format(ADDRESSES[role][0], ZMQ_PORT)
-                          for role in HALVES},
-            'antenna': ANTENNA, 'shape': list(f.shape), 'n_chans': f.n_chans,
-            'output': output}, 'zmq_hosts_assembler.py')
-        hosts = {role: self.start(role, {
-            'address': HALVES[role], 'interface_address': ADDRESSES[role][0],
-            'select_values': [ANTENNA, PROBE_ANTENNA], 'sample_rate': SAMPLE_RATE,
-            'sync_time': SYNC_TIME, 'publish': 'tcp://{}:{}'.format(ADDRESSES[role][0],
-                                                                    ZMQ_PORT)},
-            'zmq_hosts_receiver.py') for role in HALVES}
+        assembler = self.start('snd', [
+            '--subscribe', ','.join('{}=tcp://{}:{}'.format(role, ADDRESSES[role][0],
+                                                          ZMQ_PORT) for role in HALVES),
+            '--antenna', str(ANTENNA), '--shape', ','.join(str(n) for n in f.shape),
+            '--channels', str(f.n_chans), '--output', output, '--until-eof'],
+            'zmq_band_assembler.py')
+        hosts = {role: self.start(role, [
+            '--address', HALVES[role], '--interface-address', ADDRESSES[role][0],
+            '--antennas', '{},{}'.format(ANTENNA, PROBE_ANTENNA),
+            '--sample-rate', repr(SAMPLE_RATE), '--sync-time', repr(SYNC_TIME),
+            '--publish', 'tcp://{}:{}'.format(ADDRESSES[role][0], ZMQ_PORT),
+            '--until-eof'], 'zmq_band_host.py') for role in HALVES}
         children = [assembler] + list(hosts.values())
         tx = multicast_sender(self.topology.ns['snd'])
         self.addCleanup(tx.close)

@@ -1,30 +1,30 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 #
 # Copyright 2026 gr-spead authors
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 
-"""The third flowgraph of qa_zmq_hosts: ZMQ SUB Message Sources subscribed to both
-receiving hosts, and a Python block that assembles the whole band of one antenna from
-the two halves, aligned by the rx_time in each PDU's metadata.
+"""Assembles one antenna's whole band from the hosts that each receive part of it
+(zmq_band_host.py): a ZMQ SUB Message Source per host and a Python block that places
+each PDU's channel range (its `frequency` item) in the frame of its rx_time.
+docs/multi-host.md is the recipe.
 
-usage: zmq_hosts_assembler.py CONFIG_JSON
+    zmq_band_assembler.py --subscribe ra=tcp://10.8.0.2:5560,rb=tcp://10.8.0.3:5560 \\
+        --antenna 2 --shape 256,256,2,2 --channels 1024 --output band.npz
 
-CONFIG_JSON: {"subscribe": {"ra": "tcp://A:P", "rb": "tcp://B:P"}, "antenna": N,
-"shape": [chans_per_group, spectra, pols, 2], "n_chans": C, "output": PATH.npz,
-"timeout": S}
-
-Prints JSON lines on stdout: {"probe": host, "frequency": f} for the first PDU of any
-other antenna from each (host, channel range), {"heap": host, "frequency": f} for each
-PDU of the antenna. When stdin closes (or after "timeout" seconds) it writes PATH.npz:
-rx_seconds and rx_fraction (one per frame) and band (frames x pols x spectra x
-channels, complex64), frames in rx_time order, each channel range at its frequency;
-then prints {"frames": n, "incomplete": m} (frames missing a channel range are left out
-and counted).
+--shape is the F-engine item's (channels per heap, spectra, polarisations, 2). Prints
+one JSON object per line: {"ready": true}; {"probe": host, "frequency": f} for the
+first PDU of any other antenna from each host and channel range; {"heap": host,
+"frequency": f} per PDU of the antenna. At the end (Ctrl-C, or stdin closing with
+--until-eof) it writes --output (.npz: rx_seconds and rx_fraction per frame, band as
+frames x polarisations x spectra x channels, complex64; frames in rx_time order; frames
+missing a channel range are left out) and prints {"frames": n, "incomplete": m}.
 """
 
+import argparse
 import json
+import signal
 import sys
 import threading
 
@@ -47,7 +47,6 @@ class Assembler(gr.basic_block):
         self.lock = threading.Lock()
         self.frames = {}  # rx_time -> {frequency: (pols, spectra, channels) complex}
         self.probes = set()
-        self.hosts = []
 
     def subscribe(self, host):
         port = pmt.intern(host)
@@ -89,28 +88,45 @@ class Assembler(gr.basic_block):
         return times, bands, incomplete
 
 
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--subscribe', required=True,
+                   help='NAME=tcp://ADDR:PORT of each host, comma-separated')
+    p.add_argument('--antenna', type=int, required=True, help='feng_id to assemble')
+    p.add_argument('--shape', required=True,
+                   help='the item shape: channels per heap, spectra, pols, 2')
+    p.add_argument('--channels', type=int, required=True, help='channels in the band')
+    p.add_argument('--output', required=True, help='.npz file written at the end')
+    p.add_argument('--until-eof', action='store_true', help='stop when stdin closes')
+    return p.parse_args()
+
+
 def main():
-    config = json.loads(sys.argv[1])
+    args = parse_args()
     tb = gr.top_block()
-    assembler = Assembler(config['antenna'], config['shape'])
-    for host, address in sorted(config['subscribe'].items()):
+    assembler = Assembler(args.antenna, [int(n) for n in args.shape.split(',')])
+    for entry in args.subscribe.split(','):
+        host, address = entry.split('=', 1)
         assembler.subscribe(host)
         sub = zeromq.sub_msg_source(address, 100, False)
         tb.msg_connect((sub, 'out'), (assembler, host))
     tb.start()
     emit({'ready': True})
     finished = threading.Event()
+    if args.until_eof:
+        def watch_stdin():
+            sys.stdin.read()
+            finished.set()
 
-    def watch_stdin():
-        sys.stdin.read()
-        finished.set()
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    finished.wait(config['timeout'])
+        threading.Thread(target=watch_stdin, daemon=True).start()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: finished.set())
+    while not finished.wait(0.5):
+        pass
     tb.stop()
     tb.wait()
-    times, bands, incomplete = assembler.band(config['n_chans'])
-    np.savez(config['output'],
+    times, bands, incomplete = assembler.band(args.channels)
+    np.savez(args.output,
              rx_seconds=np.array([t[0] for t in times], dtype=np.uint64),
              rx_fraction=np.array([t[1] for t in times], dtype=np.float64),
              band=np.array(bands, dtype=np.complex64))
