@@ -12,6 +12,8 @@
 #include <gnuradio/spead/gr_log_bridge.h>
 #include <gnuradio/spead/protocol/decode_error.h>
 #include <gnuradio/spead/protocol/numpy_header.h>
+#include <boost/thread/thread.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -59,6 +61,31 @@ bool is_scalar_or_string(const item_catalog::entry* e)
            e->type->value_type().type_kind != protocol::dtype::kind::record;
 }
 
+/// The stream output's item size: the payload type's, which must be explicit.
+std::size_t stream_item_size(const std::string& payload_item,
+                             const std::string& payload_type,
+                             const std::string& length_tag_key)
+{
+    if (payload_item.empty())
+        throw std::invalid_argument(
+            "payload_item must name the item (name or ID) the tagged_stream output "
+            "carries");
+    if (payload_type == "auto")
+        throw std::invalid_argument(
+            "payload_type must be a numpy type string such as '<c8', '|i1', '>i2' "
+            "(not 'auto') with tagged_stream: it sets the output's item size");
+    if (length_tag_key.empty())
+        throw std::invalid_argument(
+            "length_tag_key must be a non-empty tag key (e.g. 'packet_len')");
+    try {
+        return protocol::parse_dtype_string(payload_type).itemsize;
+    } catch (const protocol::decode_error& e) {
+        throw std::invalid_argument("payload_type must be 'auto' or a numpy type string "
+                                    "such as '<c8', '|i1', '>i2' (" +
+                                    std::string(e.what()) + ")");
+    }
+}
+
 } // namespace
 
 heap_source::sptr heap_source::make(const receiver_config& config,
@@ -69,7 +96,9 @@ heap_source::sptr heap_source::make(const receiver_config& config,
                                     const std::vector<std::int64_t>& select_values,
                                     const std::string& timestamp_item,
                                     double sample_rate,
-                                    double sync_time)
+                                    double sync_time,
+                                    bool tagged_stream,
+                                    const std::string& length_tag_key)
 {
     return gnuradio::make_block_sptr<heap_source_impl>(config,
                                                        payload_item,
@@ -79,7 +108,9 @@ heap_source::sptr heap_source::make(const receiver_config& config,
                                                        select_values,
                                                        timestamp_item,
                                                        sample_rate,
-                                                       sync_time);
+                                                       sync_time,
+                                                       tagged_stream,
+                                                       length_tag_key);
 }
 
 heap_source_impl::heap_source_impl(const receiver_config& config,
@@ -90,15 +121,23 @@ heap_source_impl::heap_source_impl(const receiver_config& config,
                                    const std::vector<std::int64_t>& select_values,
                                    const std::string& timestamp_item,
                                    double sample_rate,
-                                   double sync_time)
-    : gr::block("spead_heap_source",
-                gr::io_signature::make(0, 0, 0),
-                gr::io_signature::make(0, 0, 0)),
+                                   double sync_time,
+                                   bool tagged_stream,
+                                   const std::string& length_tag_key)
+    : gr::block(
+          "spead_heap_source",
+          gr::io_signature::make(0, 0, 0),
+          tagged_stream
+              ? gr::io_signature::make(
+                    1, 1, stream_item_size(payload_item, payload_type, length_tag_key))
+              : gr::io_signature::make(0, 0, 0)),
       d_receiver(config),
       d_catalog(config.bug_compat),
       d_as_dict(as_dict),
       d_selection(select_item, select_values),
-      d_clock(sample_rate, sync_time)
+      d_clock(sample_rate, sync_time),
+      d_tagged_stream(tagged_stream),
+      d_length_tag_key(pmt::intern(length_tag_key))
 {
     if (!timestamp_item.empty())
         d_timestamp_item = item_ref::parse(timestamp_item, "timestamp_item");
@@ -156,6 +195,9 @@ bool heap_source_impl::start()
     d_heaps_skipped_by_selection = 0;
     d_final_published = false;
     d_stop = false;
+    d_packet = pmt::PMT_NIL;
+    d_packet_items = d_packet_done = 0;
+    d_ended = false;
     try {
         d_receiver.start();
     } catch (const std::exception& e) {
@@ -165,7 +207,9 @@ bool heap_source_impl::start()
         d_logger->error("cannot start receiving: {}", e.what());
     }
     d_publisher.start(d_receiver.config().stats_interval, [this] { publish_stats(); });
-    d_thread = std::thread([this] { run(); });
+    // With a stream output, general_work() receives instead.
+    if (!d_tagged_stream)
+        d_thread = std::thread([this] { run(); });
     return block::start();
 }
 
@@ -215,38 +259,114 @@ void heap_source_impl::run()
             post(pmt::mp("system"), pmt::cons(pmt::mp("done"), pmt::from_long(1)));
             return;
         }
-        if (!h)
-            continue;
-        try {
-            d_catalog.update(*h);
-            if (d_selection.check(*h, d_catalog) != heap_selection::verdict::selected) {
-                d_heaps_skipped_by_selection++;
-                continue;
-            }
-            if (!h->is_complete()) {
-                d_heaps_incomplete++;
-                // Bytes that never arrived read as zeros rather than stale memory; the
-                // heap is ours alone (moved out of the ring).
-                auto* payload = const_cast<std::uint8_t*>(h->payload());
-                std::size_t at = 0;
-                for (const auto& [begin, end] : h->get_payload_ranges()) {
-                    if (begin > at)
-                        std::memset(
-                            payload + at, 0, std::min(begin, h->payload_size()) - at);
-                    at = std::max(at, end);
-                }
-                if (payload && at < h->payload_size())
-                    std::memset(payload + at, 0, h->payload_size() - at);
-            }
-            const pmt::pmt_t msg = d_as_dict ? heap_to_dict(*h) : heap_to_pdu(*h);
-            // A port without subscribers costs a lookup.
-            message_port_pub(d_as_dict ? d_dicts_port : d_pdus_port, msg);
-            message_port_pub(d_heaps_port, msg);
-            d_heaps_published++;
-        } catch (const std::exception& e) {
-            d_logger->error("heap {} could not be published: {}", h->get_cnt(), e.what());
-        }
+        if (h)
+            handle_heap(*h);
     }
+}
+
+pmt::pmt_t heap_source_impl::handle_heap(recv::heap& h)
+{
+    try {
+        d_catalog.update(h);
+        if (d_selection.check(h, d_catalog) != heap_selection::verdict::selected) {
+            d_heaps_skipped_by_selection++;
+            return pmt::PMT_NIL;
+        }
+        if (!h.is_complete()) {
+            d_heaps_incomplete++;
+            // Bytes that never arrived read as zeros rather than stale memory; the
+            // heap is ours alone (moved out of the ring).
+            auto* payload = const_cast<std::uint8_t*>(h.payload());
+            std::size_t at = 0;
+            for (const auto& [begin, end] : h.get_payload_ranges()) {
+                if (begin > at)
+                    std::memset(payload + at, 0, std::min(begin, h.payload_size()) - at);
+                at = std::max(at, end);
+            }
+            if (payload && at < h.payload_size())
+                std::memset(payload + at, 0, h.payload_size() - at);
+        }
+        const pmt::pmt_t pdu =
+            (!d_as_dict || d_tagged_stream) ? heap_to_pdu(h) : pmt::PMT_NIL;
+        const pmt::pmt_t msg = d_as_dict ? heap_to_dict(h) : pdu;
+        // A port without subscribers costs a lookup.
+        message_port_pub(d_as_dict ? d_dicts_port : d_pdus_port, msg);
+        message_port_pub(d_heaps_port, msg);
+        d_heaps_published++;
+        return pdu;
+    } catch (const std::exception& e) {
+        d_logger->error("heap {} could not be published: {}", h.get_cnt(), e.what());
+        return pmt::PMT_NIL;
+    }
+}
+
+void heap_source_impl::begin_packet(const pmt::pmt_t& pdu, std::uint64_t offset)
+{
+    d_packet = pmt::cdr(pdu);
+    std::size_t bytes = 0;
+    pmt::uniform_vector_elements(d_packet, bytes);
+    d_packet_items = bytes / output_signature()->sizeof_stream_item(0);
+    d_packet_done = 0;
+    if (d_packet_items == 0)
+        return; // no item in this heap: no samples, so no tags either
+    // As GNU Radio's PDU to Tagged Stream: the length, then every metadata entry.
+    add_item_tag(0, offset, d_length_tag_key, pmt::from_long(long(d_packet_items)));
+    const pmt::pmt_t meta = pmt::car(pdu);
+    for (pmt::pmt_t rest = pmt::dict_items(meta); !pmt::is_null(rest);
+         rest = pmt::cdr(rest))
+        add_item_tag(0, offset, pmt::car(pmt::car(rest)), pmt::cdr(pmt::car(rest)));
+}
+
+int heap_source_impl::general_work(int noutput_items,
+                                   gr_vector_int&,
+                                   gr_vector_const_void_star&,
+                                   gr_vector_void_star& output_items)
+{
+    const std::size_t item_size = output_signature()->sizeof_stream_item(0);
+    auto* out = static_cast<std::uint8_t*>(output_items[0]);
+    std::size_t produced = 0;
+    bool waited = false;
+    while (produced < std::size_t(noutput_items)) {
+        if (d_packet_done == d_packet_items) {
+            if (d_ended)
+                break;
+            std::optional<recv::heap> h;
+            try {
+                // Wait for a heap only while nothing is ready to go out.
+                if (produced == 0 && !waited) {
+                    waited = true;
+                    h = d_receiver.pop_for(wait_for_heap);
+                } else {
+                    h = d_receiver.try_pop();
+                }
+            } catch (const recv::ringbuffer_stopped&) {
+                d_ended = true;
+                break;
+            }
+            if (!h)
+                break;
+            const pmt::pmt_t pdu = handle_heap(*h);
+            if (!pmt::is_null(pdu))
+                begin_packet(pdu, nitems_written(0) + produced);
+            continue;
+        }
+        const std::size_t n = std::min(std::size_t(noutput_items) - produced,
+                                       d_packet_items - d_packet_done);
+        std::size_t bytes = 0;
+        const auto* src = static_cast<const std::uint8_t*>(
+            pmt::uniform_vector_elements(d_packet, bytes));
+        std::memcpy(
+            out + produced * item_size, src + d_packet_done * item_size, n * item_size);
+        d_packet_done += n;
+        produced += n;
+    }
+    if (produced == 0 && d_ended) {
+        publish_final_stats();
+        return WORK_DONE;
+    }
+    if (produced == 0)
+        boost::this_thread::interruption_point();
+    return int(produced);
 }
 
 pmt::pmt_t heap_source_impl::payload_vector(const recv::heap& h)

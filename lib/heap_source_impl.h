@@ -32,11 +32,18 @@ public:
                      const std::vector<std::int64_t>& select_values,
                      const std::string& timestamp_item,
                      double sample_rate,
-                     double sync_time);
+                     double sync_time,
+                     bool tagged_stream,
+                     const std::string& length_tag_key);
     ~heap_source_impl() override;
 
     bool start() override;
     bool stop() override;
+    /// The tagged-stream output (only with tagged_stream): heaps' vectors in turn.
+    int general_work(int noutput_items,
+                     gr_vector_int& ninput_items,
+                     gr_vector_const_void_star& input_items,
+                     gr_vector_void_star& output_items) override;
 
     int local_port() const override { return d_receiver.local_port(); }
     std::map<std::string, std::uint64_t> statistics() const override;
@@ -44,8 +51,12 @@ public:
 private:
     /// Joins the threads and stops the stream, publishing nothing.
     void halt();
-    /// The receive loop, on its own thread: a message-only block has no work().
+    /// The receive loop, on its own thread, when the block has no stream output.
     void run();
+    /// Selects, publishes and counts one heap; returns its PDU (nil when skipped).
+    pmt::pmt_t handle_heap(recv::heap& h);
+    /// Starts emitting \p pdu's vector at the output's sample \p offset, with its tags.
+    void begin_packet(const pmt::pmt_t& pdu, std::uint64_t offset);
     pmt::pmt_t heap_to_pdu(const recv::heap& h);
     pmt::pmt_t heap_to_dict(const recv::heap& h);
     pmt::pmt_t payload_vector(const recv::heap& h);
@@ -63,6 +74,12 @@ private:
     heap_selection d_selection;
     std::optional<item_ref> d_timestamp_item;
     rx_time_clock d_clock;
+    const bool d_tagged_stream;
+    const pmt::pmt_t d_length_tag_key;
+    /// The vector being emitted on the stream output, and how many samples are out.
+    pmt::pmt_t d_packet = pmt::PMT_NIL;
+    std::size_t d_packet_items = 0, d_packet_done = 0;
+    bool d_ended = false;
 
     std::thread d_thread;
     std::atomic<bool> d_stop{ false };

@@ -4,8 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 
-"""Files that ship with gr-spead: the reference captures made by spead2, which the
-example flowgraphs read (tests/data/captures/README.md says what each holds)."""
+"""Files that ship with gr-spead: the reference captures made by spead2 and the
+F-engine-like capture made by gr-spead, which the example flowgraphs read
+(tests/data/captures/README.md and tests/data/fengine/README.md say what each holds)."""
 
 import os
 
@@ -23,13 +24,16 @@ def _capture_dirs():
     # Installed first; the source tree serves a module run from its build tree.
     dirs.append(os.path.join(_paths.INSTALLED_DATA_DIR, 'captures'))
     dirs.append(_paths.SOURCE_CAPTURES_DIR)
+    # Made by gr-spead rather than spead2: kept apart in the source tree.
+    dirs.append(os.path.join(os.path.dirname(_paths.SOURCE_CAPTURES_DIR), 'fengine'))
     return dirs
 
 
 def reference_capture(name):
     """The path of the reference capture ``name`` (e.g.
-    ``'spead2_64_40_single_packet.pcap'``), looked up in $SPEAD_CAPTURES_DIR, then where
-    gr-spead installed it (share/gr-spead/captures), then in its source tree.
+    ``'spead2_64_40_single_packet.pcap'`` or ``'fengine_4ant_256ch.pcap'``), looked up in
+    $SPEAD_CAPTURES_DIR, then where gr-spead installed it (share/gr-spead/captures), then
+    in its source tree (tests/data/captures, tests/data/fengine).
 
     Raises FileNotFoundError naming the places searched.
     """

@@ -59,8 +59,12 @@ class FEngineStream:
         return pairs[:, 0] + 1j * pairs[:, 1]
 
     def descriptor_packets(self):
+        return spead.encode_heap(1, self.descriptor_items(), flavour=FLAVOUR)
+
+    def descriptor_items(self):
+        """The descriptors as (DESCRIPTOR_ID, bytes) items, for any heap to carry."""
         header = "{'descr': '|i1', 'fortran_order': False, 'shape': %r}" % (self.shape,)
-        items = [
+        return [
             (0x05, descriptor(TIMESTAMP_ID, 'timestamp', format=[('u', 48)],
                               address_bits=48)),
             (0x05, descriptor(FENG_ID_ID, 'feng_id', format=[('u', 48)], address_bits=48)),
@@ -69,7 +73,6 @@ class FEngineStream:
             (0x05, descriptor(FENG_RAW_ID, 'feng_raw', numpy_header=header,
                               address_bits=48)),
         ]
-        return spead.encode_heap(1, items, flavour=FLAVOUR)
 
     def heap_packets(self, t, g, a):
         return spead.encode_heap(

@@ -153,26 +153,34 @@ class Sender:
 
 
 class Receiver:
-    """multicast_hosts_receiver.py in a namespace; its JSON lines land in a queue."""
+    """multicast_hosts_receiver.py (or another script of this folder speaking JSON
+    lines) in a namespace; its JSON lines land in a queue."""
 
-    def __init__(self, ns, config):
+    def __init__(self, ns, config, script='multicast_hosts_receiver.py', argv=None):
+        """\p script (a path, or a name in this folder) takes CONFIG_JSON, or \p argv
+        when given."""
         env = dict(os.environ)
         env['PYTHONPATH'] = os.pathsep.join(filter(None, [HERE, env.get('PYTHONPATH')]))
         config = dict(config, port=PORT, timeout=RECEIVER_TIMEOUT)
         self.proc = subprocess.Popen(
             ['ip', 'netns', 'exec', ns, '/usr/bin/python3', '-B',
-             os.path.join(HERE, 'multicast_hosts_receiver.py'), json.dumps(config)],
+             os.path.join(HERE, script)] + (argv or [json.dumps(config)]),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, env=env)
         self.lines = queue.Queue()
         self.heaps = []
+        self.others = []  # lines of any other kind
+        self.log = []  # lines that are not JSON
         self.final = None
         self.stderr = ''
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
         for line in self.proc.stdout:
-            self.lines.put(json.loads(line))
+            try:
+                self.lines.put(json.loads(line))
+            except ValueError:  # GNU Radio's console log shares stdout
+                self.log.append(line)
         self.lines.put(None)
 
     def take(self, timeout=0.0):
@@ -188,6 +196,8 @@ class Receiver:
                 self.final = line
             elif 'ready' in line:
                 self.ready = True
+            else:
+                self.others.append(line)
             try:
                 line = self.lines.get_nowait()
             except queue.Empty:

@@ -5,19 +5,23 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 
-"""The receive examples of examples/python (spead2's documented blocking and asyncio
-loops) run as they are, against heaps sent on loopback."""
+"""The examples of examples/python run as they are: the receive loops (spead2's
+documented blocking and asyncio loops) against heaps sent on loopback, and the heap
+source's PDUs in a Python block on the shipped F-engine capture."""
 
 import os
 import subprocess
 import sys
 import threading
 
+import numpy as np
 from gnuradio import gr_unittest
 
 from recv_test_support import PATIENCE, UdpSender, descriptor, free_port, packet, \
     stop_packet
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+FENGINE_DIR = os.path.join(HERE, '..', '..', 'tests', 'data', 'fengine')
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'examples',
                         'python')
 HEADER = "{'descr': '<i2', 'fortran_order': False, 'shape': (4,)}"
@@ -94,6 +98,33 @@ class qa_examples(gr_unittest.TestCase):
 
     def test_asyncio_example(self):
         self.run_example('recv_asyncio.py')
+
+    def test_heap_pdus_example(self):
+        # Every heap of antenna 1, in order, with its rx_time and its power per
+        # polarisation worked out here from the values the capture was made from.
+        sys.path.insert(0, FENGINE_DIR)
+        try:
+            from make_capture import FRAMES, SpectralFEngine
+        finally:
+            sys.path.remove(FENGINE_DIR)
+        from fengine_test_stream import rx_time
+        f = SpectralFEngine()
+        env = dict(os.environ)
+        env.pop('SPEAD_CAPTURES_DIR', None)  # the example finds the capture by itself
+        result = subprocess.run([sys.executable, os.path.join(EXAMPLES, 'heap_pdus.py'),
+                                 '--antenna', '1'], env=env, capture_output=True,
+                                text=True, timeout=PATIENCE * 6)
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        expected = []
+        for t in range(FRAMES):
+            pairs = f.data(t, 0, 1).astype(np.float64).reshape(-1, 2, 2)
+            power = (pairs ** 2).sum(axis=2).mean(axis=0)
+            seconds, fraction = rx_time(f.timestamp(t), 1712e6, 1700000000.0)
+            expected.append('heap {} feng_id 1 rx_time {}+{:.12f} power {:.4f} {:.4f}'.format(
+                f.heap_cnt(t, 0, 1), seconds, fraction, *power))
+        expected.append('heaps_published {} heaps_skipped_by_selection {}'.format(
+            FRAMES, 1 + 3 * FRAMES))
+        self.assertEqual(result.stdout.splitlines(), expected)
 
 
 if __name__ == '__main__':

@@ -7,8 +7,9 @@
 
 """Every examples/*.grc compiles with grcc, and each runs headless (Qt offscreen) to its
 own end: the capture flowgraphs at the end of the file, the UDP receiver at the stop
-heap of a reference capture replayed to it on loopback. Each run is a subprocess with a
-time limit."""
+heap of a reference capture replayed to it on loopback. The F-engine examples read the
+shipped F-engine capture: one antenna's spectra, and their rx_time in File Meta Sink
+headers read back exactly. Each run is a subprocess with a time limit."""
 
 import glob
 import json
@@ -59,7 +60,7 @@ class qa_grc_examples(gr_unittest.TestCase):
                               timeout=120)
 
     def test_every_example_compiles(self):
-        self.assertEqual(len(EXAMPLES), 3)
+        self.assertEqual(len(EXAMPLES), 5)
         for name, result in self.compiled.items():
             with self.subTest(example=name):
                 self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
@@ -142,6 +143,52 @@ class qa_grc_examples(gr_unittest.TestCase):
             ''', CAPTURE)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn('heaps_emitted 20', result.stdout)
+
+    def test_fengine_waterfall_runs_headless(self):
+        # Unpaced (rate 0): antenna 3's 16 heaps out, the other antennas' 48 skipped
+        # (the source does not count the descriptor heap as skipped).
+        result = self.run_python('''
+            import numpy as np
+            from PyQt5 import Qt
+            app = Qt.QApplication([])
+            import fengine_waterfall
+            tb = fengine_waterfall.fengine_waterfall(antenna=3, rate=0)
+            tb.start()
+            tb.wait()
+            stats = tb.spead_source_0.statistics()
+            print('heaps_emitted', stats['heaps_emitted'], 'skipped',
+                  stats['heaps_skipped_by_selection'])
+            ''')
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn('heaps_emitted 16 skipped 48', result.stdout)
+
+    def test_rx_time_file_meta_records_exact_times_and_spectra(self):
+        sys.path.insert(0, os.path.join(TOP, 'tests', 'data', 'fengine'))
+        sys.path.insert(0, os.path.join(TOP, 'examples', 'python'))
+        try:
+            from make_capture import FRAMES, N_CHANS, SPECTRA_PER_HEAP, SpectralFEngine
+            from read_file_meta import read_segments, segments
+        finally:
+            del sys.path[:2]
+        from fengine_test_stream import rx_time
+        out = os.path.join(self.out, 'spectra.meta')
+        env = environment()
+        env.pop('SPEAD_CAPTURES_DIR', None)  # the example finds the capture by itself
+        result = subprocess.run([PYTHON, os.path.join(self.out, 'rx_time_file_meta.py'),
+                                 '-o', out, '-a', '1'], env=env, cwd=self.out,
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        f = SpectralFEngine()
+        # One segment per heap: its rx_time, the spectrum rate, 8 spectra.
+        expected = [rx_time(f.timestamp(t), 1712e6, 1700000000.0) + (1712e6 / 512,
+                    SPECTRA_PER_HEAP) for t in range(FRAMES)]
+        self.assertEqual(segments(out), expected)
+        # The data of each segment: polarisation 0 of antenna 1, spectrum by spectrum.
+        import numpy as np
+        for t, (_, data) in enumerate(read_segments(out)):
+            pairs = f.data(t, 0, 1)[:, :, 0, :].astype(np.float32)  # (chans, spectra, 2)
+            want = (pairs[..., 0] + 1j * pairs[..., 1]).T.ravel()
+            np.testing.assert_array_equal(np.frombuffer(data, dtype=np.complex64), want)
 
     def test_udp_receiver_runs_headless(self):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:

@@ -41,6 +41,15 @@ namespace spead {
  * seconds (double), sync_time + timestamp / sample_rate, the timestamp being
  * \p timestamp_item's value.
  *
+ * With \p tagged_stream, the block also has one stream output carrying the PDU's
+ * vector of each heap (\p payload_item read as \p payload_type, which must then be a
+ * numpy type string: it fixes the output's item size) one heap after another, as a
+ * tagged stream: the first sample of each heap carries \p length_tag_key (the heap's
+ * sample count, a long) and one tag per metadata key of its PDU (heap_cnt, rx_time,
+ * timestamp, ...), as GNU Radio's PDU to Tagged Stream gives them. Heaps without the
+ * item (descriptor heaps) add no samples. The block then ends the flowgraph by
+ * returning WORK_DONE at the end of the stream.
+ *
  * Message ports: "pdus" (out: PDUs, GNU Radio 3.10's convention), "dicts" (out: the
  * dicts of \p as_dict), "heaps" (out: the same messages as whichever of the two is in
  * use, the name of earlier versions), "stats" (out, as spead::source), "stats_request"
@@ -67,6 +76,9 @@ public:
      * \param timestamp_item the timestamp item (name or ID) rx_time is computed from
      * \param sample_rate timestamp ticks per second; 0: no rx_time
      * \param sync_time UNIX time in seconds of timestamp 0
+     * \param tagged_stream add a stream output of \p payload_item's values, one heap
+     *        after another, tagged with \p length_tag_key and the PDU metadata
+     * \param length_tag_key the key of the tag giving each heap's sample count
      * \throws std::invalid_argument naming the bad parameter and its accepted range
      */
     static sptr make(const receiver_config& config,
@@ -77,7 +89,9 @@ public:
                      const std::vector<std::int64_t>& select_values = {},
                      const std::string& timestamp_item = "",
                      double sample_rate = 0.0,
-                     double sync_time = 0.0);
+                     double sync_time = 0.0,
+                     bool tagged_stream = false,
+                     const std::string& length_tag_key = "packet_len");
 
     /// The port the UDP or TCP socket is bound to once started (for port 0), else -1.
     virtual int local_port() const = 0;

@@ -327,12 +327,13 @@ void bind_heap_source(py::module& m)
     py::class_<heap_source, gr::block, gr::basic_block, std::shared_ptr<heap_source>>(
         m,
         "heap_source",
-        "SPEAD Heap Source: every heap as a message (PDU or dict) on the 'heaps' port "
-        "(docs/blocks.md).\n\n"
+        "SPEAD Heap Source: every heap as a message (PDU on 'pdus' or dict on 'dicts'), "
+        "optionally a tagged stream of one item (docs/blocks.md).\n\n"
         "heap_source(config=None, payload_item='', payload_type='auto', as_dict=False,\n"
         "            select_item='', select_values=[], timestamp_item='', "
         "sample_rate=0.0,\n"
-        "            sync_time=0.0, **receiver_config)")
+        "            sync_time=0.0, tagged_stream=False, length_tag_key='packet_len',\n"
+        "            **receiver_config)")
         .def(py::init([](const py::object& config,
                          const std::string& payload_item,
                          const std::string& payload_type,
@@ -342,6 +343,8 @@ void bind_heap_source(py::module& m)
                          const std::string& timestamp_item,
                          double sample_rate,
                          double sync_time,
+                         bool tagged_stream,
+                         const std::string& length_tag_key,
                          const py::kwargs& kwargs) {
                  return heap_source::make(config_from(config, kwargs),
                                           payload_item,
@@ -351,7 +354,9 @@ void bind_heap_source(py::module& m)
                                           select_values,
                                           timestamp_item,
                                           sample_rate,
-                                          sync_time);
+                                          sync_time,
+                                          tagged_stream,
+                                          length_tag_key);
              }),
              py::arg("config") = py::none(),
              py::arg("payload_item") = "",
@@ -361,7 +366,9 @@ void bind_heap_source(py::module& m)
              py::arg("select_values") = std::vector<std::int64_t>(),
              py::arg("timestamp_item") = "",
              py::arg("sample_rate") = 0.0,
-             py::arg("sync_time") = 0.0)
+             py::arg("sync_time") = 0.0,
+             py::arg("tagged_stream") = false,
+             py::arg("length_tag_key") = "packet_len")
         .def("local_port", &heap_source::local_port)
         .def("statistics", &heap_source::statistics);
 }
