@@ -385,6 +385,7 @@ stream_batch::stream_batch(stream& s)
     : d_stream(s),
       d_lock(s.d_mutex),
       d_stats(s.d_stats.size(), 0),
+      d_stat_configs(*s.d_config.get_stats()),
       d_begun_after_stop(s.d_stop_requested)
 {
     s.d_current_batch = this;
@@ -406,12 +407,6 @@ stream_batch::~stream_batch()
         d_stream.stop_received();
     d_stream.d_current_batch = nullptr;
     d_lock.unlock();
-}
-
-void stream_batch::add_stat(std::size_t index, std::uint64_t delta)
-{
-    const auto& configs = *d_stream.d_config.get_stats();
-    d_stats[index] = configs[index].combine(d_stats[index], delta);
 }
 
 void stream_batch::reject_packet(std::size_t reject_index)

@@ -155,11 +155,6 @@ stream_stat_config::stream_stat_config(std::string name, mode m)
                                     std::to_string(static_cast<int>(m)) + ")");
 }
 
-std::uint64_t stream_stat_config::combine(std::uint64_t a, std::uint64_t b) const
-{
-    return d_mode == mode::MAXIMUM ? std::max(a, b) : a + b;
-}
-
 const std::vector<stream_stat_config>& builtin_stream_stats()
 {
     static const std::vector<stream_stat_config> stats = make_core_stats();

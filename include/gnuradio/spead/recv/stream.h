@@ -258,7 +258,11 @@ public:
     void reject_packet(std::size_t reject_index);
 
     /// Adds \p delta to statistic \p index (a counter) or raises it (a maximum).
-    void add_stat(std::size_t index, std::uint64_t delta);
+    /// Inline: several calls per packet.
+    void add_stat(std::size_t index, std::uint64_t delta)
+    {
+        d_stats[index] = d_stat_configs[index].combine(d_stats[index], delta);
+    }
 
     /// This batch's statistics deltas, indexed like the stream's statistics (spead2's
     /// batch_stats: custom counters are incremented here, merged when the batch ends).
@@ -313,6 +317,7 @@ private:
     stream& d_stream;
     std::unique_lock<std::mutex> d_lock;
     std::vector<std::uint64_t> d_stats; ///< this batch's deltas, merged at the end
+    const std::vector<stream_stat_config>& d_stat_configs; ///< how each one combines
     std::array<std::uint64_t, reject_stat_indices::count> d_reject_stats{};
     std::size_t d_packets = 0; ///< packets that decoded (spead2's batch size)
     bool d_seen = false;       ///< any packet at all was offered (decoded or not)

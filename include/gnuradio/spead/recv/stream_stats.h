@@ -36,7 +36,10 @@ public:
     const std::string& get_name() const { return d_name; }
     mode get_mode() const { return d_mode; }
     /// a + b for a counter, max(a, b) for a maximum.
-    std::uint64_t combine(std::uint64_t a, std::uint64_t b) const;
+    std::uint64_t combine(std::uint64_t a, std::uint64_t b) const
+    {
+        return d_mode == mode::MAXIMUM ? (a > b ? a : b) : a + b;
+    }
 
     bool operator==(const stream_stat_config& o) const
     {
