@@ -10,6 +10,7 @@
 #include <gnuradio/spead/protocol/numpy_header.h>
 #include <boost/thread/thread.hpp>
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
 namespace gr {
@@ -52,7 +53,8 @@ sink::sptr sink::make(const sender_config& config,
                       double sync_time,
                       std::int64_t descriptors_every,
                       bool start_heap,
-                      bool stop_heap)
+                      bool stop_heap,
+                      const constants& constant_items)
 {
     return gnuradio::make_block_sptr<sink_impl>(config,
                                                 inputs,
@@ -65,7 +67,8 @@ sink::sptr sink::make(const sender_config& config,
                                                 sync_time,
                                                 descriptors_every,
                                                 start_heap,
-                                                stop_heap);
+                                                stop_heap,
+                                                constant_items);
 }
 
 sink_impl::sink_impl(const sender_config& config,
@@ -79,7 +82,8 @@ sink_impl::sink_impl(const sender_config& config,
                      double sync_time,
                      std::int64_t descriptors_every,
                      bool start_heap,
-                     bool stop_heap)
+                     bool stop_heap,
+                     const constants& constant_items)
     : gr::sync_block("spead_sink",
                      gr::io_signature::makev(
                          int(inputs.size()), int(inputs.size()), input_sizes(inputs)),
@@ -117,13 +121,41 @@ sink_impl::sink_impl(const sender_config& config,
                 parameter + " must be 0x400.." + std::to_string(flavour.max_id()) +
                 " (below 0x400 are SPEAD's own items), not " + std::to_string(id));
     };
-    if (!timestamp_item.empty())
+    // Two items of one ID or name in a heap would be read as one by a receiver.
+    std::set<std::uint64_t> ids;
+    std::set<std::string> names;
+    auto check_unique = [&](std::uint64_t id,
+                            const std::string& item,
+                            const std::string& parameter) {
+        if (!ids.insert(id).second)
+            throw std::invalid_argument(parameter + " (" + std::to_string(id) +
+                                        ") is the ID of another item: IDs must differ");
+        if (!names.insert(item).second)
+            throw std::invalid_argument(parameter + ": the name '" + item +
+                                        "' is another item's: names must differ");
+    };
+    if (!timestamp_item.empty()) {
         check_id(timestamp_id, "timestamp_id");
+        check_unique(timestamp_id, timestamp_item, "timestamp_id");
+    }
+    for (const auto& kv : constant_items) {
+        const std::string name = "constant_items['" + kv.first + "']";
+        if (kv.first.empty())
+            throw std::invalid_argument("constant_items: a name must not be empty");
+        check_id(kv.second.first, name + " ID");
+        check_unique(kv.second.first, kv.first, name + " ID");
+        if (kv.second.second > flavour.max_address())
+            throw std::invalid_argument(
+                name + " value must be 0.." + std::to_string(flavour.max_address()) +
+                " (heap_address_bits wide), not " + std::to_string(kv.second.second));
+        d_constants.push_back({ kv.first, kv.second.first, kv.second.second });
+    }
     for (std::size_t i = 0; i < inputs.size(); i++) {
         const std::string name = "inputs[" + std::to_string(i) + "]";
         check_id(inputs[i].id, name + ".id");
         if (inputs[i].name.empty())
             throw std::invalid_argument(name + ".name must not be empty");
+        check_unique(inputs[i].id, inputs[i].name, name + ".id");
         d_inputs.push_back(
             { inputs[i],
               sample_packer(parse_sample_type(inputs[i].type, name + ".type"),
@@ -241,6 +273,13 @@ void sink_impl::add_descriptors(send::heap& h) const
         d.format = { protocol::format_field{ 'u', h.get_flavour().heap_address_bits() } };
         h.add_descriptor(d);
     }
+    for (const constant_item& k : d_constants) {
+        protocol::descriptor d;
+        d.id = k.id;
+        d.name = k.name;
+        d.format = { protocol::format_field{ 'u', h.get_flavour().heap_address_bits() } };
+        h.add_descriptor(d);
+    }
     for (const input_state& in : d_inputs) {
         protocol::descriptor d;
         d.id = in.config.id;
@@ -261,6 +300,8 @@ void sink_impl::finish_heap()
         // Timestamps wrap at the flavour's width, as a counter of that width does.
         h.add_item(d_timestamp_id, d_slot_timestamp & h.get_flavour().max_address());
     }
+    for (const constant_item& k : d_constants)
+        h.add_item(k.id, k.value);
     for (std::size_t i = 0; i < d_inputs.size(); i++)
         h.add_item(d_inputs[i].config.id,
                    d_slot->buffers[i].data(),

@@ -35,7 +35,8 @@ public:
               double sync_time,
               std::int64_t descriptors_every,
               bool start_heap,
-              bool stop_heap);
+              bool stop_heap,
+              const constants& constant_items);
     ~sink_impl() override;
 
     bool start() override;
@@ -63,6 +64,12 @@ private:
 
     sender_config d_config;
     std::vector<input_state> d_inputs;
+    struct constant_item {
+        std::string name;
+        std::uint64_t id;
+        std::uint64_t value;
+    };
+    std::vector<constant_item> d_constants;
     std::size_t d_items_per_heap;
     std::string d_timestamp_item;
     std::uint64_t d_timestamp_id;

@@ -41,7 +41,8 @@ def flowgraph(fg_id, capture, language='python'):
             'transport': 'pcap', 'filename': repr(capture), 'num_inputs': '2',
             'names': 'iq, flags', 'ids': '[0x4300, 0x4301]', 'types': 'complex, short',
             'vlens': '1', 'wires': 'int8, native', 'scales': '128',
-            'items_per_heap': str(N), 'timestamp_step': '2', 'heap_address_bits': '48'},
+            'items_per_heap': str(N), 'timestamp_step': '2', 'heap_address_bits': '48',
+            'constant_items': "{'feng_id': (0x4101, 3)}"},
             300),
     ]
     return {'options': {'parameters': {'id': fg_id, 'generate_options': 'no_gui',
@@ -107,6 +108,7 @@ class qa_grc_sink(gr_unittest.TestCase):
             if ig.update(heap):
                 got.append((ig['timestamp'].value, ig['iq'].value.copy(),
                             ig['flags'].value.copy()))
+                self.assertEqual(ig['feng_id'].value, 3)
         self.assertEqual(len(got), HEAPS)
         k = np.arange(N * HEAPS)
         re, im = k % 256 - 128, 127 - k % 256
@@ -134,6 +136,7 @@ class qa_grc_sink(gr_unittest.TestCase):
         self.assertIn('config.transport = "pcap";', code)
         self.assertIn('{ 17152, 17153 }', code)
         self.assertIn('"int8, native"', code)
+        self.assertIn('{ { "feng_id", { 16641, 3 } } }', code)
 
 
     def test_pdu_sink_flowgraphs_are_generated(self):

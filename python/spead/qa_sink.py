@@ -49,22 +49,27 @@ class qa_sink(gr_unittest.TestCase):
         self.tb = self.rx = None
         self.tmp.cleanup()
 
-    def round_trip(self, samples, source_kwargs, sink_kwargs, tags=(), transport='udp'):
-        """samples -> spead.sink -> loopback -> spead.source; returns the vector sink."""
+    def round_trip(self, samples, source_kwargs, sink_kwargs, tags=(), transport='udp',
+                   address='127.0.0.1'):
+        """samples -> spead.sink -> loopback -> spead.source; returns the vector sink,
+        or None when the source could not start (a multicast group not joined)."""
         out = blocks.vector_sink_c()
         src = spead.source([spead.output_config('data', 'complex', scale=128)],
-                           transport=transport, address='127.0.0.1', port=0,
+                           transport=transport, address=address, port=0,
                            ring_heaps=64, **source_kwargs)
         self.rx.connect(src, out)
         fired = []
         timer = threading.Timer(30, lambda: (fired.append(1), self.rx.stop()))
         self.rx.start()
         timer.start()
-        self.assertGreater(src.local_port(), 0)
+        if src.local_port() < 0:  # start() could not bind or join: logged, rx ended
+            self.rx.wait()
+            timer.cancel()
+            return None
         feed = blocks.vector_source_c(samples.tolist(), False, 1, list(tags))
         sink = spead.sink([spead.input_config('data', 0x4300, 'complex', wire='int8',
                                               scale=128)],
-                          transport=transport, address='127.0.0.1',
+                          transport=transport, address=address,
                           port=src.local_port(), **sink_kwargs)
         self.tb.connect(feed, sink)
         self.assertTrue(support.run_bounded(self.tb), 'the sending flowgraph hung')
@@ -83,6 +88,32 @@ class qa_sink(gr_unittest.TestCase):
         stamps = [(t[0], t[2]) for t in support.tags_of(out) if t[1] == 'timestamp']
         self.assertEqual(stamps, [(256 * k, 512 * k) for k in range(40)])
         self.assertEqual(self.last_sink.statistics()['heaps_sent'], 40 + 1)  # + stop
+
+    def test_constant_items_in_every_heap(self):
+        # Constant items (an F-engine's feng_id and frequency) come back as tags of
+        # every heap, with the timestamp.
+        samples = int8_complex_samples(64 * 5, seed=9)
+        out = self.round_trip(samples, dict(tag_items=['timestamp', 'feng_id', 'frequency']),
+                              dict(items_per_heap=64, timestamp_step=2,
+                                   constant_items={'feng_id': (0x4101, 3),
+                                                   'frequency': (0x4103, 2 ** 40 - 1)}))
+        np.testing.assert_array_equal(np.array(out.data(), np.complex64), samples)
+        tags = [t for t in support.tags_of(out) if t[1] in ('feng_id', 'frequency')]
+        self.assertEqual(tags, [(64 * k, name, value) for k in range(5)
+                                for name, value in (('feng_id', 3),
+                                                    ('frequency', 2 ** 40 - 1))])
+
+    def test_udp_ipv4_multicast_on_loopback(self):
+        # The sink sends to a group from the loopback interface; a source that joined
+        # the group there receives every heap.
+        samples = int8_complex_samples(128 * 6, seed=11)
+        out = self.round_trip(samples, dict(interface_address='127.0.0.1'),
+                              dict(items_per_heap=128, ttl=1,
+                                   interface_address='127.0.0.1'),
+                              address='239.255.91.12')
+        if out is None:
+            self.skipTest('cannot join an IPv4 multicast group on loopback here')
+        np.testing.assert_array_equal(np.array(out.data(), np.complex64), samples)
 
     def test_tcp_round_trip(self):
         samples = int8_complex_samples(100 * 7, seed=5)
@@ -215,6 +246,20 @@ class qa_sink(gr_unittest.TestCase):
             (dict(inputs=data, items_per_heap=1, timestamp_source='rx_time'),
              'sample_rate'),
             (dict(inputs=data, items_per_heap=1, rate_gbps=-1), 'rate_gbps'),
+            (dict(inputs=[spead.input_config('x', 0x1000, 'byte'),
+                          spead.input_config('y', 0x1000, 'byte')], items_per_heap=1),
+             'inputs[1].id (4096) is the ID of another item'),
+            (dict(inputs=[spead.input_config('x', 0x1000, 'byte'),
+                          spead.input_config('x', 0x1001, 'byte')], items_per_heap=1),
+             "inputs[1].id: the name 'x' is another item's"),
+            (dict(inputs=[spead.input_config('x', 0x1600, 'byte')], items_per_heap=1),
+             'inputs[0].id (5632) is the ID of another item'),  # the timestamp's
+            (dict(inputs=data, items_per_heap=1, constant_items={'f': (0x1600, 1)}),
+             "constant_items['f'] ID (5632) is the ID of another item"),  # timestamp's
+            (dict(inputs=data, items_per_heap=1, constant_items={'f': (0x10, 1)}),
+             "constant_items['f'] ID must be 0x400.."),
+            (dict(inputs=data, items_per_heap=1, constant_items={'f': (0x4101, 2 ** 40)}),
+             "constant_items['f'] value must be 0..1099511627775"),
         ]
         for kwargs, name in cases:
             with self.assertRaises(ValueError, msg=name) as cm:

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gr {
@@ -28,13 +29,14 @@ namespace spead {
  * \details
  * Every \p items_per_heap input items (vectors of vlen samples) of every input make
  * one heap: one item per input, shaped (items_per_heap[, vlen][, 2]) with a numpy
- * descriptor, plus an immediate timestamp item: the number of the heap's first input
- * item times \p timestamp_step, or, with \p timestamp_source "rx_time", re-anchored
- * at every rx_time tag ((tag time - sync_time) x sample_rate ticks at the tag's item).
- * Descriptors travel in the first heap to each destination and again every
- * \p descriptors_every heaps; a start heap (STREAM_CTRL = start) can precede the data
- * and a stop heap follows it when the flowgraph stops. Heaps go to the destinations of
- * config.address in turn. Input items that do not fill a last heap are not sent.
+ * descriptor, the constant items (immediates), plus an immediate timestamp item: the
+ * number of the heap's first input item times \p timestamp_step, or, with \p
+ * timestamp_source "rx_time", re-anchored at every rx_time tag ((tag time - sync_time) x
+ * sample_rate ticks at the tag's item). Descriptors travel in the first heap to each
+ * destination and again every \p descriptors_every heaps; a start heap (STREAM_CTRL =
+ * start) can precede the data and a stop heap follows it when the flowgraph stops. Heaps
+ * go to the destinations of config.address in turn. Input items that do not fill a last
+ * heap are not sent.
  *
  * The heaps' buffers are sent where they are: at most config.max_heaps heaps are in
  * flight, and the block waits for one to leave before filling another (backpressure,
@@ -48,6 +50,8 @@ class SPEAD_API sink : virtual public gr::sync_block
 {
 public:
     typedef std::shared_ptr<sink> sptr;
+    /// Constant items by name: (item ID, value).
+    typedef std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> constants;
 
     /*!
      * \param config transport, destination, packet size, rate, flavour
@@ -63,6 +67,9 @@ public:
      *        N: also in every N-th heap to it
      * \param start_heap send a start heap to each destination first
      * \param stop_heap send a stop heap to each destination when the block stops
+     * \param constant_items items every heap carries as immediates with a fixed
+     *        value, by name: (ID, value), e.g. {"feng_id": {0x4101, 3}}; IDs as
+     *        timestamp_id, values below 2^heap_address_bits
      * \throws std::invalid_argument naming the bad parameter and its accepted range
      */
     static sptr make(const sender_config& config,
@@ -76,7 +83,8 @@ public:
                      double sync_time = 0.0,
                      std::int64_t descriptors_every = 0,
                      bool start_heap = false,
-                     bool stop_heap = true);
+                     bool stop_heap = true,
+                     const constants& constant_items = {});
 
     /// Every statistic now, by name (what the stats port publishes).
     virtual std::map<std::string, std::uint64_t> statistics() const = 0;

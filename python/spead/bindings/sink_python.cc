@@ -136,7 +136,9 @@ void bind_sink(py::module& m)
         "sink(inputs, items_per_heap, config=None, timestamp_item='timestamp',\n"
         "     timestamp_id=0x1600, timestamp_step=1, timestamp_source='counter',\n"
         "     sample_rate=0.0, sync_time=0.0, descriptors_every=0, start_heap=False,\n"
-        "     stop_heap=True, **sender_config)")
+        "     stop_heap=True, constant_items={}, **sender_config)\n\n"
+        "constant_items: items every heap carries with a fixed value, by name: "
+        "{'feng_id': (0x4101, 3)}.")
         .def(py::init([](const std::vector<input_config>& inputs,
                          std::int64_t items_per_heap,
                          const py::object& config,
@@ -149,6 +151,7 @@ void bind_sink(py::module& m)
                          std::int64_t descriptors_every,
                          bool start_heap,
                          bool stop_heap,
+                         const sink::constants& constant_items,
                          const py::kwargs& kwargs) {
                  return sink::make(
                      config_from<sender_config>(config, kwargs, "sender_config"),
@@ -162,7 +165,8 @@ void bind_sink(py::module& m)
                      sync_time,
                      descriptors_every,
                      start_heap,
-                     stop_heap);
+                     stop_heap,
+                     constant_items);
              }),
              py::arg("inputs"),
              py::arg("items_per_heap"),
@@ -175,7 +179,8 @@ void bind_sink(py::module& m)
              py::arg("sync_time") = 0.0,
              py::arg("descriptors_every") = 0,
              py::arg("start_heap") = false,
-             py::arg("stop_heap") = true)
+             py::arg("stop_heap") = true,
+             py::arg("constant_items") = sink::constants())
         .def("statistics", &sink::statistics);
 }
 
