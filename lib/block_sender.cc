@@ -7,6 +7,7 @@
 
 #include "block_sender.h"
 #include <gnuradio/spead/recv/udp_endpoint_list.h>
+#include <gnuradio/spead/send/packet_generator.h>
 #include <gnuradio/spead/send/pcap_stream.h>
 #include <gnuradio/spead/send/tcp_stream.h>
 #include <gnuradio/spead/send/udp_stream.h>
@@ -55,11 +56,13 @@ std::unique_ptr<send::stream> make_send_stream(const sender_config& c)
 
 block_sender::block_sender(const sender_config& config,
                            std::unique_ptr<send::stream> stream)
-    : d_flavour(4, 64, config.heap_address_bits), d_stream(std::move(stream))
+    : d_flavour(4, 64, config.heap_address_bits),
+      d_stream(std::move(stream)),
+      d_max_packet_size(std::size_t(config.max_packet_size))
 {
     // One slot per heap the stream may hold: a free slot never meets a full queue.
     for (std::int64_t i = 0; i < config.max_heaps; i++)
-        d_slots.push_back(std::make_unique<slot>(slot{ {}, send::heap(d_flavour) }));
+        d_slots.push_back(std::make_unique<slot>(slot{ {}, send::heap(d_flavour), 0 }));
     d_busy.assign(d_slots.size(), false);
 }
 
@@ -75,8 +78,26 @@ block_sender::slot* block_sender::try_acquire(std::chrono::milliseconds wait)
     return s;
 }
 
+std::uint64_t block_sender::packets_of(const send::heap& h)
+{
+    std::uint64_t packets = 0;
+    try {
+        send::packet_generator gen(h, 1, d_max_packet_size);
+        d_scratch.resize(gen.scratch_size());
+        std::vector<send::packet_buffer> pieces;
+        while (gen.next_packet(d_scratch.data(), pieces) > 0) {
+            pieces.clear();
+            packets++;
+        }
+    } catch (const std::invalid_argument&) {
+        // A heap the packet size cannot carry: the stream refuses it and says why.
+    }
+    return packets;
+}
+
 void block_sender::send(slot& s, std::size_t substream)
 {
+    s.packets = packets_of(s.heap);
     {
         std::lock_guard<std::mutex> lock(d_mutex);
         d_busy[d_next] = true;
@@ -97,9 +118,11 @@ void block_sender::send_now(const send::heap& h, std::size_t substream)
     // Queued behind the slots' heaps, in order; the queue has room once they are sent.
     flush();
     try {
+        const std::uint64_t packets = packets_of(h);
         const std::uint64_t bytes = d_stream->send_heap(h, -1, substream);
         std::lock_guard<std::mutex> lock(d_mutex);
         d_counters.heaps_sent++;
+        d_counters.packets_sent += packets;
         d_counters.bytes_sent += bytes;
     } catch (const std::system_error& e) {
         std::lock_guard<std::mutex> lock(d_mutex);
@@ -119,6 +142,7 @@ void block_sender::sent(slot* s, const std::error_code& error, std::uint64_t byt
         d_counters.last_error = error.message();
     } else {
         d_counters.heaps_sent++;
+        d_counters.packets_sent += s->packets;
         d_counters.bytes_sent += bytes;
     }
     d_cv.notify_all();

@@ -38,11 +38,13 @@ public:
     struct slot {
         std::vector<std::vector<std::uint8_t>> buffers; ///< the sink's item values
         send::heap heap;
+        std::uint64_t packets = 0; ///< packets of the heap queued from this slot
     };
 
     /// Counters of what went out, for the "stats" port.
     struct counters {
         std::uint64_t heaps_sent = 0;
+        std::uint64_t packets_sent = 0;
         std::uint64_t bytes_sent = 0;
         std::uint64_t heaps_failed = 0;
         std::string last_error;
@@ -79,6 +81,8 @@ public:
 
 private:
     void sent(slot* s, const std::error_code& error, std::uint64_t bytes);
+    /// The packets \p h is cut into (the stream reports bytes only).
+    std::uint64_t packets_of(const send::heap& h);
 
     protocol::flavour d_flavour;
     std::unique_ptr<send::stream> d_stream;
@@ -88,6 +92,8 @@ private:
     mutable std::mutex d_mutex;
     std::condition_variable d_cv;
     counters d_counters;
+    std::size_t d_max_packet_size;
+    std::vector<std::uint8_t> d_scratch; ///< for packets_of(), on the caller's thread
 };
 
 } // namespace spead

@@ -326,6 +326,7 @@ std::map<std::string, std::uint64_t> pdu_sink_impl::statistics() const
         c = d_sender ? d_sender->get_counters() : d_final_counters;
     }
     return { { "heaps_sent", c.heaps_sent },
+             { "packets_sent", c.packets_sent },
              { "bytes_sent", c.bytes_sent },
              { "heaps_failed", c.heaps_failed },
              { "messages_dropped", d_messages_dropped.load() } };

@@ -86,6 +86,7 @@ class qa_pdu_sink(gr_unittest.TestCase):
             self.assertNotIn('other', meta)  # not in meta_items
             np.testing.assert_array_equal(vector, vectors[k])
         self.assertEqual(sink.statistics()['heaps_sent'], 6)  # and the stop heap
+        self.assertEqual(sink.statistics()['packets_sent'], 6)  # one packet each
 
     def read_pcap(self, path):
         stream = spead.recv.Stream(spead.ThreadPool(), spead.recv.StreamConfig())

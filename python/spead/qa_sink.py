@@ -76,7 +76,7 @@ class qa_sink(gr_unittest.TestCase):
         self.rx.wait()  # the stop heap ends the source
         timer.cancel()
         self.assertFalse(fired, 'the receiving flowgraph did not see the stop heap')
-        self.last_sink = sink
+        self.last_sink, self.last_source = sink, src
         return out
 
     def test_udp_round_trip_gives_back_samples_and_timestamps(self):
@@ -88,6 +88,10 @@ class qa_sink(gr_unittest.TestCase):
         stamps = [(t[0], t[2]) for t in support.tags_of(out) if t[1] == 'timestamp']
         self.assertEqual(stamps, [(256 * k, 512 * k) for k in range(40)])
         self.assertEqual(self.last_sink.statistics()['heaps_sent'], 40 + 1)  # + stop
+        # Several packets per heap (512 bytes, 1472-byte packets, 0.2 Gb/s): the
+        # receiver counts as many as the sink says it sent.
+        self.assertEqual(self.last_sink.statistics()['packets_sent'],
+                         self.last_source.statistics()['packets'])
 
     def test_constant_items_in_every_heap(self):
         # Constant items (an F-engine's feng_id and frequency) come back as tags of
@@ -98,6 +102,8 @@ class qa_sink(gr_unittest.TestCase):
                                    constant_items={'feng_id': (0x4101, 3),
                                                    'frequency': (0x4103, 2 ** 40 - 1)}))
         np.testing.assert_array_equal(np.array(out.data(), np.complex64), samples)
+        # Small heaps (128 bytes each, 1472-byte packets): one packet per heap.
+        self.assertEqual(self.last_sink.statistics()['packets_sent'], 5 + 1)
         tags = [t for t in support.tags_of(out) if t[1] in ('feng_id', 'frequency')]
         self.assertEqual(tags, [(64 * k, name, value) for k in range(5)
                                 for name, value in (('feng_id', 3),
@@ -222,7 +228,8 @@ class qa_sink(gr_unittest.TestCase):
         counts = [pmt.to_python(debug.get_message(i))['heaps_sent'] for i in range(3)]
         self.assertEqual(counts, sorted(counts))  # counters only grow
         self.assertEqual(set(pmt.to_python(debug.get_message(0))),
-                         {'heaps_sent', 'bytes_sent', 'heaps_failed', 'items_discarded'})
+                         {'heaps_sent', 'packets_sent', 'bytes_sent', 'heaps_failed',
+                          'items_discarded'})
 
     def test_bad_parameters_name_themselves(self):
         data = [spead.input_config('x', 0x1000, 'complex')]

@@ -39,9 +39,9 @@ namespace spead {
  * stop heap follows when the flowgraph stops. A message that is neither a PDU nor a
  * dict, or whose values do not fit, is counted (messages_dropped) and logged.
  *
- * Message ports: "pdus" (in); "stats" (out) publishes heaps_sent, bytes_sent,
- * heaps_failed and messages_dropped every config.stats_interval seconds and when the
- * block stops; any message on "stats_request" (in) makes it publish at once.
+ * Message ports: "pdus" (in); "stats" (out) publishes heaps_sent, packets_sent,
+ * bytes_sent, heaps_failed and messages_dropped every config.stats_interval seconds and
+ * when the block stops; any message on "stats_request" (in) makes it publish at once.
  */
 class SPEAD_API pdu_sink : virtual public gr::block
 {

@@ -42,7 +42,7 @@ namespace spead {
  * flight, and the block waits for one to leave before filling another (backpressure,
  * which with config.rate_gbps paces the flowgraph).
  *
- * Message ports: "stats" (out) publishes a dict of heaps_sent, bytes_sent,
+ * Message ports: "stats" (out) publishes a dict of heaps_sent, packets_sent, bytes_sent,
  * heaps_failed and items_discarded every config.stats_interval seconds and when the
  * block stops; any message on "stats_request" (in) makes it publish at once.
  */
