@@ -7,6 +7,7 @@
 
 #include "block_sender.h"
 #include <gnuradio/spead/recv/udp_endpoint_list.h>
+#include <gnuradio/spead/send/inproc_stream.h>
 #include <gnuradio/spead/send/packet_generator.h>
 #include <gnuradio/spead/send/pcap_stream.h>
 #include <gnuradio/spead/send/tcp_stream.h>
@@ -38,6 +39,9 @@ std::unique_ptr<send::stream> make_send_stream(const sender_config& c)
     if (c.transport == "pcap")
         return std::make_unique<send::pcap_stream>(
             c.filename, std::uint16_t(c.port), config);
+    if (c.transport == "inproc")
+        return std::make_unique<send::inproc_stream>(
+            std::vector<std::shared_ptr<recv::inproc_queue>>{ c.queue }, config);
     std::vector<send::endpoint> endpoints;
     bool multicast = false;
     for (const auto& spec : recv::parse_endpoint_list(c.address, c.port, "address")) {

@@ -17,7 +17,7 @@ using namespace config_checks;
 
 void sender_config::validate() const
 {
-    check_choice("transport", transport, { "udp", "tcp", "pcap" });
+    check_choice("transport", transport, { "udp", "tcp", "pcap", "inproc" });
     check_range("port", port, 1, 65535, "1..65535");
     if (transport == "udp" || transport == "tcp") {
         if (address.empty())
@@ -30,6 +30,8 @@ void sender_config::validate() const
     }
     if (transport == "pcap" && filename.empty())
         reject("filename", "the capture file to write when transport is 'pcap'");
+    if (transport == "inproc" && !queue)
+        reject("queue", "an InprocQueue when transport is 'inproc'");
     check_range("ttl", ttl, 1, 255, "1..255");
     check_range("max_packet_size",
                 max_packet_size,

@@ -88,6 +88,30 @@ class qa_pdu_sink(gr_unittest.TestCase):
         self.assertEqual(sink.statistics()['heaps_sent'], 6)  # and the stop heap
         self.assertEqual(sink.statistics()['packets_sent'], 6)  # one packet each
 
+    def test_inproc_round_trip_into_heap_source(self):
+        queue = spead.InprocQueue()
+        debug = blocks.message_debug()
+        src = spead.heap_source(payload_item='data', transport='inproc', queue=queue)
+        self.rx.msg_connect(src, 'pdus', debug, 'store')
+        fired = []
+        timer = threading.Timer(30, lambda: (fired.append(1), self.rx.stop()))
+        self.rx.start()
+        timer.start()
+        sink = spead.pdu_sink(meta_items={'timestamp': 0x1600}, transport='inproc',
+                              queue=queue)
+        vectors = [np.arange(10, dtype=np.int16) - k for k in range(3)]
+        self.send_all(sink, [pdu({'timestamp': k}, pmt.init_s16vector(10, v.tolist()))
+                             for k, v in enumerate(vectors)], 3)
+        self.rx.wait()  # the stop heap ends the heap source
+        timer.cancel()
+        self.assertFalse(fired, 'the heap source did not see the stop heap')
+        got = []
+        for i in range(debug.num_messages()):
+            meta, vector = pmt.to_python(debug.get_message(i))
+            if 'timestamp' in meta:  # not the stop heap
+                got.append((meta['timestamp'], list(vector)))
+        self.assertEqual(got, [(k, v.tolist()) for k, v in enumerate(vectors)])
+
     def read_pcap(self, path):
         stream = spead.recv.Stream(spead.ThreadPool(), spead.recv.StreamConfig())
         stream.add_udp_pcap_file_reader(path)

@@ -121,6 +121,25 @@ class qa_sink(gr_unittest.TestCase):
             self.skipTest('cannot join an IPv4 multicast group on loopback here')
         np.testing.assert_array_equal(np.array(out.data(), np.complex64), samples)
 
+    def test_inproc_round_trip_in_one_flowgraph(self):
+        # Sink and source in one flowgraph, joined by an in-process queue: the sink's
+        # stop heap (sent when its input ends) ends the source and the flowgraph.
+        samples = int8_complex_samples(200 * 6, seed=13)
+        queue = spead.InprocQueue()
+        sink = spead.sink([spead.input_config('data', 0x4300, 'complex', wire='int8',
+                                              scale=128)],
+                          items_per_heap=200, transport='inproc', queue=queue)
+        src = spead.source([spead.output_config('data', 'complex', scale=128)],
+                           transport='inproc', queue=queue, tag_items=['timestamp'])
+        out = blocks.vector_sink_c()
+        self.tb.connect(blocks.vector_source_c(samples.tolist()), sink)
+        self.tb.connect(src, out)
+        self.assertTrue(support.run_bounded(self.tb), 'the flowgraph did not end')
+        np.testing.assert_array_equal(np.array(out.data(), np.complex64), samples)
+        stamps = [(t[0], t[2]) for t in support.tags_of(out) if t[1] == 'timestamp']
+        self.assertEqual(stamps, [(200 * k, 200 * k) for k in range(6)])
+        self.assertEqual(sink.statistics()['packets_sent'], src.statistics()['packets'])
+
     def test_tcp_round_trip(self):
         samples = int8_complex_samples(100 * 7, seed=5)
         out = self.round_trip(samples, {}, dict(items_per_heap=100), transport='tcp')
@@ -253,6 +272,7 @@ class qa_sink(gr_unittest.TestCase):
             (dict(inputs=data, items_per_heap=1, timestamp_source='rx_time'),
              'sample_rate'),
             (dict(inputs=data, items_per_heap=1, rate_gbps=-1), 'rate_gbps'),
+            (dict(inputs=data, items_per_heap=1, transport='inproc'), 'queue'),
             (dict(inputs=[spead.input_config('x', 0x1000, 'byte'),
                           spead.input_config('y', 0x1000, 'byte')], items_per_heap=1),
              'inputs[1].id (4096) is the ID of another item'),

@@ -10,10 +10,15 @@
 
 #include <gnuradio/spead/api.h>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace gr {
 namespace spead {
+
+namespace recv {
+class inproc_queue;
+}
 
 /**
  * \brief Where and how the SPEAD sink blocks send: transport, destination, packet size,
@@ -24,7 +29,7 @@ namespace spead {
  * validate() and is reported by name.
  */
 struct SPEAD_API sender_config {
-    /// "udp", "tcp" or "pcap".
+    /// "udp", "tcp", "pcap" or "inproc".
     std::string transport = "udp";
     /**
      * UDP: the destinations, a comma-separated list of `host[+N][:port]` (as the
@@ -37,6 +42,9 @@ struct SPEAD_API sender_config {
     int port = 7148;
     /// pcap: the capture file to write.
     std::string filename;
+    /// inproc: the queue packets are pushed into (spead.InprocQueue in Python), which a
+    /// source with transport "inproc" and the same queue reads.
+    std::shared_ptr<recv::inproc_queue> queue;
     /// UDP multicast: hop limit (TTL), 1..255.
     int ttl = 1;
     /// IPv4 multicast: address of the interface to send from (empty: the routing

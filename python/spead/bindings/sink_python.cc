@@ -12,6 +12,7 @@
 
 #include "block_args.h"
 #include <gnuradio/spead/pdu_sink.h>
+#include <gnuradio/spead/recv/inproc_queue.h>
 #include <gnuradio/spead/sender_config.h>
 #include <gnuradio/spead/sink.h>
 #include <pybind11/pybind11.h>
@@ -36,6 +37,7 @@ void bind_sender_config(py::module& m)
         .def_readwrite("address", &sender_config::address)
         .def_readwrite("port", &sender_config::port)
         .def_readwrite("filename", &sender_config::filename)
+        .def_readwrite("queue", &sender_config::queue)
         .def_readwrite("ttl", &sender_config::ttl)
         .def_readwrite("interface_address", &sender_config::interface_address)
         .def_readwrite("max_packet_size", &sender_config::max_packet_size)
