@@ -241,16 +241,29 @@ void sink_impl::follow_rx_time_tags(std::uint64_t from, std::uint64_t to)
     std::vector<gr::tag_t> tags;
     get_tags_in_range(tags, 0, from, to, key_rx_time());
     for (const gr::tag_t& tag : tags) {
+        // Only UHD's (whole seconds >= 0, fraction in [0, 1)); anything else is counted
+        // and left out, never allowed to stop the flowgraph.
         const pmt::pmt_t& v = tag.value;
-        if (!pmt::is_tuple(v) || pmt::length(v) != 2)
-            continue; // not UHD's (seconds, fraction)
-        const pmt::pmt_t seconds = pmt::tuple_ref(v, 0);
-        if (!(pmt::is_integer(seconds) || pmt::is_uint64(seconds)) ||
-            !pmt::is_real(pmt::tuple_ref(v, 1)))
-            continue;
+        bool ok = pmt::is_tuple(v) && pmt::length(v) == 2;
         rx_time_value t;
-        t.seconds = pmt::to_uint64(pmt::tuple_ref(v, 0));
-        t.fraction = pmt::to_double(pmt::tuple_ref(v, 1));
+        if (ok) {
+            const pmt::pmt_t seconds = pmt::tuple_ref(v, 0);
+            const pmt::pmt_t fraction = pmt::tuple_ref(v, 1);
+            ok = (pmt::is_uint64(seconds) ||
+                  (pmt::is_integer(seconds) && pmt::to_long(seconds) >= 0)) &&
+                 pmt::is_real(fraction);
+            if (ok) {
+                t.seconds = pmt::is_uint64(seconds)
+                                ? pmt::to_uint64(seconds)
+                                : std::uint64_t(pmt::to_long(seconds));
+                t.fraction = pmt::to_double(fraction);
+                ok = t.fraction >= 0.0 && t.fraction < 1.0; // false for NaN too
+            }
+        }
+        if (!ok) {
+            d_rx_time_ignored++;
+            continue;
+        }
         d_anchor_ticks = d_clock.timestamp_of(t);
         d_anchor_item = tag.offset;
     }
@@ -383,7 +396,8 @@ std::map<std::string, std::uint64_t> sink_impl::statistics() const
              { "packets_sent", c.packets_sent },
              { "bytes_sent", c.bytes_sent },
              { "heaps_failed", c.heaps_failed },
-             { "items_discarded", d_items_discarded.load() } };
+             { "items_discarded", d_items_discarded.load() },
+             { "rx_time_tags_ignored", d_rx_time_ignored.load() } };
 }
 
 void sink_impl::publish_stats()

@@ -91,6 +91,8 @@ private:
     std::uint64_t d_anchor_item = 0;
     std::uint64_t d_anchor_ticks = 0;
     std::atomic<std::uint64_t> d_items_discarded{ 0 };
+    /// rx_time tags that are not (seconds >= 0, fraction in [0, 1)).
+    std::atomic<std::uint64_t> d_rx_time_ignored{ 0 };
     std::uint64_t d_failures_logged = 0;
     std::chrono::steady_clock::time_point d_last_failure_log;
     bool d_failed_to_start = false;

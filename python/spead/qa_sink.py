@@ -162,6 +162,35 @@ class qa_sink(gr_unittest.TestCase):
                                  (2000, (SYNC + 2, 0.25 + 0.002)),
                                  (3000, (SYNC + 9, 0.5)), (4000, (SYNC + 9, 0.501))])
 
+    def test_malformed_rx_time_tags_are_counted_and_left_out(self):
+        # Tags that are not (whole seconds >= 0, fraction in [0, 1)) never re-anchor
+        # the timestamp nor stop the flowgraph.
+        samples = int8_complex_samples(1000 * 3, seed=17)
+
+        def tag(offset, value):
+            t = gr.tag_t()
+            t.offset, t.key, t.value = offset, pmt.intern('rx_time'), value
+            return t
+
+        bad = [tag(500, pmt.make_tuple(pmt.from_long(-5), pmt.from_double(0.5))),
+               tag(600, pmt.make_tuple(pmt.from_uint64(SYNC + 1), pmt.from_double(1.5))),
+               tag(700, pmt.make_tuple(pmt.from_uint64(SYNC + 1),
+                                       pmt.from_double(float('nan')))),
+               tag(800, pmt.intern('noon')),
+               tag(900, pmt.make_tuple(pmt.from_uint64(SYNC + 1), pmt.from_double(0.0),
+                                       pmt.from_double(0.0)))]
+        out = self.round_trip(
+            samples,
+            dict(timestamp_item='timestamp', sample_rate=1e6, sync_time=SYNC),
+            dict(items_per_heap=1000, timestamp_source='rx_time', sample_rate=1e6,
+                 sync_time=SYNC),
+            tags=[rx_time_tag(0, SYNC + 2, 0.25)] + bad)
+        np.testing.assert_array_equal(np.array(out.data(), np.complex64), samples)
+        times = [(t[0], t[2]) for t in support.tags_of(out) if t[1] == 'rx_time']
+        self.assertEqual(times, [(0, (SYNC + 2, 0.25)), (1000, (SYNC + 2, 0.251)),
+                                 (2000, (SYNC + 2, 0.252))])
+        self.assertEqual(self.last_sink.statistics()['rx_time_tags_ignored'], 5)
+
     def read_pcap(self, path, port=7148):
         """Every data heap of a capture as ItemGroup values (spead2's receive API)."""
         stream = spead.recv.Stream(spead.ThreadPool(), spead.recv.StreamConfig())
@@ -248,7 +277,7 @@ class qa_sink(gr_unittest.TestCase):
         self.assertEqual(counts, sorted(counts))  # counters only grow
         self.assertEqual(set(pmt.to_python(debug.get_message(0))),
                          {'heaps_sent', 'packets_sent', 'bytes_sent', 'heaps_failed',
-                          'items_discarded'})
+                          'items_discarded', 'rx_time_tags_ignored'})
 
     def test_bad_parameters_name_themselves(self):
         data = [spead.input_config('x', 0x1000, 'complex')]

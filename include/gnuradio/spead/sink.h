@@ -43,8 +43,10 @@ namespace spead {
  * which with config.rate_gbps paces the flowgraph).
  *
  * Message ports: "stats" (out) publishes a dict of heaps_sent, packets_sent, bytes_sent,
- * heaps_failed and items_discarded every config.stats_interval seconds and when the
- * block stops; any message on "stats_request" (in) makes it publish at once.
+ * heaps_failed, items_discarded and rx_time_tags_ignored (rx_time tags that are not
+ * (whole seconds >= 0, fraction in [0, 1)): left out) every config.stats_interval
+ * seconds and when the block stops; any message on "stats_request" (in) makes it
+ * publish at once.
  */
 class SPEAD_API sink : virtual public gr::sync_block
 {
