@@ -197,6 +197,15 @@ bool pdu_sink_impl::entry_of(const std::string& name,
         out.push_back(e);
         return true;
     }
+    if (pmt::is_symbol(value)) {
+        // A string (SPEAD Heap Source gives string items as symbols): characters, c8.
+        e.text = true;
+        e.characters = pmt::symbol_to_string(value);
+        e.length = e.characters.size();
+        e.numpy_header = "c8 (" + std::to_string(e.length) + ",)"; // tells changes
+        out.push_back(e);
+        return true;
+    }
     const std::string type = pmt::is_uniform_vector(value) ? numpy_type_of(value) : "";
     if (type.empty())
         return false;
@@ -219,7 +228,8 @@ bool pdu_sink_impl::entries_of(const pmt::pmt_t& msg,
             why = "a PDU's metadata must be a dict";
             return false;
         }
-        if (!entry_of(d_data_item, d_data_id, pmt::cdr(msg), out)) {
+        if (pmt::is_symbol(pmt::cdr(msg)) ||
+            !entry_of(d_data_item, d_data_id, pmt::cdr(msg), out)) {
             why = "a PDU's data must be a uniform vector";
             return false;
         }
@@ -229,7 +239,8 @@ bool pdu_sink_impl::entries_of(const pmt::pmt_t& msg,
         const pmt::pmt_t data =
             pmt::dict_ref(msg, pmt::intern(d_data_item), pmt::PMT_NIL);
         if (!pmt::is_null(data) && !entry_of(d_data_item, d_data_id, data, out)) {
-            why = "the dict's '" + d_data_item + "' is not a number or uniform vector";
+            why = "the dict's '" + d_data_item +
+                  "' is not a number, string or uniform vector";
             return false;
         }
     } else {
@@ -239,7 +250,7 @@ bool pdu_sink_impl::entries_of(const pmt::pmt_t& msg,
     for (const auto& kv : d_meta_items) {
         const pmt::pmt_t v = pmt::dict_ref(items, pmt::intern(kv.first), pmt::PMT_NIL);
         if (!pmt::is_null(v) && !entry_of(kv.first, kv.second, v, out)) {
-            why = "metadata '" + kv.first + "' is not a number or uniform vector";
+            why = "metadata '" + kv.first + "' is not a number, string or uniform vector";
             return false;
         }
     }
@@ -287,7 +298,8 @@ void pdu_sink_impl::handle_message(const pmt::pmt_t& msg)
         }
         if (!e.immediate) {
             slot->buffers[i].resize(e.length);
-            std::memcpy(slot->buffers[i].data(), e.data ? e.data : &e.value, e.length);
+            const void* from = e.text ? e.characters.data() : e.data ? e.data : &e.value;
+            std::memcpy(slot->buffers[i].data(), from, e.length);
         }
     }
     const std::size_t substream = d_heaps % d_sender->num_substreams();
@@ -300,10 +312,14 @@ void pdu_sink_impl::handle_message(const pmt::pmt_t& msg)
             protocol::descriptor d;
             d.id = e.id;
             d.name = e.name;
-            if (e.immediate)
+            if (e.immediate) {
                 d.format = { protocol::format_field{ 'u', d_config.heap_address_bits } };
-            else
+            } else if (e.text) {
+                d.format = { protocol::format_field{ 'c', 8 } };
+                d.shape = { std::int64_t(e.length) };
+            } else {
                 d.numpy_header = e.numpy_header;
+            }
             h.add_descriptor(d);
         }
     }

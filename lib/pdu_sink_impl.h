@@ -46,6 +46,9 @@ private:
         const void* data;    ///< else: the bytes, in the message
         std::size_t length;
         std::string numpy_header; ///< and their description
+        /// A string: its characters, sent with format c8 and shape (length,).
+        bool text = false;
+        std::string characters;
     };
 
     void handle_message(const pmt::pmt_t& msg);

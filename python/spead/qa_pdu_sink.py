@@ -97,10 +97,13 @@ class qa_pdu_sink(gr_unittest.TestCase):
         timer = threading.Timer(30, lambda: (fired.append(1), self.rx.stop()))
         self.rx.start()
         timer.start()
-        sink = spead.pdu_sink(meta_items={'timestamp': 0x1600}, transport='inproc',
-                              queue=queue)
+        sink = spead.pdu_sink(meta_items={'timestamp': 0x1600, 'label': 0x4104},
+                              transport='inproc', queue=queue)
         vectors = [np.arange(10, dtype=np.int16) - k for k in range(3)]
-        self.send_all(sink, [pdu({'timestamp': k}, pmt.init_s16vector(10, v.tolist()))
+        # A string goes as characters (c8); its length changes, and so its descriptor.
+        labels = ['ant%d' % (k * 5) for k in range(3)]
+        self.send_all(sink, [pdu({'timestamp': k, 'label': labels[k]},
+                                 pmt.init_s16vector(10, v.tolist()))
                              for k, v in enumerate(vectors)], 3)
         self.rx.wait()  # the stop heap ends the heap source
         timer.cancel()
@@ -109,8 +112,8 @@ class qa_pdu_sink(gr_unittest.TestCase):
         for i in range(debug.num_messages()):
             meta, vector = pmt.to_python(debug.get_message(i))
             if 'timestamp' in meta:  # not the stop heap
-                got.append((meta['timestamp'], list(vector)))
-        self.assertEqual(got, [(k, v.tolist()) for k, v in enumerate(vectors)])
+                got.append((meta['timestamp'], meta['label'], list(vector)))
+        self.assertEqual(got, [(k, labels[k], v.tolist()) for k, v in enumerate(vectors)])
 
     def read_pcap(self, path):
         stream = spead.recv.Stream(spead.ThreadPool(), spead.recv.StreamConfig())

@@ -29,7 +29,8 @@ namespace spead {
  * ('<f4' for an f32vector, '<c8' for c32vector, '|u1' for u8vector...), and each
  * metadata key named in \p meta_items becomes the item of that ID: an integer as an
  * immediate (format u40/u48 as the flavour), a double as a '<f8' scalar, a uniform
- * vector as an array. Other metadata keys are left out. A dict of items (as SPEAD Heap
+ * vector as an array, a string (symbol) as its characters (format c8, shape (length,)).
+ * Other metadata keys are left out. A dict of items (as SPEAD Heap
  * Source's "dicts" port gives) works the same: its \p data_item entry is the data.
  * This is what SPEAD Heap Source's PDUs come back as: their metadata carries the heap's
  * scalar items by name.
