@@ -82,14 +82,15 @@ block_sender::slot* block_sender::try_acquire(std::chrono::milliseconds wait)
     return s;
 }
 
-std::uint64_t block_sender::packets_of(const send::heap& h)
+std::uint64_t block_sender::packets_of(const send::heap& h) const
 {
     std::uint64_t packets = 0;
     try {
         send::packet_generator gen(h, 1, d_max_packet_size);
-        d_scratch.resize(gen.scratch_size());
+        // Local: send() and send_now() may run on different threads.
+        std::vector<std::uint8_t> scratch(gen.scratch_size());
         std::vector<send::packet_buffer> pieces;
-        while (gen.next_packet(d_scratch.data(), pieces) > 0) {
+        while (gen.next_packet(scratch.data(), pieces) > 0) {
             pieces.clear();
             packets++;
         }

@@ -82,7 +82,7 @@ public:
 private:
     void sent(slot* s, const std::error_code& error, std::uint64_t bytes);
     /// The packets \p h is cut into (the stream reports bytes only).
-    std::uint64_t packets_of(const send::heap& h);
+    std::uint64_t packets_of(const send::heap& h) const;
 
     protocol::flavour d_flavour;
     std::unique_ptr<send::stream> d_stream;
@@ -93,7 +93,6 @@ private:
     std::condition_variable d_cv;
     counters d_counters;
     std::size_t d_max_packet_size;
-    std::vector<std::uint8_t> d_scratch; ///< for packets_of(), on the caller's thread
 };
 
 } // namespace spead
