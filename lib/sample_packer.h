@@ -26,10 +26,14 @@ enum class wire_choice {
     native, ///< the samples as they are, little-endian (complex: '<c8', float: '<f4'...)
     int8,   ///< float and complex inputs: x * scale rounded to int8 (complex: re, im)
     int16,  ///< float and complex inputs: x * scale rounded to int16 (complex: re, im)
+    /// native, big-endian (complex: '>c8', float: '>f4', int '>i4', short '>i2'), for
+    /// receivers that take SPEAD's big-endian convention without reading descriptors
+    native_be,
+    int16_be, ///< int16, big-endian ('>i2')
 };
 
 /// \throws std::invalid_argument naming \p parameter for anything but "" or "native",
-/// "int8", "int16".
+/// "int8", "int16", "native_be", "int16_be".
 wire_choice parse_wire_choice(const std::string& text, const std::string& parameter);
 
 class sample_packer
@@ -69,7 +73,8 @@ public:
 private:
     sample_type d_input;
     std::size_t d_vlen;
-    wire_choice d_wire;
+    wire_choice d_wire; ///< native, int8 or int16
+    bool d_big_endian;  ///< multi-byte wire scalars byte-swapped
     float d_scale;
     std::size_t d_wire_bytes_per_item;
 };

@@ -140,6 +140,20 @@ class qa_sink(gr_unittest.TestCase):
         self.assertEqual(stamps, [(200 * k, 200 * k) for k in range(6)])
         self.assertEqual(sink.statistics()['packets_sent'], src.statistics()['packets'])
 
+    def test_big_endian_int16_round_trip(self):
+        # int16_be: the descriptor says '>i2' and the source converts back from it.
+        samples = int8_complex_samples(128 * 4, seed=19)
+        out = blocks.vector_sink_c()
+        src = spead.source([spead.output_config('data', 'complex', scale=128)],
+                           transport='inproc', queue=(queue := spead.InprocQueue()))
+        sink = spead.sink([spead.input_config('data', 0x4300, 'complex', wire='int16_be',
+                                              scale=128)],
+                          items_per_heap=128, transport='inproc', queue=queue)
+        self.tb.connect(blocks.vector_source_c(samples.tolist()), sink)
+        self.tb.connect(src, out)
+        self.assertTrue(support.run_bounded(self.tb), 'the flowgraph did not end')
+        np.testing.assert_array_equal(np.array(out.data(), np.complex64), samples)
+
     def test_tcp_round_trip(self):
         samples = int8_complex_samples(100 * 7, seed=5)
         out = self.round_trip(samples, {}, dict(items_per_heap=100), transport='tcp')

@@ -30,7 +30,9 @@ struct SPEAD_API input_config {
      * complex as '<c8', float '<f4', int '<i4', short '<i2', byte '|u1'), or for float
      * and complex inputs "int8" / "int16": each value times \a scale, rounded, saturated
      * (complex as (re, im) pairs, an item of shape (..., 2)); a byte input may be
-     * declared "int8" ('|i1').
+     * declared "int8" ('|i1'). "native_be" and "int16_be": the same big-endian ('>c8',
+     * '>f4', '>i4', '>i2'), for receivers that expect SPEAD's big-endian convention
+     * without reading the numpy descriptors.
      */
     std::string wire = "native";
     /// Factor applied before rounding to int8/int16 (the source divides by its scale).
