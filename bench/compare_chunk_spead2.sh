@@ -8,17 +8,17 @@
 #   bench/compare_chunk_spead2.sh BUILD_DIR [spead_bench chunk options]
 #
 # Writes the packets with `spead_bench chunk --write-stream`, runs `spead_bench chunk`,
-# then builds bench/spead2_chunk_bench.cpp against spead2 (SPEAD2_SRC, default
-# /work/ref/spead2-src; SPEAD2_BUILD, its meson build, default /work/ref/out/cxx) and
-# runs it on the same file. Prints figures; judges nothing.
+# then builds bench/spead2_chunk_bench.cpp against spead2 (SPEAD2_SRC, a spead2 source
+# tree; SPEAD2_BUILD, its meson build's cxx folder, as ../shared/tools/build-spead2.sh
+# makes it) and runs it on the same file. Prints figures; judges nothing.
 
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${1:?usage: compare_chunk_spead2.sh BUILD_DIR [spead_bench chunk options]}
 shift
-spead2_src=${SPEAD2_SRC:-/work/ref/spead2-src}
-spead2_build=${SPEAD2_BUILD:-/work/ref/out/cxx}
+spead2_src=${SPEAD2_SRC:?set SPEAD2_SRC to a spead2 source tree}
+spead2_build=${SPEAD2_BUILD:?set SPEAD2_BUILD to the cxx folder of a spead2 build}
 
 # The options spead2's side needs, with spead_bench chunk's defaults.
 heaps=65536 heap_size=4096 groups=4 spectra=32 max_chunks=2 ring_chunks=4 passes=5

@@ -7,7 +7,7 @@ exception type), allow_immediate and to_raw under four flavours, and in the pack
 of a heap holding the item (send.ItemGroup.get_heap through a BytesStream).
 
     /usr/bin/python3 scripts/compare-items-with-spead2.py \
-        --spead2-path /work/ref/out/py/lib/python3/dist-packages \
+        --spead2-path SPEAD2_BUILD/py/lib/python3/dist-packages \
         --gr-spead-path build/test_modules
 
 Each module runs in its own process (`... run MODULE` prints its pickled results).
