@@ -276,14 +276,20 @@ void bind_chunk_config(py::module& recv)
             "'void (void *, size_t, void *)' (e.g. a numba cfunc taking a "
             "chunk_place_data pointer), or a TimestampPlacement (which also raises "
             "max_heap_extra to what it needs).")
+        // Both return the configuration itself, so that calls chain as in spead2.
         .def(
             "enable_packet_presence",
-            [](chunk_config_wrapper& c, std::size_t payload_size) {
-                c.config.enable_packet_presence(payload_size);
+            [](py::object self, std::size_t payload_size) {
+                self.cast<chunk_config_wrapper&>().config.enable_packet_presence(
+                    payload_size);
+                return self;
             },
             py::arg("payload_size"))
         .def("disable_packet_presence",
-             [](chunk_config_wrapper& c) { c.config.disable_packet_presence(); })
+             [](py::object self) {
+                 self.cast<chunk_config_wrapper&>().config.disable_packet_presence();
+                 return self;
+             })
         .def_property_readonly("packet_presence_payload_size",
                                [](const chunk_config_wrapper& c) {
                                    return c.config.get_packet_presence_payload_size();
