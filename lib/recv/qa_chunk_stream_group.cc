@@ -8,7 +8,9 @@
 // Chunk stream groups: configuration checks, members filling the same chunks in
 // lossless and lossy modes, eviction of old chunks (padding chunks, heaps too old),
 // and stopping the group (or one member) while a member waits. Each member has its own
-// thread pool; every test runs under a watchdog so that a deadlock fails.
+// thread pool; every test runs under a watchdog so that a deadlock fails. The lossless
+// and lossy scenarios are those of python/spead/qa_chunk_stream_group.py, whose
+// test_same_as_spead2 finds spead2's groups giving the same chunks and statistics.
 
 #include "qa_chunk_support.h"
 #include "qa_wait.h"

@@ -10,11 +10,15 @@ sequence of ChunkStreamGroupMember streams, members filling the same chunks in l
 and lossy modes, eviction of old chunks, and stopping the group while a member waits.
 
 Heaps are placed by the built-in TimestampPlacement (chunk ts // 4, heap ts % 4), so no
-numba is needed. Each member has its own thread pool, as groups require."""
+numba is needed. Each member has its own thread pool, as groups require. Where spead2 is
+built, test_same_as_spead2 runs the lossless and lossy scenarios through spead2's groups
+and ours with the same numba place function and compares everything: the expectations
+below were checked that way."""
 
 import collections.abc
 import gc
 import threading
+import unittest
 import weakref
 
 import numpy as np
@@ -22,7 +26,8 @@ from gnuradio import gr_unittest
 
 import gnuradio.spead as spead
 from gnuradio.spead import recv
-from qa_chunk_stream import HEAP_SIZE, HEAPS_PER_CHUNK, TIMESTAMP_ID, heap_packets, payload
+from qa_chunk_stream import (HAVE_NUMBA, HEAP_SIZE, HEAPS_PER_CHUNK, NUMBA_MISSING, TIMESTAMP_ID,
+                             heap_packets, payload, plain_config, reference_spead2)
 from recv_test_support import PATIENCE, wait_for
 
 EvictionMode = recv.ChunkStreamGroupConfig.EvictionMode
@@ -37,20 +42,22 @@ def chunk_config(max_chunks=2):
 class Group:
     """A ring group (max_chunks 2) of ``members`` members fed by inproc queues."""
 
-    def __init__(self, mode, members=2):
+    def __init__(self, mode, members=2, module=spead, config=None):
+        recv = module.recv
         self.data_ring = recv.ChunkRingbuffer(FREE_CHUNKS)
         self.free_ring = recv.ChunkRingbuffer(FREE_CHUNKS)
         self.group = recv.ChunkStreamRingGroup(
-            recv.ChunkStreamGroupConfig(max_chunks=2, eviction_mode=mode),
+            recv.ChunkStreamGroupConfig(max_chunks=2, eviction_mode=getattr(
+                recv.ChunkStreamGroupConfig.EvictionMode, mode.name)),
             self.data_ring, self.free_ring)
         for _ in range(FREE_CHUNKS):
             self.group.add_free_chunk(recv.Chunk(
                 present=np.zeros(HEAPS_PER_CHUNK, np.uint8),
                 data=np.zeros(HEAPS_PER_CHUNK * HEAP_SIZE, np.uint8)))
-        self.queues = [spead.InprocQueue() for _ in range(members)]
+        self.queues = [module.InprocQueue() for _ in range(members)]
         for i in range(members):
-            self.group.emplace_back(spead.ThreadPool(), recv.StreamConfig(stream_id=i),
-                                    chunk_config())
+            self.group.emplace_back(module.ThreadPool(), recv.StreamConfig(stream_id=i),
+                                    config or chunk_config())
         for member, queue in zip(self.group, self.queues):
             member.add_inproc_reader(queue)
 
@@ -69,6 +76,32 @@ class Group:
             out.append((chunk.chunk_id, chunk.present.tolist(), bytes(chunk.data)))
             self.group.add_free_chunk(chunk)
         return out
+
+
+def scenario_lossless(g):
+    """Member 0 carries the even timestamps of chunks 0-2, member 1 the odd ones; member
+    0 sends everything first. Returns (data ring size while member 1 is silent, chunks,
+    too_old_heaps per member)."""
+    g.send(0, [0, 2, 4, 6, 8, 10])
+    # Member 0 took chunks 0 and 1 and waits to begin chunk 2.
+    assert wait_for(lambda: g.free_ring.qsize() == FREE_CHUNKS - 2)
+    waiting = g.data_ring.qsize()
+    g.send(1, [1, 3, 5, 7, 9, 11])
+    chunks = g.finish()
+    return waiting, chunks, [m.stats['too_old_heaps'] for m in g.group]
+
+
+def scenario_lossy(g):
+    """Member 1 sends one heap of chunk 0, member 0 runs on to chunk 3, then member 1
+    sends a late heap of chunk 0. Returns (chunks, too_old_heaps per member)."""
+    g.send(1, [1])
+    assert wait_for(lambda: g.group[1].stats['heaps'] == 1)
+    g.send(0, [0, 2, 4, 6, 8, 10, 12, 14])
+    assert wait_for(lambda: g.group[0].stats['heaps'] == 8)
+    g.send(1, [3])
+    assert wait_for(lambda: g.group[1].stats['heaps'] == 2)
+    chunks = g.finish()
+    return chunks, [m.stats['too_old_heaps'] for m in g.group]
 
 
 def chunk_bytes(chunk_id, present):
@@ -127,37 +160,37 @@ class qa_chunk_stream_group(gr_unittest.TestCase):
         self.assertIsNone(weak())
 
     def test_lossless_waits_for_every_member(self):
-        g = Group(EvictionMode.LOSSLESS)
-        # Member 0 carries the even timestamps of chunks 0-2, member 1 the odd ones.
-        g.send(0, [0, 2, 4, 6, 8, 10])
-        # Member 0 took chunks 0 and 1 and waits to begin chunk 2: nothing leaves while
-        # member 1 has not moved past chunk 0.
-        self.assertTrue(wait_for(lambda: g.free_ring.qsize() == FREE_CHUNKS - 2))
-        self.assertEqual(g.data_ring.qsize(), 0)
-        g.send(1, [1, 3, 5, 7, 9, 11])
-        chunks = g.finish()
+        waiting, chunks, too_old = scenario_lossless(Group(EvictionMode.LOSSLESS))
+        # Nothing left while member 1 had not moved past chunk 0; then every heap.
+        self.assertEqual(waiting, 0)
         self.assertEqual([(c[0], c[1]) for c in chunks], [(i, [1, 1, 1, 1]) for i in range(3)])
         for chunk_id, present, data in chunks:
             self.assertEqual(data, chunk_bytes(chunk_id, present))
-        self.assertEqual([m.stats['too_old_heaps'] for m in g.group], [0, 0])
+        self.assertEqual(too_old, [0, 0])
 
     def test_lossy_evicts_old_chunks(self):
-        g = Group(EvictionMode.LOSSY)
-        g.send(1, [1])
-        self.assertTrue(wait_for(lambda: g.group[1].stats['heaps'] == 1))
-        # Member 0 runs on to chunk 3: the silent member 1 is made to let go of chunks
-        # 0 and 1, and member 0 never waits for it.
-        g.send(0, [0, 2, 4, 6, 8, 10, 12, 14])
-        self.assertTrue(wait_for(lambda: g.group[0].stats['heaps'] == 8))
-        # Chunk 0 has gone: member 1's late heap for it is too old.
-        g.send(1, [3])
-        self.assertTrue(wait_for(lambda: g.group[1].stats['heaps'] == 2))
-        chunks = g.finish()
+        # The silent member 1 is made to let go of chunks 0 and 1 when member 0 needs
+        # chunks 2 and 3, so member 0 never waits; member 1's late heap is too old.
+        chunks, too_old = scenario_lossy(Group(EvictionMode.LOSSY))
         self.assertEqual([(c[0], c[1]) for c in chunks],
                          [(0, [1, 1, 1, 0])] + [(i, [1, 0, 1, 0]) for i in (1, 2, 3)])
         for chunk_id, present, data in chunks:
             self.assertEqual(data, chunk_bytes(chunk_id, present))
-        self.assertEqual([m.stats['too_old_heaps'] for m in g.group], [0, 1])
+        self.assertEqual(too_old, [0, 1])
+
+    @unittest.skipUnless(HAVE_NUMBA, NUMBA_MISSING)
+    def test_same_as_spead2(self):
+        # Both scenarios through spead2's groups and ours, with the same numba place
+        # function: the same chunks, bytes and statistics.
+        spead2 = reference_spead2()
+        if spead2 is None:
+            self.skipTest('spead2 is not built here')
+        for scenario, mode in ((scenario_lossless, EvictionMode.LOSSLESS),
+                               (scenario_lossy, EvictionMode.LOSSY)):
+            with self.subTest(scenario=scenario.__name__):
+                results = [scenario(Group(mode, module=m, config=plain_config(m, max_chunks=2)))
+                           for m in (spead, spead2)]
+                self.assertEqual(results[0], results[1])
 
     def test_stop_during_receive(self):
         g = Group(EvictionMode.LOSSLESS)

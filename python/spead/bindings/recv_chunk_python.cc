@@ -444,6 +444,46 @@ void bind_chunk_ringbuffer(py::module& recv)
         });
 }
 
+/// What every chunk stream class has beside its readers: config, chunk_stream_config,
+/// start, stop, stats and reject_stats.
+template <typename Wrapper, typename... Bases>
+void bind_stream_control(py::class_<Wrapper, Bases...>& cls)
+{
+    cls.def_property_readonly("config", [](Wrapper& s) { return s.get().get_config(); })
+        .def_property_readonly(
+            "chunk_stream_config",
+            [](Wrapper& s) { return s.chunk_config(); },
+            "The chunk configuration (not in spead2).")
+        .def("start",
+             [](Wrapper& s) {
+                 py::gil_scoped_release release;
+                 s.get().start();
+             })
+        .def("stop",
+             [](Wrapper& s) {
+                 {
+                     py::gil_scoped_release release;
+                     s.get().stop();
+                 }
+                 flush_python_log();
+             })
+        .def_property_readonly("stats",
+                               [](Wrapper& s) {
+                                   flush_python_log();
+                                   py::gil_scoped_release release;
+                                   return s.get().get_stats();
+                               })
+        .def_property_readonly(
+            "reject_stats",
+            [](Wrapper& s) {
+                flush_python_log();
+                py::gil_scoped_release release;
+                return s.get().get_reject_stats();
+            },
+            "Packets rejected and heaps dropped, per reason. Not in spead2.");
+    ;
+}
+
 void bind_ring_stream(py::module& recv)
 {
     py::class_<ring_pair_wrapper>(
@@ -464,62 +504,29 @@ void bind_ring_stream(py::module& recv)
             return p.pair().get_free_ringbuffer();
         });
 
-    py::class_<chunk_ring_stream_wrapper, ring_pair_wrapper, stream_wrapper_base>(
-        recv,
-        "ChunkRingStream",
-        "A stream that places heaps into chunks taken from free_ringbuffer and puts "
-        "them on data_ringbuffer (spead2.recv.ChunkRingStream).")
-        .def(py::init([](const py::object& pool,
-                         const recv::stream_config& config,
-                         const chunk_config_wrapper& chunk_config,
-                         std::shared_ptr<recv::chunk_ringbuffer> data_ring,
-                         std::shared_ptr<recv::chunk_ringbuffer> free_ring) {
-                 if (!py::isinstance<recv::thread_pool>(pool))
-                     throw py::type_error("thread_pool must be a ThreadPool");
-                 return std::make_unique<chunk_ring_stream_wrapper>(pool,
-                                                                    config,
-                                                                    chunk_config,
-                                                                    std::move(data_ring),
-                                                                    std::move(free_ring));
-             }),
-             py::arg("thread_pool"),
-             py::arg("config") = recv::stream_config(),
-             py::arg("chunk_stream_config"),
-             py::arg("data_ringbuffer"),
-             py::arg("free_ringbuffer"))
-        .def_property_readonly(
-            "config", [](chunk_ring_stream_wrapper& s) { return s.get().get_config(); })
-        .def_property_readonly(
-            "chunk_stream_config",
-            [](chunk_ring_stream_wrapper& s) { return s.chunk_config(); },
-            "The chunk configuration (not in spead2).")
-        .def("start",
-             [](chunk_ring_stream_wrapper& s) {
-                 py::gil_scoped_release release;
-                 s.get().start();
-             })
-        .def("stop",
-             [](chunk_ring_stream_wrapper& s) {
-                 {
-                     py::gil_scoped_release release;
-                     s.get().stop();
-                 }
-                 flush_python_log();
-             })
-        .def_property_readonly("stats",
-                               [](chunk_ring_stream_wrapper& s) {
-                                   flush_python_log();
-                                   py::gil_scoped_release release;
-                                   return s.get().get_stats();
-                               })
-        .def_property_readonly(
-            "reject_stats",
-            [](chunk_ring_stream_wrapper& s) {
-                flush_python_log();
-                py::gil_scoped_release release;
-                return s.get().get_reject_stats();
-            },
-            "Packets rejected and heaps dropped, per reason. Not in spead2.");
+    py::class_<chunk_ring_stream_wrapper, ring_pair_wrapper, stream_wrapper_base>
+        ring_stream(
+            recv,
+            "ChunkRingStream",
+            "A stream that places heaps into chunks taken from free_ringbuffer and puts "
+            "them on data_ringbuffer (spead2.recv.ChunkRingStream).");
+    ring_stream.def(
+        py::init([](const py::object& pool,
+                    const recv::stream_config& config,
+                    const chunk_config_wrapper& chunk_config,
+                    std::shared_ptr<recv::chunk_ringbuffer> data_ring,
+                    std::shared_ptr<recv::chunk_ringbuffer> free_ring) {
+            if (!py::isinstance<recv::thread_pool>(pool))
+                throw py::type_error("thread_pool must be a ThreadPool");
+            return std::make_unique<chunk_ring_stream_wrapper>(
+                pool, config, chunk_config, std::move(data_ring), std::move(free_ring));
+        }),
+        py::arg("thread_pool"),
+        py::arg("config") = recv::stream_config(),
+        py::arg("chunk_stream_config"),
+        py::arg("data_ringbuffer"),
+        py::arg("free_ringbuffer"));
+    bind_stream_control(ring_stream);
 }
 
 void bind_groups(py::module& recv)
@@ -549,44 +556,12 @@ void bind_groups(py::module& recv)
             "newer chunk; LOSSLESS: it waits until every member has moved on.");
     config.attr("DEFAULT_MAX_CHUNKS") = gc::default_max_chunks;
 
-    py::class_<group_member_wrapper, stream_wrapper_base>(
+    py::class_<group_member_wrapper, stream_wrapper_base> member(
         recv,
         "ChunkStreamGroupMember",
         "One stream of a ChunkStreamRingGroup, made by its emplace_back "
-        "(spead2.recv.ChunkStreamGroupMember); stop() stops the whole group.")
-        .def_property_readonly(
-            "config", [](group_member_wrapper& s) { return s.get().get_config(); })
-        .def_property_readonly(
-            "chunk_stream_config",
-            [](group_member_wrapper& s) { return s.chunk_config(); },
-            "The chunk configuration (not in spead2).")
-        .def("start",
-             [](group_member_wrapper& s) {
-                 py::gil_scoped_release release;
-                 s.get().start();
-             })
-        .def("stop",
-             [](group_member_wrapper& s) {
-                 {
-                     py::gil_scoped_release release;
-                     s.get().stop();
-                 }
-                 flush_python_log();
-             })
-        .def_property_readonly("stats",
-                               [](group_member_wrapper& s) {
-                                   flush_python_log();
-                                   py::gil_scoped_release release;
-                                   return s.get().get_stats();
-                               })
-        .def_property_readonly(
-            "reject_stats",
-            [](group_member_wrapper& s) {
-                flush_python_log();
-                py::gil_scoped_release release;
-                return s.get().get_reject_stats();
-            },
-            "Packets rejected and heaps dropped, per reason. Not in spead2.");
+        "(spead2.recv.ChunkStreamGroupMember); stop() stops the whole group.");
+    bind_stream_control(member);
 
     py::class_<ring_group_wrapper, ring_pair_wrapper>(
         recv,
