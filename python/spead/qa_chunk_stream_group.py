@@ -15,8 +15,10 @@ built, test_same_as_spead2 runs the lossless and lossy scenarios through spead2'
 and ours with the same numba place function and compares everything: the expectations
 below were checked that way."""
 
+import asyncio
 import collections.abc
 import gc
+import socket
 import threading
 import unittest
 import weakref
@@ -28,7 +30,7 @@ import gnuradio.spead as spead
 from gnuradio.spead import recv
 from qa_chunk_stream import (HAVE_NUMBA, HEAP_SIZE, HEAPS_PER_CHUNK, NUMBA_MISSING, TIMESTAMP_ID,
                              heap_packets, payload, plain_config, reference_spead2)
-from recv_test_support import PATIENCE, wait_for
+from recv_test_support import PATIENCE, free_port, stop_packet, wait_for
 
 EvictionMode = recv.ChunkStreamGroupConfig.EvictionMode
 FREE_CHUNKS = 8
@@ -206,6 +208,43 @@ class qa_chunk_stream_group(gr_unittest.TestCase):
             g.data_ring.get_nowait()
         # The free ring stopped too: iterating it ends after the chunks left there.
         self.assertEqual(len(list(g.free_ring)), FREE_CHUNKS - 2)
+
+    def test_udp_members_and_asyncio_data_ring(self):
+        # Two members on loopback ports, each carrying alternate heaps and then a stop
+        # heap; the data ring is an asyncio ring (it comes back from the group as given).
+        data_ring = recv.asyncio.ChunkRingbuffer(4)
+        group = recv.ChunkStreamRingGroup(
+            recv.ChunkStreamGroupConfig(max_chunks=2, eviction_mode=EvictionMode.LOSSLESS),
+            data_ring, recv.ChunkRingbuffer(4))
+        for _ in range(4):
+            group.add_free_chunk(recv.Chunk(
+                present=np.zeros(HEAPS_PER_CHUNK, np.uint8),
+                data=np.zeros(HEAPS_PER_CHUNK * HEAP_SIZE, np.uint8)))
+        ports = [free_port(), free_port()]
+        for port in ports:
+            group.emplace_back(spead.ThreadPool(), recv.StreamConfig(), chunk_config())
+        for member, port in zip(group, ports):
+            member.add_udp_reader(port, bind_hostname='127.0.0.1')
+        self.assertIs(group.data_ringbuffer, data_ring)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as tx:
+            for ts in range(8):
+                for p in heap_packets(ts + 1, ts):
+                    tx.sendto(p, ('127.0.0.1', ports[ts % 2]))
+            for port in ports:
+                tx.sendto(stop_packet(100), ('127.0.0.1', port))
+
+        async def consume():
+            out = []
+            async for chunk in group.data_ringbuffer:
+                out.append((chunk.chunk_id, chunk.present.tolist(), bytes(chunk.data)))
+                group.add_free_chunk(chunk)
+            return out
+
+        chunks = asyncio.run(asyncio.wait_for(consume(), PATIENCE))
+        self.assertEqual([(c[0], c[1]) for c in chunks], [(0, [1] * 4), (1, [1] * 4)])
+        for chunk_id, present, data in chunks:
+            self.assertEqual(data, chunk_bytes(chunk_id, present))
+        group.stop()
 
 
 if __name__ == '__main__':
