@@ -95,7 +95,10 @@ class chunk_stream_group_member;
  * of a chunk. Which member's stream ID a chunk carries, and whose batch statistics the
  * allocate and ready functions receive, is not specified.
  *
- * The group's public functions must be called from one thread at a time.
+ * The allocate and ready functions are called with the group's lock held, on a member's
+ * thread (or the thread calling stop()); they may block (a ring of free chunks), but
+ * stop() must then be able to wake them, as chunk_stream_ring_group does by stopping its
+ * rings first. The group's public functions must be called from one thread at a time.
  */
 class chunk_stream_group
 {
