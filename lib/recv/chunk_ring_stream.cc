@@ -81,22 +81,12 @@ chunk_ring_stream::chunk_ring_stream(thread_pool& pool,
                                      std::shared_ptr<chunk_ringbuffer> data_ring,
                                      std::shared_ptr<chunk_ringbuffer> free_ring)
     : chunk_ring_pair(std::move(data_ring), std::move(free_ring)),
-      chunk_stream(pool, config, adjusted_chunk_config(chunk_config, *this))
+      chunk_stream(pool, config, with_rings(chunk_config))
 {
     d_data_ring->add_producer();
 }
 
 chunk_ring_stream::~chunk_ring_stream() { stop(); }
-
-chunk_stream_config
-chunk_ring_stream::adjusted_chunk_config(const chunk_stream_config& config,
-                                         chunk_ring_pair& pair)
-{
-    chunk_stream_config adjusted = config;
-    adjusted.set_allocate(pair.make_allocate());
-    adjusted.set_ready(pair.make_ready(config.get_ready()));
-    return adjusted;
-}
 
 void chunk_ring_stream::stop_requested()
 {

@@ -150,7 +150,12 @@ std::uint64_t* chunk_stream::batch_stats()
 
 chunk* chunk_stream::obtain_chunk(std::int64_t chunk_id, std::uint64_t* stats)
 {
-    return d_chunk_config.get_allocate()(chunk_id, stats).release();
+    chunk* fresh = d_chunk_config.get_allocate()(chunk_id, stats).release();
+    if (fresh) {
+        fresh->chunk_id = chunk_id;
+        fresh->stream_id = get_config().get_stream_id();
+    }
+    return fresh;
 }
 
 void chunk_stream::release_chunk(chunk* c, std::uint64_t* stats)
@@ -220,12 +225,7 @@ memory_allocator::pointer chunk_stream::place_heap(std::size_t size,
         c = d_window->get(
             std::uint64_t(chunk_id),
             [this, stats](std::uint64_t id) {
-                chunk* fresh = obtain_chunk(std::int64_t(id), stats);
-                if (fresh) {
-                    fresh->chunk_id = std::int64_t(id);
-                    fresh->stream_id = get_config().get_stream_id();
-                }
-                return fresh;
+                return obtain_chunk(std::int64_t(id), stats);
             },
             [this, stats](chunk* old) { release_chunk(old, stats); },
             [this](std::uint64_t head) { head_moved(head); });

@@ -237,10 +237,13 @@ class qa_chunk_stream(gr_unittest.TestCase):
             config.max_chunks = 0
         with self.assertRaises(ValueError):
             config.enable_packet_presence(0)
-        config.enable_packet_presence(100)
+        # Both return the configuration itself (spead2 chains them into constructors).
+        self.assertIs(config.enable_packet_presence(100), config)
         self.assertEqual(config.packet_presence_payload_size, 100)
-        config.disable_packet_presence()
+        self.assertIs(config.disable_packet_presence(), config)
         self.assertEqual(config.packet_presence_payload_size, 0)
+        chained = recv.ChunkStreamConfig(max_chunks=3).enable_packet_presence(7)
+        self.assertEqual((chained.max_chunks, chained.packet_presence_payload_size), (3, 7))
         with self.assertRaises(IndexError):
             recv.ChunkStreamConfig(place=())
         with self.assertRaises(TypeError):

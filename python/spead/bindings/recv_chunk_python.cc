@@ -21,6 +21,7 @@
 
 #include <gnuradio/spead/recv/chunk_placement.h>
 #include <gnuradio/spead/recv/chunk_ring_stream.h>
+#include <gnuradio/spead/recv/chunk_stream_ring_group.h>
 #include <pybind11/stl.h>
 #include <array>
 #include <chrono>
@@ -249,6 +250,85 @@ private:
     std::unique_ptr<recv::chunk_ring_stream> d_stream;
 };
 
+/// Python's ChunkStreamGroupMember: a member stream the group owns (the Python object
+/// only refers to it, and keeps the group alive).
+class group_member_wrapper : public stream_wrapper_base
+{
+public:
+    group_member_wrapper(py::object pool_object,
+                         recv::chunk_stream_group_member& member,
+                         const chunk_config_wrapper& chunk_config)
+        : stream_wrapper_base(std::move(pool_object)),
+          d_member(member),
+          d_chunk_config(chunk_config)
+    {
+    }
+    group_member_wrapper(const group_member_wrapper&) = delete;
+
+    recv::chunk_stream_group_member& get() { return d_member; }
+    recv::stream& base_stream() override { return d_member; }
+    const chunk_config_wrapper& chunk_config() const { return d_chunk_config; }
+
+private:
+    recv::chunk_stream_group_member& d_member;
+    chunk_config_wrapper d_chunk_config; ///< keeps the place callback's owner alive
+};
+
+/// Python's ChunkStreamRingGroup.
+class ring_group_wrapper : public ring_pair_wrapper
+{
+public:
+    ring_group_wrapper(const recv::chunk_stream_group_config& config,
+                       py::object data_ring,
+                       py::object free_ring)
+        : d_data_ring(std::move(data_ring)), d_free_ring(std::move(free_ring))
+    {
+        d_group = std::make_unique<recv::chunk_stream_ring_group>(
+            config,
+            d_data_ring.cast<std::shared_ptr<recv::chunk_ringbuffer>>(),
+            d_free_ring.cast<std::shared_ptr<recv::chunk_ringbuffer>>());
+    }
+
+    ring_group_wrapper(const ring_group_wrapper&) = delete;
+
+    ~ring_group_wrapper() override
+    {
+        {
+            py::gil_scoped_release release;
+            d_group.reset();
+        }
+        // With the GIL: the members' buffers and thread pools, after their streams.
+        d_members.clear();
+    }
+
+    recv::chunk_ring_pair& pair() override { return *d_group; }
+    recv::chunk_stream_ring_group& get() { return *d_group; }
+    const py::object& data_ring() const { return d_data_ring; }
+    const py::object& free_ring() const { return d_free_ring; }
+
+    group_member_wrapper& emplace_back(const py::object& pool,
+                                       const recv::stream_config& config,
+                                       const chunk_config_wrapper& chunk_config)
+    {
+        if (!py::isinstance<recv::thread_pool>(pool))
+            throw py::type_error("thread_pool must be a ThreadPool");
+        recv::chunk_stream_group_member& member = d_group->emplace_back(
+            pool.cast<recv::thread_pool&>(), config, chunk_config.config);
+        d_members.push_back(
+            std::make_unique<group_member_wrapper>(pool, member, chunk_config));
+        return *d_members.back();
+    }
+
+    std::size_t size() const { return d_members.size(); }
+    group_member_wrapper& at(std::size_t index) { return *d_members[index]; }
+
+private:
+    py::object d_data_ring; ///< the Python rings, so that subclasses come back as given
+    py::object d_free_ring;
+    std::unique_ptr<recv::chunk_stream_ring_group> d_group;
+    std::vector<std::unique_ptr<group_member_wrapper>> d_members;
+};
+
 void bind_chunk_config(py::module& recv)
 {
     py::class_<chunk_config_wrapper> cls(
@@ -276,14 +356,20 @@ void bind_chunk_config(py::module& recv)
             "'void (void *, size_t, void *)' (e.g. a numba cfunc taking a "
             "chunk_place_data pointer), or a TimestampPlacement (which also raises "
             "max_heap_extra to what it needs).")
+        // Both return the configuration itself, so that calls chain as in spead2.
         .def(
             "enable_packet_presence",
-            [](chunk_config_wrapper& c, std::size_t payload_size) {
-                c.config.enable_packet_presence(payload_size);
+            [](py::object self, std::size_t payload_size) {
+                self.cast<chunk_config_wrapper&>().config.enable_packet_presence(
+                    payload_size);
+                return self;
             },
             py::arg("payload_size"))
         .def("disable_packet_presence",
-             [](chunk_config_wrapper& c) { c.config.disable_packet_presence(); })
+             [](py::object self) {
+                 self.cast<chunk_config_wrapper&>().config.disable_packet_presence();
+                 return self;
+             })
         .def_property_readonly("packet_presence_payload_size",
                                [](const chunk_config_wrapper& c) {
                                    return c.config.get_packet_presence_payload_size();
@@ -358,6 +444,46 @@ void bind_chunk_ringbuffer(py::module& recv)
         });
 }
 
+/// What every chunk stream class has beside its readers: config, chunk_stream_config,
+/// start, stop, stats and reject_stats.
+template <typename Wrapper, typename... Bases>
+void bind_stream_control(py::class_<Wrapper, Bases...>& cls)
+{
+    cls.def_property_readonly("config", [](Wrapper& s) { return s.get().get_config(); })
+        .def_property_readonly(
+            "chunk_stream_config",
+            [](Wrapper& s) { return s.chunk_config(); },
+            "The chunk configuration (not in spead2).")
+        .def("start",
+             [](Wrapper& s) {
+                 py::gil_scoped_release release;
+                 s.get().start();
+             })
+        .def("stop",
+             [](Wrapper& s) {
+                 {
+                     py::gil_scoped_release release;
+                     s.get().stop();
+                 }
+                 flush_python_log();
+             })
+        .def_property_readonly("stats",
+                               [](Wrapper& s) {
+                                   flush_python_log();
+                                   py::gil_scoped_release release;
+                                   return s.get().get_stats();
+                               })
+        .def_property_readonly(
+            "reject_stats",
+            [](Wrapper& s) {
+                flush_python_log();
+                py::gil_scoped_release release;
+                return s.get().get_reject_stats();
+            },
+            "Packets rejected and heaps dropped, per reason. Not in spead2.");
+    ;
+}
+
 void bind_ring_stream(py::module& recv)
 {
     py::class_<ring_pair_wrapper>(
@@ -378,62 +504,123 @@ void bind_ring_stream(py::module& recv)
             return p.pair().get_free_ringbuffer();
         });
 
-    py::class_<chunk_ring_stream_wrapper, ring_pair_wrapper, stream_wrapper_base>(
+    py::class_<chunk_ring_stream_wrapper, ring_pair_wrapper, stream_wrapper_base>
+        ring_stream(
+            recv,
+            "ChunkRingStream",
+            "A stream that places heaps into chunks taken from free_ringbuffer and puts "
+            "them on data_ringbuffer (spead2.recv.ChunkRingStream).");
+    ring_stream.def(
+        py::init([](const py::object& pool,
+                    const recv::stream_config& config,
+                    const chunk_config_wrapper& chunk_config,
+                    std::shared_ptr<recv::chunk_ringbuffer> data_ring,
+                    std::shared_ptr<recv::chunk_ringbuffer> free_ring) {
+            if (!py::isinstance<recv::thread_pool>(pool))
+                throw py::type_error("thread_pool must be a ThreadPool");
+            return std::make_unique<chunk_ring_stream_wrapper>(
+                pool, config, chunk_config, std::move(data_ring), std::move(free_ring));
+        }),
+        py::arg("thread_pool"),
+        py::arg("config") = recv::stream_config(),
+        py::arg("chunk_stream_config"),
+        py::arg("data_ringbuffer"),
+        py::arg("free_ringbuffer"));
+    bind_stream_control(ring_stream);
+}
+
+void bind_groups(py::module& recv)
+{
+    using gc = recv::chunk_stream_group_config;
+    py::class_<gc> config(recv,
+                          "ChunkStreamGroupConfig",
+                          "How a group of chunk streams shares its chunks "
+                          "(spead2.recv.ChunkStreamGroupConfig).");
+    py::enum_<gc::eviction_mode>(config, "EvictionMode")
+        .value("LOSSY", gc::eviction_mode::LOSSY)
+        .value("LOSSLESS", gc::eviction_mode::LOSSLESS);
+    config
+        .def(py::init([](const py::kwargs& kwargs) {
+            return from_kwargs<gc>(kwargs, "ChunkStreamGroupConfig");
+        }))
+        .def_property(
+            "max_chunks",
+            &gc::get_max_chunks,
+            [](gc& c, std::size_t n) { c.set_max_chunks(n); },
+            "Chunks under construction in the group at once (at least each member's).")
+        .def_property(
+            "eviction_mode",
+            &gc::get_eviction_mode,
+            [](gc& c, gc::eviction_mode mode) { c.set_eviction_mode(mode); },
+            "LOSSY: members are made to let go of the oldest chunks when one needs a "
+            "newer chunk; LOSSLESS: it waits until every member has moved on.");
+    config.attr("DEFAULT_MAX_CHUNKS") = gc::default_max_chunks;
+
+    py::class_<group_member_wrapper, stream_wrapper_base> member(
         recv,
-        "ChunkRingStream",
-        "A stream that places heaps into chunks taken from free_ringbuffer and puts "
-        "them on data_ringbuffer (spead2.recv.ChunkRingStream).")
-        .def(py::init([](const py::object& pool,
-                         const recv::stream_config& config,
-                         const chunk_config_wrapper& chunk_config,
-                         std::shared_ptr<recv::chunk_ringbuffer> data_ring,
-                         std::shared_ptr<recv::chunk_ringbuffer> free_ring) {
-                 if (!py::isinstance<recv::thread_pool>(pool))
-                     throw py::type_error("thread_pool must be a ThreadPool");
-                 return std::make_unique<chunk_ring_stream_wrapper>(pool,
-                                                                    config,
-                                                                    chunk_config,
-                                                                    std::move(data_ring),
-                                                                    std::move(free_ring));
+        "ChunkStreamGroupMember",
+        "One stream of a ChunkStreamRingGroup, made by its emplace_back "
+        "(spead2.recv.ChunkStreamGroupMember); stop() stops the whole group.");
+    bind_stream_control(member);
+
+    py::class_<ring_group_wrapper, ring_pair_wrapper>(
+        recv,
+        "ChunkStreamRingGroup",
+        "Several chunk streams filling the same chunks, taken from free_ringbuffer and "
+        "put on data_ringbuffer; a sequence of its members "
+        "(spead2.recv.ChunkStreamRingGroup).")
+        .def(py::init([](const gc& config, py::object data_ring, py::object free_ring) {
+                 for (const py::object* ring : { &data_ring, &free_ring })
+                     if (!py::isinstance<recv::chunk_ringbuffer>(*ring))
+                         throw py::type_error("the rings must be ChunkRingbuffers");
+                 return std::make_unique<ring_group_wrapper>(
+                     config, std::move(data_ring), std::move(free_ring));
              }),
-             py::arg("thread_pool"),
-             py::arg("config") = recv::stream_config(),
-             py::arg("chunk_stream_config"),
+             py::arg("config"),
              py::arg("data_ringbuffer"),
              py::arg("free_ringbuffer"))
-        .def_property_readonly(
-            "config", [](chunk_ring_stream_wrapper& s) { return s.get().get_config(); })
-        .def_property_readonly(
-            "chunk_stream_config",
-            [](chunk_ring_stream_wrapper& s) { return s.chunk_config(); },
-            "The chunk configuration (not in spead2).")
-        .def("start",
-             [](chunk_ring_stream_wrapper& s) {
-                 py::gil_scoped_release release;
-                 s.get().start();
-             })
-        .def("stop",
-             [](chunk_ring_stream_wrapper& s) {
-                 {
-                     py::gil_scoped_release release;
-                     s.get().stop();
-                 }
-                 flush_python_log();
-             })
-        .def_property_readonly("stats",
-                               [](chunk_ring_stream_wrapper& s) {
-                                   flush_python_log();
-                                   py::gil_scoped_release release;
-                                   return s.get().get_stats();
-                               })
-        .def_property_readonly(
-            "reject_stats",
-            [](chunk_ring_stream_wrapper& s) {
-                flush_python_log();
-                py::gil_scoped_release release;
-                return s.get().get_reject_stats();
+        .def_property_readonly("config",
+                               [](ring_group_wrapper& g) { return g.get().get_config(); })
+        .def_property_readonly("data_ringbuffer", &ring_group_wrapper::data_ring)
+        .def_property_readonly("free_ringbuffer", &ring_group_wrapper::free_ring)
+        .def("emplace_back",
+             &ring_group_wrapper::emplace_back,
+             py::arg("thread_pool"),
+             py::arg("config"),
+             py::arg("chunk_stream_config"),
+             py::return_value_policy::reference_internal,
+             "Adds a member stream (before any member receives).")
+        .def("__len__", &ring_group_wrapper::size)
+        .def(
+            "__getitem__",
+            [](ring_group_wrapper& g, std::ptrdiff_t index) -> group_member_wrapper& {
+                const auto size = std::ptrdiff_t(g.size());
+                if (index < 0)
+                    index += size;
+                if (index < 0 || index >= size)
+                    throw py::index_error("group index out of range");
+                return g.at(std::size_t(index));
             },
-            "Packets rejected and heaps dropped, per reason. Not in spead2.");
+            py::return_value_policy::reference_internal)
+        .def("__getitem__",
+             [](py::object self, const py::slice& slice) {
+                 ring_group_wrapper& g = self.cast<ring_group_wrapper&>();
+                 std::size_t start, stop, step, length;
+                 if (!slice.compute(g.size(), &start, &stop, &step, &length))
+                     throw py::error_already_set();
+                 py::list out;
+                 for (std::size_t i = 0; i < length; i++, start += step)
+                     out.append(py::cast(
+                         g.at(start), py::return_value_policy::reference_internal, self));
+                 return out;
+             })
+        .def("stop", [](ring_group_wrapper& g) {
+            {
+                py::gil_scoped_release release;
+                g.get().stop();
+            }
+            flush_python_log();
+        });
 }
 
 void bind_placement(py::module& recv)
@@ -519,6 +706,7 @@ void bind_recv_chunk(py::module& m, py::module& recv)
     bind_chunk(recv);
     bind_chunk_ringbuffer(recv);
     bind_ring_stream(recv);
+    bind_groups(recv);
     bind_placement(recv);
 }
 

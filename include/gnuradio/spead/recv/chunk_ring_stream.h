@@ -56,6 +56,18 @@ public:
     chunk_ready_function make_ready(chunk_ready_function first);
 
 protected:
+    /// \p config (a chunk_stream_config or chunk_stream_group_config) with its
+    /// allocate function replaced by make_allocate() and its ready function wrapped by
+    /// make_ready().
+    template <typename Config>
+    Config with_rings(const Config& config)
+    {
+        Config adjusted = config;
+        adjusted.set_allocate(make_allocate());
+        adjusted.set_ready(make_ready(config.get_ready()));
+        return adjusted;
+    }
+
     /// Destroys the chunks the stopped data ring refused, on the calling thread (for
     /// chunks that must be freed where their owner allows, e.g. with Python's lock).
     void release_refused_chunks();
@@ -96,10 +108,6 @@ public:
 protected:
     void stop_requested() override;
     void stop_received() override;
-
-private:
-    static chunk_stream_config adjusted_chunk_config(const chunk_stream_config& config,
-                                                     chunk_ring_pair& pair);
 };
 
 } // namespace recv

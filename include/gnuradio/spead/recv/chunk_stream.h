@@ -77,8 +77,8 @@ protected:
                  const chunk_stream_config& chunk_config,
                  bool own_chunks);
 
-    /// A chunk for \p chunk_id, or nullptr to skip it (the allocate function by
-    /// default; the window sets its chunk_id and stream_id).
+    /// A chunk for \p chunk_id with its chunk_id and stream_id set, or nullptr to skip
+    /// it (the allocate function by default).
     virtual chunk* obtain_chunk(std::int64_t chunk_id, std::uint64_t* batch_stats);
     /// A chunk that left the window (the ready function by default; never null).
     virtual void release_chunk(chunk* c, std::uint64_t* batch_stats);
@@ -89,6 +89,8 @@ protected:
     void flush_chunks_until(std::uint64_t chunk_id, std::uint64_t* batch_stats);
     /// Releases every chunk; with the lock held.
     void flush_all_chunks(std::uint64_t* batch_stats);
+    /// The statistics of the batch holding the lock (for callbacks); with the lock held.
+    std::uint64_t* batch_stats();
 
     void heap_ready(heap&& h, stream_batch& batch) override;
     void live_heaps_flushed(stream_batch& batch) override;
@@ -113,7 +115,6 @@ private:
     void write_payload(const memory_allocator::pointer& payload,
                        const protocol::packet_view& packet);
     bool chunk_too_old(std::int64_t chunk_id) const;
-    std::uint64_t* batch_stats();
 
     const chunk_stream_config d_chunk_config;
     const std::size_t d_too_old_index;
