@@ -10,7 +10,7 @@ place callbacks (numba cfuncs through scipy.LowLevelCallable, and the built-in
 TimestampPlacement), packet presence, too-old and rejected heaps, custom statistics,
 stopping during receive and the asyncio ChunkRingbuffer.
 
-Where spead2 is built (/work/ref/out/py, or SPEAD2_PYTHONPATH), test_same_as_spead2 runs
+Where spead2 is built (SPEAD2_PYTHONPATH names its Python package), test_same_as_spead2 runs
 the same packets through spead2's ChunkRingStream and compares every chunk and the
 statistics: the expectations written below were checked that way."""
 
@@ -161,9 +161,9 @@ def plain_config(module, **kwargs):
 
 
 def reference_spead2():
-    """spead2 itself, when built beside this checkout; else None."""
-    path = os.environ.get('SPEAD2_PYTHONPATH', '/work/ref/out/py/lib/python3/dist-packages')
-    if not os.path.isdir(path):
+    """spead2 itself, when SPEAD2_PYTHONPATH names a spead2 build's package; else None."""
+    path = os.environ.get('SPEAD2_PYTHONPATH', '')
+    if not path or not os.path.isdir(path):
         return None
     if path not in sys.path:
         sys.path.append(path)
