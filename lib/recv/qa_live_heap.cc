@@ -416,6 +416,22 @@ public:
                           add(h, packet(40, 0, slice(data, 0, 40), { adr(0x1000, 40) })));
             CPPUNIT_ASSERT(h.is_complete());
         }
+        {
+            // A packet without HEAP_LENGTH may carry payload past it: spead2 accepts it,
+            // grows the heap (min_length) and never completes it. The heap delivered is
+            // incomplete and longer than HEAP_LENGTH (found by fuzz_tcp_stream).
+            const bytes more = pattern(60);
+            live_heap h(CNT, options);
+            ASSERT_RESULT(result::accepted, add(h, packet(14, 0, slice(more, 0, 14))));
+            ASSERT_RESULT(result::accepted, add(h, packet(-1, 50, slice(more, 50, 60))));
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(60), h.get_min_length());
+            CPPUNIT_ASSERT(!h.is_complete());
+            const heap done = h.finish(true);
+            CPPUNIT_ASSERT(!done.is_complete());
+            CPPUNIT_ASSERT_EQUAL(std::int64_t(14), done.get_heap_length());
+            CPPUNIT_ASSERT_EQUAL(std::size_t(60), done.payload_size());
+            CPPUNIT_ASSERT_EQUAL(std::size_t(24), done.get_received_length());
+        }
     }
 
     void test_late_heap_length()
