@@ -9,8 +9,8 @@
 #
 # Writes the packets with `spead_bench chunk --write-stream`, runs `spead_bench chunk`,
 # then builds bench/spead2_chunk_bench.cpp against spead2 (SPEAD2_SRC, a spead2 source
-# tree; SPEAD2_BUILD, its meson build's cxx folder, as ../shared/tools/build-spead2.sh
-# makes it) and runs it on the same file. Prints figures; judges nothing.
+# tree; SPEAD2_BUILD, the cxx folder of its meson build, where spead2's C++ library
+# is) and runs it on the same file. Prints figures; judges nothing.
 
 set -euo pipefail
 
