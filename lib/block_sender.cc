@@ -172,5 +172,25 @@ block_sender::counters block_sender::get_counters() const
     return d_counters;
 }
 
+void block_sender::send_stream_control(bool start)
+{
+    for (std::size_t s = 0; s < num_substreams(); s++) {
+        send::heap h(d_flavour);
+        if (start)
+            h.add_start();
+        else
+            h.add_end();
+        send_now(h, s);
+    }
+}
+
+std::map<std::string, std::uint64_t> block_sender::statistics(const counters& c)
+{
+    return { { "heaps_sent", c.heaps_sent },
+             { "packets_sent", c.packets_sent },
+             { "bytes_sent", c.bytes_sent },
+             { "heaps_failed", c.heaps_failed } };
+}
+
 } // namespace spead
 } // namespace gr

@@ -77,7 +77,14 @@ public:
     /// Waits until every queued heap has gone.
     void flush();
 
+    /// A start heap (\p start) or a stop heap to every destination, each waited for.
+    void send_stream_control(bool start);
+
     counters get_counters() const;
+
+    /// The statistics both sink blocks publish: heaps_sent, packets_sent, bytes_sent,
+    /// heaps_failed.
+    static std::map<std::string, std::uint64_t> statistics(const counters& c);
 
 private:
     void sent(slot* s, const std::error_code& error, std::uint64_t bytes);

@@ -6,6 +6,7 @@
  */
 
 #include "pdu_sink_impl.h"
+#include "pmt_values.h"
 #include <gnuradio/io_signature.h>
 #include <boost/thread/thread.hpp>
 #include <complex>
@@ -126,11 +127,7 @@ bool pdu_sink_impl::start()
             std::make_unique<block_sender>(d_config, make_send_stream(d_config));
         d_describe.assign(sender->num_substreams(), true);
         if (d_start_heap)
-            for (std::size_t s = 0; s < sender->num_substreams(); s++) {
-                send::heap h(sender->flavour());
-                h.add_start();
-                sender->send_now(h, s);
-            }
+            sender->send_stream_control(true);
         std::lock_guard<std::mutex> lock(d_sender_mutex);
         d_sender = std::move(sender);
     } catch (const std::exception& e) {
@@ -149,11 +146,7 @@ bool pdu_sink_impl::stop()
         std::lock_guard<std::mutex> lock(d_sender_mutex);
         if (d_sender) {
             if (d_stop_heap)
-                for (std::size_t s = 0; s < d_sender->num_substreams(); s++) {
-                    send::heap h(d_sender->flavour());
-                    h.add_end();
-                    d_sender->send_now(h, s);
-                }
+                d_sender->send_stream_control(false);
             d_sender->flush();
             d_final_counters = d_sender->get_counters();
             d_sender.reset();
@@ -341,19 +334,14 @@ std::map<std::string, std::uint64_t> pdu_sink_impl::statistics() const
         std::lock_guard<std::mutex> lock(d_sender_mutex);
         c = d_sender ? d_sender->get_counters() : d_final_counters;
     }
-    return { { "heaps_sent", c.heaps_sent },
-             { "packets_sent", c.packets_sent },
-             { "bytes_sent", c.bytes_sent },
-             { "heaps_failed", c.heaps_failed },
-             { "messages_dropped", d_messages_dropped.load() } };
+    auto stats = block_sender::statistics(c);
+    stats["messages_dropped"] = d_messages_dropped.load();
+    return stats;
 }
 
 void pdu_sink_impl::publish_stats()
 {
-    pmt::pmt_t dict = pmt::make_dict();
-    for (const auto& kv : statistics())
-        dict = pmt::dict_add(dict, pmt::intern(kv.first), pmt::from_uint64(kv.second));
-    message_port_pub(d_stats_port, dict);
+    message_port_pub(d_stats_port, counters_to_pmt(statistics()));
 }
 
 } // namespace spead

@@ -125,5 +125,13 @@ pmt::pmt_t stats_to_pmt(const recv::stream_stats& stats,
     return dict;
 }
 
+pmt::pmt_t counters_to_pmt(const std::map<std::string, std::uint64_t>& counters)
+{
+    pmt::pmt_t dict = pmt::make_dict();
+    for (const auto& kv : counters)
+        dict = pmt::dict_add(dict, pmt::intern(kv.first), pmt::from_uint64(kv.second));
+    return dict;
+}
+
 } // namespace spead
 } // namespace gr

@@ -15,6 +15,7 @@
 #include <gnuradio/spead/recv/stream_stats.h>
 #include <pmt/pmt.h>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,9 @@ pmt::pmt_t item_to_pmt(const recv::heap& h,
 /// name -> uint64.
 pmt::pmt_t stats_to_pmt(const recv::stream_stats& stats,
                         const std::vector<std::pair<std::string, std::uint64_t>>& extra);
+
+/// Named counters as a PMT dict of name -> uint64 (the sinks' stats port).
+pmt::pmt_t counters_to_pmt(const std::map<std::string, std::uint64_t>& counters);
 
 } // namespace spead
 } // namespace gr

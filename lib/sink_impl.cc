@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "pmt_values.h"
 #include "sink_impl.h"
 #include <gnuradio/io_signature.h>
 #include <gnuradio/spead/protocol/numpy_header.h>
@@ -188,11 +189,7 @@ bool sink_impl::start()
         auto sender =
             std::make_unique<block_sender>(d_config, make_send_stream(d_config));
         if (d_start_heap)
-            for (std::size_t s = 0; s < sender->num_substreams(); s++) {
-                send::heap h(sender->flavour());
-                h.add_start();
-                sender->send_now(h, s);
-            }
+            sender->send_stream_control(true);
         std::lock_guard<std::mutex> lock(d_sender_mutex);
         d_sender = std::move(sender);
     } catch (const std::exception& e) {
@@ -215,11 +212,7 @@ bool sink_impl::stop()
                 d_items_discarded += d_filled;
             d_slot = nullptr;
             if (d_stop_heap)
-                for (std::size_t s = 0; s < d_sender->num_substreams(); s++) {
-                    send::heap h(d_sender->flavour());
-                    h.add_end();
-                    d_sender->send_now(h, s);
-                }
+                d_sender->send_stream_control(false);
             d_sender->flush();
             d_final_counters = d_sender->get_counters();
             d_sender.reset();
@@ -392,20 +385,15 @@ std::map<std::string, std::uint64_t> sink_impl::statistics() const
         std::lock_guard<std::mutex> lock(d_sender_mutex);
         c = d_sender ? d_sender->get_counters() : d_final_counters;
     }
-    return { { "heaps_sent", c.heaps_sent },
-             { "packets_sent", c.packets_sent },
-             { "bytes_sent", c.bytes_sent },
-             { "heaps_failed", c.heaps_failed },
-             { "items_discarded", d_items_discarded.load() },
-             { "rx_time_tags_ignored", d_rx_time_ignored.load() } };
+    auto stats = block_sender::statistics(c);
+    stats["items_discarded"] = d_items_discarded.load();
+    stats["rx_time_tags_ignored"] = d_rx_time_ignored.load();
+    return stats;
 }
 
 void sink_impl::publish_stats()
 {
-    pmt::pmt_t dict = pmt::make_dict();
-    for (const auto& kv : statistics())
-        dict = pmt::dict_add(dict, pmt::intern(kv.first), pmt::from_uint64(kv.second));
-    message_port_pub(d_stats_port, dict);
+    message_port_pub(d_stats_port, counters_to_pmt(statistics()));
 }
 
 } // namespace spead
