@@ -80,8 +80,8 @@ void print_usage(std::ostream& out)
            "costs.\n"
            "\n"
            "--packet-size BYTES encodes every scenario's heaps in packets of at most\n"
-           "BYTES (header and item pointers included) instead of its own size, e.g.\n"
-           "1472 to match spead2_bench mem, whose sender uses spead2's default.\n"
+           "BYTES (header and item pointers included) instead of its own size (spead2_bench\n"
+           "mem --packet BYTES encodes in the same size).\n"
            "\n"
            "scenarios (all by default):\n";
     for (const scenario& s : mem_scenarios())

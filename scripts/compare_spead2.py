@@ -34,9 +34,10 @@ PACKET = 8972
 # An unlimited spead2_send on loopback sends roughly this fast; it sizes the trial.
 UNLIMITED_GUESS_GBPS = 30.0
 
-# In-memory scenarios: (label, heap size, our scenario, ring). spead2_bench mem encodes
-# with spead2's default sender packet (1472 bytes), so ours is told the same size.
-MEM_PACKET = 1472
+# In-memory scenarios: (label, heap size, our scenario, ring). spead2_bench mem's sender
+# takes its packet size from --packet (the receiver's limit), so both encode in
+# PACKET-byte packets.
+MEM_PACKET = PACKET
 MEM_SCENARIOS = [
     ('1 MiB heaps, ring', 1048576, '1MiB-8972', True),
     ('4 KiB heaps, ring', 4096, '4KiB-single', True),

@@ -293,10 +293,23 @@ void chunk_stream::write_payload(const memory_allocator::pointer& payload,
 
 void chunk_stream::heap_ready(heap&& h, stream_batch& batch)
 {
-    if (!h.is_complete())
+    mark_heap(h.is_complete(), h.get_payload_memory(), batch);
+}
+
+void chunk_stream::live_heap_ready(live_heap& h, stream_batch& batch)
+{
+    // No heap object: its items would only be thrown away (spead2 builds none either).
+    mark_heap(h.is_contiguous(), h.get_payload_memory(), batch);
+    h.reset(h.get_cnt());
+}
+
+void chunk_stream::mark_heap(bool whole,
+                             const memory_allocator::pointer& memory,
+                             stream_batch& batch)
+{
+    if (!whole)
         return;
-    const detail::heap_placement* placement =
-        d_allocator->placement_of(h.get_payload_memory());
+    const detail::heap_placement* placement = d_allocator->placement_of(memory);
     if (placement == nullptr || placement->c == nullptr)
         return;
     if (chunk_too_old(placement->chunk_id))

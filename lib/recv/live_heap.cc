@@ -312,8 +312,30 @@ heap live_heap::finish(bool keep_payload_ranges)
         }
     }
 
-    *this = live_heap(d_cnt, *d_options);
+    reset(d_cnt);
     return h;
+}
+
+void live_heap::reset(std::uint64_t cnt)
+{
+    d_cnt = cnt;
+    d_heap_address_bits = 0;
+    d_heap_length = -1;
+    d_received_length = 0;
+    d_packets = 0;
+    d_min_length = 0;
+    d_start_of_stream = false;
+    d_end_of_stream = false;
+    d_payload.reset();
+    d_capacity = 0;
+    // A hostile heap's long pointer list or index is given back, not kept in the slot.
+    if (d_pointers.capacity() > POINTER_INDEX_THRESHOLD)
+        std::vector<std::uint64_t>().swap(d_pointers);
+    else
+        d_pointers.clear();
+    if (!d_pointer_index.empty())
+        std::unordered_set<std::uint64_t>().swap(d_pointer_index);
+    d_ranges.clear();
 }
 
 } // namespace recv

@@ -209,6 +209,7 @@ class qa_live_heap : public CppUnit::TestFixture
     CPPUNIT_TEST(test_finish_incomplete_in_order_ranges);
     CPPUNIT_TEST(test_finish_unsized);
     CPPUNIT_TEST(test_memory_returned);
+    CPPUNIT_TEST(test_reset_reuses_as_new);
     CPPUNIT_TEST(test_custom_copy_function);
     CPPUNIT_TEST_SUITE_END();
 
@@ -888,6 +889,43 @@ public:
             check_payload(data, done);
             check_items({ addressed_item(0x1000, 0, 30) }, done);
         }
+    }
+
+    void test_reset_reuses_as_new()
+    {
+        // A window slot keeps one live heap and resets it for each new counter: nothing
+        // of the previous heap (memory, pointers, ranges, flags) may leak into the next.
+        auto allocator = std::make_shared<counting_allocator>();
+        const live_heap_options options = make_options(allocator, true);
+        live_heap h(CNT, options);
+        std::vector<std::uint64_t> many;
+        for (std::uint64_t i = 0; i < 100; i++)
+            many.push_back(imm(0x2000 + i, i));
+        many.push_back(imm(STREAM_CTRL_ID, CTRL_STREAM_STOP));
+        const bytes data = pattern(20);
+        ASSERT_RESULT(result::accepted, add(h, packet(20, 10, slice(data, 10, 20), many)));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), allocator->live.size());
+        CPPUNIT_ASSERT(h.is_end_of_stream());
+
+        h.reset(CNT + 1);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), allocator->live.size());
+        CPPUNIT_ASSERT_EQUAL(CNT + 1, h.get_cnt());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(-1), h.get_heap_length());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), h.get_received_length());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), h.get_packets());
+        CPPUNIT_ASSERT(!h.is_end_of_stream());
+        CPPUNIT_ASSERT(!h.get_payload_memory());
+        // Bytes 10-20 arrived for the old heap: for the new one they are new, of
+        // another length, and the old pointers are gone.
+        ASSERT_RESULT(
+            result::accepted,
+            add(h, packet(30, 10, slice(pattern(30), 10, 30), { imm(0x2000, 7) })));
+        ASSERT_RESULT(result::accepted, add(h, packet(30, 0, slice(pattern(30), 0, 10))));
+        CPPUNIT_ASSERT(h.is_complete());
+        const heap done = h.finish(false);
+        CPPUNIT_ASSERT_EQUAL(CNT + 1, done.get_cnt());
+        check_items({ immediate_item(0x2000, 7) }, done);
+        CPPUNIT_ASSERT(std::memcmp(done.payload(), pattern(30).data(), 30) == 0);
     }
 
     void test_memory_returned()

@@ -66,7 +66,9 @@ stream::stream(thread_pool& pool, const stream_config& config)
     d_heap_options.copy = get_memcpy(config.get_memcpy());
     d_heap_options.allocator = config.get_memory_allocator();
     const std::size_t total = config.get_max_heaps() * config.get_substreams();
-    d_slots.resize(total);
+    d_slots.reserve(total);
+    for (std::size_t i = 0; i < total; i++)
+        d_slots.push_back(window_slot{ live_heap(0, d_heap_options) });
     // Each head starts on its substream's first slot, so the first heap takes the second.
     for (std::size_t i = 0; i < config.get_substreams(); i++)
         d_heads.push_back(i * config.get_max_heaps());
@@ -192,12 +194,6 @@ void stream::merge_stats(
         d_reject_stats[i] += rejects[i];
 }
 
-void stream::deliver(live_heap&& h, stream_batch& batch)
-{
-    batch.add_stat(stream_stat_indices::heaps, 1);
-    heap_ready(h.finish(keep_payload_ranges()), batch);
-}
-
 void stream::add_packet(const protocol::packet_view& packet, stream_batch& batch)
 {
     namespace idx = stream_stat_indices;
@@ -234,7 +230,7 @@ void stream::add_packet(const protocol::packet_view& packet, stream_batch& batch
         slot = take_slot(packet.heap_cnt, batch);
     }
 
-    live_heap& h = *d_slots[slot].heap;
+    live_heap& h = d_slots[slot].heap;
     const result r = h.add_packet(packet);
     if (r == result::accepted) {
         note_accepted(packet);
@@ -280,7 +276,7 @@ std::size_t stream::find_slot(std::uint64_t cnt, std::uint64_t& dist) const
     // New heaps are chained first, so a counter that repeats finds its newest heap.
     dist = 1;
     for (std::size_t s = d_buckets[bucket_of(cnt)]; s != no_slot; s = d_slots[s].next) {
-        if (d_slots[s].heap->get_cnt() == cnt)
+        if (d_slots[s].heap.get_cnt() == cnt)
             return s;
         dist++;
     }
@@ -294,36 +290,44 @@ std::size_t stream::take_slot(std::uint64_t cnt, stream_batch& batch)
     const std::size_t first = substream * max_heaps;
     std::size_t& head = d_heads[substream];
     head = head + 1 == first + max_heaps ? first : head + 1;
-    if (d_slots[head].heap) {
+    if (d_slots[head].live) {
         // Never complete (complete heaps leave at once): counted as evicted.
         batch.add_stat(stream_stat_indices::incomplete_heaps_evicted, 1);
         deliver_slot(head, batch);
     }
     window_slot& entry = d_slots[head];
-    entry.heap.emplace(cnt, d_heap_options);
+    entry.heap.reset(cnt);
+    entry.live = true;
     std::size_t& chain = d_buckets[bucket_of(cnt)];
     entry.next = chain;
     chain = head;
     return head;
 }
 
-void stream::release_slot(std::size_t slot)
+void stream::unlink_slot(std::size_t slot)
 {
     window_slot& entry = d_slots[slot];
-    std::size_t* link = &d_buckets[bucket_of(entry.heap->get_cnt())];
+    std::size_t* link = &d_buckets[bucket_of(entry.heap.get_cnt())];
     while (*link != slot)
         link = &d_slots[*link].next;
     *link = entry.next;
     entry.next = no_slot;
-    entry.heap.reset();
+    entry.live = false;
+}
+
+void stream::release_slot(std::size_t slot)
+{
+    unlink_slot(slot);
+    d_slots[slot].heap.reset(0);
 }
 
 void stream::deliver_slot(std::size_t slot, stream_batch& batch)
 {
-    // Out of the window before heap_ready runs (it may block on a full ring).
-    live_heap h = std::move(*d_slots[slot].heap);
-    release_slot(slot);
-    deliver(std::move(h), batch);
+    // Out of the window before heap_ready runs (it may block on a full ring); the live
+    // heap itself stays in its slot, emptied by live_heap_ready.
+    unlink_slot(slot);
+    batch.add_stat(stream_stat_indices::heaps, 1);
+    live_heap_ready(d_slots[slot].heap, batch);
 }
 
 void stream::note_accepted(const protocol::packet_view& packet)
@@ -346,7 +350,7 @@ live_heap* stream::find_live_heap(std::uint64_t cnt)
 {
     std::uint64_t dist;
     const std::size_t slot = find_slot(cnt, dist);
-    return slot == no_slot ? nullptr : &*d_slots[slot].heap;
+    return slot == no_slot ? nullptr : &d_slots[slot].heap;
 }
 
 void stream::stop_locked(stream_batch& batch)
@@ -361,7 +365,7 @@ void stream::stop_locked(stream_batch& batch)
         std::size_t slot = d_heads[substream];
         for (std::size_t i = 0; i < max_heaps; i++) {
             slot = slot + 1 == first + max_heaps ? first : slot + 1;
-            if (d_slots[slot].heap) {
+            if (d_slots[slot].live) {
                 // Never complete (complete heaps leave at once): counted as flushed.
                 batch.add_stat(stream_stat_indices::incomplete_heaps_flushed, 1);
                 deliver_slot(slot, batch);

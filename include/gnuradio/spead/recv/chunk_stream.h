@@ -93,10 +93,15 @@ protected:
     std::uint64_t* batch_stats();
 
     void heap_ready(heap&& h, stream_batch& batch) override;
+    void live_heap_ready(live_heap& h, stream_batch& batch) override;
     void live_heaps_flushed(stream_batch& batch) override;
 
 private:
     friend class detail::chunk_heap_allocator;
+
+    /// Marks a heap that left the window present in its chunk (when it arrived whole
+    /// and its chunk is still in the window; too_old_heaps otherwise).
+    void mark_heap(bool whole, const memory_allocator::pointer& memory, stream_batch& batch);
 
     chunk_stream(thread_pool& pool,
                  const stream_config& config,

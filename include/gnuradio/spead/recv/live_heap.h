@@ -123,6 +123,16 @@ public:
      */
     heap finish(bool keep_payload_ranges);
 
+    /**
+     * \brief Empties the heap (its memory goes back to the allocator) and starts it
+     * again as an empty heap for \p cnt. Keeps the capacity of the pointer list when
+     * it is small, so that a window slot reused heap after heap does not allocate.
+     */
+    void reset(std::uint64_t cnt);
+
+    /// The heap's memory so far (null before the first packet that needs it).
+    const memory_allocator::pointer& get_payload_memory() const { return d_payload; }
+
 private:
     /// Grows the heap's memory for \p packet; false on failure.
     bool reserve(std::size_t bytes, const protocol::packet_view& packet);

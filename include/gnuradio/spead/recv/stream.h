@@ -131,6 +131,15 @@ protected:
     /// chunks here.
     virtual void live_heaps_flushed(stream_batch&) {}
 
+    /// Receives each heap that leaves the window, before any heap object exists; must
+    /// leave \p h empty (live_heap::finish or live_heap::reset). The default finishes
+    /// it and calls heap_ready; chunk streams, which need only where the heap went and
+    /// whether it is whole, skip building the heap.
+    virtual void live_heap_ready(live_heap& h, stream_batch& batch)
+    {
+        heap_ready(h.finish(keep_payload_ranges()), batch);
+    }
+
     /// Every accepted payload is written by \p writer instead of the configured memcpy
     /// (which the writer applies itself), and readers no longer receive payload
     /// straight into heap memory. Call from a subclass constructor, before any reader.
@@ -152,7 +161,6 @@ private:
     /// Adds one decoded packet to its live heap; with the lock held.
     void add_packet(const protocol::packet_view& packet, stream_batch& batch);
     /// Hands a live heap that leaves the window to heap_ready; with the lock held.
-    void deliver(live_heap&& h, stream_batch& batch);
     /// Flushes live heaps (oldest first), marks the stream stopped and asks readers to
     /// stop; with the lock held. stop_received() follows when \p batch ends, once its
     /// statistics are published.
@@ -170,7 +178,9 @@ private:
     static constexpr std::size_t no_slot = SIZE_MAX;
     /// One slot of the window; slots whose counters share a hash bucket are chained.
     struct window_slot {
-        std::optional<live_heap> heap;
+        /// Kept from heap to heap (reset, not destroyed), so that it keeps its buffers.
+        live_heap heap;
+        bool live = false; ///< holds a heap of the window
         std::size_t next = no_slot; ///< the next slot of the chain, or no_slot
     };
 
@@ -181,6 +191,8 @@ private:
     /// Moves the head of \p cnt's substream on, evicts the heap found there and puts a
     /// new live heap for \p cnt in its place; returns the slot.
     std::size_t take_slot(std::uint64_t cnt, stream_batch& batch);
+    /// Unchains the slot's heap and marks the slot free (its heap is left as it is).
+    void unlink_slot(std::size_t slot);
     /// Unchains the slot's heap and empties the slot.
     void release_slot(std::size_t slot);
     /// Hands the slot's heap to heap_ready and empties the slot.
