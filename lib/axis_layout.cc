@@ -6,6 +6,7 @@
  */
 
 #include "axis_layout.h"
+#include "block_transpose.h"
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -174,6 +175,24 @@ transpose_plan::transpose_plan(std::vector<dim> dims,
             d_outer.push_back(i);
     }
     d_tiled = !d_inner.empty();
+    if (!d_tiled)
+        return;
+    // The matrix path: when everything the inner axes reach lies within one input row
+    // of the innermost output axis (a), the rows x reach block is transposed whole
+    // (SIMD blocks, block_transpose.h) into a scratch matrix, one row per input column,
+    // and each output row is then one of its rows. Columns no output takes (another
+    // axis's index left out by select) are transposed for nothing, so the path is
+    // taken only while they are a few.
+    const dim& inner = d_dims[a];
+    std::size_t reach = d_element, needed = 1;
+    bool aligned = inner.in_stride % d_element == 0;
+    for (int i : d_inner) {
+        reach += (d_dims[i].size - 1) * d_dims[i].in_stride;
+        needed *= d_dims[i].size;
+        aligned = aligned && d_dims[i].in_stride % d_element == 0;
+    }
+    if (aligned && reach <= inner.in_stride && reach / d_element <= 4 * needed)
+        d_matrix_columns = reach / d_element;
 }
 
 void transpose_plan::run(const std::uint8_t* in, std::uint8_t* out) const
@@ -186,6 +205,28 @@ void transpose_plan::run(const std::uint8_t* in, std::uint8_t* out) const
         return;
     }
     const dim& a = d_dims.back();
+    if (d_matrix_columns) {
+        const std::size_t row_bytes = a.size * d_element;
+        // Per thread (a block's work thread): kept, so that heap after heap it is reused.
+        thread_local std::vector<std::uint8_t> scratch;
+        if (scratch.size() < d_matrix_columns * row_bytes)
+            scratch.resize(d_matrix_columns * row_bytes);
+        walk(d_dims, d_outer, 0, in, out, [&](const std::uint8_t* i, std::uint8_t* o) {
+            transpose_matrix(
+                i, a.in_stride, a.size, d_matrix_columns, d_element, scratch.data(), row_bytes);
+            walk(d_dims,
+                 d_inner,
+                 0,
+                 i,
+                 o,
+                 [&](const std::uint8_t* ti, std::uint8_t* to) {
+                     std::memcpy(to,
+                                 scratch.data() + std::size_t(ti - i) / d_element * row_bytes,
+                                 row_bytes);
+                 });
+        });
+        return;
+    }
     with_copy(d_element, [&](auto copy) {
         if (!d_tiled) {
             walk(

@@ -55,6 +55,8 @@ public:
     std::size_t output_bytes() const { return d_output_bytes; }
     /// Axes left after merging (0: one straight copy); for tests.
     std::size_t merged_dims() const { return d_dims.size(); }
+    /// True when run() transposes whole blocks (block_transpose.h); for tests.
+    bool uses_matrix_transpose() const { return d_matrix_columns != 0; }
 
     /// Copies the selected elements of \p in into \p out in the output order.
     /// \p in holds input_bytes(), \p out output_bytes(); neither needs alignment.
@@ -71,6 +73,9 @@ private:
     std::vector<int> d_outer, d_inner;
     /// The innermost axis is cut into tiles (some axis is denser in the input).
     bool d_tiled = false;
+    /// Non-zero: the plan runs as a matrix transpose of this many input columns (see the
+    /// constructor).
+    std::size_t d_matrix_columns = 0;
 };
 
 /**

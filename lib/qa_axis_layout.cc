@@ -26,6 +26,8 @@ class qa_axis_layout : public CppUnit::TestFixture
     CPPUNIT_TEST(test_select_one_polarisation);
     CPPUNIT_TEST(test_identity_is_one_copy);
     CPPUNIT_TEST(test_larger_than_a_tile_every_element_size);
+    CPPUNIT_TEST(test_matrix_transpose_blocks_and_edges);
+    CPPUNIT_TEST(test_sparse_selection_keeps_the_element_walk);
     CPPUNIT_TEST(test_sizes_in_the_layout_need_no_descriptor);
     CPPUNIT_TEST(test_without_arrow_keeps_wire_order);
     CPPUNIT_TEST(test_parse_errors);
@@ -132,6 +134,63 @@ public:
                 CPPUNIT_ASSERT_EQUAL(at * size, out.size());
             }
         }
+    }
+
+    void test_matrix_transpose_blocks_and_edges()
+    {
+        // F-engine shapes large enough for whole SIMD blocks (8x8, 4x4, 2x2) and for
+        // rows and columns left over at the edges, each pol alone and both together.
+        for (std::size_t size : { 1, 2, 3, 4, 8 }) {
+            for (std::size_t C : { 16, 29 }) {
+                const std::size_t S = 13, P = 2;
+                const auto in = marked(C * S * P, size);
+                for (int sel = -1; sel < 2; sel++) {
+                    const axis_layout l =
+                        sel < 0 ? axis_layout::parse(
+                                      "channels spectra pols -> pols spectra channels",
+                                      "",
+                                      "o")
+                                : axis_layout::parse("channels spectra pols -> spectra "
+                                                     "channels",
+                                                     "pols=" + std::to_string(sel),
+                                                     "o");
+                    const transpose_plan t = l.plan({ std::int64_t(C), 13, 2 }, size, false);
+                    CPPUNIT_ASSERT(t.uses_matrix_transpose());
+                    std::vector<std::uint8_t> out(t.output_bytes());
+                    t.run(in.data(), out.data());
+                    for (std::size_t p = 0; p < P; p++) {
+                        if (sel >= 0 && p != std::size_t(sel))
+                            continue;
+                        const std::size_t block = sel < 0 ? p : 0;
+                        for (std::size_t s = 0; s < S; s++)
+                            for (std::size_t c = 0; c < C; c++)
+                                for (std::size_t k = 0; k < size; k++)
+                                    CPPUNIT_ASSERT_EQUAL(
+                                        int(mark((c * S + s) * P + p, k)),
+                                        int(out[((block * S + s) * C + c) * size + k]));
+                    }
+                }
+            }
+        }
+    }
+
+    void test_sparse_selection_keeps_the_element_walk()
+    {
+        // One index of the densest axis (c, of 5) taken: a row of a holds b's elements 5
+        // apart, so transposing whole rows would move 5 times what is output; the
+        // element-by-element walk stays, with the same result.
+        const std::size_t A = 20, B = 8, C = 5;
+        const auto in = marked(A * B * C, 2);
+        const axis_layout l = axis_layout::parse("a b c -> b a", "c=3", "o");
+        const transpose_plan t = l.plan({ 20, 8, 5 }, 2, false);
+        CPPUNIT_ASSERT(!t.uses_matrix_transpose());
+        std::vector<std::uint8_t> out(t.output_bytes());
+        t.run(in.data(), out.data());
+        for (std::size_t b = 0; b < B; b++)
+            for (std::size_t a = 0; a < A; a++)
+                for (std::size_t k = 0; k < 2; k++)
+                    CPPUNIT_ASSERT_EQUAL(int(mark((a * B + b) * C + 3, k)),
+                                         int(out[(b * A + a) * 2 + k]));
     }
 
     void test_sizes_in_the_layout_need_no_descriptor()
