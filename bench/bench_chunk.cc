@@ -13,6 +13,7 @@
 // the built-in timestamp placement whose consumer pops every chunk.
 
 #include "bench_chunk.h"
+#include "bench_chunk_udp.h"
 #include "cli_args.h"
 #include "cpu_use.h"
 #include "json_text.h"
@@ -53,6 +54,7 @@ struct chunk_options {
     bool json = false;
     std::string write_stream; ///< write the packets there and measure nothing
     std::string only;         ///< "heap" or "chunk": that path alone (for profiling)
+    std::size_t udp_port = 0; ///< receive from UDP on 127.0.0.1 instead (one path)
 };
 
 void print_usage(std::ostream& out)
@@ -61,7 +63,7 @@ void print_usage(std::ostream& out)
            "                         [--chunk-spectra S] [--max-chunks N] "
            "[--ring-chunks N]\n"
            "                         [--passes P] [--json] [--write-stream FILE]\n"
-           "                         [--only heap|chunk]\n"
+           "                         [--only heap|chunk] [--udp PORT --only PATH]\n"
            "\n"
            "The chunk path against the heap path, in memory, on the same packets: N\n"
            "heaps (default 65536) of BYTES of data (default 4096, one packet each), G\n"
@@ -77,7 +79,12 @@ void print_usage(std::ostream& out)
            "--write-stream FILE writes the packets to FILE (stream framing) and "
            "measures\n"
            "nothing: spead2's side of the comparison reads them "
-           "(bench/compare_chunk_spead2.sh). --only runs one path (for a profiler).\n";
+           "(bench/compare_chunk_spead2.sh). --only runs one path (for a profiler).\n"
+           "\n"
+           "--udp PORT receives the same stream from UDP on 127.0.0.1:PORT instead, sent\n"
+           "by another process, through the path --only names: prints \"ready\" once\n"
+           "bound, stops at the stop heap or at a line on standard input, and prints one\n"
+           "JSON line with the heaps taken (bench/compare_chunk_loopback.py drives it).\n";
 }
 
 chunk_options parse(int argc, char** argv)
@@ -94,8 +101,11 @@ chunk_options parse(int argc, char** argv)
         .integer("--passes", o.passes, 1, 1000)
         .flag("--json", o.json)
         .text("--write-stream", o.write_stream)
-        .text("--only", o.only);
+        .text("--only", o.only)
+        .integer("--udp", o.udp_port, 1, 65535);
     options.parse(argc, argv, 2);
+    if (o.udp_port && o.only.empty())
+        throw apps::usage_error("--udp needs --only heap or --only chunk");
     if (!o.only.empty() && o.only != "heap" && o.only != "chunk")
         throw apps::usage_error("--only must be heap or chunk, not '" + o.only + "'");
     if (o.heaps % (o.groups * o.chunk_spectra) != 0)
@@ -273,6 +283,17 @@ int run_chunk_command(int argc, char** argv)
     if (!parsed)
         return apps::USAGE_EXIT_STATUS;
     const chunk_options& o = *parsed;
+    if (o.udp_port) {
+        chunk_udp_setup setup;
+        setup.port = std::uint16_t(o.udp_port);
+        setup.path = o.only;
+        setup.heap_size = o.heap_size;
+        setup.groups = o.groups;
+        setup.chunk_spectra = o.chunk_spectra;
+        setup.max_chunks = o.max_chunks;
+        setup.ring_chunks = o.ring_chunks;
+        return run_chunk_udp(setup);
+    }
     std::vector<path_summary> results;
     try {
         const std::vector<std::uint8_t> buffer = build_stream(o);

@@ -14,6 +14,11 @@
 //
 //   spead2_chunk_bench FILE HEAPS HEAP_SIZE GROUPS CHUNK_SPECTRA MAX_CHUNKS RING_CHUNKS
 //                      PASSES
+//
+// With udp:PORT:PATH (PATH heap or chunk) for FILE it receives one run from UDP on
+// 127.0.0.1:PORT instead, as `spead_bench chunk --udp PORT --only PATH` does: prints
+// "ready" once bound, stops at the stop heap or a line on standard input, prints one
+// JSON line with the heaps taken (bench/compare_chunk_loopback.py drives it).
 
 #include <spead2/common_defines.h>
 #include <spead2/common_memory_pool.h>
@@ -23,6 +28,7 @@
 #include <spead2/recv_heap.h>
 #include <spead2/recv_mem.h>
 #include <spead2/recv_ring_stream.h>
+#include <spead2/recv_udp.h>
 #include <sys/resource.h>
 #include <algorithm>
 #include <chrono>
@@ -33,8 +39,10 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -61,7 +69,8 @@ double cpu_seconds()
 
 using clock_type = std::chrono::steady_clock;
 
-pass_result heap_pass(const options& o, const std::vector<std::uint8_t>& buffer)
+template <typename Attach>
+pass_result heap_pass(const options& o, Attach attach)
 {
     spead2::thread_pool workers(1);
     spead2::recv::stream_config config;
@@ -73,9 +82,11 @@ pass_result heap_pass(const options& o, const std::vector<std::uint8_t>& buffer)
     const double cpu0 = cpu_seconds();
     const auto start = clock_type::now();
     spead2::recv::ring_stream<> stream(workers, config, ring);
-    stream.emplace_reader<spead2::recv::mem_reader>(buffer.data(), buffer.size());
+    // Declared after the stream, so released before it: a UDP run's stdin watcher lets go.
+    const std::shared_ptr<void> attached = attach(stream);
     try {
         for (;;) {
+            // pop() hands over contiguous heaps only (the others are dropped).
             spead2::recv::heap h = stream.pop();
             r.heaps++;
         }
@@ -86,7 +97,8 @@ pass_result heap_pass(const options& o, const std::vector<std::uint8_t>& buffer)
     return r;
 }
 
-pass_result chunk_pass(const options& o, const std::vector<std::uint8_t>& buffer)
+template <typename Attach>
+pass_result chunk_pass(const options& o, Attach attach)
 {
     using ring = spead2::ringbuffer<std::unique_ptr<spead2::recv::chunk>>;
     spead2::thread_pool workers(1);
@@ -127,7 +139,8 @@ pass_result chunk_pass(const options& o, const std::vector<std::uint8_t>& buffer
         c->data = allocator->allocate(per_chunk * o.heap_size, nullptr);
         stream.add_free_chunk(std::move(c));
     }
-    stream.emplace_reader<spead2::recv::mem_reader>(buffer.data(), buffer.size());
+    // Declared after the stream, so released before it: a UDP run's stdin watcher lets go.
+    const std::shared_ptr<void> attached = attach(stream);
     try {
         for (;;) {
             std::unique_ptr<spead2::recv::chunk> c = data_ring->pop();
@@ -141,6 +154,52 @@ pass_result chunk_pass(const options& o, const std::vector<std::uint8_t>& buffer
     r.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
     r.cpu = cpu_seconds() - cpu0;
     return r;
+}
+
+// The stream a line on standard input stops (UDP runs); null once it is gone (cleared
+// before the stream is destroyed). The reading thread is detached (a blocking read
+// cannot be interrupted).
+std::mutex stop_mutex;
+spead2::recv::stream* stop_target = nullptr;
+
+void stop_on_stdin(spead2::recv::stream& s)
+{
+    {
+        std::lock_guard<std::mutex> lock(stop_mutex);
+        stop_target = &s;
+    }
+    std::thread([] {
+        std::string line;
+        std::getline(std::cin, line);
+        std::lock_guard<std::mutex> lock(stop_mutex);
+        if (stop_target)
+            stop_target->stop();
+    }).detach();
+}
+
+/// One UDP run of PATH on 127.0.0.1:PORT; prints "ready", then the heaps taken.
+int udp_run(const options& o, int port, const std::string& path)
+{
+    const auto attach = [port](spead2::recv::stream& s) {
+        s.emplace_reader<spead2::recv::udp_reader>(
+            boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                           std::uint16_t(port)),
+            spead2::recv::udp_reader::default_max_size,
+            spead2::recv::udp_reader::default_buffer_size);
+        stop_on_stdin(s);
+        std::cout << "ready" << std::endl;
+        return std::shared_ptr<void>(nullptr, [](void*) {
+            std::lock_guard<std::mutex> lock(stop_mutex);
+            stop_target = nullptr;
+        });
+    };
+    const pass_result r = path == "heap" ? heap_pass(o, attach) : chunk_pass(o, attach);
+    std::printf("{\"path\": \"%s\", \"heaps\": %llu, \"cpu_seconds\": %.3f}\n",
+                path.c_str(),
+                static_cast<unsigned long long>(r.heaps),
+                r.cpu);
+    std::fflush(stdout);
+    return 0;
 }
 
 template <typename Pass>
@@ -185,6 +244,21 @@ int main(int argc, char** argv)
                               &o.max_chunks, &o.ring_chunks, &o.passes };
     for (int i = 0; i < 7; i++)
         *fields[i] = std::strtoull(argv[i + 2], nullptr, 10);
+    const std::string source = argv[1];
+    if (source.rfind("udp:", 0) == 0) {
+        const std::size_t colon = source.find(':', 4);
+        const std::string path = colon == std::string::npos ? "" : source.substr(colon + 1);
+        if (path != "heap" && path != "chunk") {
+            std::cerr << "spead2_chunk_bench: udp:PORT:PATH, PATH heap or chunk\n";
+            return 2;
+        }
+        try {
+            return udp_run(o, std::atoi(source.substr(4, colon - 4).c_str()), path);
+        } catch (const std::exception& e) {
+            std::cerr << "spead2_chunk_bench: " << e.what() << "\n";
+            return 1;
+        }
+    }
     std::ifstream in(argv[1], std::ios::binary);
     const std::vector<std::uint8_t> buffer((std::istreambuf_iterator<char>(in)),
                                            std::istreambuf_iterator<char>());
@@ -193,8 +267,12 @@ int main(int argc, char** argv)
         return 1;
     }
     try {
-        report("heap ", o, [&] { return heap_pass(o, buffer); });
-        report("chunk", o, [&] { return chunk_pass(o, buffer); });
+        const auto from_memory = [&buffer](spead2::recv::stream& s) {
+            s.emplace_reader<spead2::recv::mem_reader>(buffer.data(), buffer.size());
+            return std::shared_ptr<void>();
+        };
+        report("heap ", o, [&] { return heap_pass(o, from_memory); });
+        report("chunk", o, [&] { return chunk_pass(o, from_memory); });
     } catch (const std::exception& e) {
         std::cerr << "spead2_chunk_bench: " << e.what() << "\n";
         return 1;
