@@ -142,9 +142,11 @@ def report(trials, receivers, rates, args):
         cells = []
         for rate in rates:
             mine = [t for t in trials if t['receiver'] == rcv and t['rate'] == rate]
-            fr = [100.0 * t['received'] / t['sent'] for t in mine]
-            cells.append('%.1f-%.1f %%' % (min(fr), max(fr)) if len(fr) > 1 and
-                         min(fr) != max(fr) else '%.1f %%' % fr[0])
+            # Two decimals, so that a few heaps lost do not read as 100 %.
+            fr = sorted(set('100 %' if t['received'] == t['sent'] else
+                            '%.2f %%' % (100.0 * t['received'] / t['sent']) for t in mine),
+                        key=lambda x: float(x.split()[0]))
+            cells.append(fr[0] if len(fr) == 1 else fr[0][:-2] + '-' + fr[-1])
         best = None
         for rate in limited:
             mine = [t for t in trials if t['receiver'] == rcv and t['rate'] == rate]
