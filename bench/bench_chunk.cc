@@ -81,10 +81,13 @@ void print_usage(std::ostream& out)
            "nothing: spead2's side of the comparison reads them "
            "(bench/compare_chunk_spead2.sh). --only runs one path (for a profiler).\n"
            "\n"
-           "--udp PORT receives the same stream from UDP on 127.0.0.1:PORT instead, sent\n"
+           "--udp PORT receives the same stream from UDP on 127.0.0.1:PORT instead, "
+           "sent\n"
            "by another process, through the path --only names: prints \"ready\" once\n"
-           "bound, stops at the stop heap or at a line on standard input, and prints one\n"
-           "JSON line with the heaps taken (bench/compare_chunk_loopback.py drives it).\n";
+           "bound, stops at the stop heap or at a line on standard input, and prints "
+           "one\n"
+           "JSON line with the heaps taken (bench/compare_chunk_loopback.py drives "
+           "it).\n";
 }
 
 chunk_options parse(int argc, char** argv)

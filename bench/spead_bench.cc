@@ -80,7 +80,8 @@ void print_usage(std::ostream& out)
            "costs.\n"
            "\n"
            "--packet-size BYTES encodes every scenario's heaps in packets of at most\n"
-           "BYTES (header and item pointers included) instead of its own size (spead2_bench\n"
+           "BYTES (header and item pointers included) instead of its own size "
+           "(spead2_bench\n"
            "mem --packet BYTES encodes in the same size).\n"
            "\n"
            "scenarios (all by default):\n";

@@ -212,18 +212,18 @@ void transpose_plan::run(const std::uint8_t* in, std::uint8_t* out) const
         if (scratch.size() < d_matrix_columns * row_bytes)
             scratch.resize(d_matrix_columns * row_bytes);
         walk(d_dims, d_outer, 0, in, out, [&](const std::uint8_t* i, std::uint8_t* o) {
-            transpose_matrix(
-                i, a.in_stride, a.size, d_matrix_columns, d_element, scratch.data(), row_bytes);
-            walk(d_dims,
-                 d_inner,
-                 0,
-                 i,
-                 o,
-                 [&](const std::uint8_t* ti, std::uint8_t* to) {
-                     std::memcpy(to,
-                                 scratch.data() + std::size_t(ti - i) / d_element * row_bytes,
-                                 row_bytes);
-                 });
+            transpose_matrix(i,
+                             a.in_stride,
+                             a.size,
+                             d_matrix_columns,
+                             d_element,
+                             scratch.data(),
+                             row_bytes);
+            walk(d_dims, d_inner, 0, i, o, [&](const std::uint8_t* ti, std::uint8_t* to) {
+                std::memcpy(to,
+                            scratch.data() + std::size_t(ti - i) / d_element * row_bytes,
+                            row_bytes);
+            });
         });
         return;
     }

@@ -58,8 +58,10 @@ inline void store(std::uint8_t* p, __m128i v)
 /// 8 x 8 elements of 2 bytes: three rounds of interleaving (16-, 32-, 64-bit).
 struct block_2 {
     static constexpr std::size_t size = 8;
-    void operator()(const std::uint8_t* in, std::size_t irs, std::uint8_t* out, std::size_t ors)
-        const
+    void operator()(const std::uint8_t* in,
+                    std::size_t irs,
+                    std::uint8_t* out,
+                    std::size_t ors) const
     {
         const __m128i r0 = load(in), r1 = load(in + irs), r2 = load(in + 2 * irs),
                       r3 = load(in + 3 * irs), r4 = load(in + 4 * irs),
@@ -87,8 +89,10 @@ struct block_2 {
 /// 4 x 4 elements of 4 bytes.
 struct block_4 {
     static constexpr std::size_t size = 4;
-    void operator()(const std::uint8_t* in, std::size_t irs, std::uint8_t* out, std::size_t ors)
-        const
+    void operator()(const std::uint8_t* in,
+                    std::size_t irs,
+                    std::uint8_t* out,
+                    std::size_t ors) const
     {
         const __m128i r0 = load(in), r1 = load(in + irs), r2 = load(in + 2 * irs),
                       r3 = load(in + 3 * irs);
@@ -104,8 +108,10 @@ struct block_4 {
 /// 2 x 2 elements of 8 bytes.
 struct block_8 {
     static constexpr std::size_t size = 2;
-    void operator()(const std::uint8_t* in, std::size_t irs, std::uint8_t* out, std::size_t ors)
-        const
+    void operator()(const std::uint8_t* in,
+                    std::size_t irs,
+                    std::uint8_t* out,
+                    std::size_t ors) const
     {
         const __m128i r0 = load(in), r1 = load(in + irs);
         store(out, _mm_unpacklo_epi64(r0, r1));

@@ -154,7 +154,8 @@ public:
                                                      "channels",
                                                      "pols=" + std::to_string(sel),
                                                      "o");
-                    const transpose_plan t = l.plan({ std::int64_t(C), 13, 2 }, size, false);
+                    const transpose_plan t =
+                        l.plan({ std::int64_t(C), 13, 2 }, size, false);
                     CPPUNIT_ASSERT(t.uses_matrix_transpose());
                     std::vector<std::uint8_t> out(t.output_bytes());
                     t.run(in.data(), out.data());

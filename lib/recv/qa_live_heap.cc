@@ -903,7 +903,8 @@ public:
             many.push_back(imm(0x2000 + i, i));
         many.push_back(imm(STREAM_CTRL_ID, CTRL_STREAM_STOP));
         const bytes data = pattern(20);
-        ASSERT_RESULT(result::accepted, add(h, packet(20, 10, slice(data, 10, 20), many)));
+        ASSERT_RESULT(result::accepted,
+                      add(h, packet(20, 10, slice(data, 10, 20), many)));
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), allocator->live.size());
         CPPUNIT_ASSERT(h.is_end_of_stream());
 

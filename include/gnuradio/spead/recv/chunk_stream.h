@@ -101,7 +101,8 @@ private:
 
     /// Marks a heap that left the window present in its chunk (when it arrived whole
     /// and its chunk is still in the window; too_old_heaps otherwise).
-    void mark_heap(bool whole, const memory_allocator::pointer& memory, stream_batch& batch);
+    void
+    mark_heap(bool whole, const memory_allocator::pointer& memory, stream_batch& batch);
 
     chunk_stream(thread_pool& pool,
                  const stream_config& config,

@@ -180,7 +180,7 @@ private:
     struct window_slot {
         /// Kept from heap to heap (reset, not destroyed), so that it keeps its buffers.
         live_heap heap;
-        bool live = false; ///< holds a heap of the window
+        bool live = false;          ///< holds a heap of the window
         std::size_t next = no_slot; ///< the next slot of the chain, or no_slot
     };
 
