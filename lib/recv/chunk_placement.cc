@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "chunk_placing_packet.h"
 #include <gnuradio/spead/protocol/packet.h>
 #include <gnuradio/spead/recv/chunk_placement.h>
 #include <algorithm>
@@ -68,10 +69,18 @@ timestamp_placement::set_extra_items(const std::vector<std::uint64_t>& ids)
 
 void timestamp_placement::place(chunk_place_data& data) const
 {
-    protocol::packet_view packet;
-    if (protocol::decode_packet(data.packet, data.packet_size, packet) !=
-            protocol::packet_status::ok ||
-        packet.heap_length < 0 || std::uint64_t(packet.heap_length) != d_heap_size)
+    // The packet the chunk stream decoded, when this is its own call; else decoded here.
+    const protocol::packet_view* known = detail::placing_packet;
+    protocol::packet_view decoded;
+    if (known == nullptr ||
+        known->pointers - protocol::PACKET_HEADER_SIZE != data.packet) {
+        if (protocol::decode_packet(data.packet, data.packet_size, decoded) !=
+            protocol::packet_status::ok)
+            return;
+        known = &decoded;
+    }
+    const protocol::packet_view& packet = *known;
+    if (packet.heap_length < 0 || std::uint64_t(packet.heap_length) != d_heap_size)
         return;
     bool have_timestamp = false;
     bool have_index = false;

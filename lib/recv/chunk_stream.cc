@@ -6,6 +6,7 @@
  */
 
 #include "chunk_heap_allocator.h"
+#include "chunk_placing_packet.h"
 #include "chunk_window.h"
 #include <gnuradio/spead/recv/chunk_stream.h>
 #include <algorithm>
@@ -19,6 +20,8 @@ namespace spead {
 namespace recv {
 
 namespace detail {
+
+thread_local const protocol::packet_view* placing_packet = nullptr;
 
 // A non-null address for heaps that go nowhere (a live heap treats null memory as a
 // failed allocation); nothing is ever written there.
@@ -204,6 +207,7 @@ memory_allocator::pointer chunk_stream::place_heap(std::size_t size,
     data.extra_offset = 0;
     data.extra_size = 0;
     try {
+        const detail::placing_packet_scope placing(packet);
         d_chunk_config.get_place()(&data, sizeof(data));
     } catch (const std::exception& e) {
         // A C++ place function that throws must not take the reader down.
