@@ -24,7 +24,7 @@ chunk`):
 
 At each rate the receivers take turns (the order rotates between repetitions) so that
 the machine's drift hits all of them. Prints heaps taken of heaps sent (complete heaps,
-or heaps present in chunks) per receiver and rate, the highest rate at which every trial
+or heaps present in chunks) per receiver and rate, the highest rate up to which every trial
 took every heap, the fraction taken from an unlimited sender (rate 0) and each
 receiver's CPU seconds per GB. It judges nothing: the exit status is 0 unless a tool
 fails.
@@ -150,8 +150,11 @@ def report(trials, receivers, rates, args):
         best = None
         for rate in limited:
             mine = [t for t in trials if t['receiver'] == rcv and t['rate'] == rate]
-            if mine and all(t['received'] == t['sent'] for t in mine):
-                best = rate
+            # Up to the first rate at which a trial lost anything: a loss at a lower
+            # rate is not outweighed by luck at a higher one.
+            if not mine or not all(t['received'] == t['sent'] for t in mine):
+                break
+            best = rate
         full = [t['received'] / t['sent'] for t in trials
                 if t['receiver'] == rcv and t['rate'] == 0]
         cpu = [t['cpu_seconds'] / (t['received'] * args.heap_size / 1e9)

@@ -9,7 +9,7 @@ process sends 1 MiB heaps in 8972-byte packets at each rate into each receiver i
 (spead2_recv, spead_recv, a spead2 Python loop, the same loop on gnuradio.spead, and
 spead.source with byte and complex output into a null sink); the receivers take turns
 at every rate so that a machine's drift hits all of them. Prints, per receiver, heaps
-received of heaps sent at each rate, the highest rate at which every trial received
+received of heaps sent at each rate, the highest rate up to which every trial received
 every heap and the fraction received from an unlimited sender, with ratios to
 spead2's own figures. Senders: spead2_send and spead_send (UDP GSO where the kernel has
 it, as both use it by default) each send the same heaps as fast as they can into
@@ -326,7 +326,7 @@ def ratio(a, b):
 
 
 def summarize(trials, receivers, rates):
-    """Per receiver: highest rate at which every trial was loss-free, and the median
+    """Per receiver: highest rate up to which every trial was loss-free, and the median
     fraction received at unlimited rate."""
     limited = sorted(r for r in rates if r > 0)
     out = {}
@@ -334,8 +334,11 @@ def summarize(trials, receivers, rates):
         best = None
         for rate in limited:
             mine = [t for t in trials if t['receiver'] == rcv and t['rate'] == rate]
-            if mine and all(t['received'] == t['sent'] for t in mine):
-                best = rate
+            # Up to the first rate at which a trial lost anything: a loss at a lower
+            # rate is not outweighed by luck at a higher one.
+            if not mine or not all(t['received'] == t['sent'] for t in mine):
+                break
+            best = rate
         full = [t['received'] / t['sent'] for t in trials
                 if t['receiver'] == rcv and t['rate'] == 0]
         out[rcv] = {'loss_free_gbps': best,
