@@ -167,37 +167,85 @@ void block_receiver::start_chunks(const recv::chunk_stream_config& chunk_config,
         *d_pool, sc, chunk_config, std::move(data_ring), std::move(free_ring)));
 }
 
+void block_receiver::start_chunk_group(
+    const recv::chunk_stream_config& chunk_config,
+    recv::chunk_stream_group_config::eviction_mode eviction,
+    std::shared_ptr<recv::chunk_ringbuffer> data_ring,
+    std::shared_ptr<recv::chunk_ringbuffer> free_ring,
+    const std::vector<std::string>& custom_stats)
+{
+    if (d_config.transport != "udp")
+        throw std::invalid_argument("group_mode: one stream per endpoint needs transport "
+                                    "'udp', not '" +
+                                    d_config.transport + "'");
+    recv::stream_config sc = prepare();
+    for (const std::string& name : custom_stats)
+        sc.add_stat(name);
+    recv::chunk_stream_group_config gc;
+    gc.set_max_chunks(chunk_config.get_max_chunks()).set_eviction_mode(eviction);
+    std::lock_guard<std::mutex> lock(d_use_mutex);
+    d_final_stats.reset();
+    d_ring = nullptr;
+    d_local_port = -1;
+    d_group = std::make_unique<recv::chunk_stream_ring_group>(
+        gc, std::move(data_ring), std::move(free_ring));
+    try {
+        // One member stream per endpoint, each with its reader: the thread pool's
+        // threads take the members' packets in parallel.
+        for (const auto& spec :
+             recv::parse_endpoint_list(d_config.address, d_config.port, "address"))
+            add_udp_reader(d_group->emplace_back(*d_pool, sc, chunk_config), spec);
+    } catch (...) {
+        d_group->stop();
+        d_group.reset();
+        d_pool.reset();
+        throw;
+    }
+}
+
+recv::stream_stats block_receiver::group_stats() const
+{
+    // Counters add up over the members; maxima take the largest (stream_stats::+).
+    recv::stream_stats total = (*d_group)[0].get_all_stats();
+    for (std::size_t i = 1; i < d_group->size(); i++)
+        total += (*d_group)[i].get_all_stats();
+    return total;
+}
+
+void block_receiver::add_udp_reader(recv::stream& target, const recv::endpoint_spec& spec)
+{
+    const receiver_config& c = d_config;
+    const std::size_t max_size = c.max_packet_size > 0 ? std::size_t(c.max_packet_size)
+                                                       : recv::DEFAULT_UDP_MAX_SIZE;
+    const std::size_t buffer = c.socket_buffer_size >= 0
+                                   ? std::size_t(c.socket_buffer_size)
+                                   : recv::DEFAULT_UDP_BUFFER_SIZE;
+    const auto endpoint = recv::make_udp_bind_endpoint(spec.host, spec.port);
+    const auto group = endpoint.address();
+    recv::udp_reader* r;
+    if (group.is_v4() && group.is_multicast() && !c.interface_address.empty())
+        r = &target.emplace_reader<recv::udp_reader>(
+            endpoint,
+            max_size,
+            buffer,
+            boost::asio::ip::make_address(c.interface_address));
+    else if (group.is_v6() && group.is_multicast() && c.interface_index > 0)
+        r = &target.emplace_reader<recv::udp_reader>(
+            endpoint, max_size, buffer, (unsigned int)c.interface_index);
+    else
+        r = &target.emplace_reader<recv::udp_reader>(endpoint, max_size, buffer);
+    r->set_busy_poll(std::chrono::microseconds(c.busy_poll_us));
+    if (d_local_port < 0)
+        d_local_port = r->get_local_endpoint().port();
+}
+
 void block_receiver::add_reader()
 {
     const receiver_config& c = d_config;
     if (c.transport == "udp") {
-        const std::size_t max_size = c.max_packet_size > 0
-                                         ? std::size_t(c.max_packet_size)
-                                         : recv::DEFAULT_UDP_MAX_SIZE;
-        const std::size_t buffer = c.socket_buffer_size >= 0
-                                       ? std::size_t(c.socket_buffer_size)
-                                       : recv::DEFAULT_UDP_BUFFER_SIZE;
         // One reader per endpoint, all on the stream's thread pool.
-        for (const auto& spec : recv::parse_endpoint_list(c.address, c.port, "address")) {
-            const auto endpoint = recv::make_udp_bind_endpoint(spec.host, spec.port);
-            const auto group = endpoint.address();
-            recv::udp_reader* r;
-            if (group.is_v4() && group.is_multicast() && !c.interface_address.empty())
-                r = &d_stream->emplace_reader<recv::udp_reader>(
-                    endpoint,
-                    max_size,
-                    buffer,
-                    boost::asio::ip::make_address(c.interface_address));
-            else if (group.is_v6() && group.is_multicast() && c.interface_index > 0)
-                r = &d_stream->emplace_reader<recv::udp_reader>(
-                    endpoint, max_size, buffer, (unsigned int)c.interface_index);
-            else
-                r = &d_stream->emplace_reader<recv::udp_reader>(
-                    endpoint, max_size, buffer);
-            r->set_busy_poll(std::chrono::microseconds(c.busy_poll_us));
-            if (d_local_port < 0)
-                d_local_port = r->get_local_endpoint().port();
-        }
+        for (const auto& spec : recv::parse_endpoint_list(c.address, c.port, "address"))
+            add_udp_reader(*d_stream, spec);
     } else if (c.transport == "tcp") {
         const auto spec = recv::parse_endpoint_list(c.address, c.port, "address").at(0);
         const auto address =
@@ -273,6 +321,13 @@ void block_receiver::stop()
         d_stream.reset();
         d_ring = nullptr;
     }
+    if (d_group) {
+        d_group->stop();
+        std::lock_guard<std::mutex> lock(d_use_mutex);
+        if (!d_group->empty())
+            d_final_stats = group_stats();
+        d_group.reset();
+    }
     d_paced_queue.reset();
     if (d_pool) {
         d_pool->stop();
@@ -308,6 +363,8 @@ recv::stream_stats block_receiver::get_stats() const
         return *d_final_stats;
     if (d_stream)
         return d_stream->get_all_stats();
+    if (d_group && !d_group->empty())
+        return group_stats();
     return recv::stream_stats().joined(recv::stream_stats(recv::reject_stream_stats()));
 }
 

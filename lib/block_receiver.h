@@ -14,9 +14,11 @@
 
 #include <gnuradio/spead/receiver_config.h>
 #include <gnuradio/spead/recv/chunk_ring_stream.h>
+#include <gnuradio/spead/recv/chunk_stream_ring_group.h>
 #include <gnuradio/spead/recv/heap.h>
 #include <gnuradio/spead/recv/ring_stream.h>
 #include <gnuradio/spead/recv/stream_stats.h>
+#include <gnuradio/spead/recv/udp_endpoint_list.h>
 #include <condition_variable>
 #include <atomic>
 #include <chrono>
@@ -63,6 +65,18 @@ public:
                       std::shared_ptr<recv::chunk_ringbuffer> data_ring,
                       std::shared_ptr<recv::chunk_ringbuffer> free_ring,
                       const std::vector<std::string>& custom_stats = {});
+    /**
+     * \brief As start_chunks(), but with one member stream per endpoint of the address
+     * list in a chunk stream group (\p eviction: what happens to a chunk still being
+     * filled when the window moves on), so that the endpoints are received in parallel
+     * by the thread pool. Statistics are the members' added up.
+     * \throws std::invalid_argument when the transport is not UDP.
+     */
+    void start_chunk_group(const recv::chunk_stream_config& chunk_config,
+                           recv::chunk_stream_group_config::eviction_mode eviction,
+                           std::shared_ptr<recv::chunk_ringbuffer> data_ring,
+                           std::shared_ptr<recv::chunk_ringbuffer> free_ring,
+                           const std::vector<std::string>& custom_stats = {});
     /// Stops the stream and joins the threads; prompt under load. Idempotent.
     void stop();
 
@@ -88,6 +102,10 @@ private:
     void open(std::unique_ptr<recv::stream> stream);
     void make_allocator(recv::stream_config& sc);
     void add_reader();
+    /// Adds a UDP reader of \p spec (bind address or group, port) to \p target.
+    void add_udp_reader(recv::stream& target, const recv::endpoint_spec& spec);
+    /// The group's members' statistics added up; with d_use_mutex held.
+    recv::stream_stats group_stats() const;
     void pace_capture();
 
     const receiver_config d_config;
@@ -95,6 +113,8 @@ private:
     std::unique_ptr<recv::thread_pool> d_pool;
     std::unique_ptr<recv::stream> d_stream;
     recv::ring_stream* d_ring = nullptr; ///< d_stream, when it hands over heaps
+    /// Instead of d_stream: a chunk stream group, one member per endpoint.
+    std::unique_ptr<recv::chunk_stream_ring_group> d_group;
     int d_local_port = -1;
 
     // pcap replay pacing: a thread reads the capture and feeds an in-process queue.

@@ -45,6 +45,24 @@ protocol::dtype wire_type(const std::string& text)
     }
 }
 
+std::optional<recv::chunk_stream_group_config::eviction_mode>
+parse_group_mode(const std::string& mode, const receiver_config& config)
+{
+    using eviction = recv::chunk_stream_group_config::eviction_mode;
+    if (mode.empty())
+        return std::nullopt;
+    if (mode != "lossy" && mode != "lossless")
+        throw std::invalid_argument("group_mode must be '' (one stream), 'lossy' or "
+                                    "'lossless', not '" +
+                                    mode + "'");
+    if (config.transport != "udp")
+        throw std::invalid_argument("group_mode '" + mode +
+                                    "' (one stream per endpoint) needs transport 'udp', "
+                                    "not '" +
+                                    config.transport + "'");
+    return mode == "lossy" ? eviction::LOSSY : eviction::LOSSLESS;
+}
+
 recv::timestamp_placement placement_of(std::uint64_t timestamp_id,
                                        std::int64_t heap_timestamp_step,
                                        std::int64_t heaps_per_chunk,
@@ -107,7 +125,8 @@ chunk_source::sptr chunk_source::make(const receiver_config& config,
                                       double sample_rate,
                                       double sync_time,
                                       std::uint64_t select_item,
-                                      const std::vector<std::int64_t>& select_values)
+                                      const std::vector<std::int64_t>& select_values,
+                                      const std::string& group_mode)
 {
     return gnuradio::make_block_sptr<chunk_source_impl>(config,
                                                         type,
@@ -128,7 +147,8 @@ chunk_source::sptr chunk_source::make(const receiver_config& config,
                                                         sample_rate,
                                                         sync_time,
                                                         select_item,
-                                                        select_values);
+                                                        select_values,
+                                                        group_mode);
 }
 
 chunk_source_impl::chunk_source_impl(const receiver_config& config,
@@ -150,7 +170,8 @@ chunk_source_impl::chunk_source_impl(const receiver_config& config,
                                      double sample_rate,
                                      double sync_time,
                                      std::uint64_t select_item,
-                                     const std::vector<std::int64_t>& select_values)
+                                     const std::vector<std::int64_t>& select_values,
+                                     const std::string& group_mode)
     : gr::sync_block(
           "spead_chunk_source",
           gr::io_signature::make(0, 0, 0),
@@ -173,7 +194,8 @@ chunk_source_impl::chunk_source_impl(const receiver_config& config,
       d_ring_chunks(std::size_t(checked("ring_chunks", ring_chunks, max_chunks + 2))),
       d_clock(sample_rate, sync_time),
       d_select_item(select_item),
-      d_select_values(select_values.begin(), select_values.end())
+      d_select_values(select_values.begin(), select_values.end()),
+      d_group_mode(parse_group_mode(group_mode, config))
 {
     if ((select_item != 0) != !select_values.empty())
         throw std::invalid_argument("select_values must list the values of select_item "
@@ -273,7 +295,11 @@ bool chunk_source_impl::start()
                 place(data, size);
             });
         }
-        d_receiver.start_chunks(cc, d_data_ring, d_free_ring, custom_stats);
+        if (d_group_mode)
+            d_receiver.start_chunk_group(
+                cc, *d_group_mode, d_data_ring, d_free_ring, custom_stats);
+        else
+            d_receiver.start_chunks(cc, d_data_ring, d_free_ring, custom_stats);
     } catch (const std::exception& e) {
         // start() runs on the block's thread: log, and end the stream at once.
         d_logger->error("cannot start receiving: {}", e.what());

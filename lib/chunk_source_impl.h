@@ -47,7 +47,8 @@ public:
                       double sample_rate,
                       double sync_time,
                       std::uint64_t select_item,
-                      const std::vector<std::int64_t>& select_values);
+                      const std::vector<std::int64_t>& select_values,
+                      const std::string& group_mode);
     ~chunk_source_impl() override;
 
     bool start() override;
@@ -82,8 +83,10 @@ private:
     rx_time_clock d_clock;
     std::uint64_t d_select_item;            ///< 0: no selection
     std::set<std::int64_t> d_select_values; ///< the values placed
-    std::size_t d_item_wire_bytes;          ///< wire bytes behind one output item
-    std::size_t d_items_per_chunk;          ///< output items of one chunk
+    /// One member stream per endpoint with this eviction mode; none: one stream.
+    std::optional<recv::chunk_stream_group_config::eviction_mode> d_group_mode;
+    std::size_t d_item_wire_bytes; ///< wire bytes behind one output item
+    std::size_t d_items_per_chunk; ///< output items of one chunk
 
     std::shared_ptr<recv::chunk_ringbuffer> d_data_ring;
     std::shared_ptr<recv::chunk_ringbuffer> d_free_ring;

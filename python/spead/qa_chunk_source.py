@@ -367,6 +367,67 @@ class qa_chunk_source(gr_unittest.TestCase):
             self.tb.wait()
         np.testing.assert_array_equal(np.array(sink.data()), chunk_order(6))
 
+    def free_ports(self, n):
+        socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(n)]
+        for s in socks:
+            s.bind(('127.0.0.1', 0))
+        ports = [s.getsockname()[1] for s in socks]
+        for s in socks:
+            s.close()
+        return ports
+
+    def check_group_mode(self, mode):
+        # Two endpoints, one member stream each: channel ranges 0-1 arrive on the first
+        # port and 2-3 on the second; the chunks come out whole and the statistics add
+        # up the members'.
+        ports = self.free_ports(2)
+        src = spead.chunk_source(HEAP_BYTES, STEP, PER_CHUNK, wire='|i1', index_id=0x4103,
+                                 index_step=CPH, index_count=GROUPS, transport='udp',
+                                 address=','.join('127.0.0.1:%d' % p for p in ports),
+                                 group_mode=mode, threads=2)
+        sink = blocks.vector_sink_c()
+        self.tb.connect(src, sink)
+        self.tb.start()
+        per_chunk = PER_CHUNK * GROUPS * HEAP_BYTES // 2
+        try:
+            # The first endpoint's heaps and stop heap, then the second's: a member
+            # stream that stops ends only itself, where one stream for both would end
+            # at the first stop heap and lose the second half of every spectrum.
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                for half, port in enumerate(ports):
+                    for t in range(6):
+                        for g in (2 * half, 2 * half + 1):
+                            for p in heap_packets(1 + t * GROUPS + g, t, g):
+                                s.sendto(p, ('127.0.0.1', port))
+                            time.sleep(0.001)  # no loss on loopback, small buffer
+                    for p in spead.encode_stop_heap(1000):
+                        s.sendto(p, ('127.0.0.1', port))
+                    time.sleep(0.1)
+            deadline = time.monotonic() + 20
+            while len(sink.data()) < 2 * per_chunk and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            self.tb.stop()
+            self.tb.wait()
+        np.testing.assert_array_equal(np.array(sink.data()), chunk_order(6))
+        stats = src.statistics()
+        self.assertEqual(stats['heaps'], 6 * GROUPS)
+        self.assertEqual(stats['chunks_emitted'], 2)
+
+    def test_group_mode_lossy(self):
+        self.check_group_mode('lossy')
+
+    def test_group_mode_lossless(self):
+        self.check_group_mode('lossless')
+
+    def test_group_mode_errors_name_the_parameter(self):
+        with self.assertRaisesRegex(ValueError, 'group_mode'):
+            spead.chunk_source(HEAP_BYTES, STEP, PER_CHUNK, transport='udp',
+                               address='127.0.0.1', port=0, group_mode='fast')
+        with self.assertRaisesRegex(ValueError, "group_mode.*'udp'"):
+            spead.chunk_source(HEAP_BYTES, STEP, PER_CHUNK, transport='pcap',
+                               pcap_file=self.capture, group_mode='lossy')
+
     def test_stop_while_waiting(self):
         # A flowgraph stopped while the block waits for packets stops at once.
         src = spead.chunk_source(HEAP_BYTES, STEP, PER_CHUNK, wire='|i1',

@@ -85,6 +85,12 @@ public:
      *        are counted as heaps_skipped_by_selection (and, as every heap the place
      *        function refuses, rejected_heaps). 0: every heap
      * \param select_values the values of \p select_item to place
+     * \param group_mode empty: one stream receives every endpoint of the address list;
+     *        "lossy" or "lossless": one stream per endpoint (UDP only), in a chunk stream
+     *        group filling the same chunks, each with its own reader on the thread pool
+     *        (give as many threads as endpoints to receive them in parallel); the
+     *        eviction mode says whether the window moves on without a member that has
+     *        fallen behind (lossy) or waits for it (lossless)
      * \throws std::invalid_argument naming the bad parameter and its accepted range
      */
     static sptr make(const receiver_config& config,
@@ -106,7 +112,8 @@ public:
                      double sample_rate = 0.0,
                      double sync_time = 0.0,
                      std::uint64_t select_item = 0,
-                     const std::vector<std::int64_t>& select_values = {});
+                     const std::vector<std::int64_t>& select_values = {},
+                     const std::string& group_mode = "");
 
     /// The port the UDP or TCP socket is bound to once started (for port 0), else -1.
     virtual int local_port() const = 0;

@@ -412,6 +412,7 @@ void bind_chunk_source(py::module& m)
                          double sync_time,
                          std::uint64_t select_item,
                          const std::vector<std::int64_t>& select_values,
+                         const std::string& group_mode,
                          const py::kwargs& kwargs) {
                  return chunk_source::make(config_from(config, kwargs),
                                            type,
@@ -432,7 +433,8 @@ void bind_chunk_source(py::module& m)
                                            sample_rate,
                                            sync_time,
                                            select_item,
-                                           select_values);
+                                           select_values,
+                                           group_mode);
              }),
              py::arg("heap_size"),
              py::arg("heap_timestamp_step"),
@@ -453,7 +455,8 @@ void bind_chunk_source(py::module& m)
              py::arg("sample_rate") = 0.0,
              py::arg("sync_time") = 0.0,
              py::arg("select_item") = 0,
-             py::arg("select_values") = std::vector<std::int64_t>())
+             py::arg("select_values") = std::vector<std::int64_t>(),
+             py::arg("group_mode") = "")
         .def("local_port", &chunk_source::local_port)
         .def("statistics", &chunk_source::statistics);
 }
