@@ -445,17 +445,18 @@ class qa_chunk_source(gr_unittest.TestCase):
         self.assertTrue(done.wait(10), 'the flowgraph did not stop')
         self.assertEqual(src.statistics()['chunks_emitted'], 0)
 
-    def grc_flowgraph(self, fg_id, language):
+    def grc_flowgraph(self, fg_id, language, **changes):
         """A flowgraph of GRC's SPEAD Chunk Source (whole spectra by a layout) into a
-        file sink, compiled with grcc."""
-        src = block('src', 'spead_chunk_source', {
+        file sink, compiled with grcc; \p changes replace block parameters."""
+        src = block('src', 'spead_chunk_source', dict({
             'transport': 'pcap', 'pcap_file': repr(self.capture), 'type': 'complex',
             'vlen': str(CHANS), 'wire': repr('|i1'), 'heap_size': str(HEAP_BYTES),
             'timestamp_id': '0x1600', 'heap_timestamp_step': str(STEP),
             'heaps_per_chunk': str(PER_CHUNK), 'index_id': '0x4103',
             'index_step': str(CPH), 'index_count': str(GROUPS),
             'layout': repr('time index chans:%d spectra:%d pols:%d -> '
-                           'time spectra pols index chans' % (CPH, SPECTRA, POLS))}, 8)
+                           'time spectra pols index chans' % (CPH, SPECTRA, POLS))},
+            **changes), 8)
         sink = block('sink', 'blocks_file_sink', {
             'type': 'complex', 'vlen': str(CHANS), 'append': 'False',
             'unbuffered': 'False', 'file': repr(os.path.join(self.tmp.name, 'out.c64'))},
@@ -484,6 +485,17 @@ class qa_chunk_source(gr_unittest.TestCase):
         self.assertIn('"complex", %d, "|i1", 1.0, %d,' % (CHANS, HEAP_BYTES), code)
         self.assertIn('0x1600, %d, %d,' % (STEP, PER_CHUNK), code)
         self.assertIn('0x4103, %d, %d, "time index' % (CPH, GROUPS), code)
+
+    def test_grc_group_mode_is_generated(self):
+        # "Stream per Endpoint" reaches make() in both languages.
+        group = dict(transport='udp', address=repr('127.0.0.1:7148,127.0.0.1:7149'),
+                     group_mode='lossless', threads='2')
+        self.grc_flowgraph('chunk_group_py', 'python', **group)
+        with open(os.path.join(self.tmp.name, 'chunk_group_py.py')) as f:
+            self.assertIn("group_mode='lossless'", f.read())
+        self.grc_flowgraph('chunk_group_cpp', 'cpp', **group)
+        with open(os.path.join(self.tmp.name, 'chunk_group_cpp', 'chunk_group_cpp.cpp')) as f:
+            self.assertRegex(f.read(), r'\{\s*\},\s*"lossless"\);')
 
     def test_bad_parameters_name_themselves(self):
         base = dict(heap_size=HEAP_BYTES, heap_timestamp_step=STEP, heaps_per_chunk=3,
