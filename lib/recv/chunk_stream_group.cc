@@ -93,6 +93,7 @@ chunk_stream_group::emplace_back(thread_pool& pool,
 }
 
 chunk* chunk_stream_group::get_chunk(std::uint64_t chunk_id,
+                                     std::size_t requester,
                                      std::uintptr_t stream_id,
                                      std::uint64_t* batch_stats)
 {
@@ -106,8 +107,13 @@ chunk* chunk_stream_group::get_chunk(std::uint64_t chunk_id,
                 chunk_stream_group_config::eviction_mode::LOSSY &&
             target > d_flush_requested) {
             d_flush_requested = target;
+            // Not the requester: its own window moved on before it asked, and a request
+            // queued for it would take a thread of a shared pool only to wait for the
+            // lock the requester holds while it waits here, perhaps the thread another
+            // member's request needs.
             for (const auto& member : d_members)
-                member->request_flush(target);
+                if (member->get_group_index() != requester)
+                    member->request_flush(target);
         }
         d_head_moved.wait(lock, [&] { return d_stopping || d_chunks->head() >= target; });
     }

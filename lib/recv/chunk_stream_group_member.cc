@@ -58,7 +58,7 @@ chunk* chunk_stream_group_member::obtain_chunk(std::int64_t chunk_id,
                                                std::uint64_t* batch_stats)
 {
     return d_group.get_chunk(
-        std::uint64_t(chunk_id), get_config().get_stream_id(), batch_stats);
+        std::uint64_t(chunk_id), d_index, get_config().get_stream_id(), batch_stats);
 }
 
 void chunk_stream_group_member::release_chunk(chunk*, std::uint64_t*)

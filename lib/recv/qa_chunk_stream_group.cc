@@ -8,7 +8,8 @@
 // Chunk stream groups: configuration checks, members filling the same chunks in
 // lossless and lossy modes, eviction of old chunks (padding chunks, heaps too old),
 // and stopping the group (or one member) while a member waits. Each member has its own
-// thread pool; every test runs under a watchdog so that a deadlock fails. The lossless
+// thread pool, except in test_lossy_on_one_shared_pool; every test runs under a
+// watchdog so that a deadlock fails. The lossless
 // and lossy scenarios are those of python/spead/qa_chunk_stream_group.py, whose
 // test_same_as_spead2 finds spead2's groups giving the same chunks and statistics.
 
@@ -34,14 +35,18 @@ struct group_fixture {
     std::vector<std::shared_ptr<inproc_queue>> queues;
     chunk_stream_ring_group group;
 
-    group_fixture(mode eviction, std::size_t members = 2)
+    /// \p shared_threads > 0: every member on one pool of that many threads instead.
+    group_fixture(mode eviction, std::size_t members = 2, std::size_t shared_threads = 0)
         : rings(8),
           group(chunk_stream_group_config().set_max_chunks(2).set_eviction_mode(eviction),
                 rings.data_ring,
                 rings.free_ring)
     {
+        if (shared_threads)
+            pools.push_back(std::make_unique<thread_pool>(shared_threads));
         for (std::size_t i = 0; i < members; i++) {
-            pools.push_back(std::make_unique<thread_pool>(1));
+            if (!shared_threads)
+                pools.push_back(std::make_unique<thread_pool>(1));
             queues.push_back(std::make_shared<inproc_queue>());
             stream_config config;
             config.set_stream_id(i);
@@ -82,6 +87,7 @@ class qa_chunk_stream_group : public CppUnit::TestFixture
     CPPUNIT_TEST(test_config_and_members);
     CPPUNIT_TEST(test_lossless_waits_for_every_member);
     CPPUNIT_TEST(test_lossy_evicts_old_chunks);
+    CPPUNIT_TEST(test_lossy_on_one_shared_pool);
     CPPUNIT_TEST(test_padding_chunks_in_order);
     CPPUNIT_TEST(test_stop_while_member_waits);
     CPPUNIT_TEST(test_member_stop_stops_group);
@@ -144,11 +150,28 @@ public:
     void test_lossy_evicts_old_chunks()
     {
         watchdog guard("test_lossy_evicts_old_chunks", TEST_LIMIT);
-        group_fixture f(mode::LOSSY);
+        check_lossy_eviction(0);
+    }
+
+    void test_lossy_on_one_shared_pool()
+    {
+        // As the SPEAD Chunk Source runs a group: every member on one pool of two
+        // threads. Member 0 running ahead asks every member to let go of old chunks;
+        // the request to itself must not take a thread (it would wait for the lock
+        // member 0 holds while it waits), or member 1's request never runs.
+        watchdog guard("test_lossy_on_one_shared_pool", TEST_LIMIT);
+        check_lossy_eviction(2);
+    }
+
+    /// Lossy eviction with each member on its own pool (\p shared_threads 0) or all on
+    /// one pool of that many threads.
+    static void check_lossy_eviction(std::size_t shared_threads)
+    {
+        group_fixture f(mode::LOSSY, 2, shared_threads);
         f.send(1, { 1 });
         CPPUNIT_ASSERT(wait_until([&] { return f.stat(1, "heaps") == 1; }));
         // Member 0 runs on to chunk 3: the silent member 1 is made to let go of
-        // chunks 0-1 (on its own pool), so member 0 never waits for it.
+        // chunks 0-1, so member 0 never waits for it.
         f.send(0, { 0, 2, 4, 6, 8, 10, 12, 14 });
         CPPUNIT_ASSERT(wait_until([&] { return f.stat(0, "heaps") == 8; }));
         // Chunk 0 is gone: member 1's late heap for it is too old.

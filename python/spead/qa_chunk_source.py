@@ -367,20 +367,16 @@ class qa_chunk_source(gr_unittest.TestCase):
             self.tb.wait()
         np.testing.assert_array_equal(np.array(sink.data()), chunk_order(6))
 
-    def free_ports(self, n):
-        socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(n)]
+    def run_group(self, mode, send, chunks):
+        """A chunk source with one member stream per endpoint (two loopback ports, two
+        threads): \p send(socket, ports) sends; returns the source and its samples once
+        \p chunks chunks came out (or 20 s passed)."""
+        socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
         for s in socks:
             s.bind(('127.0.0.1', 0))
         ports = [s.getsockname()[1] for s in socks]
         for s in socks:
             s.close()
-        return ports
-
-    def check_group_mode(self, mode):
-        # Two endpoints, one member stream each: channel ranges 0-1 arrive on the first
-        # port and 2-3 on the second; the chunks come out whole and the statistics add
-        # up the members'.
-        ports = self.free_ports(2)
         src = spead.chunk_source(HEAP_BYTES, STEP, PER_CHUNK, wire='|i1', index_id=0x4103,
                                  index_step=CPH, index_count=GROUPS, transport='udp',
                                  address=','.join('127.0.0.1:%d' % p for p in ports),
@@ -390,26 +386,45 @@ class qa_chunk_source(gr_unittest.TestCase):
         self.tb.start()
         per_chunk = PER_CHUNK * GROUPS * HEAP_BYTES // 2
         try:
-            # The first endpoint's heaps and stop heap, then the second's: a member
-            # stream that stops ends only itself, where one stream for both would end
-            # at the first stop heap and lose the second half of every spectrum.
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-                for half, port in enumerate(ports):
-                    for t in range(6):
-                        for g in (2 * half, 2 * half + 1):
-                            for p in heap_packets(1 + t * GROUPS + g, t, g):
-                                s.sendto(p, ('127.0.0.1', port))
-                            time.sleep(0.001)  # no loss on loopback, small buffer
-                    for p in spead.encode_stop_heap(1000):
-                        s.sendto(p, ('127.0.0.1', port))
-                    time.sleep(0.1)
+                send(s, ports)
             deadline = time.monotonic() + 20
-            while len(sink.data()) < 2 * per_chunk and time.monotonic() < deadline:
+            while len(sink.data()) < chunks * per_chunk and time.monotonic() < deadline:
                 time.sleep(0.02)
         finally:
             self.tb.stop()
             self.tb.wait()
-        np.testing.assert_array_equal(np.array(sink.data()), chunk_order(6))
+        return src, np.array(sink.data())
+
+    @staticmethod
+    def send_heaps(s, ports, time_steps, halves):
+        """Time steps 0..time_steps-1 of the channel ranges of \p halves (0: groups 0-1,
+        to the first port; 1: groups 2-3, to the second)."""
+        for t in range(time_steps):
+            for g in range(GROUPS):
+                if g // 2 in halves:
+                    for p in heap_packets(1 + t * GROUPS + g, t, g):
+                        s.sendto(p, ('127.0.0.1', ports[g // 2]))
+                    time.sleep(0.001)  # no loss on loopback with a small buffer
+
+    @staticmethod
+    def send_stop(s, port):
+        for p in spead.encode_stop_heap(1000):
+            s.sendto(p, ('127.0.0.1', port))
+
+    def check_group_mode(self, mode):
+        # Two endpoints, one member stream each: channel ranges 0-1 arrive on the first
+        # port and 2-3 on the second, the first endpoint's heaps and stop heap before
+        # the second's. A member's stop heap ends only that member (one stream for both
+        # would end at the first and lose half of every spectrum); the chunks come out
+        # whole and the statistics add up the members'.
+        def send(s, ports):
+            for half, port in enumerate(ports):
+                self.send_heaps(s, ports, 6, (half,))
+                self.send_stop(s, port)
+                time.sleep(0.1)
+        src, data = self.run_group(mode, send, 2)
+        np.testing.assert_array_equal(data, chunk_order(6))
         stats = src.statistics()
         self.assertEqual(stats['heaps'], 6 * GROUPS)
         self.assertEqual(stats['chunks_emitted'], 2)
@@ -419,6 +434,18 @@ class qa_chunk_source(gr_unittest.TestCase):
 
     def test_group_mode_lossless(self):
         self.check_group_mode('lossless')
+
+    def test_group_mode_window_moves_on(self):
+        # Four chunks through a window of two, the endpoints' heaps interleaved: the
+        # members keep asking each other to let go of old chunks (lossy eviction) on the
+        # block's one thread pool, and every chunk comes out whole.
+        def send(s, ports):
+            self.send_heaps(s, ports, TIME_STEPS, (0, 1))
+            time.sleep(0.1)
+            for port in ports:
+                self.send_stop(s, port)
+        src, data = self.run_group('lossy', send, 4)
+        np.testing.assert_array_equal(data, chunk_order(TIME_STEPS))
 
     def test_group_mode_errors_name_the_parameter(self):
         with self.assertRaisesRegex(ValueError, 'group_mode'):

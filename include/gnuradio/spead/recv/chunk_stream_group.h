@@ -153,10 +153,11 @@ protected:
 private:
     friend class chunk_stream_group_member;
 
-    /// The group's chunk \p chunk_id for a member, waiting for room in the window as
-    /// the eviction mode says; nullptr when the group is stopping or the allocate
-    /// function skipped it. Called with the member's lock held.
+    /// The group's chunk \p chunk_id for member \p requester, waiting for room in the
+    /// window as the eviction mode says; nullptr when the group is stopping or the
+    /// allocate function skipped it. Called with the member's lock held.
     chunk* get_chunk(std::uint64_t chunk_id,
+                     std::size_t requester,
                      std::uintptr_t stream_id,
                      std::uint64_t* batch_stats);
     /// Member \p index's window now begins at \p head: chunks every member is past
