@@ -178,6 +178,8 @@ void block_receiver::start_chunk_group(
         throw std::invalid_argument("group_mode: one stream per endpoint needs transport "
                                     "'udp', not '" +
                                     d_config.transport + "'");
+    const auto endpoints =
+        recv::parse_endpoint_list(d_config.address, d_config.port, "address");
     recv::stream_config sc = prepare();
     for (const std::string& name : custom_stats)
         sc.add_stat(name);
@@ -190,14 +192,25 @@ void block_receiver::start_chunk_group(
     d_group = std::make_unique<recv::chunk_stream_ring_group>(
         gc, std::move(data_ring), std::move(free_ring));
     try {
-        // One member stream per endpoint, each with its reader: the thread pool's
-        // threads take the members' packets in parallel.
-        for (const auto& spec :
-             recv::parse_endpoint_list(d_config.address, d_config.port, "address"))
-            add_udp_reader(d_group->emplace_back(*d_pool, sc, chunk_config), spec);
+        // One member stream per endpoint, each with its reader and a thread of its own
+        // (spead2's advice for groups): a member waiting for room in the window holds
+        // its thread, and a request to let go of old chunks queued for a member waits
+        // for that member alone, so no member's work waits behind another's.
+        const auto& affinity = d_config.affinity;
+        for (std::size_t i = 0; i < endpoints.size(); i++) {
+            d_member_pools.push_back(
+                affinity.empty()
+                    ? std::make_unique<recv::thread_pool>(1)
+                    : std::make_unique<recv::thread_pool>(
+                          1, std::vector<int>{ affinity[i % affinity.size()] }));
+            add_udp_reader(
+                d_group->emplace_back(*d_member_pools.back(), sc, chunk_config),
+                endpoints[i]);
+        }
     } catch (...) {
         d_group->stop();
         d_group.reset();
+        d_member_pools.clear();
         d_pool.reset();
         throw;
     }
@@ -328,6 +341,9 @@ void block_receiver::stop()
             d_final_stats = group_stats();
         d_group.reset();
     }
+    for (auto& pool : d_member_pools)
+        pool->stop();
+    d_member_pools.clear();
     d_paced_queue.reset();
     if (d_pool) {
         d_pool->stop();

@@ -69,7 +69,8 @@ public:
      * \brief As start_chunks(), but with one member stream per endpoint of the address
      * list in a chunk stream group (\p eviction: what happens to a chunk still being
      * filled when the window moves on), so that the endpoints are received in parallel
-     * by the thread pool. Statistics are the members' added up.
+     * by a thread of their own each (the configured thread count does not apply).
+     * Statistics are the members' added up.
      * \throws std::invalid_argument when the transport is not UDP.
      */
     void start_chunk_group(const recv::chunk_stream_config& chunk_config,
@@ -115,6 +116,8 @@ private:
     recv::ring_stream* d_ring = nullptr; ///< d_stream, when it hands over heaps
     /// Instead of d_stream: a chunk stream group, one member per endpoint.
     std::unique_ptr<recv::chunk_stream_ring_group> d_group;
+    /// A one-thread pool per member of d_group.
+    std::vector<std::unique_ptr<recv::thread_pool>> d_member_pools;
     int d_local_port = -1;
 
     // pcap replay pacing: a thread reads the capture and feeds an in-process queue.

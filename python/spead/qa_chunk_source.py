@@ -367,11 +367,11 @@ class qa_chunk_source(gr_unittest.TestCase):
             self.tb.wait()
         np.testing.assert_array_equal(np.array(sink.data()), chunk_order(6))
 
-    def run_group(self, mode, send, chunks):
-        """A chunk source with one member stream per endpoint (two loopback ports, two
-        threads): \p send(socket, ports) sends; returns the source and its samples once
-        \p chunks chunks came out (or 20 s passed)."""
-        socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
+    def run_group(self, mode, send, chunks, endpoints=2, threads=2):
+        """A chunk source with one member stream per endpoint (loopback ports):
+        \p send(socket, ports) sends; returns the source and its samples once \p chunks
+        chunks came out (or 20 s passed)."""
+        socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(endpoints)]
         for s in socks:
             s.bind(('127.0.0.1', 0))
         ports = [s.getsockname()[1] for s in socks]
@@ -380,7 +380,7 @@ class qa_chunk_source(gr_unittest.TestCase):
         src = spead.chunk_source(HEAP_BYTES, STEP, PER_CHUNK, wire='|i1', index_id=0x4103,
                                  index_step=CPH, index_count=GROUPS, transport='udp',
                                  address=','.join('127.0.0.1:%d' % p for p in ports),
-                                 group_mode=mode, threads=2)
+                                 group_mode=mode, threads=threads)
         sink = blocks.vector_sink_c()
         self.tb.connect(src, sink)
         self.tb.start()
@@ -397,14 +397,15 @@ class qa_chunk_source(gr_unittest.TestCase):
         return src, np.array(sink.data())
 
     @staticmethod
-    def send_heaps(s, ports, time_steps, halves):
-        """Time steps 0..time_steps-1 of the channel ranges of \p halves (0: groups 0-1,
-        to the first port; 1: groups 2-3, to the second)."""
+    def send_heaps(s, ports, time_steps, parts):
+        """Time steps 0..time_steps-1 of the channel ranges that go to the ports of index
+        in \p parts (the ranges split evenly over the ports, in order)."""
         for t in range(time_steps):
             for g in range(GROUPS):
-                if g // 2 in halves:
+                part = g * len(ports) // GROUPS
+                if part in parts:
                     for p in heap_packets(1 + t * GROUPS + g, t, g):
-                        s.sendto(p, ('127.0.0.1', ports[g // 2]))
+                        s.sendto(p, ('127.0.0.1', ports[part]))
                     time.sleep(0.001)  # no loss on loopback with a small buffer
 
     @staticmethod
@@ -446,6 +447,21 @@ class qa_chunk_source(gr_unittest.TestCase):
                 self.send_stop(s, port)
         src, data = self.run_group('lossy', send, 4)
         np.testing.assert_array_equal(data, chunk_order(TIME_STEPS))
+
+    def test_group_mode_more_endpoints_than_threads(self):
+        # Four endpoints (a channel range each) and the default single thread: each
+        # member still gets a thread of its own, so that members waiting for room in
+        # the window never keep the others from running, in either eviction mode.
+        for mode in ('lossless', 'lossy'):
+            self.tb = gr.top_block()
+
+            def send(s, ports):
+                self.send_heaps(s, ports, TIME_STEPS, range(len(ports)))
+                time.sleep(0.1)
+                for port in ports:
+                    self.send_stop(s, port)
+            src, data = self.run_group(mode, send, 4, endpoints=4, threads=1)
+            np.testing.assert_array_equal(data, chunk_order(TIME_STEPS), err_msg=mode)
 
     def test_group_mode_errors_name_the_parameter(self):
         with self.assertRaisesRegex(ValueError, 'group_mode'):

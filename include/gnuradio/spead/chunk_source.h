@@ -87,8 +87,8 @@ public:
      * \param select_values the values of \p select_item to place
      * \param group_mode empty: one stream receives every endpoint of the address list;
      *        "lossy" or "lossless": one stream per endpoint (UDP only), in a chunk stream
-     *        group filling the same chunks, each with its own reader on the thread pool
-     *        (give as many threads as endpoints to receive them in parallel); the
+     *        group filling the same chunks, each with its own reader and receive thread
+     *        (config.threads does not apply; config.affinity is dealt out); the
      *        eviction mode says whether the window moves on without a member that has
      *        fallen behind (lossy) or waits for it (lossless)
      * \throws std::invalid_argument naming the bad parameter and its accepted range
