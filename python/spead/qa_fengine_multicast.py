@@ -140,6 +140,14 @@ class qa_fengine_multicast(gr_unittest.TestCase):
         # The same stream into one SPEAD Chunk Source joining the four groups: heaps of
         # antenna 2 placed by timestamp and channel offset, transposed to whole spectra
         # (one per polarisation), zeros for the two heaps dropped, rx_time on each chunk.
+        self.check_chunk_source('')
+
+    def test_chunk_source_one_member_stream_per_group(self):
+        # The same with group_mode: each multicast group joined by a member stream of
+        # its own, all filling the same chunks (a stop heap to every group ends them).
+        self.check_chunk_source('lossy')
+
+    def check_chunk_source(self, group_mode):
         f = FEngineStream(n_ants=4, n_chans=1024, n_groups=4)
         port = free_port()
         first = '239.255.122.0'
@@ -153,7 +161,8 @@ class qa_fengine_multicast(gr_unittest.TestCase):
                    % (f.chans_per_group, f.spectra_per_heap, f.n_pols),
             sample_rate=SAMPLE_RATE, sync_time=SYNC_TIME, max_chunks=2, ring_chunks=4,
             transport='udp', address='{}+3:{}'.format(first, port),
-            interface_address='127.0.0.1', max_heaps=8, stats_interval=0)
+            interface_address='127.0.0.1', max_heaps=8, stats_interval=0,
+            group_mode=group_mode)
         sink = blocks.vector_sink_c(f.n_chans)
         self.tb.connect(src, sink)
         fired = []
@@ -174,8 +183,9 @@ class qa_fengine_multicast(gr_unittest.TestCase):
                                 sent += 1
                     self.assertTrue(wait_for(lambda: src.statistics()['heaps'] >= sent, 20),
                                     'heaps of frame {} not received'.format(t))
-                for p in f.stop_packets(2 + FRAMES * f.n_groups * f.n_ants):
-                    tx.sendto(p, (groups[0], port))
+                for group in groups if group_mode else groups[:1]:
+                    for p in f.stop_packets(2 + FRAMES * f.n_groups * f.n_ants):
+                        tx.sendto(p, (group, port))
             self.tb.wait()
         finally:
             timer.cancel()
