@@ -14,16 +14,12 @@
 
 #include "bench_chunk.h"
 #include "bench_chunk_udp.h"
+#include "chunk_bench_streams.h"
 #include "cli_args.h"
 #include "cpu_use.h"
 #include "json_text.h"
 #include <gnuradio/spead/protocol/heap_encoder.h>
-#include <gnuradio/spead/recv/chunk_placement.h>
-#include <gnuradio/spead/recv/chunk_ring_stream.h>
 #include <gnuradio/spead/recv/mem_reader.h>
-#include <gnuradio/spead/recv/memory_pool.h>
-#include <gnuradio/spead/recv/ring_stream.h>
-#include <gnuradio/spead/recv/thread_pool.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -41,7 +37,8 @@ namespace {
 
 using apps::json_number;
 
-constexpr std::uint64_t TIMESTAMP_ID = 0x1600, FREQUENCY_ID = 0x4103, DATA_ID = 0x4300;
+constexpr std::uint64_t TIMESTAMP_ID = CHUNK_TIMESTAMP_ID,
+                        FREQUENCY_ID = CHUNK_FREQUENCY_ID, DATA_ID = CHUNK_DATA_ID;
 
 struct chunk_options {
     std::size_t heaps = 65536;
@@ -55,6 +52,11 @@ struct chunk_options {
     std::string write_stream; ///< write the packets there and measure nothing
     std::string only;         ///< "heap" or "chunk": that path alone (for profiling)
     std::size_t udp_port = 0; ///< receive from UDP on 127.0.0.1 instead (one path)
+
+    chunk_stream_shape shape() const
+    {
+        return { heap_size, groups, chunk_spectra, max_chunks, ring_chunks };
+    }
 };
 
 void print_usage(std::ostream& out)
@@ -160,19 +162,14 @@ pass_result
 heap_pass(const chunk_options& o, const std::vector<std::uint8_t>& buffer, bool verify)
 {
     recv::thread_pool workers(1);
-    recv::stream_config config;
-    config.set_memory_allocator(
-        std::make_shared<recv::memory_pool>(o.heap_size / 2, o.heap_size, 16, 16));
-    recv::ring_stream_config ring;
-    ring.set_heaps(8);
     pass_result r;
     const double cpu0 = process_cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
-    recv::ring_stream stream(workers, config, ring);
-    stream.emplace_reader<recv::mem_reader>(buffer.data(), buffer.size());
+    const auto stream = make_heap_path(workers, o.shape());
+    stream->emplace_reader<recv::mem_reader>(buffer.data(), buffer.size());
     try {
         for (;;) {
-            const recv::heap h = stream.pop();
+            const recv::heap h = stream->pop();
             if (!h.is_complete() || h.payload_size() != o.heap_size)
                 fail("heap path: heap " + std::to_string(h.get_cnt()) +
                      " incomplete or of the wrong size");
@@ -197,29 +194,15 @@ pass_result
 chunk_pass(const chunk_options& o, const std::vector<std::uint8_t>& buffer, bool verify)
 {
     recv::thread_pool workers(1);
-    recv::timestamp_placement placement(
-        TIMESTAMP_ID, o.groups, o.chunk_spectra, o.heap_size);
-    placement.set_index(FREQUENCY_ID, o.heap_size / 2, o.groups);
-    recv::chunk_stream_config chunk_config;
-    chunk_config.set_max_chunks(o.max_chunks);
-    placement.apply(chunk_config);
-    const std::size_t chunks = o.max_chunks + o.ring_chunks;
     pass_result r;
     const double cpu0 = process_cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
-    auto data_ring = std::make_shared<recv::chunk_ringbuffer>(chunks);
-    recv::chunk_ring_stream stream(workers,
-                                   recv::stream_config(),
-                                   chunk_config,
-                                   data_ring,
-                                   std::make_shared<recv::chunk_ringbuffer>(chunks));
-    for (std::size_t i = 0; i < chunks; i++)
-        stream.add_free_chunk(placement.make_chunk());
-    stream.emplace_reader<recv::mem_reader>(buffer.data(), buffer.size());
-    const std::size_t per_chunk = placement.chunk_heaps();
+    chunk_path path = make_chunk_path(workers, o.shape());
+    path.stream->emplace_reader<recv::mem_reader>(buffer.data(), buffer.size());
+    const std::size_t per_chunk = path.heaps_per_chunk;
     try {
         for (;;) {
-            std::unique_ptr<recv::chunk> c = data_ring->pop();
+            std::unique_ptr<recv::chunk> c = path.data_ring->pop();
             const std::uint8_t* present = c->present.get();
             const std::size_t got = std::size_t(std::count_if(
                 present, present + per_chunk, [](std::uint8_t p) { return p != 0; }));
@@ -238,7 +221,7 @@ chunk_pass(const chunk_options& o, const std::vector<std::uint8_t>& buffer, bool
                 }
             }
             r.heaps += got;
-            stream.add_free_chunk(std::move(c));
+            path.stream->add_free_chunk(std::move(c));
         }
     } catch (const recv::ringbuffer_stopped&) {
     }
@@ -287,15 +270,7 @@ int run_chunk_command(int argc, char** argv)
         return apps::USAGE_EXIT_STATUS;
     const chunk_options& o = *parsed;
     if (o.udp_port) {
-        chunk_udp_setup setup;
-        setup.port = std::uint16_t(o.udp_port);
-        setup.path = o.only;
-        setup.heap_size = o.heap_size;
-        setup.groups = o.groups;
-        setup.chunk_spectra = o.chunk_spectra;
-        setup.max_chunks = o.max_chunks;
-        setup.ring_chunks = o.ring_chunks;
-        return run_chunk_udp(setup);
+        return run_chunk_udp(std::uint16_t(o.udp_port), o.only, o.shape());
     }
     std::vector<path_summary> results;
     try {

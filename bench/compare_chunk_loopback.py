@@ -40,6 +40,9 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The loss-free summary is the one compare-spead2.sh prints, on the same trial records.
+sys.path.insert(0, os.path.join(HERE, '..', 'scripts'))
+from compare_spead2 import rate_label, summarize  # noqa: E402
 TIMESTAMP_ID, FREQUENCY_ID, DATA_ID = 0x1600, 0x4103, 0x4300
 # An unlimited spead_send of small heaps on loopback reaches about this; it sizes a trial.
 UNLIMITED_GUESS_GBPS = 20.0
@@ -128,16 +131,11 @@ def trial(name, rate, args, build, spead2):
             'sender_gbps': sent.get('gbps', sent.get('rate_gbps'))}
 
 
-def rate_label(rate):
-    return 'unlimited' if rate == 0 else '%g Gb/s' % rate
-
-
 def report(trials, receivers, rates, args):
-    limited = sorted(r for r in rates if r > 0)
+    summary = summarize(trials, receivers, rates)
     print('\n| receiver | ' + ' | '.join(rate_label(r) for r in rates) +
           ' | highest loss-free | taken at unlimited | CPU s/GB |')
     print('|---' * (len(rates) + 4) + '|')
-    summary = {}
     for rcv in receivers:
         cells = []
         for rate in rates:
@@ -147,22 +145,13 @@ def report(trials, receivers, rates, args):
                             '%.2f %%' % (100.0 * t['received'] / t['sent']) for t in mine),
                         key=lambda x: float(x.split()[0]))
             cells.append(fr[0] if len(fr) == 1 else fr[0][:-2] + '-' + fr[-1])
-        best = None
-        for rate in limited:
-            mine = [t for t in trials if t['receiver'] == rcv and t['rate'] == rate]
-            # Up to the first rate at which a trial lost anything: a loss at a lower
-            # rate is not outweighed by luck at a higher one.
-            if not mine or not all(t['received'] == t['sent'] for t in mine):
-                break
-            best = rate
-        full = [t['received'] / t['sent'] for t in trials
-                if t['receiver'] == rcv and t['rate'] == 0]
         cpu = [t['cpu_seconds'] / (t['received'] * args.heap_size / 1e9)
                for t in trials if t['receiver'] == rcv and t['received']]
-        summary[rcv] = (best, statistics.median(full) if full else None)
+        best = summary[rcv]['loss_free_gbps']
+        full = summary[rcv]['full_rate_fraction']
         print('| %s | %s | %s | %s | %s |' % (
             rcv, ' | '.join(cells), rate_label(best) if best else 'none',
-            '%.1f %%' % (100 * summary[rcv][1]) if full else '-',
+            '%.1f %%' % (100 * full) if full is not None else '-',
             '%.2f' % statistics.median(cpu) if cpu else '-'))
     return summary
 
