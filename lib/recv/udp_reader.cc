@@ -260,6 +260,7 @@ udp_reader::udp_reader(stream& owner, checked_socket&& checked, std::size_t max_
         d_gro ? gro_batch_datagrams : batch_datagrams, buffer, d_gro);
     d_gathered.resize(d_batch->capacity(), nullptr);
     d_in_place = environment_allows(in_place_environment_variable);
+    d_sole_reactor_thread = owner.get_thread_pool().num_threads() == 1;
 }
 
 udp_reader::~udp_reader() = default;
@@ -281,6 +282,22 @@ void udp_reader::wait_readable()
                            udp::socket::message_peek,
                            track([this](const boost::system::error_code& ec,
                                         std::size_t) { on_readable(ec); }));
+}
+
+void udp_reader::wait_after_receive()
+{
+    // This handler has just received. With one thread running the pool's reactor, no
+    // readiness event can be taken by the reactor between that receive and this wait
+    // being queued, so a plain wait cannot miss a datagram, and it saves the peek's
+    // two system calls per wake-up (one tried at once, one when readable). With more
+    // threads another may take the event meanwhile: those keep the peek.
+    if (!d_sole_reactor_thread) {
+        wait_readable();
+        return;
+    }
+    d_socket.async_wait(
+        udp::socket::wait_read,
+        track([this](const boost::system::error_code& ec) { on_readable(ec); }));
 }
 
 void udp_reader::on_readable(const boost::system::error_code& ec)
@@ -379,7 +396,7 @@ void udp_reader::wait_or_poll()
         }
     }
     d_polling = false;
-    wait_readable();
+    wait_after_receive();
 }
 
 void udp_reader::set_busy_poll(std::chrono::microseconds duration)

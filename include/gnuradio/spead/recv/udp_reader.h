@@ -192,8 +192,11 @@ private:
     /// Waits until a datagram is queued (a peek that Asio tries at once, so readiness
     /// that arrived before the wait is not missed).
     void wait_readable();
+    /// Waits again in the handler that has just received: a plain wait when the pool
+    /// has one thread (see the definition), else wait_readable().
+    void wait_after_receive();
     /// The socket is empty: with busy polling, read again soon (until the busy poll
-    /// time has passed since it was first found empty), else wait_readable().
+    /// time has passed since it was first found empty), else wait_after_receive().
     void wait_or_poll();
     void on_readable(const boost::system::error_code& ec);
     /// One recvmmsg call and one stream_batch; then reads on or waits again.
@@ -229,6 +232,8 @@ private:
     bool d_gro = false;
     std::unique_ptr<udp_datagram_batch> d_batch;
     std::uint8_t d_peek_byte = 0;
+    /// The stream's pool has one thread (see wait_after_receive).
+    bool d_sole_reactor_thread = false;
     rate_limited_log d_retry_log; ///< transient receive failures, which may repeat
     std::atomic<std::uint64_t> d_coalesced{ 0 };
     bool d_in_place = true;
