@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -208,6 +209,9 @@ def loopback_trial(tools, receiver, rate, seconds, grace=2.0):
         time.sleep(0.02)
     time.sleep(0.1)  # the reader is bound; let its thread reach its first receive
     heaps = heaps_for(rate, seconds)
+    # The receiver's CPU time is taken from when it is ready (start-up and imports not
+    # counted) to its end: its whole use, read when it is reaped, less what it had used.
+    cpu_at_ready = process_cpu_seconds(proc.pid)
     sender = subprocess.run(
         [tools.spead2('spead2_send'), '--heap-size', str(HEAP_SIZE), '--packet', str(PACKET),
          '--rate', str(rate), '--heaps', str(heaps), '127.0.0.1:%d' % port],
@@ -216,6 +220,7 @@ def loopback_trial(tools, receiver, rate, seconds, grace=2.0):
         proc.kill()
         sys.exit('compare-spead2: spead2_send failed: ' + sender.stderr)
     m = re.search(r'in ([\d.e+-]+) seconds, ([\d.e+-]+) Gb/s', sender.stdout)
+    children_before = children_cpu_seconds()
     try:
         out = proc.communicate(timeout=grace)[0]
     except subprocess.TimeoutExpired:
@@ -230,11 +235,26 @@ def loopback_trial(tools, receiver, rate, seconds, grace=2.0):
         except subprocess.TimeoutExpired:
             proc.kill()
             out = proc.communicate()[0]
+    cpu = children_cpu_seconds() - children_before - cpu_at_ready
     received = heaps_from_output(receiver, out)
     if received is None:
         sys.exit('compare-spead2: no count from %s:\n%s' % (receiver, out))
     return {'receiver': receiver, 'rate': rate, 'sent': heaps, 'received': received,
-            'sender_gbps': float(m.group(2)) if m else None}
+            'sender_gbps': float(m.group(2)) if m else None, 'cpu_seconds': cpu}
+
+
+def process_cpu_seconds(pid):
+    """User and system CPU time a running process (all its threads) has used so far."""
+    with open('/proc/%d/stat' % pid) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    # utime and stime are fields 14 and 15 of the line, counted from the pid.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def children_cpu_seconds():
+    """User and system CPU time of every child reaped so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 SENDERS = ['spead2_send', 'spead_send']
@@ -321,6 +341,10 @@ def rate_label(rate):
     return 'unlimited' if rate == 0 else '%g Gb/s' % rate
 
 
+def fmt(value, form):
+    return form % value if value is not None else '-'
+
+
 def ratio(a, b):
     return '%.2f' % (a / b) if a is not None and b else '-'
 
@@ -339,10 +363,22 @@ def summarize(trials, receivers, rates):
             if not mine or not all(t['received'] == t['sent'] for t in mine):
                 break
             best = rate
-        full = [t['received'] / t['sent'] for t in trials
-                if t['receiver'] == rcv and t['rate'] == 0]
+        full = [t for t in trials if t['receiver'] == rcv and t['rate'] == 0]
+        fractions = [t['received'] / t['sent'] for t in full]
+        # What the receiver took from an unlimited sender, in Gb/s of heaps: the fraction
+        # alone depends on how fast the sender went, which varies from trial to trial
+        # with what the receiver leaves it of the two CPUs.
+        taken = [t['sender_gbps'] * t['received'] / t['sent'] for t in full
+                 if t['sender_gbps']]
+        # CPU time per GB received at the lowest rate, where every receiver keeps up:
+        # what each spends on the same work.
+        low = [t['cpu_seconds'] / (t['received'] * HEAP_SIZE / 1e9) for t in trials
+               if t['receiver'] == rcv and limited and t['rate'] == limited[0]
+               and t['received'] and t.get('cpu_seconds') is not None]
         out[rcv] = {'loss_free_gbps': best,
-                    'full_rate_fraction': statistics.median(full) if full else None}
+                    'full_rate_fraction': statistics.median(fractions) if fractions else None,
+                    'full_rate_gbps': statistics.median(taken) if taken else None,
+                    'cpu_per_gb': statistics.median(low) if low else None}
     return out
 
 
@@ -367,6 +403,7 @@ def print_report(mem, trials, receivers, rates, machine, senders=()):
         print('|---' * (len(rates) + 5) + '|')
         summary = summarize(trials, receivers, rates)
         ref = summary.get(REFERENCE, {})
+        rows_after = []
         for rcv in receivers:
             cells = []
             for rate in rates:
@@ -381,6 +418,16 @@ def print_report(mem, trials, receivers, rates, machine, senders=()):
                 ratio(best or 0.0, ref.get('loss_free_gbps')),
                 '%.1f %%' % (100 * full) if full is not None else '-',
                 ratio(full, ref.get('full_rate_fraction'))))
+            rows_after.append('| %s | %s | %s | %s | %s |' % (
+                rcv, fmt(s['full_rate_gbps'], '%.1f'),
+                ratio(s['full_rate_gbps'], ref.get('full_rate_gbps')),
+                fmt(s['cpu_per_gb'], '%.3f'), ratio(s['cpu_per_gb'], ref.get('cpu_per_gb'))))
+        limited = sorted(r for r in rates if r > 0)
+        print('\n| receiver | Gb/s taken from an unlimited sender | x spead2_recv '
+              '| CPU s per GB received at %s | x spead2_recv |'
+              % (rate_label(limited[0]) if limited else '-'))
+        print('|---|---|---|---|---|')
+        print('\n'.join(rows_after))
         sent = [t['sender_gbps'] for t in trials if t['rate'] == 0 and t['sender_gbps']]
         if sent:
             print('\nunlimited spead2_send sent at %s Gb/s' % span(sent, '%.1f'))
