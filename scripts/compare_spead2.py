@@ -84,7 +84,7 @@ def child_python_loop(module, port):
     print(json.dumps({'heaps': heaps}), flush=True)
 
 
-def child_source(output, port):
+def child_source(output, port, ring_heaps=0):
     from gnuradio import blocks, gr, spead
     tb = gr.top_block()
     if output == 'byte':
@@ -94,13 +94,15 @@ def child_source(output, port):
         out = spead.output_config('0x1000', 'complex', wire='|i1', scale=128)
         itemsize = gr.sizeof_gr_complex
     src = spead.source([out], transport='udp', address='127.0.0.1', port=port,
-                       heap_size=HEAP_SIZE, stats_interval=0)
+                       heap_size=HEAP_SIZE, stats_interval=0, ring_heaps=ring_heaps)
     tb.connect(src, blocks.null_sink(itemsize))
     tb.start()
     print('ready', flush=True)
     stop_on_stdin(tb.stop)
     tb.wait()
-    print(json.dumps({'heaps': src.statistics()['heaps_emitted']}), flush=True)
+    stats = src.statistics()
+    print(json.dumps({'heaps': stats['heaps_emitted'],
+                      'worker_blocked': stats['worker_blocked']}), flush=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -156,7 +158,7 @@ def udp_bound(port):
         return any(line.split()[1].endswith(suffix) for line in list(f)[1:])
 
 
-def receiver_command(tools, receiver, port):
+def receiver_command(tools, receiver, port, source_ring_heaps=0):
     """(argv, env, has a stdin protocol) of one receiver listening on 127.0.0.1:port."""
     script = os.path.abspath(__file__)
     if receiver == 'spead2_recv':
@@ -172,7 +174,7 @@ def receiver_command(tools, receiver, port):
         return ([PYTHON, script, '--child', 'loop', 'gnuradio.spead', str(port)],
                 tools.env(tools.gr_py), True)
     output = receiver.split()[-1]
-    return ([PYTHON, script, '--child', 'source', output, str(port)],
+    return ([PYTHON, script, '--child', 'source', output, str(port), str(source_ring_heaps)],
             tools.env(tools.gr_py), True)
 
 
@@ -183,9 +185,15 @@ def heaps_from_output(receiver, text):
     if receiver == 'spead_recv':
         m = re.search(r'heaps received here: (\d+) \((\d+) incomplete\)', text)
         return int(m.group(1)) - int(m.group(2)) if m else None
+    report = child_report(text)
+    return report['heaps'] if report else None
+
+
+def child_report(text):
+    """The JSON line a child (Python loop or flowgraph) ends with, or None."""
     for line in reversed(text.splitlines()):
         if line.startswith('{'):
-            return json.loads(line)['heaps']
+            return json.loads(line)
     return None
 
 
@@ -194,10 +202,10 @@ def heaps_for(rate, seconds):
     return max(20, int(gbps * 1e9 / 8 * seconds / HEAP_SIZE))
 
 
-def loopback_trial(tools, receiver, rate, seconds, grace=2.0):
+def loopback_trial(tools, receiver, rate, seconds, source_ring_heaps=0, grace=2.0):
     """One trial: returns dict(sent, received, sender_gbps)."""
     port = free_port()
-    argv, env, stdin_protocol = receiver_command(tools, receiver, port)
+    argv, env, stdin_protocol = receiver_command(tools, receiver, port, source_ring_heaps)
     proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
@@ -240,7 +248,9 @@ def loopback_trial(tools, receiver, rate, seconds, grace=2.0):
     if received is None:
         sys.exit('compare-spead2: no count from %s:\n%s' % (receiver, out))
     return {'receiver': receiver, 'rate': rate, 'sent': heaps, 'received': received,
-            'sender_gbps': float(m.group(2)) if m else None, 'cpu_seconds': cpu}
+            'sender_gbps': float(m.group(2)) if m else None, 'cpu_seconds': cpu,
+            # The source block's receive thread waiting for room in its ring.
+            'worker_blocked': (child_report(out) or {}).get('worker_blocked')}
 
 
 def process_cpu_seconds(pid):
@@ -464,7 +474,9 @@ def machine_line():
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == '--child':
         kind, what, port = sys.argv[2], sys.argv[3], int(sys.argv[4])
-        return child_python_loop(what, port) if kind == 'loop' else child_source(what, port)
+        if kind == 'loop':
+            return child_python_loop(what, port)
+        return child_source(what, port, int(sys.argv[5]))
 
     here = os.path.dirname(os.path.abspath(__file__))
     p = argparse.ArgumentParser(
@@ -491,6 +503,8 @@ def main():
     p.add_argument('--no-loopback', action='store_true', help='skip the loopback part')
     p.add_argument('--no-senders', action='store_true', help='skip the senders part')
     p.add_argument('--json', metavar='FILE', help='write every trial to FILE')
+    p.add_argument('--source-ring-heaps', type=int, default=0, metavar='N',
+                   help="spead.source's ring_heaps (default 0: the block's auto depth)")
     a = p.parse_args()
 
     if a.quick:
@@ -531,11 +545,14 @@ def main():
                 # Rotate the order each repetition: no receiver always goes first.
                 shift = (rep + rates.index(rate)) % len(receivers)
                 for rcv in receivers[shift:] + receivers[:shift]:
-                    t = loopback_trial(tools, rcv, rate, seconds)
+                    t = loopback_trial(tools, rcv, rate, seconds, a.source_ring_heaps)
                     trials.append(t)
-                    print('%-10s %-28s %5d of %5d heaps (sender %.1f Gb/s)'
+                    blocked = t['worker_blocked']
+                    print('%-10s %-28s %5d of %5d heaps (sender %.1f Gb/s)%s'
                           % (rate_label(rate), rcv, t['received'], t['sent'],
-                             t['sender_gbps'] or 0), file=sys.stderr, flush=True)
+                             t['sender_gbps'] or 0,
+                             '' if blocked is None else ', worker blocked %d' % blocked),
+                          file=sys.stderr, flush=True)
     senders = []
     if not a.no_senders:
         for rep in range(repeats + 1):
