@@ -74,7 +74,7 @@ void block_receiver::make_allocator(recv::stream_config& sc)
     const std::size_t upper = std::size_t(c.pool_upper >= 0 ? c.pool_upper : c.heap_size);
     const std::size_t lower = std::size_t(c.pool_lower >= 0 ? c.pool_lower : upper / 2);
     const std::size_t in_flight = std::size_t(c.max_heaps) * std::size_t(c.substreams) +
-                                  std::size_t(c.ring_heaps) + 4;
+                                  std::size_t(c.effective_ring_heaps()) + 4;
     const std::size_t max_free =
         std::size_t(c.pool_max_free >= 0 ? c.pool_max_free : std::int64_t(in_flight));
     const std::size_t initial =
@@ -143,7 +143,7 @@ void block_receiver::start()
     make_allocator(sc);
     const receiver_config& c = d_config;
     recv::ring_stream_config rc;
-    rc.set_heaps(std::size_t(c.ring_heaps))
+    rc.set_heaps(std::size_t(c.effective_ring_heaps()))
         .set_max_spin(std::chrono::microseconds(c.ring_max_spin_us))
         .set_contiguous_only(c.contiguous_only)
         .set_incomplete_keep_payload_ranges(c.incomplete_keep_payload_ranges ||

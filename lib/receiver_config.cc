@@ -9,6 +9,7 @@
 #include <gnuradio/spead/receiver_config.h>
 #include <gnuradio/spead/recv/udp_endpoint_list.h>
 #include <boost/asio/ip/address.hpp>
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -65,7 +66,7 @@ void receiver_config::validate() const
     if (max_heap_size != -1)
         check_range<std::int64_t>(
             "max_heap_size", max_heap_size, 1, big, "-1 (64 MiB) or 1..2**40");
-    check_range("ring_heaps", ring_heaps, 1, 1 << 20, "1..1048576");
+    check_range("ring_heaps", ring_heaps, 0, 1 << 20, "0 (auto) or 1..1048576");
     check_range("ring_max_spin_us",
                 ring_max_spin_us,
                 0,
@@ -116,6 +117,15 @@ void receiver_config::validate() const
                "0 (only at the end and on request) or a positive number of seconds, "
                "not " +
                    std::to_string(stats_interval));
+}
+
+int receiver_config::effective_ring_heaps() const
+{
+    if (ring_heaps > 0)
+        return ring_heaps;
+    if (heap_size <= 0)
+        return 4;
+    return int(std::clamp<std::int64_t>(auto_ring_bytes / heap_size, 4, 64));
 }
 
 } // namespace spead

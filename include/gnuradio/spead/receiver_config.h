@@ -83,7 +83,9 @@ struct SPEAD_API receiver_config {
     std::int64_t stream_id = 0;
     /// Largest heap accepted in bytes; -1: 64 MiB.
     std::int64_t max_heap_size = -1;
-    int ring_heaps = 4;
+    /// Finished heaps waiting for the block; 0: auto (see effective_ring_heaps).
+    /// 0..1048576.
+    int ring_heaps = 0;
     /// Longest spin (microseconds) of the block's receive thread waiting for a heap,
     /// before it sleeps; 0: never spin (no CPU spent waiting). 0..1000000.
     int ring_max_spin_us = 200;
@@ -128,6 +130,19 @@ struct SPEAD_API receiver_config {
      * \throws std::invalid_argument naming the parameter and its accepted range.
      */
     void validate() const;
+
+    /**
+     * \brief The ring's depth in heaps: ring_heaps when set, else as many heaps of
+     * heap_size as fit in auto_ring_bytes, between 4 and 64 (4 when heap_size is 0).
+     *
+     * A GNU Radio flowgraph takes heaps less evenly than a program looping on the ring
+     * does; a deeper ring lets the receive thread go on reading through those pauses
+     * instead of waiting while the socket's buffer fills.
+     */
+    int effective_ring_heaps() const;
+
+    /// The ring's bytes aimed at when ring_heaps is 0 (auto).
+    static constexpr std::int64_t auto_ring_bytes = std::int64_t(16) << 20;
 };
 
 } // namespace spead
