@@ -351,6 +351,24 @@ def rate_label(rate):
     return 'unlimited' if rate == 0 else '%g Gb/s' % rate
 
 
+def percent(received, sent):
+    """received of sent in per cent, with as many decimals as it takes for a loss not to
+    read as 100.0 %."""
+    value = 100.0 * received / sent
+    for decimals in (1, 2, 3):
+        text = '%.*f' % (decimals, value)
+        if received == sent or float(text) < 100.0:
+            return text
+    return '99.999'
+
+
+def percent_span(trials):
+    values = sorted(trials, key=lambda t: t['received'] / t['sent'])
+    lo = percent(values[0]['received'], values[0]['sent'])
+    hi = percent(values[-1]['received'], values[-1]['sent'])
+    return (lo if lo == hi else lo + '-' + hi) + ' %'
+
+
 def fmt(value, form):
     return form % value if value is not None else '-'
 
@@ -417,9 +435,8 @@ def print_report(mem, trials, receivers, rates, machine, senders=()):
         for rcv in receivers:
             cells = []
             for rate in rates:
-                fr = [100.0 * t['received'] / t['sent'] for t in trials
-                      if t['receiver'] == rcv and t['rate'] == rate]
-                cells.append(span(fr, '%.1f') + ' %' if fr else '')
+                mine = [t for t in trials if t['receiver'] == rcv and t['rate'] == rate]
+                cells.append(percent_span(mine) if mine else '')
             s = summary[rcv]
             best = s['loss_free_gbps']
             full = s['full_rate_fraction']
@@ -458,6 +475,17 @@ def print_report(mem, trials, receivers, rates, machine, senders=()):
     print('load average before and after: %s' % machine.split('load ')[-1])
 
 
+def report_from_json(path):
+    with open(path) as f:
+        saved = json.load(f)
+    trials = saved['trials']
+    present = {t['receiver'] for t in trials}
+    receivers = [r for r in RECEIVERS if r in present]
+    rates = sorted({t['rate'] for t in trials}, key=lambda r: (r == 0, r))
+    print_report(saved['mem'], trials, receivers, rates, saved['machine'], saved['senders'])
+    return 0
+
+
 def machine_line():
     model = 'unknown CPU'
     try:
@@ -483,7 +511,7 @@ def main():
         prog='compare-spead2.sh',
         description=__doc__.split('\n\n')[1] if '\n\n' in __doc__ else __doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('spead2_build', metavar='SPEAD2_BUILD_DIR',
+    p.add_argument('spead2_build', metavar='SPEAD2_BUILD_DIR', nargs='?',
                    help='spead2 build folder (tools in cxx/src, Python in '
                         'py/lib/python3/dist-packages)')
     p.add_argument('gr_build', metavar='GR_SPEAD_BUILD_DIR', nargs='?',
@@ -505,7 +533,14 @@ def main():
     p.add_argument('--json', metavar='FILE', help='write every trial to FILE')
     p.add_argument('--source-ring-heaps', type=int, default=0, metavar='N',
                    help="spead.source's ring_heaps (default 0: the block's auto depth)")
+    p.add_argument('--report', metavar='FILE',
+                   help='print the tables of an earlier run saved with --json FILE, and '
+                        'run nothing')
     a = p.parse_args()
+    if a.report:
+        return report_from_json(a.report)
+    if not a.spead2_build:
+        p.error('SPEAD2_BUILD_DIR is needed (unless --report)')
 
     if a.quick:
         rates, seconds, repeats, mem_repeats = [10, 20, 0], 2.0, 1, 1
