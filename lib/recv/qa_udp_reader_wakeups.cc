@@ -18,6 +18,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -28,38 +29,43 @@ using namespace gr::spead::qa;
 
 namespace {
 
-/// Holds every thread of a pool in a task of its own until released.
+/// Holds every thread of a pool in a task of its own until released. The tasks share
+/// their state with this object, so that they may still be waking after it is gone.
 class pool_hold
 {
 public:
-    pool_hold(thread_pool& pool, int threads)
+    pool_hold(thread_pool& pool, int threads) : d_state(std::make_shared<state>())
     {
         for (int i = 0; i < threads; i++)
-            boost::asio::post(pool.get_io_context(), [this] {
-                std::unique_lock<std::mutex> lock(d_mutex);
-                d_held++;
-                d_changed.notify_all();
-                d_changed.wait(lock, [this] { return d_released; });
+            boost::asio::post(pool.get_io_context(), [st = d_state] {
+                std::unique_lock<std::mutex> lock(st->mutex);
+                st->held++;
+                st->changed.notify_all();
+                st->changed.wait(lock, [&st] { return st->released; });
             });
-        std::unique_lock<std::mutex> lock(d_mutex);
-        CPPUNIT_ASSERT_MESSAGE(
-            "the pool's threads were not held",
-            d_changed.wait_for(lock, POP_TIMEOUT, [&] { return d_held == threads; }));
+        std::unique_lock<std::mutex> lock(d_state->mutex);
+        CPPUNIT_ASSERT_MESSAGE("the pool's threads were not held",
+                               d_state->changed.wait_for(lock, POP_TIMEOUT, [&] {
+                                   return d_state->held == threads;
+                               }));
     }
-    ~pool_hold() { release(); }
-
-    void release()
+    ~pool_hold()
     {
-        std::lock_guard<std::mutex> lock(d_mutex);
-        d_released = true;
-        d_changed.notify_all();
+        std::lock_guard<std::mutex> lock(d_state->mutex);
+        d_state->released = true;
+        d_state->changed.notify_all();
     }
+    pool_hold(const pool_hold&) = delete;
+    pool_hold& operator=(const pool_hold&) = delete;
 
 private:
-    std::mutex d_mutex;
-    std::condition_variable d_changed;
-    int d_held = 0;
-    bool d_released = false;
+    struct state {
+        std::mutex mutex;
+        std::condition_variable changed;
+        int held = 0;
+        bool released = false;
+    };
+    std::shared_ptr<state> d_state;
 };
 
 /// Sends bursts of single-packet heaps, each burst only once the one before has been
