@@ -7,6 +7,7 @@
 
 #include "chunk_gaps.h"
 #include "chunk_source_impl.h"
+#include "output_buffer_size.h"
 #include "pmt_values.h"
 #include <gnuradio/io_signature.h>
 #include <gnuradio/spead/gr_log_bridge.h>
@@ -88,9 +89,6 @@ constexpr auto wait_for_chunk = std::chrono::milliseconds(100);
 /// The scheduler's pause after a work() call that produced nothing (250 ms by
 /// default): work() has waited already, so a long pause only adds latency.
 constexpr unsigned int blocked_input_timer_ms = 5;
-/// Output buffer asked for, in bytes: chunks are large, and GNU Radio's default
-/// buffers (64 KiB) would cut each into many work() calls and hand-offs downstream.
-constexpr std::size_t preferred_buffer_bytes = std::size_t(1) << 20;
 
 const pmt::pmt_t& key(const char* name)
 {
@@ -251,8 +249,9 @@ chunk_source_impl::chunk_source_impl(const receiver_config& config,
     d_items_per_chunk = bytes / d_item_wire_bytes;
     set_blkd_input_timer_value(blocked_input_timer_ms);
     const std::size_t item_size = sample_size(d_type) * d_vlen;
-    set_min_output_buffer(
-        0, long(std::max<std::size_t>(2, preferred_buffer_bytes / item_size)));
+    // Chunks are large: room for two (within 1 and 64 MiB) lets a chunk go out in one
+    // work() call instead of many, each a hand-off downstream.
+    set_min_output_buffer(0, long(preferred_output_items(item_size, d_items_per_chunk)));
     route_engine_log_to_gnuradio();
     d_stats_port = pmt::mp("stats");
     message_port_register_out(d_stats_port);

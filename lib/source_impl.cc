@@ -6,6 +6,7 @@
  */
 
 #include "item_integer.h"
+#include "output_buffer_size.h"
 #include "pmt_values.h"
 #include "source_impl.h"
 #include <gnuradio/io_signature.h>
@@ -90,8 +91,6 @@ constexpr auto wait_for_heap = std::chrono::milliseconds(100);
 /// The scheduler's pause after a work() call that produced nothing (see the
 /// constructor).
 constexpr unsigned int blocked_input_timer_ms = 5;
-/// Output buffer asked for per output, in bytes (see the constructor).
-constexpr std::size_t preferred_buffer_bytes = std::size_t(1) << 20;
 
 std::vector<int> output_sizes(const std::vector<output_config>& outputs)
 {
@@ -231,13 +230,21 @@ source_impl::source_impl(const receiver_config& config,
     set_blkd_input_timer_value(blocked_input_timer_ms);
     // Heaps are large (often a MiB or more): with GNU Radio's default buffers (64 KiB)
     // a heap takes dozens of work() calls and as many thread hand-offs downstream.
-    // Buffers of a MiB per output cut the receiver's CPU time per byte by 7x and let it
-    // keep up with 4 Gb/s on loopback instead of losing heaps at 2 Gb/s
-    // (bench/bench_flowgraph.py, docs/blocks.md). GRC's "Min Output Buffer" overrides it.
+    // Each output buffers two heaps' samples when the heap size is known (see
+    // preferred_output_items), at least a MiB (docs/blocks.md has the figures).
+    // GRC's "Min Output Buffer" overrides it.
     for (std::size_t i = 0; i < outputs.size(); i++) {
-        const std::size_t item_size = sample_size(d_outputs[i].type) * d_outputs[i].vlen;
+        const output_state& out = d_outputs[i];
+        const std::size_t item_size = sample_size(out.type) * out.vlen;
+        // Without an explicit wire type, the fewest wire bytes an item can take: one
+        // per scalar (a complex sample is a pair).
+        const std::size_t min_wire =
+            out.converter ? out.converter->wire_bytes_per_item(out.vlen)
+                          : (out.type == sample_type::complex_float ? 2 : 1) * out.vlen;
         set_min_output_buffer(
-            int(i), long(std::max<std::size_t>(2, preferred_buffer_bytes / item_size)));
+            int(i),
+            long(preferred_output_items(
+                item_size, max_items_per_heap(std::size_t(config.heap_size), min_wire))));
     }
 
     route_engine_log_to_gnuradio();

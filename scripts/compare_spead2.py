@@ -84,7 +84,7 @@ def child_python_loop(module, port):
     print(json.dumps({'heaps': heaps}), flush=True)
 
 
-def child_source(output, port, ring_heaps=0):
+def child_source(output, port, ring_heaps=0, buffer_bytes=0):
     from gnuradio import blocks, gr, spead
     tb = gr.top_block()
     if output == 'byte':
@@ -95,6 +95,8 @@ def child_source(output, port, ring_heaps=0):
         itemsize = gr.sizeof_gr_complex
     src = spead.source([out], transport='udp', address='127.0.0.1', port=port,
                        heap_size=HEAP_SIZE, stats_interval=0, ring_heaps=ring_heaps)
+    if buffer_bytes > 0:
+        src.set_min_output_buffer(0, max(2, buffer_bytes // itemsize))
     tb.connect(src, blocks.null_sink(itemsize))
     tb.start()
     print('ready', flush=True)
@@ -158,7 +160,7 @@ def udp_bound(port):
         return any(line.split()[1].endswith(suffix) for line in list(f)[1:])
 
 
-def receiver_command(tools, receiver, port, source_ring_heaps=0):
+def receiver_command(tools, receiver, port, source_options=(0, 0)):
     """(argv, env, has a stdin protocol) of one receiver listening on 127.0.0.1:port."""
     script = os.path.abspath(__file__)
     if receiver == 'spead2_recv':
@@ -174,7 +176,8 @@ def receiver_command(tools, receiver, port, source_ring_heaps=0):
         return ([PYTHON, script, '--child', 'loop', 'gnuradio.spead', str(port)],
                 tools.env(tools.gr_py), True)
     output = receiver.split()[-1]
-    return ([PYTHON, script, '--child', 'source', output, str(port), str(source_ring_heaps)],
+    return ([PYTHON, script, '--child', 'source', output, str(port)] +
+            [str(x) for x in source_options],
             tools.env(tools.gr_py), True)
 
 
@@ -202,10 +205,10 @@ def heaps_for(rate, seconds):
     return max(20, int(gbps * 1e9 / 8 * seconds / HEAP_SIZE))
 
 
-def loopback_trial(tools, receiver, rate, seconds, source_ring_heaps=0, grace=2.0):
+def loopback_trial(tools, receiver, rate, seconds, source_options=(0, 0), grace=2.0):
     """One trial: returns dict(sent, received, sender_gbps)."""
     port = free_port()
-    argv, env, stdin_protocol = receiver_command(tools, receiver, port, source_ring_heaps)
+    argv, env, stdin_protocol = receiver_command(tools, receiver, port, source_options)
     proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
@@ -504,7 +507,7 @@ def main():
         kind, what, port = sys.argv[2], sys.argv[3], int(sys.argv[4])
         if kind == 'loop':
             return child_python_loop(what, port)
-        return child_source(what, port, int(sys.argv[5]))
+        return child_source(what, port, int(sys.argv[5]), int(sys.argv[6]))
 
     here = os.path.dirname(os.path.abspath(__file__))
     p = argparse.ArgumentParser(
@@ -533,6 +536,9 @@ def main():
     p.add_argument('--json', metavar='FILE', help='write every trial to FILE')
     p.add_argument('--source-ring-heaps', type=int, default=0, metavar='N',
                    help="spead.source's ring_heaps (default 0: the block's auto depth)")
+    p.add_argument('--source-buffer', type=int, default=0, metavar='BYTES',
+                   help="spead.source's output buffer (default 0: the block's own choice, "
+                        "two heaps of samples)")
     p.add_argument('--report', metavar='FILE',
                    help='print the tables of an earlier run saved with --json FILE, and '
                         'run nothing')
@@ -580,7 +586,8 @@ def main():
                 # Rotate the order each repetition: no receiver always goes first.
                 shift = (rep + rates.index(rate)) % len(receivers)
                 for rcv in receivers[shift:] + receivers[:shift]:
-                    t = loopback_trial(tools, rcv, rate, seconds, a.source_ring_heaps)
+                    t = loopback_trial(tools, rcv, rate, seconds,
+                                       (a.source_ring_heaps, a.source_buffer))
                     trials.append(t)
                     blocked = t['worker_blocked']
                     print('%-10s %-28s %5d of %5d heaps (sender %.1f Gb/s)%s'

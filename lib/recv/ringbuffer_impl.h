@@ -140,7 +140,10 @@ bool spin_pays(spin_verdict& v,
 inline void machine_load(long& runnable, long& cpus)
 {
     runnable = 0;
-    cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    // Read once: glibc opens a /sys file for it each time, and this runs every few
+    // milliseconds on a busy ring (CPUs going on- or offline later are not noticed).
+    static const long online_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    cpus = online_cpus;
     // /proc/loadavg: "0.50 0.40 0.30 RUNNABLE/TOTAL LASTPID"
     const int fd = ::open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
