@@ -249,7 +249,7 @@ chunk_source_impl::chunk_source_impl(const receiver_config& config,
     d_items_per_chunk = bytes / d_item_wire_bytes;
     set_blkd_input_timer_value(blocked_input_timer_ms);
     const std::size_t item_size = sample_size(d_type) * d_vlen;
-    // Chunks are large: room for two (within 1 and 64 MiB) lets a chunk go out in one
+    // Chunks are large: room for two (within 1 and 16 MiB) lets a chunk go out in one
     // work() call instead of many, each a hand-off downstream.
     set_min_output_buffer(0, long(preferred_output_items(item_size, d_items_per_chunk)));
     route_engine_log_to_gnuradio();

@@ -19,8 +19,9 @@ namespace spead {
 /// The smallest output buffer a sample source asks for: GNU Radio's default (64 KiB)
 /// splits a heap of a MiB into dozens of work() calls, each a hand-off downstream.
 constexpr std::size_t min_output_buffer_bytes = std::size_t(1) << 20;
-/// The largest: the rule below stops growing there, whatever the heap size.
-constexpr std::size_t max_output_buffer_bytes = std::size_t(64) << 20;
+/// The largest: the rule below stops growing there, whatever the heap size (a
+/// flowgraph may have many outputs; the source's ring holds about as much).
+constexpr std::size_t max_output_buffer_bytes = std::size_t(16) << 20;
 
 /**
  * \brief Output items a sample source asks GNU Radio to buffer: room for two units

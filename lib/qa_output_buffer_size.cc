@@ -20,7 +20,7 @@ class qa_output_buffer_size : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(qa_output_buffer_size);
     CPPUNIT_TEST(test_two_heaps_of_samples);
     CPPUNIT_TEST(test_at_least_a_mib);
-    CPPUNIT_TEST(test_at_most_64_mib);
+    CPPUNIT_TEST(test_at_most_16_mib);
     CPPUNIT_TEST(test_huge_items);
     CPPUNIT_TEST(test_items_per_heap);
     CPPUNIT_TEST_SUITE_END();
@@ -49,21 +49,22 @@ public:
         CPPUNIT_ASSERT_EQUAL(MiB, preferred_output_items(1, MiB / 2));
     }
 
-    void test_at_most_64_mib()
+    void test_at_most_16_mib()
     {
-        CPPUNIT_ASSERT_EQUAL(64 * MiB, preferred_output_items(1, 32 * MiB));
-        CPPUNIT_ASSERT_EQUAL(8 * MiB, preferred_output_items(8, 64 * MiB));
+        CPPUNIT_ASSERT_EQUAL(16 * MiB, preferred_output_items(1, 8 * MiB));
+        CPPUNIT_ASSERT_EQUAL(16 * MiB, preferred_output_items(1, 32 * MiB));
+        CPPUNIT_ASSERT_EQUAL(2 * MiB, preferred_output_items(8, 64 * MiB));
         // Sizes that would overflow when doubled stay at the cap.
         const std::size_t huge = std::numeric_limits<std::size_t>::max();
-        CPPUNIT_ASSERT_EQUAL(64 * MiB, preferred_output_items(1, huge));
-        CPPUNIT_ASSERT_EQUAL(16 * MiB, preferred_output_items(4, huge / 3));
+        CPPUNIT_ASSERT_EQUAL(16 * MiB, preferred_output_items(1, huge));
+        CPPUNIT_ASSERT_EQUAL(4 * MiB, preferred_output_items(4, huge / 3));
     }
 
     void test_huge_items()
     {
         // An item bigger than the cap: GNU Radio still needs two.
-        CPPUNIT_ASSERT_EQUAL(std::size_t(2), preferred_output_items(128 * MiB, 1));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(2), preferred_output_items(128 * MiB, 0));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), preferred_output_items(32 * MiB, 1));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), preferred_output_items(32 * MiB, 0));
     }
 
     void test_items_per_heap()
