@@ -365,11 +365,7 @@ std::optional<recv::heap> block_receiver::try_pop()
     std::lock_guard<std::mutex> lock(d_use_mutex);
     if (!d_ring)
         throw recv::ringbuffer_stopped();
-    try {
-        return d_ring->try_pop();
-    } catch (const recv::ringbuffer_empty&) {
-        return std::nullopt;
-    }
+    return d_ring->pop_if_ready();
 }
 
 recv::stream_stats block_receiver::get_stats() const

@@ -58,6 +58,7 @@ class qa_ringbuffer : public CppUnit::TestFixture
     CPPUNIT_TEST(test_capacity_and_try_push_when_full);
     CPPUNIT_TEST(test_zero_capacity_rejected);
     CPPUNIT_TEST(test_try_pop_empty);
+    CPPUNIT_TEST(test_pop_if_ready);
     CPPUNIT_TEST(test_stop_then_drain);
     CPPUNIT_TEST(test_stop_is_idempotent);
     CPPUNIT_TEST(test_push_after_stop_throws);
@@ -172,6 +173,22 @@ public:
         ring.push(5);
         CPPUNIT_ASSERT_EQUAL(5, ring.try_pop());
         CPPUNIT_ASSERT_THROW(ring.try_pop(), ringbuffer_empty);
+    }
+
+    void test_pop_if_ready()
+    {
+        ringbuffer<int> ring(2);
+        CPPUNIT_ASSERT(!ring.pop_if_ready()); // empty: no item, no exception
+        ring.push(5);
+        ring.push(6);
+        CPPUNIT_ASSERT_EQUAL(5, *ring.pop_if_ready());
+        // It made room: a pusher can add again.
+        CPPUNIT_ASSERT(ring.try_push(7));
+        CPPUNIT_ASSERT_EQUAL(6, *ring.pop_if_ready());
+        ring.stop();
+        // Queued items still come out after the stop; then the stop is reported.
+        CPPUNIT_ASSERT_EQUAL(7, *ring.pop_if_ready());
+        CPPUNIT_ASSERT_THROW(ring.pop_if_ready(), ringbuffer_stopped);
     }
 
     void test_stop_then_drain()

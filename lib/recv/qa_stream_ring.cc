@@ -139,9 +139,11 @@ public:
         thread_pool pool(1);
         ring_stream s(pool);
         CPPUNIT_ASSERT_THROW(s.try_pop(), ringbuffer_empty);
+        CPPUNIT_ASSERT(!s.pop_if_ready().has_value());
         CPPUNIT_ASSERT(!s.pop_for(std::chrono::milliseconds(10)).has_value());
         s.stop();
         CPPUNIT_ASSERT_THROW(s.try_pop(), ringbuffer_stopped);
+        CPPUNIT_ASSERT_THROW(s.pop_if_ready(), ringbuffer_stopped);
         CPPUNIT_ASSERT_THROW(s.pop(), ringbuffer_stopped);
         CPPUNIT_ASSERT_THROW(s.pop_for(std::chrono::milliseconds(10)),
                              ringbuffer_stopped);

@@ -28,6 +28,8 @@ heap ring_stream::pop() { return d_ring->pop(); }
 
 heap ring_stream::try_pop() { return d_ring->try_pop(); }
 
+std::optional<heap> ring_stream::pop_if_ready() { return d_ring->pop_if_ready(); }
+
 std::optional<heap> ring_stream::pop_for(std::chrono::steady_clock::duration timeout)
 {
     return d_ring->pop_for(timeout);

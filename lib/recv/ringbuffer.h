@@ -70,6 +70,10 @@ public:
     /// \throws ringbuffer_empty when nothing is queued, ringbuffer_stopped when stopped
     /// and empty.
     T try_pop();
+    /// As try_pop(), but std::nullopt when nothing is queued: no exception on the path
+    /// a polling consumer takes most often. \throws ringbuffer_stopped when stopped and
+    /// empty.
+    std::optional<T> pop_if_ready();
     /// Waits at most \p timeout; std::nullopt on time-out. \throws ringbuffer_stopped.
     std::optional<T> pop_for(std::chrono::steady_clock::duration timeout);
 

@@ -489,6 +489,12 @@ T ringbuffer<T>::try_pop()
 }
 
 template <typename T>
+std::optional<T> ringbuffer<T>::pop_if_ready()
+{
+    return take_next();
+}
+
+template <typename T>
 std::optional<T> ringbuffer<T>::pop_for(std::chrono::steady_clock::duration timeout)
 {
     using clock = std::chrono::steady_clock;

@@ -45,6 +45,9 @@ public:
     heap pop();
     /// \throws ringbuffer_empty when none is ready, ringbuffer_stopped at the end.
     heap try_pop();
+    /// A heap if one is ready, else std::nullopt (no exception: for consumers that
+    /// poll). \throws ringbuffer_stopped at the end.
+    std::optional<heap> pop_if_ready();
     /// Waits at most \p timeout. \throws ringbuffer_stopped at the end.
     std::optional<heap> pop_for(std::chrono::steady_clock::duration timeout);
 
