@@ -148,6 +148,35 @@ class qa_source(gr_unittest.TestCase):
         np.testing.assert_array_equal(data[5 * 4096:6 * 4096], np.arange(4096) + 5j)
         self.assertEqual(src.statistics()['heaps_dropped_allocation_failed'], 0)
 
+    def test_output_buffers_hold_two_heaps(self):
+        # Each output asks for two heaps' samples (1 to 16 MiB), reckoned from
+        # heap_size and the narrowest wire type the output can take.
+        MiB = 1 << 20
+
+        def buffers(outputs, **kw):
+            src = spead.source(outputs, transport='pcap',
+                               pcap_file=support.capture(SINGLE_40), **kw)
+            return [src.min_output_buffer(i) for i in range(len(outputs))]
+
+        # 1 MiB heaps of bytes: 2 MiB of bytes.
+        self.assertEqual(buffers([spead.output_config('data', 'byte', wire='|u1')],
+                                 heap_size=MiB), [2 * MiB])
+        # As complex from int8 pairs (given, or the narrowest when auto): 512 Ki
+        # samples a heap, 1 Mi samples (8 MiB) for two.
+        self.assertEqual(buffers([spead.output_config('data', 'complex', wire='|i1'),
+                                  spead.output_config('data', 'complex')],
+                                 heap_size=MiB), [MiB, MiB])
+        # Floats from 4-byte floats, vectors of 2: 128 Ki vectors a heap.
+        self.assertEqual(buffers([spead.output_config('data', 'float', wire='<f4',
+                                                      vlen=2)],
+                                 heap_size=MiB), [256 * 1024])
+        # Heap size unknown: a MiB; huge heaps: at most 16 MiB.
+        self.assertEqual(buffers([spead.output_config('data', 'byte'),
+                                  spead.output_config('data', 'complex')]),
+                         [MiB, MiB // 8])
+        self.assertEqual(buffers([spead.output_config('data', 'byte')],
+                                 heap_size=64 * MiB), [16 * MiB])
+
     def test_flowgraph_runs_twice(self):
         # Started again, the source reads the capture again as a new stream: its heap
         # counters start afresh (no late or lost heaps), and so do the statistics.
