@@ -32,6 +32,11 @@ sample_type parse_sample_type(const std::string& text, const std::string& parame
                                 text + "'");
 }
 
+std::size_t scalars_per_sample(sample_type type)
+{
+    return type == sample_type::complex_float ? 2 : 1;
+}
+
 std::size_t sample_size(sample_type type)
 {
     switch (type) {
@@ -121,7 +126,7 @@ sample_converter::sample_converter(sample_type output,
     d_wire_scalar = d_scalar.itemsize;
     d_swap =
         d_wire_scalar > 1 && d_scalar.byte_order != protocol::dtype::native_byte_order();
-    d_scalars_per_item = output == sample_type::complex_float ? 2 : 1;
+    d_scalars_per_item = scalars_per_sample(output);
     d_divisor = float(scale);
 
     const bool float_output =

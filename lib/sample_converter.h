@@ -29,6 +29,8 @@ enum class sample_type { complex_float, float32, int32, int16, byte };
 sample_type parse_sample_type(const std::string& text, const std::string& parameter);
 /// Bytes of one output item (vector length 1): 8, 4, 4, 2, 1.
 std::size_t sample_size(sample_type type);
+/// Real scalars in one item (vector length 1): 2 for complex (re, im), else 1.
+std::size_t scalars_per_sample(sample_type type);
 
 /**
  * \brief One conversion from wire scalars to output scalars.

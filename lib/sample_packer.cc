@@ -50,12 +50,6 @@ bool is_float(sample_type t)
     return t == sample_type::complex_float || t == sample_type::float32;
 }
 
-// Real scalars per input sample: a complex sample is two floats.
-std::size_t scalars_per_sample(sample_type t)
-{
-    return t == sample_type::complex_float ? 2 : 1;
-}
-
 std::size_t wire_scalar_size(sample_type input, wire_choice wire)
 {
     switch (wire) {

@@ -238,9 +238,9 @@ source_impl::source_impl(const receiver_config& config,
         const std::size_t item_size = sample_size(out.type) * out.vlen;
         // Without an explicit wire type, the fewest wire bytes an item can take: one
         // per scalar (a complex sample is a pair).
-        const std::size_t min_wire =
-            out.converter ? out.converter->wire_bytes_per_item(out.vlen)
-                          : (out.type == sample_type::complex_float ? 2 : 1) * out.vlen;
+        const std::size_t min_wire = out.converter
+                                         ? out.converter->wire_bytes_per_item(out.vlen)
+                                         : scalars_per_sample(out.type) * out.vlen;
         set_min_output_buffer(
             int(i),
             long(preferred_output_items(
