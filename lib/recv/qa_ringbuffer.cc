@@ -675,16 +675,19 @@ public:
             return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
         };
         // Default limit: twice the typical wait, between 20 us and 200 us; a side whose
-        // waits are longer than the limit spins only 20 us.
+        // waits are longer than the limit does not spin (a heap every 300 us, or 1.7 ms).
         CPPUNIT_ASSERT(spin_for_typical_wait(ns(5us), RING_DEFAULT_MAX_SPIN) == 20us);
         CPPUNIT_ASSERT(spin_for_typical_wait(ns(30us), RING_DEFAULT_MAX_SPIN) == 60us);
         CPPUNIT_ASSERT(spin_for_typical_wait(ns(150us), RING_DEFAULT_MAX_SPIN) == 200us);
-        CPPUNIT_ASSERT(spin_for_typical_wait(ns(300us), RING_DEFAULT_MAX_SPIN) == 20us);
+        CPPUNIT_ASSERT(spin_for_typical_wait(ns(300us), RING_DEFAULT_MAX_SPIN) == 0ns);
+        CPPUNIT_ASSERT(spin_for_typical_wait(ns(1700us), RING_DEFAULT_MAX_SPIN) == 0ns);
+        // At the limit it still spins (twice the wait, capped).
+        CPPUNIT_ASSERT(spin_for_typical_wait(ns(200us), RING_DEFAULT_MAX_SPIN) == 200us);
         // A larger limit lets slower streams keep their consumer spinning.
         CPPUNIT_ASSERT(spin_for_typical_wait(ns(2ms), 10ms) == 4ms);
         // A limit under 20 us caps the short spin too; 0 never spins.
         CPPUNIT_ASSERT(spin_for_typical_wait(ns(5us), 10us) == 10us);
-        CPPUNIT_ASSERT(spin_for_typical_wait(ns(1ms), 10us) == 10us);
+        CPPUNIT_ASSERT(spin_for_typical_wait(ns(1ms), 10us) == 0ns);
         CPPUNIT_ASSERT(spin_for_typical_wait(0, 0ns) == 0ns);
         CPPUNIT_ASSERT(spin_for_typical_wait(ns(1ms), 0ns) == 0ns);
     }

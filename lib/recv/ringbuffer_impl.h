@@ -50,27 +50,28 @@ inline bool lower_eventfd(int fd)
     }
 }
 
-/// The shortest spin of a side that finds the ring empty (or full) before it sleeps:
-/// covers the gap between heaps of a burst (a few microseconds) at no noticeable cost
-/// when idle.
+/// The shortest spin of a side whose recent waits were short: covers the gap between
+/// heaps of a burst (a few microseconds).
 constexpr std::chrono::microseconds RING_MIN_SPIN{ 20 };
 
 /**
  * How long a side of the ring spins, given its typical wait (nanoseconds) and the
  * longest spin allowed (RING_DEFAULT_MAX_SPIN unless configured). A side whose recent
- * waits were at most \p max_spin spins for twice its typical wait, so that it is awake
- * when the next item (or slot) comes; one whose waits are longer gains little and
- * sleeps after RING_MIN_SPIN, so an idle or slow stream costs no CPU. Never more than
- * \p max_spin: 0 means no spin at all.
+ * waits were at most \p max_spin spins for twice its typical wait (RING_MIN_SPIN at
+ * least), so that it is awake when the next item (or slot) comes. One whose waits are
+ * longer sleeps at once: a short spin would rarely see the item come, and measured with
+ * 1 MiB heaps at 5 Gb/s (a heap every 1.7 ms) even a 20 us spin per wait cost the
+ * receiving process 15 % more CPU per byte. Never more than \p max_spin: 0 means no spin
+ * at all.
  */
 inline std::chrono::nanoseconds spin_for_typical_wait(std::int64_t typical_wait_ns,
                                                       std::chrono::nanoseconds max_spin)
 {
     const std::chrono::nanoseconds typical(typical_wait_ns);
+    if (typical > max_spin)
+        return std::chrono::nanoseconds::zero();
     const std::chrono::nanoseconds min_spin =
         std::min<std::chrono::nanoseconds>(RING_MIN_SPIN, max_spin);
-    if (typical > max_spin)
-        return min_spin;
     return std::clamp<std::chrono::nanoseconds>(2 * typical, min_spin, max_spin);
 }
 

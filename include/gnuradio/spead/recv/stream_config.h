@@ -150,11 +150,12 @@ public:
      * sleeps; default 200 us, range 0 to 1 s. Not in spead2.
      *
      * A side spins only while its recent waits were this short or shorter (twice its
-     * typical wait, at least 20 us), otherwise 20 us. Spinning keeps a fast consumer
-     * awake for the next heap, which spares the worker a wake-up (a system call and an
-     * interrupt per heap); it costs CPU while heaps come often. 0 never spins: each wait
-     * sleeps at once, for a consumer that must not spend CPU waiting (a laptop, a busy
-     * host) and can afford a wake-up per heap.
+     * typical wait, at least 20 us); otherwise it sleeps at once. Spinning keeps a fast
+     * consumer awake for the next heap, which spares the worker a wake-up (a system call
+     * and an interrupt per heap); it costs CPU while heaps come often. 0 never spins:
+     * each wait sleeps at once, for a consumer that must not spend CPU waiting (a laptop,
+     * a busy host) and can afford a wake-up per heap.
+     *
      * \throws std::invalid_argument naming max_spin and the range when outside it.
      */
     ring_stream_config& set_max_spin(std::chrono::microseconds max_spin);
