@@ -290,6 +290,7 @@ class qa_send_recv(unittest.TestCase):
                       "  timestamp (0x1600, immediate) = 8192\n", out)
         self.assertIn("  heaps received here: 51 (0 incomplete)", out)
         self.assertIn(f"  packets: {len(packets)}\n", out)
+        self.assertNotIn("UDP readers", out)  # a capture has none
         # A heap larger than max_heap_size is refused.
         _, final = recv_json("--pcap", path, "--max-heap-size", "4K")
         self.assertEqual(final["heaps_printed"], 1)  # the descriptors only
@@ -328,6 +329,12 @@ class qa_send_recv(unittest.TestCase):
                          "--packet-size", "1472", "--rate", "0.2")
         received, final = self.finish_receiver(proc)
         self.check_network_run(received, final, sent, 50)
+        # Six packets per heap: the reader predicts those after each heap's first and
+        # has the kernel write their payloads into the heap.
+        udp = final["udp_readers"]
+        self.assertGreater(udp["packets_received_in_place"], 0)
+        self.assertLessEqual(udp["packets_received_in_place"], sent["packets"])
+        self.assertGreaterEqual(udp["datagrams_mispredicted"], 0)
 
     def test_affinity_pins_every_receive_thread(self):
         cpu = max(os.sched_getaffinity(0))

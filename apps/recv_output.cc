@@ -144,7 +144,8 @@ void recv_output::interval(double seconds, const recv::stream_stats& stats)
 
 void recv_output::final_statistics(double seconds,
                                    const recv::stream_stats& stats,
-                                   const char* reason)
+                                   const char* reason,
+                                   const std::optional<udp_reader_counters>& udp)
 {
     const auto items = stats.items();
     if (d_json) {
@@ -156,7 +157,13 @@ void recv_output::final_statistics(double seconds,
               << ", \"incomplete_heaps_printed\": " << d_incomplete
               << ", \"payload_bytes\": " << d_payload_bytes
               << ", \"seconds\": " << json_number(seconds, 3)
-              << ", \"end\": " << json_string(reason) << "}\n";
+              << ", \"end\": " << json_string(reason);
+        if (udp)
+            d_out << ", \"udp_readers\": {\"packets_received_in_place\": "
+                  << udp->packets_received_in_place
+                  << ", \"datagrams_mispredicted\": " << udp->datagrams_mispredicted
+                  << "}";
+        d_out << "}\n";
     } else {
         d_out << "\nstatistics after " << json_number(seconds, 3) << " s (" << reason
               << "):\n";
@@ -165,6 +172,11 @@ void recv_output::final_statistics(double seconds,
               << " payload bytes in complete heaps\n";
         for (const auto& item : items)
             d_out << "  " << item.first << ": " << item.second << "\n";
+        if (udp)
+            d_out << "UDP readers (not spead2 statistics):\n"
+                  << "  packets_received_in_place: " << udp->packets_received_in_place
+                  << "\n  datagrams_mispredicted: " << udp->datagrams_mispredicted
+                  << "\n";
     }
     d_out.flush();
 }

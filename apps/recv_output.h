@@ -13,6 +13,7 @@
 #include <gnuradio/spead/recv/stream_stats.h>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 
 namespace gr {
@@ -33,9 +34,20 @@ public:
     /// One line of running statistics, \p seconds after the start.
     void interval(double seconds, const recv::stream_stats& stats);
 
-    /// The final statistics (every counter by name).
-    void
-    final_statistics(double seconds, const recv::stream_stats& stats, const char* reason);
+    /// What the UDP readers tell of receiving in place (not among spead2's statistics).
+    struct udp_reader_counters {
+        std::uint64_t packets_received_in_place = 0;
+        /// Datagrams the reader planned into a heap that turned out to be other packets,
+        /// so were copied out of the plan and then fed as usual.
+        std::uint64_t datagrams_mispredicted = 0;
+    };
+
+    /// The final statistics (every counter by name), and \p udp when the stream had UDP
+    /// readers.
+    void final_statistics(double seconds,
+                          const recv::stream_stats& stats,
+                          const char* reason,
+                          const std::optional<udp_reader_counters>& udp = std::nullopt);
 
     std::uint64_t heaps() const { return d_heaps; }
 

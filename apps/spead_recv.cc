@@ -43,8 +43,11 @@ std::string endpoint_text(const Endpoint& e)
     return out.str();
 }
 
-/// Adds the readers the options ask for; returns what each listens on / reads.
-std::vector<std::string> add_readers(recv::ring_stream& stream, const recv_options& o)
+/// Adds the readers the options ask for; returns what each listens on / reads. The
+/// UDP readers are added to \p udp_readers.
+std::vector<std::string> add_readers(recv::ring_stream& stream,
+                                     const recv_options& o,
+                                     std::vector<const udp_reader*>& udp_readers)
 {
     using source = recv_options::source_kind;
     if (o.source == source::pcap) {
@@ -81,6 +84,7 @@ std::vector<std::string> add_readers(recv::ring_stream& stream, const recv_optio
         else
             r = &stream.emplace_reader<udp_reader>(endpoint, max_size, buffer_size);
         r->set_busy_poll(std::chrono::microseconds(o.busy_poll_us));
+        udp_readers.push_back(r);
         out.push_back("listening on udp " + endpoint_text(r->get_local_endpoint()));
     }
     return out;
@@ -126,7 +130,8 @@ int main(int argc, char** argv)
             config.set_memory_allocator(memory);
         }
         gr::spead::recv::ring_stream stream(pool, config, o.ring);
-        for (const std::string& source : add_readers(stream, o))
+        std::vector<const udp_reader*> udp_readers;
+        for (const std::string& source : add_readers(stream, o, udp_readers))
             std::cerr << "spead_recv: " << source << std::endl;
 
         const auto start = std::chrono::steady_clock::now();
@@ -167,7 +172,16 @@ int main(int argc, char** argv)
             }
         }
         stream.stop();
-        output.final_statistics(seconds_since(start), stream.get_all_stats(), reason);
+        std::optional<recv_output::udp_reader_counters> udp;
+        if (!udp_readers.empty()) {
+            udp.emplace();
+            for (const udp_reader* r : udp_readers) {
+                udp->packets_received_in_place += r->get_in_place_packets();
+                udp->datagrams_mispredicted += r->get_gathered_messages();
+            }
+        }
+        output.final_statistics(
+            seconds_since(start), stream.get_all_stats(), reason, udp);
     } catch (const std::exception& e) {
         std::cerr << "spead_recv: " << e.what() << "\n";
         return 1;

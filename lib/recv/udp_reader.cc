@@ -259,6 +259,7 @@ udp_reader::udp_reader(stream& owner, checked_socket&& checked, std::size_t max_
     d_batch = std::make_unique<udp_datagram_batch>(
         d_gro ? gro_batch_datagrams : batch_datagrams, buffer, d_gro);
     d_gathered.resize(d_batch->capacity(), nullptr);
+    d_arrived.resize(d_batch->capacity(), 0);
     d_in_place = environment_allows(in_place_environment_variable);
     d_sole_reactor_thread = owner.get_thread_pool().num_threads() == 1;
 }
@@ -427,19 +428,24 @@ std::size_t udp_reader::plan_in_place(const stream_batch::payload_target& target
 
 bool udp_reader::planned_packets_arrived(std::size_t index,
                                          const stream_batch::payload_target& target,
-                                         std::size_t& planned_bytes)
+                                         std::size_t behind,
+                                         std::size_t& arrived)
 {
     const udp_datagram_batch::datagram d = d_batch->get(index);
     const std::size_t count = d_batch->planned_packets(index);
     const std::size_t packet_size = target.header_size + target.payload_size;
     const std::size_t step = d.segment_size ? d.segment_size : d.length;
-    planned_bytes = count * packet_size;
-    if (d.truncated || step != packet_size || d.length < planned_bytes)
+    if (d.truncated || step != packet_size)
+        return false;
+    // Fewer segments than planned: only whole packets, else a shorter segment sits
+    // where a whole one was planned.
+    arrived = std::min(count, d.length / packet_size);
+    if (arrived < count && d.length % packet_size != 0)
         return false;
     const std::size_t first = d_batch->first_planned(index);
     if (d_planned_views.size() < first + count)
         d_planned_views.resize(first + count);
-    for (std::size_t j = 0; j < count; j++) {
+    for (std::size_t j = 0; j < arrived; j++) {
         protocol::packet_view& v =
             d_planned_views[first + j]; // fed from here if all hold
         if (decode_split_packet(d_batch->planned_header(index, j),
@@ -448,8 +454,20 @@ bool udp_reader::planned_packets_arrived(std::size_t index,
                                 target.payload_size,
                                 v) != protocol::packet_status::ok ||
             v.heap_cnt != target.heap_cnt ||
-            v.payload_offset != target.payload_offset + (first + j) * target.payload_size)
+            v.payload_offset !=
+                target.payload_offset + (first - behind + j) * target.payload_size)
             return false;
+    }
+    if (behind > 0) {
+        // Back to their place, in order: each lands before its own planned slot and
+        // every later message's, so nothing still to be read is overwritten.
+        for (std::size_t j = 0; j < arrived; j++) {
+            protocol::packet_view& v = d_planned_views[first + j];
+            std::uint8_t* place =
+                target.destination + (first - behind + j) * target.payload_size;
+            std::memmove(place, v.payload, target.payload_size);
+            v.payload = place;
+        }
     }
     return true;
 }
@@ -462,15 +480,21 @@ bool udp_reader::deliver(std::size_t received,
     // predicted are fed in place. Each later planned message is gathered into a block
     // of its own before anything is fed, since feeding may write where the plan put
     // its bytes, or hand that heap out. A message whose bytes go on past its planned
-    // packets ends the in-place run too (what follows may evict the heap).
+    // packets ends the in-place run too (what follows may evict the heap); one with
+    // fewer does not, and the messages after it are checked a few packets back.
     std::size_t in_place_messages = 0;
     bool in_place_run = target != nullptr;
+    std::size_t behind = 0; // planned packets that did not come (in shorter messages)
     for (std::size_t i = 0; i < received && d_batch->planned_packets(i); i++) {
-        std::size_t planned_bytes = 0;
-        if (in_place_run && planned_packets_arrived(i, *target, planned_bytes)) {
+        std::size_t arrived = 0;
+        if (in_place_run && planned_packets_arrived(i, *target, behind, arrived)) {
             in_place_messages = i + 1;
             d_gathered[i] = nullptr;
-            in_place_run = d_batch->get(i).length == planned_bytes;
+            d_arrived[i] = arrived;
+            const std::size_t planned = d_batch->planned_packets(i);
+            behind += planned - arrived;
+            in_place_run = d_batch->get(i).length ==
+                           arrived * (target->header_size + target->payload_size);
         } else {
             in_place_run = false;
             d_gathered[i] = d_batch->gather(i);
@@ -496,7 +520,7 @@ bool udp_reader::deliver(std::size_t received,
             open = feed(d_gathered[i], d.length, d.segment_size, d.truncated, batch);
         } else {
             const std::size_t first = d_batch->first_planned(i);
-            for (std::size_t j = 0; j < planned && open; j++) {
+            for (std::size_t j = 0; j < d_arrived[i] && open; j++) {
                 open = batch.add_decoded_packet(d_planned_views[first + j]);
                 in_place++;
             }
@@ -530,8 +554,17 @@ bool udp_reader::deliver(std::size_t received,
             d_probe = false;
         }
     }
-    if (d_gro)
-        d_segments_per_datagram = most_segments;
+    if (d_gro) {
+        d_segments_in_window = std::max(d_segments_in_window, most_segments);
+        d_segments_per_datagram = std::max(d_segments_per_datagram, most_segments);
+        if (++d_window_batches == segment_window_batches) {
+            // Forget bursts older than a window, so that a stream whose datagrams
+            // became single packets plans full batches of them again.
+            d_segments_per_datagram = d_segments_in_window;
+            d_segments_in_window = 1;
+            d_window_batches = 0;
+        }
+    }
     return open;
 }
 

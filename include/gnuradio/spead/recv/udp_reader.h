@@ -204,12 +204,18 @@ private:
     /// Plans the next receive into \p target's heap; returns how many messages were
     /// planned (0: none could be).
     std::size_t plan_in_place(const stream_batch::payload_target& target);
-    /// Whether message \p index holds exactly the packets planned into it, as the first
-    /// \p planned_bytes of its bytes (checked before anything is fed); their decoded
-    /// views are kept in d_planned_views for feeding.
+    /**
+     * \brief Whether message \p index holds the packets planned into it, or the first
+     * \p arrived of them and nothing else (a GRO datagram of fewer segments than
+     * planned), each the one predicted for its place: \p behind packets earlier than
+     * planned, when messages before it held fewer. Checked before anything is fed. The
+     * payloads of packets that came behind their plan are moved back to where they
+     * belong in the heap; the decoded views are kept in d_planned_views for feeding.
+     */
     bool planned_packets_arrived(std::size_t index,
                                  const stream_batch::payload_target& target,
-                                 std::size_t& planned_bytes);
+                                 std::size_t behind,
+                                 std::size_t& arrived);
     /// Feeds the \p received datagrams of the last call (planned into \p target's
     /// heap, or not when null); false once the stream stopped.
     bool deliver(std::size_t received,
@@ -240,9 +246,14 @@ private:
     /// The last batch was planned: when the next cannot be (its heap ended), it reads
     /// one message, the next heap's first packet, so that the one after can be.
     bool d_had_plan = false;
-    /// With GRO: the most segments one message held in the last batch (the plan's
-    /// guess for the next).
+    /// With GRO, the plan's guess of segments per message: the most one message held
+    /// in this window of batches or the last. A message shorter than planned costs
+    /// nothing but planned room, a longer one ends the plan; a paced sender's datagrams
+    /// come coalesced a few at a time, and a burst now and then holds many.
     std::size_t d_segments_per_datagram = 1;
+    std::size_t d_segments_in_window = 1; ///< the most in this window
+    std::size_t d_window_batches = 0;     ///< batches read in this window
+    static constexpr std::size_t segment_window_batches = 64;
     /// Batches to read without a plan (after plans failed), and how many the next
     /// failure makes it.
     std::size_t d_skip_plans = 0;
@@ -254,6 +265,8 @@ private:
     std::vector<protocol::packet_view> d_planned_views;
     /// Per message of a planned batch: its gathered bytes, when it did not fit the plan.
     std::vector<const std::uint8_t*> d_gathered;
+    /// Per message of a planned batch that fitted it: its packets fed in place.
+    std::vector<std::size_t> d_arrived;
     std::atomic<std::int64_t> d_busy_poll_us{ 0 };
     /// When the socket was first found empty in the current busy poll.
     std::chrono::steady_clock::time_point d_idle_since;
