@@ -11,18 +11,24 @@
 // sent (so that batches begin where the input says, and plans are made mid-heap).
 // Input format:
 //   u8 config: bits 0-1 max_heaps - 1, bit 2 contiguous_only,
-//              bits 3-5 datagrams per group - 1
+//              bits 3-5 datagrams per group - 1,
+//              bit 6 runs of equal-sized datagrams in a group (the last of a run may be
+//              shorter) go as one GSO send, which the GRO reader gets as one coalesced
+//              datagram: plans then meet datagrams of fewer or more segments than
+//              planned
 //   then datagrams: big-endian u16 length + bytes (fuzz::split_packets)
 // Checked: both runs hand out the same heaps (counter, state, lengths, items, bytes
 // received) and the same statistics but for batching (and packets after a stop item).
 // The kernel's writes into heap memory are not seen by AddressSanitizer: a stray one
 // would show as a difference between the runs (or a crash).
 
+#include "../lib/recv/qa_gso_send.h"
 #include "fuzz_support.h"
 #include <gnuradio/spead/recv/ring_stream.h>
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <gnuradio/spead/recv/udp_reader.h>
 #include <sys/socket.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -93,8 +99,56 @@ void wait_for_packets(const ring_stream& s, std::uint64_t packets)
     }
 }
 
+/// Where the run of datagrams from \p first (before \p end) that can go as one GSO
+/// send ends: equal sizes, the last maybe shorter, within the kernel's limits.
+std::size_t
+train_end(const std::vector<fuzz::bytes>& datagrams, std::size_t first, std::size_t end)
+{
+    constexpr std::size_t max_segments = 64;
+    constexpr std::size_t max_bytes = 65507;
+    const std::size_t segment = datagrams[first].size();
+    std::size_t last = first + 1;
+    std::size_t bytes = segment;
+    while (last < end && last - first < max_segments &&
+           datagrams[last].size() <= segment &&
+           bytes + datagrams[last].size() <= max_bytes) {
+        bytes += datagrams[last].size();
+        if (datagrams[last++].size() < segment)
+            break;
+    }
+    return last;
+}
+
+/// Sends datagrams [first, last) from \p fd: one GSO send when there are several and
+/// the kernel takes it, else one by one.
+void send_datagrams(int fd,
+                    const std::vector<fuzz::bytes>& datagrams,
+                    std::size_t first,
+                    std::size_t last,
+                    const udp::endpoint& to)
+{
+    if (last - first > 1) {
+        fuzz::bytes joined;
+        for (std::size_t i = first; i < last; i++)
+            joined.insert(joined.end(), datagrams[i].begin(), datagrams[i].end());
+        if (qa::send_gso_train(fd,
+                               joined.data(),
+                               joined.size(),
+                               datagrams[first].size(),
+                               to.data(),
+                               socklen_t(to.size())) == 0)
+            return;
+    }
+    for (std::size_t i = first; i < last; i++) {
+        const auto& d = datagrams[i];
+        const ssize_t n = ::sendto(fd, d.data(), d.size(), 0, to.data(), to.size());
+        SPEAD_FUZZ_CHECK(n == ssize_t(d.size()));
+    }
+}
+
 outcome run(const std::vector<fuzz::bytes>& datagrams,
             std::size_t group,
+            bool trains,
             const stream_config& config,
             const ring_stream_config& ring,
             bool in_place)
@@ -113,13 +167,16 @@ outcome run(const std::vector<fuzz::bytes>& datagrams,
     const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     SPEAD_FUZZ_CHECK(fd >= 0);
     std::uint64_t sent = 0;
-    for (std::size_t i = 0; i < datagrams.size(); i++) {
-        const auto& d = datagrams[i];
-        const ssize_t n = ::sendto(fd, d.data(), d.size(), 0, to.data(), to.size());
-        SPEAD_FUZZ_CHECK(n == ssize_t(d.size()));
-        sent++;
-        if ((i + 1) % group == 0)
-            wait_for_packets(s, sent);
+    for (std::size_t start = 0; start < datagrams.size(); start += group) {
+        const std::size_t end = std::min(start + group, datagrams.size());
+        for (std::size_t first = start; first < end;) {
+            const std::size_t last =
+                trains ? train_end(datagrams, first, end) : first + 1;
+            send_datagrams(fd, datagrams, first, last, to);
+            first = last;
+        }
+        sent += end - start;
+        wait_for_packets(s, sent);
     }
     ::close(fd);
     wait_for_packets(s, sent);
@@ -177,13 +234,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             return 0;
     }
     const std::size_t group = 1 + ((choice >> 3) & 7);
+    const bool trains = (choice & 0x40) != 0;
     stream_config config;
     config.set_max_heaps(1 + (choice & 3)).set_max_heap_size(max_heap_size);
     ring_stream_config ring;
     ring.set_heaps(max_datagrams + 1).set_contiguous_only((choice & 4) != 0);
 
-    const outcome copied = run(datagrams, group, config, ring, false);
-    const outcome in_place = run(datagrams, group, config, ring, true);
+    const outcome copied = run(datagrams, group, trains, config, ring, false);
+    const outcome in_place = run(datagrams, group, trains, config, ring, true);
     if (!(copied.heaps == in_place.heaps)) {
         print_heaps("copied", copied.heaps);
         print_heaps("in place", in_place.heaps);

@@ -346,9 +346,10 @@ void stream_seeds(const std::vector<packets>& captures)
         }
         config = std::uint8_t(config * 7 + 0x25);
     }
-    // One long heap (36 packets), for plans of several datagrams.
+    // One long heap (36 packets), for plans of several datagrams; 0x7b also sends runs
+    // of equal-sized datagrams as GSO trains (coalesced for the GRO reader).
     const encoder_options sized = opts(40, 96);
-    for (const std::uint8_t udp_config : { 0x13, 0x3b }) {
+    for (const std::uint8_t udp_config : { 0x13, 0x3b, 0x7b }) {
         bytes udp{ udp_config };
         fuzz::join_packets(data_heap(9, 2000, sized) + encode_stop_heap(10, sized), udp);
         write_seed("udp_stream", "long-heap-" + std::to_string(udp_config), udp);

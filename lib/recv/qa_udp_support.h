@@ -15,6 +15,7 @@
 // namespace of our own for multicast when the host's loopback refuses it.
 // Every address used is loopback, or inside that namespace.
 
+#include "qa_gso_send.h"
 #include "qa_stream_support.h"
 #include <gnuradio/spead/recv/ring_stream.h>
 #include <arpa/inet.h>
@@ -139,34 +140,8 @@ public:
             CPPUNIT_ASSERT_EQUAL(segment, packets[i].size());
         CPPUNIT_ASSERT(packets.back().size() <= segment);
         const std::vector<std::uint8_t> joined = concatenate_packets(packets);
-#ifdef UDP_SEGMENT
-        iovec iov{ const_cast<std::uint8_t*>(joined.data()), joined.size() };
-        union {
-            cmsghdr header;
-            unsigned char bytes[CMSG_SPACE(sizeof(std::uint16_t))];
-        } control{};
-        msghdr message{};
-        message.msg_name = const_cast<sockaddr*>(to.data());
-        message.msg_namelen = socklen_t(to.size());
-        message.msg_iov = &iov;
-        message.msg_iovlen = 1;
-        message.msg_control = control.bytes;
-        message.msg_controllen = sizeof(control.bytes);
-        cmsghdr* c = CMSG_FIRSTHDR(&message);
-        c->cmsg_level = SOL_UDP;
-        c->cmsg_type = UDP_SEGMENT;
-        c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
-        const std::uint16_t size = std::uint16_t(segment);
-        std::memcpy(CMSG_DATA(c), &size, sizeof(size));
-        const ssize_t sent = ::sendmsg(d_fd, &message, 0);
-        if (sent < 0)
-            return errno;
-        CPPUNIT_ASSERT_EQUAL(joined.size(), std::size_t(sent));
-        return 0;
-#else
-        (void)to;
-        return ENOPROTOOPT;
-#endif
+        return send_gso_train(
+            d_fd, joined.data(), joined.size(), segment, to.data(), socklen_t(to.size()));
     }
 
 private:
