@@ -10,7 +10,7 @@
 #   4. Doxygen over the public headers from build/, where any warning is an error,
 #   5. one clang tree with AddressSanitizer + UndefinedBehaviorSanitizer (build-fuzz/): the
 #      C++ suite, then a short run of every libFuzzer harness (scripts/fuzz.sh),
-#   6. the C++ suite under ThreadSanitizer (build-tsan/).
+#   6. the C++ suite under ThreadSanitizer (build-tsan/), but for the protocol layer's.
 # Prints the time of each step at the end. Tests run with HOME inside the build tree (GNU
 # Radio and grcc write there).
 #
@@ -88,7 +88,7 @@ run_tsan_suite() {
     fi
     make_quietly build-tsan qa_spead_engine
     # The threaded suites (ring, pools, readers, stopping, fault injection) are what it is
-    # for; the whole suite takes well under a minute.
+    # for; the protocol layer's suites are not built in this tree. About 20 s.
     (cd build-tsan && HOME="$PWD/home" TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
         ./lib/qa_spead_engine >tsan.log 2>&1) ||
         { grep -m1 -A60 'ThreadSanitizer' build-tsan/tsan.log || tail -40 build-tsan/tsan.log
