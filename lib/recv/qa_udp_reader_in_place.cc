@@ -13,6 +13,7 @@
 #include "qa_udp_support.h"
 #include <gnuradio/spead/recv/udp_reader.h>
 #include <cppunit/extensions/HelperMacros.h>
+#include <optional>
 #include <random>
 
 using namespace gr::spead::protocol;
@@ -197,6 +198,24 @@ void check_same(const run& expected, const run& actual, const std::string& what)
         CPPUNIT_ASSERT_EQUAL_MESSAGE(
             what + ": statistic " + item.first, item.second, actual.stats[item.first]);
     }
+}
+
+/**
+ * Sends \p heaps to a reader receiving in place, in trains as \p how says, and checks
+ * that it makes the heaps a memory reader makes of them. Returns the run, or nothing
+ * (the test reported as skipped) when the kernel refuses GSO.
+ */
+std::optional<run> trains_match_memory(const std::vector<packet_list>& heaps,
+                                       sending how,
+                                       const std::string& test)
+{
+    const run memory = through_memory(joined(heaps));
+    int send_error = 0;
+    run udp = through_udp(heaps, true, how, send_error);
+    if (gso_refused(send_error, test))
+        return std::nullopt;
+    check_same(memory, udp, test);
+    return udp;
 }
 
 /// \p count heaps of \p size bytes in packets of at most \p packet_size, counters from 1.
@@ -391,14 +410,12 @@ public:
         // into one datagram each with GRO): the reader plans several segments per
         // message.
         const auto heaps = in_order_heaps(6, 256 << 10, 1024);
-        const run memory = through_memory(joined(heaps));
-        int send_error = 0;
-        const run udp = through_udp(heaps, true, sending::gso_trains, send_error);
-        if (gso_refused(send_error, "test_gso_trains"))
+        const auto udp =
+            trains_match_memory(heaps, sending::gso_trains, "test_gso_trains");
+        if (!udp)
             return;
-        check_same(memory, udp, "GSO trains");
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(udp.in_place),
-                               udp.in_place >= packet_count(heaps) / 2);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(udp->in_place),
+                               udp->in_place >= packet_count(heaps) / 2);
     }
 
     void test_trains_of_varied_lengths_are_received_in_place()
@@ -409,20 +426,18 @@ public:
         // theirs a few packets further on in the heap, from where they are moved back
         // rather than copied out twice.
         const auto heaps = in_order_heaps(6, 256 << 10, 1024);
-        const run memory = through_memory(joined(heaps));
-        int send_error = 0;
-        const run udp = through_udp(heaps, true, sending::varied_trains, send_error);
-        if (gso_refused(send_error, "test_trains_of_varied_lengths"))
+        const auto udp = trains_match_memory(
+            heaps, sending::varied_trains, "test_trains_of_varied_lengths");
+        if (!udp)
             return;
-        check_same(memory, udp, "varied trains");
         // Each message is planned room for the longest train, so a batch's plan ends
         // well before the heap does: the message after it, and each heap's first, are
         // copied (about a quarter here).
         const std::size_t packets = packet_count(heaps);
-        CPPUNIT_ASSERT_MESSAGE("in place: " + std::to_string(udp.in_place) + " of " +
+        CPPUNIT_ASSERT_MESSAGE("in place: " + std::to_string(udp->in_place) + " of " +
                                    std::to_string(packets),
-                               udp.in_place >= packets * 2 / 3);
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), udp.gathered);
+                               udp->in_place >= packets * 2 / 3);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), udp->gathered);
     }
 
     void test_faulty_trains_match_copied()
