@@ -64,7 +64,7 @@ void block_receiver::make_allocator(recv::stream_config& sc)
     const bool pool = c.memory_pool == "on" ||
                       (c.memory_pool == "auto" && (c.heap_size > 0 || c.pool_upper > 0));
     if (!pool) {
-        sc.set_memory_allocator(base);
+        sc.set_memory_allocator(d_wrap_allocator ? d_wrap_allocator(base) : base);
         return;
     }
     // Buffers of the expected heap size serve heaps from half that size up: the data
@@ -93,8 +93,26 @@ void block_receiver::make_allocator(recv::stream_config& sc)
         throw std::invalid_argument("pool_low_water (" + std::to_string(low_water) +
                                     ") must not exceed pool_max_free (" +
                                     std::to_string(max_free) + ")");
-    sc.set_memory_allocator(std::make_shared<recv::memory_pool>(
-        *d_pool, lower, upper, max_free, initial, low_water, base));
+    std::shared_ptr<recv::memory_allocator> pooled = std::make_shared<recv::memory_pool>(
+        *d_pool, lower, upper, max_free, initial, low_water, base);
+    sc.set_memory_allocator(d_wrap_allocator ? d_wrap_allocator(pooled) : pooled);
+}
+
+std::optional<std::size_t>
+block_receiver::relocate_payloads(const recv::stream::payload_relocator& relocate,
+                                  std::chrono::microseconds patience)
+{
+    std::lock_guard<std::mutex> lock(d_use_mutex);
+    if (!d_ring)
+        return std::nullopt;
+    return d_ring->relocate_payloads(relocate, patience);
+}
+
+void block_receiver::request_relocation(recv::stream::payload_relocator relocate)
+{
+    std::lock_guard<std::mutex> lock(d_use_mutex);
+    if (d_ring)
+        d_ring->request_relocation(std::move(relocate));
 }
 
 recv::stream_config block_receiver::prepare()

@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -47,6 +48,13 @@ public:
     /// The ring configuration keeps incomplete heaps' received byte ranges even when the
     /// user did not ask (zero-fill needs them). Call before start().
     void force_payload_ranges() { d_force_payload_ranges = true; }
+
+    /// Heap memory comes from the allocator \p wrap makes of the configured one (the
+    /// sample source lends output buffer memory, falling back to the configured
+    /// allocator). Call before start().
+    using allocator_wrapper = std::function<std::shared_ptr<recv::memory_allocator>(
+        std::shared_ptr<recv::memory_allocator>)>;
+    void wrap_allocator(allocator_wrapper wrap) { d_wrap_allocator = std::move(wrap); }
 
     /**
      * \brief Opens the socket or file and starts the receive threads.
@@ -87,6 +95,14 @@ public:
     /// A heap if one is ready. \throws ringbuffer_stopped as pop_for.
     std::optional<recv::heap> try_pop();
 
+    /// stream::relocate_payloads on the heap stream; nullopt when there is none or its
+    /// lock could not be had within \p patience.
+    std::optional<std::size_t>
+    relocate_payloads(const recv::stream::payload_relocator& relocate,
+                      std::chrono::microseconds patience);
+    /// stream::request_relocation on the heap stream, when there is one.
+    void request_relocation(recv::stream::payload_relocator relocate);
+
     /// Statistics now (or as they were when the stream was stopped): the stream's and its
     /// reject counters (stream::get_all_stats).
     recv::stream_stats get_stats() const;
@@ -111,6 +127,7 @@ private:
 
     const receiver_config d_config;
     bool d_force_payload_ranges = false;
+    allocator_wrapper d_wrap_allocator;
     std::unique_ptr<recv::thread_pool> d_pool;
     std::unique_ptr<recv::stream> d_stream;
     recv::ring_stream* d_ring = nullptr; ///< d_stream, when it hands over heaps

@@ -58,6 +58,13 @@ public:
         return d_wire_scalar * d_scalars_per_item * vlen;
     }
     sample_type output() const { return d_output; }
+    /// True when convert() is a plain copy: the wire values are the output's samples
+    /// byte for byte (so a heap may be emitted where it was received).
+    bool is_plain_copy() const
+    {
+        return !d_swap && (d_path == path::copy ||
+                           (d_path == path::f32_to_f32 && d_divisor == 1.0f));
+    }
     const protocol::dtype& wire() const { return d_wire; }
 
     /**

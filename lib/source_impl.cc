@@ -7,6 +7,7 @@
 
 #include "item_integer.h"
 #include "output_buffer_size.h"
+#include "output_lease.h"
 #include "pmt_values.h"
 #include "source_impl.h"
 #include <gnuradio/io_signature.h>
@@ -91,6 +92,9 @@ constexpr auto wait_for_heap = std::chrono::milliseconds(100);
 /// The scheduler's pause after a work() call that produced nothing (see the
 /// constructor).
 constexpr unsigned int blocked_input_timer_ms = 5;
+/// How often work() looks again at a unit waiting for a heap being received.
+constexpr auto held_poll = std::chrono::microseconds(200);
+
 
 std::vector<int> output_sizes(const std::vector<output_config>& outputs)
 {
@@ -233,6 +237,21 @@ source_impl::source_impl(const receiver_config& config,
     // Each output buffers two heaps' samples when the heap size is known (see
     // preferred_output_items), at least a MiB (docs/blocks.md has the figures).
     // GRC's "Min Output Buffer" overrides it.
+    // A single output whose heaps may be emitted where they were received: heaps get
+    // memory in the output buffer (see output_lease.h), which then holds every heap
+    // that may be alive at once.
+    const bool lease =
+        config.receive_into_output && d_outputs.size() == 1 &&
+        d_outputs[0].layout.empty() &&
+        (!d_outputs[0].converter || d_outputs[0].converter->is_plain_copy());
+    if (lease) {
+        d_lease_units =
+            std::size_t(config.max_heaps) * std::size_t(config.substreams) + 4;
+        d_receiver.wrap_allocator([this](std::shared_ptr<recv::memory_allocator> base) {
+            d_lease = std::make_shared<output_lease_allocator>(std::move(base));
+            return d_lease;
+        });
+    }
     for (std::size_t i = 0; i < outputs.size(); i++) {
         const output_state& out = d_outputs[i];
         const std::size_t item_size = sample_size(out.type) * out.vlen;
@@ -241,10 +260,12 @@ source_impl::source_impl(const receiver_config& config,
         const std::size_t min_wire = out.converter
                                          ? out.converter->wire_bytes_per_item(out.vlen)
                                          : scalars_per_sample(out.type) * out.vlen;
+        const std::size_t heap_items =
+            max_items_per_heap(std::size_t(config.heap_size), min_wire);
         set_min_output_buffer(
             int(i),
-            long(preferred_output_items(
-                item_size, max_items_per_heap(std::size_t(config.heap_size), min_wire))));
+            long(lease ? in_place_output_items(item_size, heap_items, d_lease_units)
+                       : preferred_output_items(item_size, heap_items)));
     }
 
     route_engine_log_to_gnuradio();
@@ -278,7 +299,8 @@ bool source_impl::start()
                      &d_heaps_bad,
                      &d_heaps_late,
                      &d_heaps_skipped,
-                     &d_heaps_skipped_by_selection })
+                     &d_heaps_skipped_by_selection,
+                     &d_heaps_emitted_in_place })
         *c = 0;
     d_ended = false;
     d_final_published = false;
@@ -313,7 +335,8 @@ std::vector<std::pair<std::string, std::uint64_t>> source_impl::block_counters()
              { "heaps_bad_item", d_heaps_bad.load() },
              { "heaps_late", d_heaps_late.load() },
              { "heaps_skipped", d_heaps_skipped.load() },
-             { "heaps_skipped_by_selection", d_heaps_skipped_by_selection.load() } };
+             { "heaps_skipped_by_selection", d_heaps_skipped_by_selection.load() },
+             { "heaps_emitted_in_place", d_heaps_emitted_in_place.load() } };
 }
 
 void source_impl::publish_stats()
@@ -648,9 +671,106 @@ void source_impl::process_heap(recv::heap&& h)
         u.parts.push_back(std::move(p)); // src stays valid: the buffer moves
     }
     u.tags = std::move(tags);
-    u.h = std::move(h);
+    if (!d_lease || note_lease(u, h, *items[0]))
+        u.h = std::move(h); // the parts point into its memory
     d_heaps_emitted++;
     queue_unit(std::move(u));
+}
+
+bool source_impl::note_lease(unit& u,
+                             const recv::heap& h,
+                             const protocol::heap_item& item)
+{
+    const output_state& out = d_outputs[0];
+    unit::part& p = u.parts[0];
+    const std::size_t bytes = p.items * out.converter->wire_bytes_per_item(out.vlen);
+    // Only a heap whose item is its whole payload, emitted as it is, lies in the output
+    // as it was received; the next heaps of its size are lent output memory.
+    const bool whole = !out.plan && out.converter->is_plain_copy() && item.offset == 0 &&
+                       bytes == h.payload_size();
+    if (whole && d_lease->lease_size() != bytes)
+        d_lease->set_lease_size(bytes);
+    const std::optional<std::uint64_t> at =
+        d_lease->lease_position(h.get_payload_memory());
+    if (!at)
+        return true;
+    d_lease->take(*at);
+    if (whole) {
+        p.lease = at;
+        return true;
+    }
+    // Lent memory, but not emitted where it lies: copied out now, and the heap (with
+    // its lease) let go.
+    p.arranged.assign(p.src, p.src + bytes);
+    p.src = p.arranged.data();
+    return false;
+}
+
+void source_impl::evacuate_lease(std::uint64_t position)
+{
+    for (unit& u : d_units) {
+        unit::part& p = u.parts[0];
+        if (p.lease != position)
+            continue;
+        const output_state& out = d_outputs[0];
+        p.arranged.assign(p.src,
+                          p.src + p.items * out.converter->wire_bytes_per_item(out.vlen));
+        p.src = p.arranged.data();
+        p.lease.reset();
+        u.h.reset(); // ends the lease
+        return;
+    }
+}
+
+bool source_impl::emit_leased(unit::part& p,
+                              std::size_t n,
+                              std::size_t item_size,
+                              std::uint8_t* base,
+                              std::uint64_t base_at,
+                              std::uint64_t at)
+{
+    const std::size_t bytes = n * item_size;
+    // A heap the block holds in the way is copied out of it (rare: heaps completing out
+    // of order); one still being received makes the caller wait.
+    for (int attempt = 0;; attempt++) {
+        std::uint64_t blocking = 0;
+        const auto r = d_lease->claim(at, bytes, p.lease, &blocking);
+        if (r == output_lease_allocator::claim_result::granted)
+            break;
+        if (attempt > int(d_units.size()) + 1)
+            return false;
+        if (r == output_lease_allocator::claim_result::held_by_output) {
+            evacuate_lease(blocking);
+            continue;
+        }
+        // A heap still being received (typically incomplete, an earlier one completed
+        // after it) continues in memory of its own: at once when the stream's lock is
+        // free (an idle stream), else done by the stream's next batch of packets while
+        // this thread takes the next heaps.
+        recv::stream::payload_relocator relocate =
+            [lease = d_lease, at, bytes](const recv::memory_allocator::pointer& memory,
+                                         std::size_t capacity) {
+                return lease->relocate_from(memory, capacity, at, bytes);
+            };
+        const auto moved =
+            d_receiver.relocate_payloads(relocate, std::chrono::microseconds(0));
+        if (!moved || *moved == 0) {
+            d_receiver.request_relocation(std::move(relocate));
+            return false;
+        }
+    }
+    if (!p.lease)
+        return true; // the caller copies or zeroes as usual
+    const std::uint64_t from = *p.lease + p.done * item_size;
+    if (from == at) {
+        if (p.done == 0)
+            d_heaps_emitted_in_place++;
+        return true;
+    }
+    // Moved back over a gap (a dropped heap's lease), within the same mapping of the
+    // buffer so that memmove sees the overlap.
+    std::memmove(base + (at - base_at), base + (from - base_at), bytes);
+    return true;
 }
 
 int source_impl::general_work(int noutput_items,
@@ -660,32 +780,55 @@ int source_impl::general_work(int noutput_items,
 {
     const std::size_t n_out = d_outputs.size();
     std::vector<std::size_t> produced(n_out, 0);
+    // With leases (one output), the free part of the output buffer is lent from here.
+    auto* const base = static_cast<std::uint8_t*>(output_items[0]);
+    const std::size_t base_item_size = sample_size(d_outputs[0].type) * d_outputs[0].vlen;
+    const std::uint64_t base_at = nitems_written(0) * base_item_size;
+    if (d_lease)
+        d_lease->publish(base, base_at, std::size_t(noutput_items) * base_item_size);
+
     bool waited = false;
+    const auto started = std::chrono::steady_clock::now();
+    // Takes the next heap from the stream into d_units; false when there is none.
+    // \p held: the next unit waits for a heap being received, which the stream's next
+    // batch moves out of its way: wait a little, again and again (a work() call that
+    // produces nothing is parked for longer, while the ring fills).
+    auto fetch = [&](bool held) -> bool {
+        std::optional<recv::heap> h;
+        try {
+            const bool nothing_yet = produced[0] == 0;
+            if (held) {
+                if (std::chrono::steady_clock::now() - started > wait_for_heap)
+                    return false;
+                h = d_receiver.pop_for(held_poll);
+                if (!h)
+                    return true; // try the unit again
+            } else if (nothing_yet && !waited) {
+                waited = true;
+                h = d_receiver.pop_for(wait_for_heap);
+            } else {
+                h = d_receiver.try_pop();
+            }
+        } catch (const recv::ringbuffer_stopped&) {
+            d_ended = true;
+            return false;
+        }
+        if (!h)
+            return false;
+        process_heap(std::move(*h));
+        return true;
+    };
+
     bool room = true;
     while (room) {
         if (d_units.empty()) {
-            if (d_ended)
+            if (d_ended || !fetch(false))
                 break;
-            std::optional<recv::heap> h;
-            try {
-                const bool nothing_yet = produced[0] == 0;
-                if (nothing_yet && !waited) {
-                    waited = true;
-                    h = d_receiver.pop_for(wait_for_heap);
-                } else {
-                    h = d_receiver.try_pop();
-                }
-            } catch (const recv::ringbuffer_stopped&) {
-                d_ended = true;
-                break;
-            }
-            if (!h)
-                break;
-            process_heap(std::move(*h));
             continue;
         }
         unit& u = d_units.front();
         bool complete = true;
+        bool held = false; // by a heap still being received into the output buffer
         for (std::size_t i = 0; i < n_out; i++) {
             unit::part& p = u.parts[i];
             if (p.done == p.items)
@@ -696,6 +839,17 @@ int source_impl::general_work(int noutput_items,
                 continue;
             }
             const std::size_t n = std::min(space, p.items - p.done);
+            output_state& out = d_outputs[i];
+            const std::size_t item_size = sample_size(out.type) * out.vlen;
+            auto* dest =
+                static_cast<std::uint8_t*>(output_items[i]) + produced[i] * item_size;
+            if (d_lease &&
+                !emit_leased(
+                    p, n, item_size, base, base_at, base_at + produced[i] * item_size)) {
+                held = true;
+                complete = false;
+                break;
+            }
             if (p.done == 0)
                 for (const auto& [key, value] : u.tags)
                     add_item_tag(int(i),
@@ -703,11 +857,9 @@ int source_impl::general_work(int noutput_items,
                                  key,
                                  value,
                                  d_srcid);
-            output_state& out = d_outputs[i];
-            const std::size_t item_size = sample_size(out.type) * out.vlen;
-            auto* dest =
-                static_cast<std::uint8_t*>(output_items[i]) + produced[i] * item_size;
-            if (p.src) {
+            if (p.lease) {
+                // Written by emit_leased.
+            } else if (p.src) {
                 const std::size_t per_item = out.converter->wire_bytes_per_item(out.vlen);
                 out.converter->convert(p.src + p.done * per_item,
                                        dest,
@@ -719,6 +871,13 @@ int source_impl::general_work(int noutput_items,
             produced[i] += n;
             if (p.done < p.items)
                 complete = false;
+        }
+        if (held) {
+            // The heap in the way leaves the stream complete or dropped: take heaps
+            // until it has (or none is ready).
+            if (d_ended || !fetch(true))
+                break;
+            continue;
         }
         if (complete) {
             // Transposed values' buffers serve the next heaps (a few per output).

@@ -13,6 +13,7 @@
 #include "heap_gap_detector.h"
 #include "heap_selection.h"
 #include "item_catalog.h"
+#include "output_lease.h"
 #include "rx_time.h"
 #include "sample_converter.h"
 #include "stats_publisher.h"
@@ -83,6 +84,9 @@ private:
             std::size_t done = 0;
             /// The values in the output's layout, when it has one (src points here).
             std::vector<std::uint8_t> arranged;
+            /// The output stream position of src, when the heap's memory is a lease of
+            /// the output buffer (d_lease).
+            std::optional<std::uint64_t> lease;
         };
         std::vector<part> parts;
         tag_list tags; ///< on the first item of every output
@@ -110,10 +114,32 @@ private:
     /// An rx_time tag for \p timestamp, when rx_time is on.
     void add_rx_time(std::optional<std::uint64_t> timestamp, tag_list& tags) const;
     void queue_unit(unit&& u);
+    /// With d_lease: makes the single output's part of \p u lease-aware (the heap's
+    /// memory is a lease) and tells d_lease the size of heaps to lend. False: \p u
+    /// holds its own copy of the values, and the heap need not be kept.
+    bool note_lease(unit& u, const recv::heap& h, const protocol::heap_item& item);
+    /// Copies the values of the queued unit whose lease is at \p position into the unit
+    /// itself and ends the lease, so that the output may write over it.
+    void evacuate_lease(std::uint64_t position);
+    /**
+     * \brief Writes the next \p n items of part \p p (single output, with d_lease) at
+     * \p dest, stream position \p at; \p base / \p base_at: the output pointer and its
+     * position at the start of this work() call. False: the bytes are held by a heap
+     * still being received (nothing written).
+     */
+    bool emit_leased(unit::part& p,
+                     std::size_t n,
+                     std::size_t item_size,
+                     std::uint8_t* base,
+                     std::uint64_t base_at,
+                     std::uint64_t at);
     void publish_stats();
     std::vector<std::pair<std::string, std::uint64_t>> block_counters() const;
 
     block_receiver d_receiver;
+    /// Heap memory in the output buffer (single output; made at each start()), or null.
+    std::shared_ptr<output_lease_allocator> d_lease;
+    std::size_t d_lease_units = 0; ///< heaps the output buffer holds for leases
     item_catalog d_catalog;
     std::uint64_t d_catalog_version = ~std::uint64_t(0);
     std::vector<output_state> d_outputs;
@@ -143,7 +169,8 @@ private:
     // Block counters (published with the engine's statistics).
     std::atomic<std::uint64_t> d_heaps_emitted{ 0 }, d_heaps_lost{ 0 },
         d_heaps_zero_filled{ 0 }, d_heaps_incomplete{ 0 }, d_heaps_bad{ 0 },
-        d_heaps_late{ 0 }, d_heaps_skipped{ 0 }, d_heaps_skipped_by_selection{ 0 };
+        d_heaps_late{ 0 }, d_heaps_skipped{ 0 }, d_heaps_skipped_by_selection{ 0 },
+        d_heaps_emitted_in_place{ 0 };
 };
 
 } // namespace spead

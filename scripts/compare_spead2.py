@@ -94,7 +94,8 @@ def child_source(output, port, ring_heaps=0, buffer_bytes=0):
         out = spead.output_config('0x1000', 'complex', wire='|i1', scale=128)
         itemsize = gr.sizeof_gr_complex
     src = spead.source([out], transport='udp', address='127.0.0.1', port=port,
-                       heap_size=HEAP_SIZE, stats_interval=0, ring_heaps=ring_heaps)
+                       heap_size=HEAP_SIZE, stats_interval=0, ring_heaps=ring_heaps,
+                       receive_into_output=bool(os.environ.get('SOURCE_RECEIVE_INTO_OUTPUT')))
     if buffer_bytes > 0:
         src.set_min_output_buffer(0, max(2, buffer_bytes // itemsize))
     tb.connect(src, blocks.null_sink(itemsize))

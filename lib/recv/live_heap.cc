@@ -146,21 +146,35 @@ bool live_heap::reserve(std::size_t bytes, const protocol::packet_view& packet)
     }
     if (!grown)
         return false; // an allocator that fails without throwing
+    copy_received(grown.get());
+    d_payload = std::move(grown);
+    d_capacity = bytes;
+    return true;
+}
+
+void live_heap::copy_received(std::uint8_t* to) const
+{
     // Only bytes that arrived are moved: the gaps hold nothing worth copying.
     if (d_options->allow_out_of_order) {
         // An empty packet leaves an empty range, possibly before any memory existed.
         for (const auto& range : d_ranges) {
             if (range.second > range.first)
-                std::memcpy(grown.get() + range.first,
+                std::memcpy(to + range.first,
                             d_payload.get() + range.first,
                             range.second - range.first);
         }
     } else if (d_received_length > 0) {
-        std::memcpy(grown.get(), d_payload.get(), d_received_length);
+        std::memcpy(to, d_payload.get(), d_received_length);
     }
-    d_payload = std::move(grown);
-    d_capacity = bytes;
-    return true;
+}
+
+void live_heap::replace_payload(memory_allocator::pointer memory)
+{
+    if (!memory)
+        return;
+    if (d_payload)
+        copy_received(memory.get());
+    d_payload = std::move(memory);
 }
 
 live_heap::add_result live_heap::add_packet(const protocol::packet_view& packet)

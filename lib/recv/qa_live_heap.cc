@@ -183,6 +183,7 @@ class qa_live_heap : public CppUnit::TestFixture
 {
     CPPUNIT_TEST_SUITE(qa_live_heap);
     CPPUNIT_TEST(test_complete_in_order);
+    CPPUNIT_TEST(test_replaced_payload_keeps_what_arrived);
     CPPUNIT_TEST(test_single_packet_heap);
     CPPUNIT_TEST(test_out_of_order_every_permutation);
     CPPUNIT_TEST(test_duplicates_and_overlaps_rejected);
@@ -214,6 +215,31 @@ class qa_live_heap : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE_END();
 
 public:
+    void test_replaced_payload_keeps_what_arrived()
+    {
+        // A heap moved to other memory halfway (what the sample source does to take
+        // back output buffer memory) completes there with every byte, in order and out
+        // of order; its first memory goes back at once.
+        const bytes data = pattern(80);
+        const std::vector<bytes> packets = encode_four_packet_heap(data);
+        for (bool out_of_order : { false, true }) {
+            auto allocator = std::make_shared<counting_allocator>();
+            const live_heap_options options = make_options(allocator, out_of_order);
+            live_heap h(CNT, options);
+            ASSERT_RESULT(result::accepted, add(h, packets[0]));
+            ASSERT_RESULT(result::accepted, add(h, packets[out_of_order ? 2 : 1]));
+            const std::uint8_t* first = h.get_payload_memory().get();
+            auto other = std::make_shared<memory_allocator>();
+            h.replace_payload(other->allocate(h.get_payload_capacity()));
+            CPPUNIT_ASSERT(h.get_payload_memory().get() != first);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(1), allocator->frees);
+            ASSERT_RESULT(result::accepted, add(h, packets[out_of_order ? 1 : 2]));
+            ASSERT_RESULT(result::accepted, add(h, packets[3]));
+            CPPUNIT_ASSERT(h.is_complete());
+            check_payload(data, h.finish(false));
+        }
+    }
+
     void test_complete_in_order()
     {
         const bytes data = pattern(80);

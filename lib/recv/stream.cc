@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace gr {
 namespace spead {
@@ -151,6 +152,56 @@ bool stream::is_stopped() const
 {
     std::lock_guard<std::mutex> lock(d_mutex);
     return d_stopped;
+}
+
+std::optional<std::size_t> stream::relocate_payloads(const payload_relocator& relocate,
+                                                     std::chrono::microseconds patience)
+{
+    std::unique_lock<std::mutex> lock(d_mutex, std::try_to_lock);
+    const auto give_up = std::chrono::steady_clock::now() + patience;
+    while (!lock.owns_lock()) {
+        if (std::chrono::steady_clock::now() >= give_up)
+            return std::nullopt;
+        std::this_thread::yield();
+        lock.try_lock();
+    }
+    return relocate_locked(relocate);
+}
+
+void stream::request_relocation(payload_relocator relocate)
+{
+    std::lock_guard<std::mutex> lock(d_relocation_mutex);
+    d_relocation = std::move(relocate);
+    d_relocation_pending.store(true, std::memory_order_release);
+}
+
+void stream::serve_relocation()
+{
+    payload_relocator relocate;
+    {
+        std::lock_guard<std::mutex> lock(d_relocation_mutex);
+        relocate = std::move(d_relocation);
+        d_relocation = nullptr;
+        d_relocation_pending.store(false, std::memory_order_relaxed);
+    }
+    if (relocate)
+        relocate_locked(relocate);
+}
+
+std::size_t stream::relocate_locked(const payload_relocator& relocate)
+{
+    std::size_t moved = 0;
+    for (window_slot& slot : d_slots) {
+        if (!slot.live || !slot.heap.get_payload_memory())
+            continue;
+        memory_allocator::pointer memory =
+            relocate(slot.heap.get_payload_memory(), slot.heap.get_payload_capacity());
+        if (memory) {
+            slot.heap.replace_payload(std::move(memory));
+            moved++;
+        }
+    }
+    return moved;
 }
 
 stream_stats stream::get_stats() const
@@ -393,6 +444,8 @@ stream_batch::stream_batch(stream& s)
       d_begun_after_stop(s.d_stop_requested)
 {
     s.d_current_batch = this;
+    if (s.d_relocation_pending.load(std::memory_order_acquire))
+        s.serve_relocation();
 }
 
 stream_batch::~stream_batch()

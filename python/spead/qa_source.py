@@ -175,7 +175,30 @@ class qa_source(gr_unittest.TestCase):
                                   spead.output_config('data', 'complex')]),
                          [MiB, MiB // 8])
         self.assertEqual(buffers([spead.output_config('data', 'byte')],
-                                 heap_size=64 * MiB), [16 * MiB])
+                                 heap_size=64 * MiB),
+                         [16 * MiB])
+
+    def test_output_buffer_holds_the_heaps_received_into_it(self):
+        # A single output emitted without conversion receives heaps into its buffer:
+        # it holds every heap that may be alive at once (max_heaps * substreams + 4),
+        # up to 64 MiB.
+        MiB = 1 << 20
+
+        def buffer(output, **kw):
+            src = spead.source([output], transport='pcap', receive_into_output=True,
+                               pcap_file=support.capture(SINGLE_40), **kw)
+            return src.min_output_buffer(0)
+
+        self.assertEqual(buffer(spead.output_config('data', 'byte', wire='|u1'),
+                                heap_size=MiB), 8 * MiB)
+        self.assertEqual(buffer(spead.output_config('data', 'float', wire='<f4', vlen=2),
+                                heap_size=MiB, max_heaps=2, substreams=3),
+                         10 * MiB // 8)
+        self.assertEqual(buffer(spead.output_config('data', 'byte'), heap_size=64 * MiB),
+                         64 * MiB)
+        # Converted samples are copied: two heaps as before.
+        self.assertEqual(buffer(spead.output_config('data', 'complex', wire='|i1'),
+                                heap_size=MiB), MiB)
 
     def test_flowgraph_runs_twice(self):
         # Started again, the source reads the capture again as a new stream: its heap

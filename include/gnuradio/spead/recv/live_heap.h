@@ -132,10 +132,17 @@ public:
 
     /// The heap's memory so far (null before the first packet that needs it).
     const memory_allocator::pointer& get_payload_memory() const { return d_payload; }
+    /// Bytes of that memory.
+    std::size_t get_payload_capacity() const { return d_capacity; }
+    /// Continues the heap in \p memory (get_payload_capacity() bytes or more): the
+    /// bytes received so far are copied there and the old memory is given back.
+    void replace_payload(memory_allocator::pointer memory);
 
 private:
     /// Grows the heap's memory for \p packet; false on failure.
     bool reserve(std::size_t bytes, const protocol::packet_view& packet);
+    /// Copies the bytes received so far into \p to (the gaps hold nothing worth it).
+    void copy_received(std::uint8_t* to) const;
     add_result check_length(const protocol::packet_view& packet) const;
     bool range_is_new(std::size_t start, std::size_t end) const;
     void add_range(std::size_t start, std::size_t end);

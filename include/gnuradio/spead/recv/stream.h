@@ -18,6 +18,7 @@
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -100,6 +101,25 @@ public:
     /// True once the stream has stopped (stop item, end of input, or stop()).
     bool is_stopped() const;
 
+    /// Returns new memory for a live heap's memory that must move, or null.
+    using payload_relocator = std::function<memory_allocator::pointer(
+        const memory_allocator::pointer& memory, std::size_t capacity)>;
+    /**
+     * \brief Offers each live heap's memory to \p relocate with the stream's lock held
+     * (so that no payload is being written into it); a heap given new memory (at least
+     * \p capacity bytes) continues there with the bytes received so far, and its old
+     * memory goes back. The sample source takes back output buffer memory lent to a
+     * heap this way. Waits at most \p patience for the lock, since a reader may hold
+     * it while waiting for the caller (a full ring). \return the heaps moved, or
+     * nullopt when the lock could not be had.
+     */
+    std::optional<std::size_t> relocate_payloads(const payload_relocator& relocate,
+                                                 std::chrono::microseconds patience);
+    /// As relocate_payloads, done by the next batch of packets before it adds any (a
+    /// busy stream's readers hold the lock almost always); never waits. Replaces a
+    /// request not yet served.
+    void request_relocation(payload_relocator relocate);
+
 protected:
     /// Receives every finished heap, with the stream's lock held, on a reader's thread
     /// (or the thread calling stop() for flushed heaps). May block (ring_stream does
@@ -172,6 +192,10 @@ private:
     void note_accepted(const protocol::packet_view& packet);
     /// Counts a packet the window or its live heap refused.
     void count_refused(live_heap::add_result result, stream_batch& batch);
+    /// relocate_payloads' work, with the lock held.
+    std::size_t relocate_locked(const payload_relocator& relocate);
+    /// Serves a request_relocation(), with the lock held (from a batch).
+    void serve_relocation();
     /// The live heap with counter \p cnt, or nullptr; with the lock held.
     live_heap* find_live_heap(std::uint64_t cnt);
 
@@ -205,6 +229,10 @@ private:
     mutable std::mutex d_mutex;
     /// max_heaps slots per substream, substream after substream.
     std::vector<window_slot> d_slots;
+    /// A relocation requested for the next batch (request_relocation).
+    std::mutex d_relocation_mutex;
+    payload_relocator d_relocation;
+    std::atomic<bool> d_relocation_pending{ false };
     /// Per substream: the slot of its newest heap (the ring's head).
     std::vector<std::size_t> d_heads;
     /// Per hash bucket: the first slot of its chain (the newest heap), or no_slot.
