@@ -23,17 +23,9 @@ std::size_t preferred_output_items(std::size_t item_size, std::size_t unit_items
     return std::max<std::size_t>(2, bytes / item_size);
 }
 
-std::size_t
-in_place_output_items(std::size_t item_size, std::size_t unit_items, std::size_t units)
+std::size_t in_place_output_items(std::size_t item_size, std::size_t unit_items)
 {
-    item_size = std::max<std::size_t>(item_size, 1);
-    units = std::max<std::size_t>(units, 1);
-    const std::size_t limit = std::numeric_limits<std::size_t>::max() / units / item_size;
-    const std::size_t wanted = std::min(unit_items, limit) * item_size * units;
-    const std::size_t bytes =
-        std::clamp(wanted, min_output_buffer_bytes, max_in_place_output_buffer_bytes);
-    return std::max(preferred_output_items(item_size, unit_items),
-                    std::max<std::size_t>(2, bytes / item_size));
+    return preferred_output_items(item_size, unit_items) + 1;
 }
 
 std::size_t max_items_per_heap(std::size_t heap_size, std::size_t min_wire_bytes_per_item)

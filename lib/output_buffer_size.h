@@ -35,17 +35,14 @@ constexpr std::size_t max_output_buffer_bytes = std::size_t(16) << 20;
  */
 std::size_t preferred_output_items(std::size_t item_size, std::size_t unit_items);
 
-/// The largest buffer a source receiving heaps into its output asks for.
-constexpr std::size_t max_in_place_output_buffer_bytes = std::size_t(64) << 20;
-
 /**
  * \brief Output items a sample source that receives heaps straight into its output
- * buffer asks for: room for \p units units (every heap that may be alive at once) of
- * \p unit_items items of \p item_size bytes, within min_output_buffer_bytes and
- * max_in_place_output_buffer_bytes, and never less than preferred_output_items().
+ * buffer asks for: preferred_output_items() and one more. Two heaps' room is then
+ * free when the next block has read everything (GNU Radio keeps one item of a buffer
+ * unused, and rounds buffers up to whole pages), so that the heap being received and
+ * the one completed before it both lie in the buffer.
  */
-std::size_t
-in_place_output_items(std::size_t item_size, std::size_t unit_items, std::size_t units);
+std::size_t in_place_output_items(std::size_t item_size, std::size_t unit_items);
 
 /**
  * \brief The most output items one heap of \p heap_size payload bytes can give when

@@ -58,84 +58,91 @@ std::size_t output_lease_allocator::lease_size() const
     return d_lease_size;
 }
 
-void output_lease_allocator::reset()
+bool output_lease_allocator::free_of_leases(std::uint64_t position,
+                                            std::size_t bytes) const
 {
-    std::lock_guard<std::mutex> lock(d_mutex);
-    d_leases.clear();
-    d_ptr = nullptr;
-    d_published = d_limit = d_write = d_next = 0;
-}
-
-bool output_lease_allocator::has_gap() const
-{
-    std::uint64_t covered = d_write; // everything below is written or being written
-    for (const auto& [id, l] : d_leases) {
-        if (l.position > covered)
-            return true;
-        covered = std::max(covered, l.position + l.size);
-    }
-    return d_next > covered;
+    for (const auto& [id, p] : d_placed)
+        if (!p.fallback && p.position < position + bytes &&
+            position < p.position + p.size)
+            return false;
+    return true;
 }
 
 output_lease_allocator::pointer output_lease_allocator::allocate(std::size_t size,
                                                                  void* hint)
 {
-    std::uint8_t* ptr = nullptr;
-    std::uint64_t id = 0;
     {
         std::lock_guard<std::mutex> lock(d_mutex);
-        if (d_leases.empty())
-            d_next = d_write;
-        const bool lease_sized = size > 0 && size == d_lease_size;
-        if (lease_sized)
-            d_allocations++;
-        if (lease_sized && d_allocations > d_resume_at && d_ptr && d_next >= d_write &&
-            d_next + size <= d_limit && !has_gap()) {
-            ptr = d_ptr + (d_next - d_published);
-            id = d_next_id++;
-            d_leases.emplace(id, lease{ d_next, size });
-            d_next += size;
-            d_granted++;
-        } else {
+        if (size == 0 || size != d_lease_size) {
             d_fallbacks++;
+        } else {
+            d_allocations++;
+            // Its place: after what the heaps placed before it still have to emit.
+            std::uint64_t position = d_write;
+            for (const auto& [id, p] : d_placed)
+                position += p.size - std::min(p.size, p.emitted);
+            const std::uint64_t id = d_next_id++;
+            if (d_allocations > d_resume_at && d_ptr && position + size <= d_limit &&
+                free_of_leases(position, size)) {
+                d_placed.emplace(id, placed{ position, size });
+                d_granted++;
+                std::uint8_t* ptr = d_ptr + (position - d_published);
+                return make_pointer(ptr, id_to_user(id));
+            }
+            d_fallbacks++;
+            placed p{ position, size };
+            p.fallback = d_fallback->allocate(size, hint);
+            std::uint8_t* ptr = p.fallback.get();
+            d_placed.emplace(id, std::move(p));
+            return make_pointer(ptr, id_to_user(id));
         }
     }
-    if (!ptr)
-        return d_fallback->allocate(size, hint);
-    return make_pointer(ptr, id_to_user(id));
+    return d_fallback->allocate(size, hint);
 }
 
 void output_lease_allocator::free(std::uint8_t*, void* user)
 {
-    // The memory belongs to the output buffer: giving it back only ends the lease (a
-    // lease forgotten by reset() is ignored).
+    // A lease belongs to the output buffer: giving it back only ends it. Fallback
+    // memory goes back to its allocator when the entry goes (outside the lock).
+    recv::memory_allocator::pointer fallback;
     std::lock_guard<std::mutex> lock(d_mutex);
-    const auto it = d_leases.find(user_to_id(user));
-    if (it == d_leases.end())
+    const auto it = d_placed.find(user_to_id(user));
+    if (it == d_placed.end())
         return;
-    if (!it->second.taken)
-        upset(); // dropped by the stream
-    d_leases.erase(it);
+    if (!it->second.fallback && !it->second.taken)
+        upset(); // a lease dropped by the stream
+    fallback = std::move(it->second.fallback);
+    d_placed.erase(it);
 }
 
 std::optional<std::uint64_t>
-output_lease_allocator::lease_position(const pointer& memory) const
+output_lease_allocator::placed_heap(const recv::memory_allocator::pointer& memory) const
 {
     if (!memory || memory.get_deleter().get_allocator().get() != this)
         return std::nullopt;
+    const std::uint64_t id = user_to_id(memory.get_deleter().get_user());
     std::lock_guard<std::mutex> lock(d_mutex);
-    const auto it = d_leases.find(user_to_id(memory.get_deleter().get_user()));
-    if (it == d_leases.end())
+    if (d_placed.count(id) == 0)
+        return std::nullopt;
+    return id;
+}
+
+std::optional<std::uint64_t>
+output_lease_allocator::lease_position(std::uint64_t id) const
+{
+    std::lock_guard<std::mutex> lock(d_mutex);
+    const auto it = d_placed.find(id);
+    if (it == d_placed.end() || it->second.fallback)
         return std::nullopt;
     return it->second.position;
 }
 
-void output_lease_allocator::take(std::uint64_t position)
+void output_lease_allocator::take(std::uint64_t id)
 {
     std::lock_guard<std::mutex> lock(d_mutex);
-    for (auto& [id, l] : d_leases)
-        if (l.position == position)
-            l.taken = true;
+    const auto it = d_placed.find(id);
+    if (it != d_placed.end())
+        it->second.taken = true;
 }
 
 output_lease_allocator::claim_result
@@ -147,23 +154,28 @@ output_lease_allocator::claim(std::uint64_t position,
     std::lock_guard<std::mutex> lock(d_mutex);
     const std::uint64_t end = position + bytes;
     std::optional<std::uint64_t> taken_in_way;
-    for (const auto& [id, l] : d_leases) {
-        if (own && l.position == *own)
+    for (const auto& [id, p] : d_placed) {
+        if ((own && id == *own) || p.fallback)
             continue;
-        if (l.position >= end || l.position + l.size <= position)
+        if (p.position >= end || p.position + p.size <= position)
             continue;
-        if (!l.taken) {
+        if (!p.taken) {
             if (blocking)
-                *blocking = l.position;
+                *blocking = p.position;
             return claim_result::held_by_stream;
         }
         if (!taken_in_way)
-            taken_in_way = l.position;
+            taken_in_way = p.position;
     }
     if (taken_in_way) {
         if (blocking)
             *blocking = *taken_in_way;
         return claim_result::held_by_output;
+    }
+    if (own) {
+        const auto it = d_placed.find(*own);
+        if (it != d_placed.end())
+            it->second.emitted += bytes;
     }
     d_write = std::max(d_write, end);
     return claim_result::granted;
@@ -179,11 +191,11 @@ output_lease_allocator::relocate_from(const pointer& memory,
         return nullptr;
     {
         std::lock_guard<std::mutex> lock(d_mutex);
-        const auto it = d_leases.find(user_to_id(memory.get_deleter().get_user()));
-        if (it == d_leases.end() || it->second.taken)
+        const auto it = d_placed.find(user_to_id(memory.get_deleter().get_user()));
+        if (it == d_placed.end() || it->second.taken || it->second.fallback)
             return nullptr;
-        const lease& l = it->second;
-        if (l.position >= position + bytes || l.position + l.size <= position)
+        const placed& p = it->second;
+        if (p.position >= position + bytes || p.position + p.size <= position)
             return nullptr;
         d_relocated++;
         upset();

@@ -28,20 +28,20 @@ namespace spead {
  *
  * Positions are byte offsets in the output stream (bytes written since the start).
  * The output's thread publishes, at each work() call, the free region after its write
- * position; the receive thread's heaps of exactly lease_size() bytes get consecutive
- * pieces of it (leases) while they fit, other heaps memory from the fallback
- * allocator. A heap that completes at the write position is emitted without a copy.
+ * position. Every heap of exactly lease_size() bytes gets a place in the output: the
+ * write position plus the bytes of the heaps of that size before it still to be
+ * emitted (the place it takes when heaps go out in the order they started). When that
+ * place lies in the free region and no other heap's memory is there, the heap gets it
+ * as memory (a lease) and, completing in order, is emitted without a copy; otherwise
+ * it gets memory from the fallback allocator (and is copied as usual). Other sizes
+ * always get fallback memory.
  *
  * Before writing anything at the write position, the output claims the bytes
- * (claim()): the allocator then lends nothing below the new write position, and the
- * claim fails while a heap still in the stream holds those bytes (its memory is being
- * written). A lease given up without being emitted (a dropped heap) leaves a gap;
- * nothing more is lent until every lease has gone, so that the leases do not drift
- * away from the write position for good.
- *
- * A stream losing packets drops heaps and completes them out of order, and each such
- * lease costs copies (moving heaps back, taking memory back from a heap being
- * received) on top of the one saved: after such an upset nothing is lent for the next
+ * (claim()): the claim fails while a heap still in the stream has its memory there
+ * (the stream may be writing it), or names a heap the output holds there. Heaps that
+ * are dropped or complete out of order thus cost copies (a heap moved back over a
+ * dropped one's place, memory taken back from a heap being received) on top of the one
+ * saved: after a lease is dropped or taken back nothing is lent for the next
  * pause_after_upset heaps.
  *
  * Thread safety: every member may be called from any thread.
@@ -57,7 +57,7 @@ public:
     };
 
     /// Heaps not lent output memory after a lease was dropped or taken back.
-    static constexpr std::uint64_t pause_after_upset = 256;
+    static constexpr std::uint64_t pause_after_upset = 32;
 
     explicit output_lease_allocator(std::shared_ptr<recv::memory_allocator> fallback);
 
@@ -65,29 +65,28 @@ public:
     /// \p ptr (contiguous: a double-mapped circular buffer). Moves the write position to
     /// \p position.
     void publish(std::uint8_t* ptr, std::uint64_t position, std::size_t bytes);
-    /// Lends heaps of exactly \p bytes bytes from now on (0: none).
+    /// Places heaps of exactly \p bytes bytes from now on (0: none).
     void set_lease_size(std::size_t bytes);
     std::size_t lease_size() const;
-    /// Forgets every lease (a new stream); memory of older ones given back later is
-    /// ignored. Lends nothing until the next publish().
-    void reset();
 
-    /// The position of \p memory when it is a lease of this allocator still held.
-    std::optional<std::uint64_t> lease_position(const pointer& memory) const;
-    /// The output has taken the heap holding the lease at \p position out of the
-    /// stream: its memory no longer changes.
-    void take(std::uint64_t position);
+    /// The heap \p memory belongs to, when it was placed by this allocator (a lease or
+    /// fallback memory) and is still held.
+    std::optional<std::uint64_t>
+    placed_heap(const recv::memory_allocator::pointer& memory) const;
+    /// The output position of heap \p id's memory when it is a lease.
+    std::optional<std::uint64_t> lease_position(std::uint64_t id) const;
+    /// The output has taken heap \p id out of the stream: its memory no longer changes.
+    void take(std::uint64_t id);
     /**
      * \brief Asks for output bytes [\p position, \p position + \p bytes), to be written
-     * now; \p own: the position of the lease the bytes come from, if any (it may
-     * overlap them). On success the write position moves to their end.
+     * now, from heap \p own (placed_heap(), if any: its lease may overlap them, and its
+     * bytes count as emitted). On success the write position moves to their end.
      * \p blocking (when not granted): the position of a lease in the way.
      */
     claim_result claim(std::uint64_t position,
                        std::size_t bytes,
                        std::optional<std::uint64_t> own,
                        std::uint64_t* blocking = nullptr);
-
     /**
      * \brief For stream::relocate_payloads: memory from the fallback allocator for
      * \p memory when it is a lease of a heap still being received that overlaps
@@ -98,10 +97,10 @@ public:
                           std::uint64_t position,
                           std::size_t bytes);
 
-    /// Heaps lent output memory, and heaps given fallback memory, since construction.
+    /// Heaps lent output memory, heaps placed in fallback memory, and leases taken
+    /// back from heaps being received (relocate_from), since construction.
     std::uint64_t leases_granted() const;
     std::uint64_t fallbacks() const;
-    /// Leases taken back from heaps being received (relocate_from).
     std::uint64_t relocated() const;
 
     pointer allocate(std::size_t size, void* hint = nullptr) override;
@@ -110,26 +109,28 @@ protected:
     void free(std::uint8_t* ptr, void* user) override;
 
 private:
-    struct lease {
-        std::uint64_t position;
+    struct placed {
+        std::uint64_t position; ///< in the output
         std::size_t size;
+        std::size_t emitted = 0; ///< bytes claimed from it
         bool taken = false;
+        /// Fallback memory (the heap's place is only reckoned); null for a lease.
+        recv::memory_allocator::pointer fallback;
     };
-    /// A gap between the write position and a lease, or between two leases.
-    bool has_gap() const;
     /// A lease dropped or taken back: lending pauses (with d_mutex held).
     void upset() { d_resume_at = d_allocations + pause_after_upset; }
+    /// Whether [position, position + bytes) holds no lease (with d_mutex held).
+    bool free_of_leases(std::uint64_t position, std::size_t bytes) const;
 
     std::shared_ptr<recv::memory_allocator> d_fallback;
     mutable std::mutex d_mutex;
     std::uint8_t* d_ptr = nullptr; ///< at d_published
     std::uint64_t d_published = 0;
     std::uint64_t d_limit = 0; ///< end of the published free region
-    std::uint64_t d_write = 0; ///< write position (nothing is lent below it)
-    std::uint64_t d_next = 0;  ///< end of the last lease
+    std::uint64_t d_write = 0; ///< write position
     std::size_t d_lease_size = 0;
     std::uint64_t d_next_id = 1;
-    std::map<std::uint64_t, lease> d_leases; ///< by id (ids grow with position)
+    std::map<std::uint64_t, placed> d_placed; ///< by id (in the order placed)
     std::uint64_t d_granted = 0, d_fallbacks = 0, d_relocated = 0;
     std::uint64_t d_allocations = 0; ///< of the lease size
     std::uint64_t d_resume_at = 0;   ///< no lending before this many allocations

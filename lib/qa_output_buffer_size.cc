@@ -23,6 +23,7 @@ class qa_output_buffer_size : public CppUnit::TestFixture
     CPPUNIT_TEST(test_at_most_16_mib);
     CPPUNIT_TEST(test_huge_items);
     CPPUNIT_TEST(test_items_per_heap);
+    CPPUNIT_TEST(test_room_for_heaps_received_into_it);
     CPPUNIT_TEST_SUITE_END();
 
     static constexpr std::size_t MiB = std::size_t(1) << 20;
@@ -74,6 +75,14 @@ public:
         // A partial item at the end does not count.
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), max_items_per_heap(10, 3));
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), max_items_per_heap(0, 2));
+    }
+
+    void test_room_for_heaps_received_into_it()
+    {
+        // Two heaps and one item: two heaps free once the next block has read all.
+        CPPUNIT_ASSERT_EQUAL(2 * MiB + 1, in_place_output_items(1, MiB));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(600 + 1), in_place_output_items(4096, 300));
+        CPPUNIT_ASSERT_EQUAL(MiB + 1, in_place_output_items(1, 0));
     }
 };
 

@@ -24,13 +24,13 @@ class qa_output_lease : public CppUnit::TestFixture
     CPPUNIT_TEST(test_nothing_is_lent_before_publish);
     CPPUNIT_TEST(test_claim_waits_for_a_heap_being_received);
     CPPUNIT_TEST(test_claim_over_a_taken_heap_names_it);
-    CPPUNIT_TEST(test_a_dropped_lease_stops_lending_until_all_are_gone);
+    CPPUNIT_TEST(test_a_heap_in_fallback_memory_keeps_its_place);
+    CPPUNIT_TEST(test_a_dropped_heap_gives_up_its_place);
     CPPUNIT_TEST(test_an_upset_pauses_lending);
-    CPPUNIT_TEST(test_nothing_is_lent_below_the_write_position);
-    CPPUNIT_TEST(test_reset_forgets_leases);
     CPPUNIT_TEST_SUITE_END();
 
     using claim = output_lease_allocator::claim_result;
+    using pointer = recv::memory_allocator::pointer;
     static constexpr std::size_t heap = 1000;
 
     std::vector<std::uint8_t> d_buffer;
@@ -40,6 +40,16 @@ class qa_output_lease : public CppUnit::TestFixture
     {
         return p >= d_buffer.data() && p < d_buffer.data() + d_buffer.size();
     }
+    std::uint64_t id(const pointer& p) const { return *d_lease->placed_heap(p); }
+    std::optional<std::uint64_t> lease_at(const pointer& p) const
+    {
+        return d_lease->lease_position(id(p));
+    }
+    /// The free region: \p heaps heaps from 5000 bytes written.
+    void publish(std::size_t heaps, std::size_t written = 5 * heap)
+    {
+        d_lease->publish(d_buffer.data() + written, written, heaps * heap);
+    }
 
 public:
     void setUp() override
@@ -48,8 +58,7 @@ public:
         d_lease = std::make_shared<output_lease_allocator>(
             std::make_shared<recv::memory_allocator>());
         d_lease->set_lease_size(heap);
-        // 5000 bytes written so far; the next 5000 are free.
-        d_lease->publish(d_buffer.data() + 5 * heap, 5 * heap, 5 * heap);
+        publish(5);
     }
 
     void test_heaps_of_the_lease_size_lie_one_after_another()
@@ -58,8 +67,8 @@ public:
         auto b = d_lease->allocate(heap);
         CPPUNIT_ASSERT(a.get() == d_buffer.data() + 5 * heap);
         CPPUNIT_ASSERT(b.get() == d_buffer.data() + 6 * heap);
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5 * heap), *d_lease->lease_position(a));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(6 * heap), *d_lease->lease_position(b));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5 * heap), *lease_at(a));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(6 * heap), *lease_at(b));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), d_lease->leases_granted());
     }
 
@@ -67,8 +76,8 @@ public:
     {
         auto small = d_lease->allocate(heap / 2);
         CPPUNIT_ASSERT(!in_buffer(small.get()));
-        CPPUNIT_ASSERT(!d_lease->lease_position(small));
-        std::vector<recv::memory_allocator::pointer> lent;
+        CPPUNIT_ASSERT(!d_lease->placed_heap(small));
+        std::vector<pointer> lent;
         for (int i = 0; i < 5; i++)
             lent.push_back(d_lease->allocate(heap));
         for (const auto& p : lent)
@@ -76,6 +85,7 @@ public:
         // The free region holds five heaps: the sixth gets memory of its own.
         auto sixth = d_lease->allocate(heap);
         CPPUNIT_ASSERT(!in_buffer(sixth.get()));
+        CPPUNIT_ASSERT(!lease_at(sixth));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), d_lease->fallbacks());
         sixth[heap - 1] = 1; // really heap bytes
     }
@@ -86,7 +96,7 @@ public:
             std::make_shared<recv::memory_allocator>());
         lease->set_lease_size(heap);
         auto p = lease->allocate(heap);
-        CPPUNIT_ASSERT(!lease->lease_position(p));
+        CPPUNIT_ASSERT(!lease->lease_position(*lease->placed_heap(p)));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), lease->leases_granted());
     }
 
@@ -97,18 +107,19 @@ public:
         std::uint64_t blocking = 0;
         // b (still in the stream) completes first: emitting it at the write position
         // would write over a, whose memory the stream may still be filling.
+        d_lease->take(id(b));
         CPPUNIT_ASSERT(claim::held_by_stream ==
-                       d_lease->claim(5 * heap, heap, 6 * heap, &blocking));
+                       d_lease->claim(5 * heap, heap, id(b), &blocking));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(5 * heap), blocking);
         // a emitted where it lies: its own lease is no obstacle.
-        d_lease->take(5 * heap);
-        CPPUNIT_ASSERT(claim::granted == d_lease->claim(5 * heap, heap, 5 * heap));
+        d_lease->take(id(a));
+        CPPUNIT_ASSERT(claim::granted == d_lease->claim(5 * heap, heap, id(a)));
     }
 
     void test_claim_over_a_taken_heap_names_it()
     {
         auto a = d_lease->allocate(heap);
-        d_lease->take(5 * heap);
+        d_lease->take(id(a));
         std::uint64_t blocking = 0;
         // A heap with memory of its own, to be copied to the write position, where a
         // heap already taken by the output lies.
@@ -119,25 +130,41 @@ public:
         CPPUNIT_ASSERT(claim::granted == d_lease->claim(5 * heap, heap, std::nullopt));
     }
 
-    void test_a_dropped_lease_stops_lending_until_all_are_gone()
+    void test_a_heap_in_fallback_memory_keeps_its_place()
     {
+        // Room for one heap: a is lent it, b gets memory of its own. With more room
+        // (the next work() call), c is placed after b's place, which b's values take
+        // when copied: all three go out in order, a and c without a copy.
+        publish(1);
+        auto a = d_lease->allocate(heap);
+        auto b = d_lease->allocate(heap);
+        publish(5);
+        auto c = d_lease->allocate(heap);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5 * heap), *lease_at(a));
+        CPPUNIT_ASSERT(!in_buffer(b.get()));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(7 * heap), *lease_at(c));
+        for (const pointer* p : { &a, &b, &c })
+            d_lease->take(id(*p));
+        CPPUNIT_ASSERT(claim::granted == d_lease->claim(5 * heap, heap, id(a)));
+        CPPUNIT_ASSERT(claim::granted == d_lease->claim(6 * heap, heap, id(b)));
+        CPPUNIT_ASSERT(claim::granted == d_lease->claim(7 * heap, heap, id(c)));
+    }
+
+    void test_a_dropped_heap_gives_up_its_place()
+    {
+        publish(1);
         auto a = d_lease->allocate(heap);
         auto b = d_lease->allocate(heap);
         auto c = d_lease->allocate(heap);
-        for (std::uint64_t at : { 5 * heap, 6 * heap, 7 * heap })
-            d_lease->take(at);
-        // a emitted where it lies, b dropped by the output (say incomplete): a gap
-        // between the write position and c, so nothing more is lent after c.
-        CPPUNIT_ASSERT(claim::granted == d_lease->claim(5 * heap, heap, 5 * heap));
-        a.reset();
-        b.reset();
-        CPPUNIT_ASSERT(!d_lease->lease_position(d_lease->allocate(heap)));
-        // c moved back over the gap and emitted; once no lease is left, lending
-        // resumes at the write position.
-        CPPUNIT_ASSERT(claim::granted == d_lease->claim(6 * heap, heap, 7 * heap));
-        c.reset();
+        b.reset(); // dropped (say incomplete): c will take its place
+        publish(5);
         auto d = d_lease->allocate(heap);
-        CPPUNIT_ASSERT(d.get() == d_buffer.data() + 7 * heap);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(7 * heap), *lease_at(d));
+        // Half of a emitted: what it has left to emit still counts.
+        d_lease->take(id(a));
+        CPPUNIT_ASSERT(claim::granted == d_lease->claim(5 * heap, heap / 2, id(a)));
+        auto e = d_lease->allocate(heap);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(8 * heap), *lease_at(e));
     }
 
     void test_an_upset_pauses_lending()
@@ -148,7 +175,7 @@ public:
         a.reset(); // never taken by the output: dropped
         const auto pause = output_lease_allocator::pause_after_upset;
         for (std::uint64_t i = 0; i < pause; i++)
-            CPPUNIT_ASSERT(!d_lease->lease_position(d_lease->allocate(heap)));
+            CPPUNIT_ASSERT(!lease_at(d_lease->allocate(heap)));
         auto b = d_lease->allocate(heap);
         CPPUNIT_ASSERT(b.get() == d_buffer.data() + 5 * heap);
 
@@ -158,36 +185,12 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), d_lease->relocated());
         // Not for a lease outside the bytes asked for, nor one the output has taken.
         CPPUNIT_ASSERT(!d_lease->relocate_from(b, heap, 6 * heap, heap));
-        d_lease->take(6 * heap);
+        d_lease->take(id(c));
         CPPUNIT_ASSERT(!d_lease->relocate_from(c, heap, 6 * heap, heap));
         c.reset();
         b.reset();
         for (std::uint64_t i = 0; i < pause; i++)
-            CPPUNIT_ASSERT(!d_lease->lease_position(d_lease->allocate(heap)));
-    }
-
-    void test_nothing_is_lent_below_the_write_position()
-    {
-        CPPUNIT_ASSERT(claim::granted ==
-                       d_lease->claim(5 * heap, heap / 2, std::nullopt));
-        auto a = d_lease->allocate(heap);
-        CPPUNIT_ASSERT(a.get() == d_buffer.data() + 5 * heap + heap / 2);
-        // Bytes lent after the write position are not the output's until returned.
-        CPPUNIT_ASSERT(claim::held_by_stream ==
-                       d_lease->claim(5 * heap + heap / 2, heap, std::nullopt));
-    }
-
-    void test_reset_forgets_leases()
-    {
-        auto a = d_lease->allocate(heap);
-        d_lease->reset();
-        CPPUNIT_ASSERT(!d_lease->lease_position(a));
-        a.reset(); // a lease of the old stream given back: ignored
-        auto b = d_lease->allocate(heap);
-        CPPUNIT_ASSERT(!d_lease->lease_position(b)); // not published since
-        d_lease->publish(d_buffer.data(), 0, 2 * heap);
-        auto c = d_lease->allocate(heap);
-        CPPUNIT_ASSERT(c.get() == d_buffer.data());
+            CPPUNIT_ASSERT(!lease_at(d_lease->allocate(heap)));
     }
 };
 

@@ -10,6 +10,8 @@
 #include "output_lease.h"
 #include "pmt_values.h"
 #include "source_impl.h"
+#include <gnuradio/block_detail.h>
+#include <gnuradio/buffer.h>
 #include <gnuradio/io_signature.h>
 #include <gnuradio/spead/gr_log_bridge.h>
 #include <gnuradio/spead/protocol/decode_error.h>
@@ -94,6 +96,8 @@ constexpr auto wait_for_heap = std::chrono::milliseconds(100);
 constexpr unsigned int blocked_input_timer_ms = 5;
 /// How often work() looks again at a unit waiting for a heap being received.
 constexpr auto held_poll = std::chrono::microseconds(200);
+/// How often work(), waiting for a heap, tells d_lease how much room the output has.
+constexpr auto lease_refresh = std::chrono::microseconds(200);
 
 
 std::vector<int> output_sizes(const std::vector<output_config>& outputs)
@@ -238,15 +242,12 @@ source_impl::source_impl(const receiver_config& config,
     // preferred_output_items), at least a MiB (docs/blocks.md has the figures).
     // GRC's "Min Output Buffer" overrides it.
     // A single output whose heaps may be emitted where they were received: heaps get
-    // memory in the output buffer (see output_lease.h), which then holds every heap
-    // that may be alive at once.
+    // memory in the output buffer (see output_lease.h).
     const bool lease =
         config.receive_into_output && d_outputs.size() == 1 &&
         d_outputs[0].layout.empty() &&
         (!d_outputs[0].converter || d_outputs[0].converter->is_plain_copy());
     if (lease) {
-        d_lease_units =
-            std::size_t(config.max_heaps) * std::size_t(config.substreams) + 4;
         d_receiver.wrap_allocator([this](std::shared_ptr<recv::memory_allocator> base) {
             d_lease = std::make_shared<output_lease_allocator>(std::move(base));
             return d_lease;
@@ -262,10 +263,10 @@ source_impl::source_impl(const receiver_config& config,
                                          : scalars_per_sample(out.type) * out.vlen;
         const std::size_t heap_items =
             max_items_per_heap(std::size_t(config.heap_size), min_wire);
-        set_min_output_buffer(
-            int(i),
-            long(lease ? in_place_output_items(item_size, heap_items, d_lease_units)
-                       : preferred_output_items(item_size, heap_items)));
+        set_min_output_buffer(int(i),
+                              long(lease
+                                       ? in_place_output_items(item_size, heap_items)
+                                       : preferred_output_items(item_size, heap_items)));
     }
 
     route_engine_log_to_gnuradio();
@@ -690,15 +691,18 @@ bool source_impl::note_lease(unit& u,
                        bytes == h.payload_size();
     if (whole && d_lease->lease_size() != bytes)
         d_lease->set_lease_size(bytes);
-    const std::optional<std::uint64_t> at =
-        d_lease->lease_position(h.get_payload_memory());
-    if (!at)
+    const std::optional<std::uint64_t> id = d_lease->placed_heap(h.get_payload_memory());
+    if (!id)
         return true;
-    d_lease->take(*at);
+    d_lease->take(*id);
+    const std::optional<std::uint64_t> at = d_lease->lease_position(*id);
     if (whole) {
+        p.placed = id;
         p.lease = at;
         return true;
     }
+    if (!at)
+        return true; // memory of its own, copied as usual
     // Lent memory, but not emitted where it lies: copied out now, and the heap (with
     // its lease) let go.
     p.arranged.assign(p.src, p.src + bytes);
@@ -717,6 +721,7 @@ void source_impl::evacuate_lease(std::uint64_t position)
                           p.src + p.items * out.converter->wire_bytes_per_item(out.vlen));
         p.src = p.arranged.data();
         p.lease.reset();
+        p.placed.reset();
         u.h.reset(); // ends the lease
         return;
     }
@@ -734,7 +739,7 @@ bool source_impl::emit_leased(unit::part& p,
     // of order); one still being received makes the caller wait.
     for (int attempt = 0;; attempt++) {
         std::uint64_t blocking = 0;
-        const auto r = d_lease->claim(at, bytes, p.lease, &blocking);
+        const auto r = d_lease->claim(at, bytes, p.placed, &blocking);
         if (r == output_lease_allocator::claim_result::granted)
             break;
         if (attempt > int(d_units.size()) + 1)
@@ -803,6 +808,16 @@ int source_impl::general_work(int noutput_items,
                 h = d_receiver.pop_for(held_poll);
                 if (!h)
                     return true; // try the unit again
+            } else if (nothing_yet && !waited && d_lease) {
+                // The heaps placed while this thread waits need the room downstream
+                // blocks free meanwhile: publish it again now and then.
+                waited = true;
+                while (!(h = d_receiver.pop_for(lease_refresh)) &&
+                       std::chrono::steady_clock::now() - started < wait_for_heap)
+                    d_lease->publish(base,
+                                     base_at,
+                                     std::size_t(detail()->output(0)->space_available()) *
+                                         base_item_size);
             } else if (nothing_yet && !waited) {
                 waited = true;
                 h = d_receiver.pop_for(wait_for_heap);

@@ -84,8 +84,11 @@ private:
             std::size_t done = 0;
             /// The values in the output's layout, when it has one (src points here).
             std::vector<std::uint8_t> arranged;
+            /// The heap as d_lease placed it (output_lease_allocator::placed_heap),
+            /// when its values go out whole.
+            std::optional<std::uint64_t> placed;
             /// The output stream position of src, when the heap's memory is a lease of
-            /// the output buffer (d_lease).
+            /// the output buffer.
             std::optional<std::uint64_t> lease;
         };
         std::vector<part> parts;
@@ -139,7 +142,6 @@ private:
     block_receiver d_receiver;
     /// Heap memory in the output buffer (single output; made at each start()), or null.
     std::shared_ptr<output_lease_allocator> d_lease;
-    std::size_t d_lease_units = 0; ///< heaps the output buffer holds for leases
     item_catalog d_catalog;
     std::uint64_t d_catalog_version = ~std::uint64_t(0);
     std::vector<output_state> d_outputs;

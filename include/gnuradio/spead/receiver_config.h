@@ -114,9 +114,9 @@ struct SPEAD_API receiver_config {
     std::string allocator = "new";
     /// SPEAD Source only: a heap whose one output's item is its whole payload, emitted
     /// without conversion, is received straight into the output buffer and emitted
-    /// where it lies (no copy) while the buffer has room, which then holds
-    /// max_heaps * substreams + 4 heaps. Less CPU per byte at steady rates; a stream
-    /// losing packets pauses it (docs/blocks.md). False (default): always copied.
+    /// where it lies (no copy) when its place there is free. Less CPU per byte at
+    /// steady rates; a stream losing packets gains nothing (docs/blocks.md). False
+    /// (default): always copied.
     bool receive_into_output = false;
 
     // ---- Threads
