@@ -84,13 +84,13 @@ output_lease_allocator::pointer output_lease_allocator::allocate(std::size_t siz
             const std::uint64_t id = d_next_id++;
             if (d_allocations > d_resume_at && d_ptr && position + size <= d_limit &&
                 free_of_leases(position, size)) {
-                d_placed.emplace(id, placed{ position, size });
+                d_placed.emplace(id, placed{ position, size, 0, false, nullptr });
                 d_granted++;
                 std::uint8_t* ptr = d_ptr + (position - d_published);
                 return make_pointer(ptr, id_to_user(id));
             }
             d_fallbacks++;
-            placed p{ position, size };
+            placed p{ position, size, 0, false, nullptr };
             p.fallback = d_fallback->allocate(size, hint);
             std::uint8_t* ptr = p.fallback.get();
             d_placed.emplace(id, std::move(p));
@@ -109,8 +109,6 @@ void output_lease_allocator::free(std::uint8_t*, void* user)
     const auto it = d_placed.find(user_to_id(user));
     if (it == d_placed.end())
         return;
-    if (!it->second.fallback && !it->second.taken)
-        upset(); // a lease dropped by the stream
     fallback = std::move(it->second.fallback);
     d_placed.erase(it);
 }

@@ -38,11 +38,11 @@ namespace spead {
  *
  * Before writing anything at the write position, the output claims the bytes
  * (claim()): the claim fails while a heap still in the stream has its memory there
- * (the stream may be writing it), or names a heap the output holds there. Heaps that
- * are dropped or complete out of order thus cost copies (a heap moved back over a
- * dropped one's place, memory taken back from a heap being received) on top of the one
- * saved: after a lease is dropped or taken back nothing is lent for the next
- * pause_after_upset heaps.
+ * (the stream may be writing it), or names a heap the output holds there. A heap
+ * dropped (incomplete) gives up its place: the heaps placed after it move back over it
+ * when emitted (a copy each), and later heaps are placed without it. Taking a lease
+ * back from a heap being received (relocate_from) costs a copy in the receive thread:
+ * after one, nothing is lent for the next pause_after_upset heaps.
  *
  * Thread safety: every member may be called from any thread.
  */
@@ -56,7 +56,7 @@ public:
         held_by_output, ///< a heap the output has taken (see take()) has memory there
     };
 
-    /// Heaps not lent output memory after a lease was dropped or taken back.
+    /// Heaps not lent output memory after a lease was taken back.
     static constexpr std::uint64_t pause_after_upset = 32;
 
     explicit output_lease_allocator(std::shared_ptr<recv::memory_allocator> fallback);
@@ -117,7 +117,7 @@ private:
         /// Fallback memory (the heap's place is only reckoned); null for a lease.
         recv::memory_allocator::pointer fallback;
     };
-    /// A lease dropped or taken back: lending pauses (with d_mutex held).
+    /// A lease taken back: lending pauses (with d_mutex held).
     void upset() { d_resume_at = d_allocations + pause_after_upset; }
     /// Whether [position, position + bytes) holds no lease (with d_mutex held).
     bool free_of_leases(std::uint64_t position, std::size_t bytes) const;

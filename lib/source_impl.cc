@@ -96,6 +96,8 @@ constexpr auto wait_for_heap = std::chrono::milliseconds(100);
 constexpr unsigned int blocked_input_timer_ms = 5;
 /// How often work() looks again at a unit waiting for a heap being received.
 constexpr auto held_poll = std::chrono::microseconds(200);
+/// How long the output waits for a heap being received in the way before moving it.
+constexpr auto relocate_after = std::chrono::milliseconds(5);
 /// How often work(), waiting for a heap, tells d_lease how much room the output has.
 constexpr auto lease_refresh = std::chrono::microseconds(200);
 
@@ -289,6 +291,7 @@ bool source_impl::start()
     // A new stream (after a stop, the flowgraph may be started again): its heap
     // counters start afresh, and so do the block's counters.
     d_units.clear();
+    d_held_since.reset();
     d_pending_tags.clear();
     d_cnt_gaps = heap_gap_detector(d_cnt_gaps.step());
     d_timestamp_gaps = heap_gap_detector(d_timestamp_gaps.step());
@@ -748,10 +751,16 @@ bool source_impl::emit_leased(unit::part& p,
             evacuate_lease(blocking);
             continue;
         }
-        // A heap still being received (typically incomplete, an earlier one completed
-        // after it) continues in memory of its own: at once when the stream's lock is
-        // free (an idle stream), else done by the stream's next batch of packets while
-        // this thread takes the next heaps.
+        // A heap still being received, typically incomplete while a later one
+        // completed: a busy stream soon completes or evicts it (after max_heaps newer
+        // heaps), at no cost. One that keeps the output waiting (a stream gone quiet)
+        // continues in memory of its own: at once when the stream's lock is free, else
+        // done by the stream's next batch of packets.
+        const auto now = std::chrono::steady_clock::now();
+        if (!d_held_since)
+            d_held_since = now;
+        if (now - *d_held_since < relocate_after)
+            return false;
         recv::stream::payload_relocator relocate =
             [lease = d_lease, at, bytes](const recv::memory_allocator::pointer& memory,
                                          std::size_t capacity) {
@@ -764,6 +773,7 @@ bool source_impl::emit_leased(unit::part& p,
             return false;
         }
     }
+    d_held_since.reset();
     if (!p.lease)
         return true; // the caller copies or zeroes as usual
     const std::uint64_t from = *p.lease + p.done * item_size;

@@ -19,6 +19,7 @@
 #include "stats_publisher.h"
 #include <gnuradio/spead/source.h>
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <optional>
 
@@ -142,6 +143,8 @@ private:
     block_receiver d_receiver;
     /// Heap memory in the output buffer (single output; made at each start()), or null.
     std::shared_ptr<output_lease_allocator> d_lease;
+    /// Since when the next unit waits for a heap being received in its way.
+    std::optional<std::chrono::steady_clock::time_point> d_held_since;
     item_catalog d_catalog;
     std::uint64_t d_catalog_version = ~std::uint64_t(0);
     std::vector<output_state> d_outputs;
