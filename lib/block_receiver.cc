@@ -99,13 +99,12 @@ void block_receiver::make_allocator(recv::stream_config& sc)
 }
 
 std::optional<std::size_t>
-block_receiver::relocate_payloads(const recv::stream::payload_relocator& relocate,
-                                  std::chrono::microseconds patience)
+block_receiver::try_relocate_payloads(const recv::stream::payload_relocator& relocate)
 {
     std::lock_guard<std::mutex> lock(d_use_mutex);
     if (!d_ring)
         return std::nullopt;
-    return d_ring->relocate_payloads(relocate, patience);
+    return d_ring->try_relocate_payloads(relocate);
 }
 
 void block_receiver::request_relocation(recv::stream::payload_relocator relocate)

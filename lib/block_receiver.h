@@ -95,11 +95,10 @@ public:
     /// A heap if one is ready. \throws ringbuffer_stopped as pop_for.
     std::optional<recv::heap> try_pop();
 
-    /// stream::relocate_payloads on the heap stream; nullopt when there is none or its
-    /// lock could not be had within \p patience.
+    /// stream::try_relocate_payloads on the heap stream; nullopt when there is none
+    /// or its lock is taken.
     std::optional<std::size_t>
-    relocate_payloads(const recv::stream::payload_relocator& relocate,
-                      std::chrono::microseconds patience);
+    try_relocate_payloads(const recv::stream::payload_relocator& relocate);
     /// stream::request_relocation on the heap stream, when there is one.
     void request_relocation(recv::stream::payload_relocator relocate);
 

@@ -88,7 +88,7 @@ public:
                        std::optional<std::uint64_t> own,
                        std::uint64_t* blocking = nullptr);
     /**
-     * \brief For stream::relocate_payloads: memory from the fallback allocator for
+     * \brief For stream::try_relocate_payloads: memory from the fallback allocator for
      * \p memory when it is a lease of a heap still being received that overlaps
      * [\p position, \p position + \p bytes); else null.
      */

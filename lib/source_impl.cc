@@ -766,8 +766,7 @@ bool source_impl::emit_leased(unit::part& p,
                                          std::size_t capacity) {
                 return lease->relocate_from(memory, capacity, at, bytes);
             };
-        const auto moved =
-            d_receiver.relocate_payloads(relocate, std::chrono::microseconds(0));
+        const auto moved = d_receiver.try_relocate_payloads(relocate);
         if (!moved || *moved == 0) {
             d_receiver.request_relocation(std::move(relocate));
             return false;

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 namespace gr {
 namespace spead {
@@ -154,17 +153,12 @@ bool stream::is_stopped() const
     return d_stopped;
 }
 
-std::optional<std::size_t> stream::relocate_payloads(const payload_relocator& relocate,
-                                                     std::chrono::microseconds patience)
+std::optional<std::size_t>
+stream::try_relocate_payloads(const payload_relocator& relocate)
 {
     std::unique_lock<std::mutex> lock(d_mutex, std::try_to_lock);
-    const auto give_up = std::chrono::steady_clock::now() + patience;
-    while (!lock.owns_lock()) {
-        if (std::chrono::steady_clock::now() >= give_up)
-            return std::nullopt;
-        std::this_thread::yield();
-        lock.try_lock();
-    }
+    if (!lock.owns_lock())
+        return std::nullopt;
     return relocate_locked(relocate);
 }
 

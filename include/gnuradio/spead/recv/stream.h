@@ -18,7 +18,6 @@
 #include <gnuradio/spead/recv/thread_pool.h>
 #include <array>
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -109,13 +108,12 @@ public:
      * (so that no payload is being written into it); a heap given new memory (at least
      * \p capacity bytes) continues there with the bytes received so far, and its old
      * memory goes back. The sample source takes back output buffer memory lent to a
-     * heap this way. Waits at most \p patience for the lock, since a reader may hold
-     * it while waiting for the caller (a full ring). \return the heaps moved, or
-     * nullopt when the lock could not be had.
+     * heap this way. Only when the lock is free at once: a reader may hold it while
+     * waiting for the caller (a full ring). \return the heaps moved, or nullopt when
+     * the lock was taken.
      */
-    std::optional<std::size_t> relocate_payloads(const payload_relocator& relocate,
-                                                 std::chrono::microseconds patience);
-    /// As relocate_payloads, done by the next batch of packets before it adds any (a
+    std::optional<std::size_t> try_relocate_payloads(const payload_relocator& relocate);
+    /// As try_relocate_payloads, done by the next batch of packets before it adds any (a
     /// busy stream's readers hold the lock almost always); never waits. Replaces a
     /// request not yet served.
     void request_relocation(payload_relocator relocate);
@@ -192,7 +190,7 @@ private:
     void note_accepted(const protocol::packet_view& packet);
     /// Counts a packet the window or its live heap refused.
     void count_refused(live_heap::add_result result, stream_batch& batch);
-    /// relocate_payloads' work, with the lock held.
+    /// try_relocate_payloads' work, with the lock held.
     std::size_t relocate_locked(const payload_relocator& relocate);
     /// Serves a request_relocation(), with the lock held (from a batch).
     void serve_relocation();
