@@ -56,7 +56,8 @@ consecutive groups, [addr]:port for IPv6) or FILE (a capture file), with
                          larger ones are counted as packets_rejected_oversize
   --buffer-size BYTES    socket receive buffer to ask for (UDP default 8M, TCP
                          208K; a shortfall is reported once: raise
-                         net.core.rmem_max)
+                         net.core.rmem_max; as root, UDP gets it whole unless
+                         GR_SPEAD_UDP_FORCE_BUFFER=0)
   --busy-poll US         UDP: keep reading for up to US microseconds after the
                          socket runs dry before sleeping (default 0): with
                          --affinity, keeps the receiving core awake between

@@ -13,7 +13,10 @@
 #include <gnuradio/spead/recv/socket_buffer.h>
 #include <gnuradio/spead/recv/udp_reader.h>
 #include <cppunit/extensions/HelperMacros.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <fstream>
+#include <string>
 
 using namespace gr::spead::protocol;
 using namespace gr::spead::recv;
@@ -55,6 +58,24 @@ std::size_t rmem_max()
     return in ? value : 0;
 }
 
+/// Whether this process may pass net.core.rmem_max (CAP_NET_ADMIN, bit 12 of CapEff).
+bool may_pass_rmem_max()
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("CapEff:", 0) == 0)
+            return (std::stoull(line.substr(7), nullptr, 16) >> 12) & 1;
+    return false;
+}
+
+/// A UDP socket of its own, closed at the end of the scope.
+struct plain_udp_socket {
+    plain_udp_socket() : fd(::socket(AF_INET, SOCK_DGRAM, 0)) {}
+    ~plain_udp_socket() { ::close(fd); }
+    int fd;
+};
+
 } // namespace
 
 class qa_udp_reader_limits : public CppUnit::TestFixture
@@ -65,6 +86,7 @@ class qa_udp_reader_limits : public CppUnit::TestFixture
     CPPUNIT_TEST(test_oversize_segments_dropped_with_and_without_gro);
     CPPUNIT_TEST(test_buffer_shortfall_warns_once_per_process);
     CPPUNIT_TEST(test_buffer_within_limit_does_not_warn);
+    CPPUNIT_TEST(test_privileged_buffer_passes_the_limit);
     CPPUNIT_TEST_SUITE_END();
 
     void check_oversize_datagram(bool gro)
@@ -160,6 +182,8 @@ public:
         watchdog guard("buffer warning", std::chrono::seconds(30));
         reset_receive_buffer_warning();
         log_recorder log;
+        // Root would get the whole buffer (see test_privileged_buffer_passes_the_limit).
+        scoped_env env(udp_reader::force_buffer_environment_variable, "0");
         thread_pool pool(1);
         ring_stream s(pool);
         auto& first =
@@ -192,6 +216,47 @@ public:
         // 64 KiB is below any Linux rmem_max (the kernel default is 208 KiB).
         s.emplace_reader<udp_reader>(loopback_v4(), DEFAULT_UDP_MAX_SIZE, 65536);
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), log.size());
+    }
+
+    void test_privileged_buffer_passes_the_limit()
+    {
+        const std::size_t limit = rmem_max();
+        if (limit == 0) {
+            skip_test("qa_udp_reader_limits::test_privileged_buffer",
+                      "cannot read /proc/sys/net/core/rmem_max");
+            return;
+        }
+        const std::size_t requested = 2 * limit + 4096;
+        reset_receive_buffer_warning();
+        log_recorder log;
+        {
+            // Without the flag, spead2's way: clipped to the limit, whoever asks.
+            plain_udp_socket sock;
+            CPPUNIT_ASSERT_EQUAL(limit,
+                                 set_receive_buffer_size(sock.fd, requested, false));
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), log.size());
+        reset_receive_buffer_warning();
+        {
+            // With it, what the process may have: all of it as root (CI), else the limit.
+            plain_udp_socket sock;
+            const bool privileged = may_pass_rmem_max();
+            CPPUNIT_ASSERT_EQUAL(privileged ? requested : limit,
+                                 set_receive_buffer_size(sock.fd, requested, true));
+            CPPUNIT_ASSERT_EQUAL(std::size_t(privileged ? 1 : 2), log.size());
+        }
+        // A reader asks with the flag unless the environment says no; it works either
+        // way.
+        watchdog guard("privileged buffer", std::chrono::seconds(30));
+        reset_receive_buffer_warning();
+        const std::size_t warnings = log.size();
+        thread_pool pool(1);
+        ring_stream s(pool);
+        auto& r =
+            s.emplace_reader<udp_reader>(loopback_v4(), DEFAULT_UDP_MAX_SIZE, requested);
+        CPPUNIT_ASSERT_EQUAL(warnings + (may_pass_rmem_max() ? 0 : 1), log.size());
+        udp_sender sender(false);
+        exchange_heaps(s, sender, r.get_local_endpoint());
     }
 };
 

@@ -46,7 +46,8 @@ void warn_once(const std::string& message)
 
 } // namespace
 
-std::size_t set_receive_buffer_size(int fd, std::size_t requested)
+std::size_t
+set_receive_buffer_size(int fd, std::size_t requested, bool privileged_beyond_limit)
 {
     if (requested == 0)
         return granted_size(fd);
@@ -60,7 +61,16 @@ std::size_t set_receive_buffer_size(int fd, std::size_t requested)
                   "): the socket keeps its default size and may drop packets under load");
         return granted_size(fd);
     }
-    const std::size_t granted = granted_size(fd);
+    std::size_t granted = granted_size(fd);
+#ifdef SO_RCVBUFFORCE
+    // A process with CAP_NET_ADMIN may pass net.core.rmem_max (as systemd's daemons
+    // do); elsewhere the kernel refuses with EPERM and the clipped size stays.
+    if (granted < requested && privileged_beyond_limit &&
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &asked, sizeof(asked)) == 0)
+        granted = granted_size(fd);
+#else
+    (void)privileged_beyond_limit;
+#endif
     if (granted < requested) {
         warn_once("receive buffer of " + std::to_string(requested) +
                   " bytes requested, the kernel granted " + std::to_string(granted) +

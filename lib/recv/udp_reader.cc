@@ -56,7 +56,21 @@ std::size_t checked_max_size(std::size_t max_size)
     return max_size;
 }
 
-/// An open socket of \p endpoint's protocol with the receive buffer asked for.
+/// False when environment variable \p name turns a feature off.
+bool environment_allows(const char* name)
+{
+    const char* value = std::getenv(name);
+    if (value == nullptr)
+        return true;
+    std::string v(value);
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) {
+        return char(std::tolower(c));
+    });
+    return !(v == "0" || v == "off" || v == "false" || v == "no");
+}
+
+/// An open socket of \p endpoint's protocol with the receive buffer asked for (past
+/// net.core.rmem_max when the process may, unless GR_SPEAD_UDP_FORCE_BUFFER is 0).
 udp::socket open_socket(boost::asio::io_context& io,
                         const udp::endpoint& endpoint,
                         std::size_t buffer_size)
@@ -67,7 +81,10 @@ udp::socket open_socket(boost::asio::io_context& io,
     if (ec)
         throw boost::system::system_error(
             ec, "udp_reader: cannot open a socket for " + describe(endpoint));
-    set_receive_buffer_size(socket.native_handle(), buffer_size);
+    set_receive_buffer_size(
+        socket.native_handle(),
+        buffer_size,
+        environment_allows(udp_reader::force_buffer_environment_variable));
     return socket;
 }
 
@@ -155,19 +172,6 @@ udp::socket make_multicast_v6_socket(boost::asio::io_context& io,
          "multicast group " + group.to_string() + " on interface index " +
              std::to_string(interface_index));
     return socket;
-}
-
-/// False when environment variable \p name turns a feature off.
-bool environment_allows(const char* name)
-{
-    const char* value = std::getenv(name);
-    if (value == nullptr)
-        return true;
-    std::string v(value);
-    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) {
-        return char(std::tolower(c));
-    });
-    return !(v == "0" || v == "off" || v == "false" || v == "no");
 }
 
 /// Turns UDP_GRO on or off; true when it ends up on.

@@ -41,8 +41,10 @@ class udp_datagram_batch;
  * (gro_batch_datagrams with GRO) and one stream_batch per call, after the socket has
  * been seen readable. A datagram larger than max_size is dropped and counted as
  * packets_rejected_oversize. buffer_size is the kernel receive buffer (SO_RCVBUF) asked
- * for, 0 for the OS default; a shortfall is logged once per process (see
- * set_receive_buffer_size) and never fails.
+ * for, 0 for the OS default. A process with CAP_NET_ADMIN (root) gets it whole even past
+ * net.core.rmem_max (SO_RCVBUFFORCE; spead2 stays at the limit), unless the environment
+ * variable GR_SPEAD_UDP_FORCE_BUFFER is 0 (or "off") when the reader is made; a
+ * shortfall is logged once per process (see set_receive_buffer_size) and never fails.
  *
  * UDP generic receive offload: where the kernel accepts UDP_GRO on the socket, it may
  * hand over several datagrams of one flow coalesced into one buffer, with the segment
@@ -175,6 +177,10 @@ public:
     /// Environment variable that turns receiving in place off when set to 0, off,
     /// false or no.
     static constexpr const char* in_place_environment_variable = "GR_SPEAD_UDP_IN_PLACE";
+    /// Environment variable that keeps the receive buffer within net.core.rmem_max even
+    /// for a privileged process when set to 0, off, false or no.
+    static constexpr const char* force_buffer_environment_variable =
+        "GR_SPEAD_UDP_FORCE_BUFFER";
 
 protected:
     void begin() override;
