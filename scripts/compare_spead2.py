@@ -414,7 +414,7 @@ def summarize(trials, receivers, rates):
     return out
 
 
-def print_report(mem, trials, receivers, rates, machine, senders=()):
+def print_report(mem, trials, receivers, rates, machine, senders=(), buffers=None):
     print('\n## Side by side with spead2 (%s)\n' % machine.split(', load')[0])
     if mem:
         print('| in memory (packets of %d B) | spead2 heaps/s | gr-spead heaps/s | ratio |'
@@ -476,6 +476,8 @@ def print_report(mem, trials, receivers, rates, machine, senders=()):
                 span([t['heaps_per_s'] for t in mine], '%.0f'),
                 span([t['heaps_per_s'] / ref for t in mine], '%.2f'),
                 span([100.0 * (t['received'] or 0) / SENDER_HEAPS for t in mine], '%.1f') + ' %'))
+    if buffers:
+        print(buffers)
     print('load average before and after: %s' % machine.split('load ')[-1])
 
 
@@ -486,7 +488,8 @@ def report_from_json(path):
     present = {t['receiver'] for t in trials}
     receivers = [r for r in RECEIVERS if r in present]
     rates = sorted({t['rate'] for t in trials}, key=lambda r: (r == 0, r))
-    print_report(saved['mem'], trials, receivers, rates, saved['machine'], saved['senders'])
+    print_report(saved['mem'], trials, receivers, rates, saved['machine'], saved['senders'],
+                 saved.get('buffers'))
     return 0
 
 
@@ -501,6 +504,26 @@ def machine_line():
     except OSError:
         pass
     return '%s, %d CPUs, load %.2f' % (model, os.cpu_count(), os.getloadavg()[0])
+
+
+def buffers_line():
+    """What the receivers' 8 MiB socket buffer requests come to on this machine."""
+    try:
+        with open('/proc/sys/net/core/rmem_max') as f:
+            limit = int(f.read())
+        with open('/proc/self/status') as f:
+            caps = next(int(l.split()[1], 16) for l in f if l.startswith('CapEff:'))
+    except (OSError, StopIteration, ValueError):
+        return None
+    asked = 8 << 20
+    clipped = min(asked, limit)
+    forced = bool(caps >> 12 & 1) and os.environ.get(
+        'GR_SPEAD_UDP_FORCE_BUFFER', '').lower() not in ('0', 'off', 'false', 'no')
+    ours = asked if forced else clipped
+    why = ('CAP_NET_ADMIN: SO_RCVBUFFORCE' if forced else
+           'GR_SPEAD_UDP_FORCE_BUFFER=0' if caps >> 12 & 1 else 'no CAP_NET_ADMIN')
+    return ('UDP receive buffers (every receiver asks for %d bytes): spead2 gets %d '
+            '(net.core.rmem_max), gr-spead %d (%s)' % (asked, clipped, ours, why))
 
 
 def main():
@@ -523,9 +546,9 @@ def main():
                    help='gr-spead build folder (default: build in the checkout)')
     mode = p.add_mutually_exclusive_group()
     mode.add_argument('--quick', action='store_true',
-                      help='a few minutes: rates 10,20,unlimited, 2 s trials, one of each')
+                      help='a few minutes: rates 10,20,30,unlimited, 2 s trials, one of each')
     mode.add_argument('--full', action='store_true',
-                      help='(default) rates 5,10,15,20,25,unlimited, 4 s trials, 2 of each')
+                      help='(default) rates 5 to 35 in steps of 5 and unlimited, 4 s trials, 2 of each')
     p.add_argument('--rates', help='comma-separated Gb/s, 0 = unlimited (overrides the mode)')
     p.add_argument('--seconds', type=float, help='seconds of sending per trial')
     p.add_argument('--repeats', type=int, help='trials per receiver and rate')
@@ -550,9 +573,9 @@ def main():
         p.error('SPEAD2_BUILD_DIR is needed (unless --report)')
 
     if a.quick:
-        rates, seconds, repeats, mem_repeats = [10, 20, 0], 2.0, 1, 1
+        rates, seconds, repeats, mem_repeats = [10, 20, 30, 0], 2.0, 1, 1
     else:
-        rates, seconds, repeats, mem_repeats = [5, 10, 15, 20, 25, 0], 4.0, 2, 2
+        rates, seconds, repeats, mem_repeats = [5, 10, 15, 20, 25, 30, 35, 0], 4.0, 2, 2
     if a.rates:
         rates = [float(x) for x in a.rates.split(',')]
     rates = sorted(rates, key=lambda r: (r == 0, r))
@@ -608,9 +631,10 @@ def main():
     machine += ' -> %.2f' % os.getloadavg()[0]
     if a.json:
         with open(a.json, 'w') as f:
-            json.dump({'machine': machine, 'mem': mem, 'trials': trials, 'senders': senders},
+            json.dump({'machine': machine, 'mem': mem, 'trials': trials, 'senders': senders,
+                       'buffers': buffers_line()},
                       f, indent=1)
-    print_report(mem, trials, receivers, rates, machine, senders)
+    print_report(mem, trials, receivers, rates, machine, senders, buffers_line())
     return 0
 
 
