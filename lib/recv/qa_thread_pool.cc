@@ -111,6 +111,7 @@ class qa_thread_pool : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(qa_thread_pool);
     CPPUNIT_TEST(test_num_threads);
     CPPUNIT_TEST(test_work_runs_on_every_thread_at_once);
+    CPPUNIT_TEST(test_threads_are_named);
     CPPUNIT_TEST(test_affinity_pins_thread);
     CPPUNIT_TEST(test_affinity_list_is_used_round_robin);
     CPPUNIT_TEST(test_unusable_cpu_is_logged_not_thrown);
@@ -151,6 +152,29 @@ public:
         std::set<std::thread::id> distinct(ids.begin(), ids.end());
         CPPUNIT_ASSERT_EQUAL(std::size_t(n), distinct.size());
         CPPUNIT_ASSERT(distinct.count(std::this_thread::get_id()) == 0);
+    }
+
+    void test_threads_are_named()
+    {
+        // top -H, perf and /proc/PID/task/*/comm tell the receive threads apart by name.
+        constexpr int n = 2;
+        thread_pool pool(n);
+        rendezvous meeting(n);
+        std::vector<std::string> names;
+        std::atomic<int> done{ 0 };
+        for (int i = 0; i < n; i++)
+            boost::asio::post(pool.get_io_context(), [&] {
+                meeting.arrive(names, [] {
+                    char name[16] = {};
+                    pthread_getname_np(pthread_self(), name, sizeof(name));
+                    return std::string(name);
+                });
+                done++;
+            });
+        CPPUNIT_ASSERT(wait_until([&] { return done == n; }));
+        std::sort(names.begin(), names.end());
+        CPPUNIT_ASSERT(names ==
+                       (std::vector<std::string>{ "spead-recv-0", "spead-recv-1" }));
     }
 
     void test_affinity_pins_thread()

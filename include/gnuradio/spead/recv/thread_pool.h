@@ -22,7 +22,8 @@ namespace recv {
  * \brief Worker threads running a Boost.Asio io_context: the readers of the streams
  * that share the pool, and memory pool refills, run on them (spead2's ThreadPool).
  *
- * Threads start in the constructor and run until stop() or destruction. With an
+ * Threads start in the constructor and run until stop() or destruction; thread i is
+ * named "spead-recv-i" (as top -H, perf and /proc/PID/task/TID/comm show it). With an
  * affinity list, thread i is pinned to CPU affinity[i % affinity.size()].
  * An exception escaping a handler is logged (log_level::error) and the thread goes on
  * serving the io_context.
