@@ -629,12 +629,13 @@ def main():
                       % (name, t['gbps'], t['heaps_per_s'], t['received'], SENDER_HEAPS),
                       file=sys.stderr, flush=True)
     machine += ' -> %.2f' % os.getloadavg()[0]
+    buffers = buffers_line()
     if a.json:
         with open(a.json, 'w') as f:
             json.dump({'machine': machine, 'mem': mem, 'trials': trials, 'senders': senders,
-                       'buffers': buffers_line()},
+                       'buffers': buffers},
                       f, indent=1)
-    print_report(mem, trials, receivers, rates, machine, senders, buffers_line())
+    print_report(mem, trials, receivers, rates, machine, senders, buffers)
     return 0
 
 
